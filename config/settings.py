@@ -44,6 +44,10 @@ class Base:
     CACHE_KEY_PREFIX = env("CACHE_KEY_PREFIX", "rementor:")
     CACHE_DEFAULT_TIMEOUT = 300
     CACHE_THRESHOLD = env_int("CACHE_THRESHOLD", 20000)
+    # Background jobs (grade sync, large matchings): an RQ queue on Redis when REDIS_URL is set, else inline.
+    JOBS_ASYNC = env_bool("JOBS_ASYNC", bool(REDIS_URL))
+    JOBS_QUEUE = env("JOBS_QUEUE", "rementor")
+    JOBS_TIMEOUT_SECONDS = env_int("JOBS_TIMEOUT_SECONDS", 900)
 
     # Behind a TLS-terminating proxy: how many proxies set X-Forwarded-* (0 = none).
     PROXY_FIX_HOPS = env_int("PROXY_FIX_HOPS", 1)
@@ -116,6 +120,7 @@ class Testing(Base):
     SQLALCHEMY_DATABASE_URI = env("DATABASE_URL", "sqlite://")
     PROXY_FIX_HOPS = 0
     DEMO_ENABLED = False
+    JOBS_ASYNC = False  # tests that exercise the queue turn it on and run a burst worker
 
 
 class Production(Base):

@@ -236,11 +236,23 @@ def keys_list():
         click.echo(f"{key.kid}\t{state}\tcreated {key.created_at:%Y-%m-%d %H:%M}")
 
 
+@click.command("worker")
+@click.option("--burst", is_flag=True, help="Stop when the queue is empty (for cron or a test).")
+def worker_command(burst: bool) -> None:
+    """Run the background job worker (grade sync, large matchings) on the Redis queue."""
+    from lti_app import jobs
+
+    if not current_app.config["REDIS_URL"]:
+        raise click.ClickException("The worker needs REDIS_URL: without Redis, jobs run inline in the web process.")
+    click.echo(f"Working queue {current_app.config['JOBS_QUEUE']!r}" + (" until it is empty" if burst else ""))
+    jobs.run_worker(current_app._get_current_object(), burst=burst)  # type: ignore[attr-defined]
+
+
 def register_cli(app: Flask) -> None:
     """Attach the command groups to the app."""
     from lti_app.operators.cli import operator_cli
 
-    for group in (platform_cli, deployment_cli, keys_cli, operator_cli):
+    for group in (platform_cli, deployment_cli, keys_cli, operator_cli, worker_command):
         app.cli.add_command(group)
     if app.config["DEMO_ENABLED"]:
         from lti_app.web.demo.cli import demo_cli
