@@ -48,6 +48,7 @@ class Base:
     JOBS_ASYNC = env_bool("JOBS_ASYNC", bool(REDIS_URL))
     JOBS_QUEUE = env("JOBS_QUEUE", "rementor")
     JOBS_TIMEOUT_SECONDS = env_int("JOBS_TIMEOUT_SECONDS", 900)
+    MATCHING_INLINE_LIMIT = env_int("MATCHING_INLINE_LIMIT", 1000)  # more active participants: matching runs as a job
 
     # Behind a TLS-terminating proxy: how many proxies set X-Forwarded-* (0 = none).
     PROXY_FIX_HOPS = env_int("PROXY_FIX_HOPS", 1)
@@ -90,6 +91,11 @@ class Base:
     # A launch from an unknown deployment of an approved platform records it as pending approval (Canvas
     # creates deployments without telling the tool); off: such launches are refused as UnknownDeployment.
     LTI_RECORD_UNKNOWN_DEPLOYMENTS = env_bool("LTI_RECORD_UNKNOWN_DEPLOYMENTS", True)
+    # Grade sync (AGS): after a 5xx, a timeout or an unreachable LMS a score waits base × 2^(attempts-1) seconds,
+    # at most the cap, before the next try; a queued send job is retried by RQ that many times on the same waits.
+    GRADE_SYNC_BACKOFF_BASE_SECONDS = env_int("GRADE_SYNC_BACKOFF_BASE_SECONDS", 30)
+    GRADE_SYNC_BACKOFF_CAP_SECONDS = env_int("GRADE_SYNC_BACKOFF_CAP_SECONDS", 3600)
+    GRADE_SYNC_JOB_RETRIES = env_int("GRADE_SYNC_JOB_RETRIES", 6)
 
     DEMO_ENABLED = False
     # The demo LMS (development only): where the tool and the demo platform are reached, and the platform's key.

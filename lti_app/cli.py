@@ -251,8 +251,9 @@ def worker_command(burst: bool) -> None:
 def register_cli(app: Flask) -> None:
     """Attach the command groups to the app."""
     from lti_app.operators.cli import operator_cli
+    from lti_app.web.grade_sync_cli import grades_cli
 
-    for group in (platform_cli, deployment_cli, keys_cli, operator_cli, worker_command):
+    for group in (platform_cli, deployment_cli, keys_cli, operator_cli, worker_command, grades_cli):
         app.cli.add_command(group)
     if app.config["DEMO_ENABLED"]:
         from lti_app.web.demo.cli import demo_cli

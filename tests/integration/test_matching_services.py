@@ -101,9 +101,14 @@ def test_publishing_activates_the_pairs_and_marks_the_cohort_matched_once(cohort
     assert cohort.state is CohortState.MATCHED and all(p.status is PairStatus.ACTIVE and p.published_at for p in published)
     with pytest.raises(IllegalTransition, match="already published"):
         matching.publish_pairs(cohort)
-    with pytest.raises(IllegalTransition):
+    next_round = matching.run_matching(cohort)  # a matched cohort drafts its next round, which repeats no pair
+    assert next_round.pairs == () and db.session.scalar(select(Pair.status)) is PairStatus.ACTIVE
+
+
+def test_a_finished_cohort_drafts_no_more_pairs(app):
+    cohort = make_cohort(state=CohortState.FINISHED)
+    with pytest.raises(IllegalTransition, match="finished"):
         matching.run_matching(cohort)
-    assert db.session.scalar(select(Pair.status)) is PairStatus.ACTIVE
 
 
 @pytest.mark.parametrize("state", [CohortState.DRAFT, CohortState.ENROLMENT_OPEN])

@@ -4,12 +4,15 @@ The suite runs on SQLite and, in CI, again on PostgreSQL (DATABASE_URL), so both
 """
 from __future__ import annotations
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect, text
 
 from lti_app.extensions import db
+
+pytestmark = pytest.mark.alters_schema
 
 
 def _empty_database() -> None:

@@ -4,14 +4,20 @@ Routes are read from the URL map, so a new page is covered the day it is added.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import pytest
 from sqlalchemy import select
 
 from lti_app.extensions import db
+from lti_app.mentoring.domain.cohort_settings import PrivacySetting
 from lti_app.mentoring.models.person import Person
+from lti_app.mentoring.models.workspace import Milestone
 from tests.factories import make_cohort, make_enrolment
+from tests.factories_feedback import make_fit_check
+from tests.factories_reflections import make_assignment, make_submission
+from tests.factories_workspace import make_goal, make_pair, make_task
 from tests.web.course_pages import OTHER_COURSE, Session, commit, launch
 
 AUDIENCES = ("learner", "instructor")
@@ -30,11 +36,14 @@ class Route:
 
     @property
     def has_ids(self) -> bool:
-        return "<int:cohort_id>" in self.rule
+        return bool(set(PLACEHOLDER.findall(self.rule)) - {"course_id"})
 
-    def path(self, course_id: int, cohort_id: int, enrolment_id: int) -> str:
-        return (self.rule.replace("<int:course_id>", str(course_id)).replace("<int:cohort_id>", str(cohort_id))
-                .replace("<int:enrolment_id>", str(enrolment_id)))
+    def path(self, course_id: int, ids: dict[str, object]) -> str:
+        values = {"course_id": course_id, **ids}
+        return PLACEHOLDER.sub(lambda m: str(values[m.group(1)]), self.rule)
+
+
+PLACEHOLDER = re.compile(r"<(?:\w+:)?(\w+)>")
 
 
 def course_routes(app) -> list[Route]:
@@ -42,7 +51,8 @@ def course_routes(app) -> list[Route]:
     for rule in app.url_map.iter_rules():
         if rule.endpoint.split(".")[0] in AUDIENCES:
             found += [Route(rule.endpoint, rule.rule, m) for m in sorted({"GET", "POST"} & (rule.methods or set()))]
-    return sorted(found, key=lambda r: (r.method, r.rule))  # GETs first: the POSTs change state
+    # GETs first: the POSTs change state; withdrawing from the cohort last, as it closes the learner's other pages
+    return sorted(found, key=lambda r: (r.method, r.rule.endswith("/enrolment/withdraw"), r.rule))
 
 
 @dataclass
@@ -51,8 +61,8 @@ class World:
     instructor_a: Session
     learner_b: Session
     instructor_b: Session
-    ids_a: tuple[int, int]  # cohort, enrolment of course A (the learner's own)
-    ids_b: tuple[int, int]
+    ids_a: dict[str, object]  # a value for every URL placeholder in course A (the learner's own records)
+    ids_b: dict[str, object]
 
 
 @pytest.fixture
@@ -64,11 +74,29 @@ def world(app, platform) -> World:
     assert learner_a.course_id == instructor_a.course_id != learner_b.course_id == instructor_b.course_id
     person_a = db.session.scalar(select(Person).where(Person.subject == platform.learners[0].sub))
     person_b = db.session.scalar(select(Person).where(Person.subject == platform.learners[1].sub))
-    cohort_a, cohort_b = make_cohort(learner_a.course), make_cohort(learner_b.course)
+    # the widest privacy setting, so that the confidential pages open for the course's own instructor
+    cohort_a = make_cohort(learner_a.course, privacy=PrivacySetting.EVERYTHING_WITH_LOG)
+    cohort_b = make_cohort(learner_b.course)
     make_cohort(learner_a.course, name="Second A")  # somewhere to move to
     enrolment_a, enrolment_b = make_enrolment(cohort_a, person_a), make_enrolment(cohort_b, person_b)
+    ids_a = {"cohort_id": cohort_a.id, "enrolment_id": enrolment_a.id, **records_of(cohort_a, enrolment_a)}
+    ids_b = {"cohort_id": cohort_b.id, "enrolment_id": enrolment_b.id}
     commit()
-    return World(learner_a, instructor_a, learner_b, instructor_b, (cohort_a.id, enrolment_a.id), (cohort_b.id, enrolment_b.id))
+    return World(learner_a, instructor_a, learner_b, instructor_b, ids_a, ids_b)
+
+
+def records_of(cohort, enrolment) -> dict[str, object]:
+    """A published pair in which ``enrolment`` mentors, with a goal, milestone, task, fit check, reflection."""
+    pair = make_pair(cohort, mentor=enrolment)
+    goal = make_goal(pair)
+    milestone = Milestone(goal_id=goal.id, title="First step", due_on=cohort.ends_on)
+    db.session.add(milestone)
+    assignment = make_assignment(cohort)
+    db.session.flush()
+    return {"pair_id": pair.id, "goal_id": goal.id, "milestone_id": milestone.id, "task_id": make_task(pair).id,
+            "fit_check_id": make_fit_check(pair, pair.mentee).id, "assignment_id": assignment.id,
+            "submission_id": make_submission(assignment, enrolment).id, "round_number": 1,
+            "content": "meeting_notes", "side": "mentee"}
 
 
 def call(session: Session, route: Route, path: str):
@@ -77,8 +105,8 @@ def call(session: Session, route: Route, path: str):
     return session.client.post(path, data={"csrf_token": session.csrf_token()})
 
 
-def statuses(who, routes: list[Route], course_id: int, ids: tuple[int, int]) -> dict[str, int]:
-    return {f"{r.method} {r.rule}": call(who, r, r.path(course_id, *ids)).status_code for r in routes}
+def statuses(who, routes: list[Route], course_id: int, ids: dict[str, object]) -> dict[str, int]:
+    return {f"{r.method} {r.rule}": call(who, r, r.path(course_id, ids)).status_code for r in routes}
 
 
 def test_the_routes_under_test_include_every_cohort_and_enrolment_page(app):
@@ -119,7 +147,6 @@ def test_ids_of_another_course_answer_not_found_in_ones_own_course(app, world, w
 
 
 def test_an_enrolment_of_another_cohort_answers_not_found_even_in_the_same_course(app, world):
-    cohort_b, _ = world.ids_b
-    _, enrolment_a = world.ids_a
+    cohort_b, enrolment_a = world.ids_b["cohort_id"], world.ids_a["enrolment_id"]
     page = world.instructor_b.get(f"instructor/cohorts/{cohort_b}/participants/{enrolment_a}")
     assert page.status_code == 404

@@ -7,9 +7,11 @@ viewer: the mentee ("Sam offers video editing, which you want to learn"), the me
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
+
+import numpy as np
 
 from lti_app.mentoring.domain.matching_arrays import goal_keyword_list
 from lti_app.mentoring.domain.matching_settings import Direction, MatchSettings
@@ -51,20 +53,37 @@ class Voice:
         return "your goals" if self.viewer != "instructor" else f"{self.mentor}'s and {self.mentee}'s goals"
 
 
-@dataclass(frozen=True, slots=True)
-class PairView:
-    """One pair as the sentences see it."""
+@dataclass(frozen=True)
+class PairsView:
+    """Many pairs as the sentences see them: pair k is mentors[rows[k]] with mentees[cols[k]]."""
 
-    m: Profile
-    e: Profile
-    v: Voice
-    mentor_words: tuple[str, ...]  # goal keywords, in order of appearance
-    mentee_words: tuple[str, ...]
+    mentors: Sequence[Profile]
+    mentees: Sequence[Profile]
+    rows: Sequence[int]
+    cols: Sequence[int]
+    mentor_words: Sequence[tuple[str, ...]]  # goal keywords of each mentor, in order of appearance
+    mentee_words: Sequence[tuple[str, ...]]
+    taught: Callable[[np.ndarray], Iterable[tuple[tuple[str, ...], tuple[str, ...]]]] | None = None
+    # for some pairs: (skills the mentor can teach the mentee, and the reverse); worked out here if None
+
+    @classmethod
+    def one(cls, mentor: Profile, mentee: Profile) -> PairsView:
+        """A single pair."""
+        return cls((mentor,), (mentee,), (0,), (0,), (goal_keyword_list(mentor.goals),),
+                   (goal_keyword_list(mentee.goals),))
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def people(self, which: Iterable[int]) -> list[tuple[Profile, Profile]]:
+        """(mentor, mentee) of the given pairs."""
+        rows, cols, mentors, mentees = self.rows, self.cols, self.mentors, self.mentees
+        return [(mentors[rows[k]], mentees[cols[k]]) for k in which]
 
 
 @dataclass
 class Explainer:
-    """Words for many pairs under one settings, viewer, names and labels (label texts cached)."""
+    """Words for many pairs under one settings, viewer, names and labels (texts cached)."""
 
     settings: MatchSettings
     viewer: Viewer = "mentee"
@@ -72,7 +91,6 @@ class Explainer:
     labels: Mapping[str, str] | None = None
     _texts: dict[str, str] = field(default_factory=dict, init=False, repr=False)
     _lists: dict[tuple[str, ...], str] = field(default_factory=dict, init=False, repr=False)
-    _shared: dict[frozenset[str], str] = field(default_factory=dict, init=False, repr=False)
 
     def voice(self, mentor: Profile, mentee: Profile) -> Voice:
         """The voice for one pair."""
@@ -100,28 +118,47 @@ class Explainer:
             self._lists[key] = found
         return found
 
-    def common(self, a: frozenset[str], b: frozenset[str]) -> str:
-        """The words for what two sets share, in alphabetical order."""
-        shared = a & b
-        if (found := self._shared.get(shared)) is None:
-            found = self._shared[shared] = self.words(sorted(shared))
-        return found
+    def sentences(self, name: str, pairs: PairsView, which: np.ndarray) -> list[str]:
+        """The sentence of one criterion for each of the given pairs (without names every pair has the same
+        voice, so each sentence is written once per subject)."""
+        direction = self.settings.criteria[name].direction
+        about, write = SENTENCES[name]
+        subjects = about(pairs, direction, which)
+        people = pairs.people(which[:1] if not self.names else which)
+        if self.names:
+            return [sentence_case(write(self, self.voice(*who), direction, subject))
+                    for who, subject in zip(people, subjects)]
+        voice = self.voice(*people[0]) if people else None
+        written = {subject: sentence_case(write(self, voice, direction, subject)) for subject in dict.fromkeys(subjects)}
+        return list(map(written.__getitem__, subjects))
 
-    def sentences(self, mentor: Profile, mentee: Profile, criteria: Iterable[str],
-                  goal_words: tuple[tuple[str, ...], tuple[str, ...]] | None = None) -> dict[str, str]:
-        """The sentence of each given criterion for one pair."""
-        if goal_words is None:
-            goal_words = (goal_keyword_list(mentor.goals), goal_keyword_list(mentee.goals))
-        pair, directions = PairView(mentor, mentee, self.voice(mentor, mentee), *goal_words), self.settings.criteria
-        return {name: sentence_case(SENTENCES[name](self, pair, directions[name].direction)) for name in criteria}
+    def explain_all(self, pairs: PairsView,
+                    shares: Mapping[str, Sequence[float]]) -> list[tuple[float, tuple[Contribution, ...]]]:
+        """(score, explanation) per pair, from each criterion's points per pair (criteria in settings order):
+        the criteria that added points, largest share first, each with a sentence; the score is their sum."""
+        names, columns = tuple(shares), list(shares.values())
+        if not names:
+            return [(sum(()), ())] * len(pairs)
+        points = np.array(columns, dtype=np.float64).T  # (pairs, criteria)
+        counts = (points > SHARE_SHOWN).sum(axis=1)  # criteria shown: the first ones in the order below
+        order = np.argsort(-points, axis=1, kind="stable")  # stable: equal shares keep the criteria order
+        cells = np.arange(len(names)) < counts[:, None]
+        cell_pair, cell_criterion = np.nonzero(cells)[0], order[cells]  # every sentence, pair after pair, in order
+        texts = np.empty(points.shape, dtype=object)
+        for c, name in enumerate(names):
+            if len(which := np.flatnonzero(points[:, c] > SHARE_SHOWN)):
+                texts[which, c] = self.sentences(name, pairs, which)
+        contributions = list(map(Contribution, np.array(names, dtype=object)[cell_criterion].tolist(),
+                                 points[cell_pair, cell_criterion].tolist(),
+                                 texts[cell_pair, cell_criterion].tolist()))
+        ends = np.cumsum(counts).tolist()
+        return [(sum(values), tuple(contributions[start:end]))
+                for values, start, end in zip(zip(*columns), [0, *ends], ends)]
 
-    def explain(self, mentor: Profile, mentee: Profile, shares: Mapping[str, float],
-                goal_words: tuple[tuple[str, ...], tuple[str, ...]] | None = None) -> tuple[Contribution, ...]:
+    def explain(self, mentor: Profile, mentee: Profile, shares: Mapping[str, float]) -> tuple[Contribution, ...]:
         """The criteria that added points to a pair, largest share first, each with a sentence."""
-        shown = [name for name in self.settings.criteria if shares.get(name, 0.0) > SHARE_SHOWN]
-        shown.sort(key=shares.__getitem__, reverse=True)  # stable: equal shares keep the criteria order
-        written = self.sentences(mentor, mentee, shown, goal_words)
-        return tuple(Contribution(name, shares[name], written[name]) for name in shown)
+        points = {name: [shares.get(name, 0.0)] for name in self.settings.criteria}
+        return self.explain_all(PairsView.one(mentor, mentee), points)[0][1]
 
 
 def taught(teacher: Profile, learner: Profile) -> list[str]:
@@ -131,57 +168,101 @@ def taught(teacher: Profile, learner: Profile) -> list[str]:
     return [s for minus_gap, s in gaps if minus_gap < 0]
 
 
-def _skills(x: Explainer, p: PairView, d: Direction) -> str:
-    v = p.v
+# Each criterion: what its sentence is about for each of some pairs (hashable), and the words for one subject.
+
+def _skills_about(p: PairsView, d: Direction, which: np.ndarray) -> list[Hashable]:
     if d is Direction.COMPLEMENTARY:
-        legs = []
-        for teacher, learner, t, lr in ((p.m, p.e, "mentor", "mentee"), (p.e, p.m, "mentee", "mentor")):
-            if skills := taught(teacher, learner):
-                legs.append(f"{v.does(t, 'offer')} {x.words(skills)}, which {v.does(lr, 'want')} to learn")
-        return "; in return ".join(legs)
+        if p.taught is not None:
+            return list(p.taught(which))
+        return [(tuple(taught(m, e)), tuple(taught(e, m))) for m, e in p.people(which)]
     if d is Direction.SIMILAR:
-        topics_m = p.m.skills_offered.keys() | p.m.skills_wanted.keys()
-        topics_e = p.e.skills_offered.keys() | p.e.skills_wanted.keys()
-        return f"{v.both} work on {x.words(sorted(topics_m & topics_e))}"
+        return [tuple(sorted((m.skills_offered.keys() | m.skills_wanted.keys())
+                             & (e.skills_offered.keys() | e.skills_wanted.keys()))) for m, e in p.people(which)]
+    return [None] * len(which)
+
+
+def _skills(x: Explainer, v: Voice, d: Direction, about: Any) -> str:
+    if d is Direction.COMPLEMENTARY:
+        return "; in return ".join(f"{v.does(t, 'offer')} {x.words(skills)}, which {v.does(lr, 'want')} to learn"
+                                   for skills, t, lr in zip(about, ("mentor", "mentee"), ("mentee", "mentor")) if skills)
+    if d is Direction.SIMILAR:
+        return f"{v.both} work on {x.words(about)}"
     return f"{v.pair} bring different skills to the table"
 
 
-def _channels(x: Explainer, p: PairView, d: Direction) -> str:
+def _channels_about(p: PairsView, d: Direction, which: np.ndarray) -> list[Hashable]:
     if d is Direction.SIMILAR:
-        return f"{p.v.both} prefer {x.common(p.m.channels, p.e.channels)}"
-    return (f"{p.v.does('mentor', 'prefer')} {x.words(sorted(p.m.channels))} and {p.v.does('mentee', 'prefer')} "
-            f"{x.words(sorted(p.e.channels))}: a chance to try another way of keeping in touch")
+        return [frozenset(m.channels & e.channels) for m, e in p.people(which)]
+    return [(frozenset(m.channels), frozenset(e.channels)) for m, e in p.people(which)]
 
 
-def _interests(x: Explainer, p: PairView, d: Direction) -> str:
+def _channels(x: Explainer, v: Voice, d: Direction, about: Any) -> str:
     if d is Direction.SIMILAR:
-        return f"{p.v.both} have an interest in {x.common(p.m.interests, p.e.interests)}"
-    return f"{p.v.pair} have different interests, something new to talk about"
+        return f"{v.both} prefer {x.words(sorted(about))}"
+    return (f"{v.does('mentor', 'prefer')} {x.words(sorted(about[0]))} and {v.does('mentee', 'prefer')} "
+            f"{x.words(sorted(about[1]))}: a chance to try another way of keeping in touch")
 
 
-def _goals(x: Explainer, p: PairView, d: Direction) -> str:
+def _interests_about(p: PairsView, d: Direction, which: np.ndarray) -> list[Hashable]:
     if d is Direction.SIMILAR:
-        mentor_words = set(p.mentor_words)
-        return f"{p.v.goals} both mention {x.words(w for w in p.mentee_words if w in mentor_words)}"
-    return f"{p.v.pair} have different goals, which brings fresh perspectives"
+        return [frozenset(m.interests & e.interests) for m, e in p.people(which)]
+    return [None] * len(which)
 
 
-def _department(x: Explainer, p: PairView, d: Direction) -> str:
+def _interests(x: Explainer, v: Voice, d: Direction, about: Any) -> str:
     if d is Direction.SIMILAR:
-        return f"{p.v.both} work in {x.text(p.m.department or '')}"
-    return (f"{p.v.pair} work in different departments ({x.text(p.m.department or '')} and "
-            f"{x.text(p.e.department or '')}): a window on another part of the organisation")
+        return f"{v.both} have an interest in {x.words(sorted(about))}"
+    return f"{v.pair} have different interests, something new to talk about"
 
 
-def _generation(x: Explainer, p: PairView, d: Direction) -> str:
+def _goals_about(p: PairsView, d: Direction, which: np.ndarray) -> list[Hashable]:
+    if d is not Direction.SIMILAR:
+        return [None] * len(which)
+    shared = []
+    for k in which.tolist():
+        mentor_words = set(p.mentor_words[p.rows[k]])
+        shared.append(tuple([w for w in p.mentee_words[p.cols[k]] if w in mentor_words]))
+    return shared
+
+
+def _goals(x: Explainer, v: Voice, d: Direction, about: Any) -> str:
     if d is Direction.SIMILAR:
-        return f"{p.v.both} belong to the same generation ({x.text(p.m.generation or '')})"
-    return (f"{p.v.pair} belong to different generations ({x.text(p.m.generation or '')} and "
-            f"{x.text(p.e.generation or '')}), the heart of reverse mentoring")
+        return f"{v.goals} both mention {x.words(about)}"
+    return f"{v.pair} have different goals, which brings fresh perspectives"
 
 
-SENTENCES = {"skills": _skills, "channels": _channels, "interests": _interests, "goals": _goals,
-             "department": _department, "generation": _generation}
+def _department_about(p: PairsView, d: Direction, which: np.ndarray) -> list[Hashable]:
+    if d is Direction.SIMILAR:
+        return [m.department for m, _ in p.people(which)]
+    return [(m.department, e.department) for m, e in p.people(which)]
+
+
+def _department(x: Explainer, v: Voice, d: Direction, about: Any) -> str:
+    if d is Direction.SIMILAR:
+        return f"{v.both} work in {x.text(about or '')}"
+    return (f"{v.pair} work in different departments ({x.text(about[0] or '')} and "
+            f"{x.text(about[1] or '')}): a window on another part of the organisation")
+
+
+def _generation_about(p: PairsView, d: Direction, which: np.ndarray) -> list[Hashable]:
+    if d is Direction.SIMILAR:
+        return [m.generation for m, _ in p.people(which)]
+    return [(m.generation, e.generation) for m, e in p.people(which)]
+
+
+def _generation(x: Explainer, v: Voice, d: Direction, about: Any) -> str:
+    if d is Direction.SIMILAR:
+        return f"{v.both} belong to the same generation ({x.text(about or '')})"
+    return (f"{v.pair} belong to different generations ({x.text(about[0] or '')} and "
+            f"{x.text(about[1] or '')}), the heart of reverse mentoring")
+
+
+About = Callable[[PairsView, Direction, np.ndarray], list[Hashable]]
+SENTENCES: dict[str, tuple[About, Callable[[Explainer, Voice, Direction, Any], str]]] = {
+    "skills": (_skills_about, _skills), "channels": (_channels_about, _channels),
+    "interests": (_interests_about, _interests), "goals": (_goals_about, _goals),
+    "department": (_department_about, _department), "generation": (_generation_about, _generation),
+}
 
 
 def sentence_case(text: str) -> str:

@@ -22,7 +22,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 
 import numpy as np
 
-from lti_app.mentoring.domain.explain import Explainer, Viewer
+from lti_app.mentoring.domain.explain import Explainer, PairsView, Viewer
 from lti_app.mentoring.domain.matching_cohort import Cohort, Counts, ScoreMatrix, fill, full_matrix, score_matrix
 from lti_app.mentoring.domain.matching_reasons import RULE_WORDS, reasons_for
 from lti_app.mentoring.domain.matching_settings import MatchSettings
@@ -98,13 +98,9 @@ def explained_pairs(cohort: Cohort, rows: np.ndarray, cols: np.ndarray,
                     explainer: Explainer) -> list[tuple[float, tuple[Contribution, ...]]]:
     """(score, explanation) per pair: the score is the sum of the criteria's shares."""
     parts = {name: np.maximum(values, 0.0).tolist() for name, values in cohort.shares(rows, cols).items()}
-    words_m, words_e = cohort.arrays[0].goal_words, cohort.arrays[1].goal_words
-    result = []
-    for k, (i, j) in enumerate(zip(rows.tolist(), cols.tolist())):
-        shares = {name: values[k] for name, values in parts.items()}  # clipped: no -1e-7 from rounding
-        explanation = explainer.explain(cohort.mentors[i], cohort.mentees[j], shares, (words_m[i], words_e[j]))
-        result.append((sum(shares.values()), explanation))
-    return result
+    pairs = PairsView(cohort.mentors, cohort.mentees, rows.tolist(), cols.tolist(), cohort.arrays[0].goal_words,
+                      cohort.arrays[1].goal_words, lambda which: cohort.taught(rows[which], cols[which]))
+    return explainer.explain_all(pairs, parts)
 
 
 def totals_of(pairs: Sequence[ProposedPair], n_mentors: int, n_mentees: int) -> Totals:

@@ -5,12 +5,14 @@ Vocabularies are sorted, so the order profiles arrive in never changes a number.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import chain
 
 import numpy as np
 
+from lti_app.mentoring.domain.matching_bits import bits
 from lti_app.mentoring.domain.matching_types import Profile
 
 MAX_LEVEL = 5
@@ -21,13 +23,55 @@ STOPWORDS = frozenset(
     "who will with within would you your better improve understand "
     "am an as at be by do go if in is it me my no of on or so to up us we".split()
 )
-WORD = re.compile(r"[^\W_]+")
+WORD = re.compile(r"[^\W_]+")  # letters and digits
+ASCII_WORDS = bytes(c if chr(c).isalnum() else 32 for c in range(128)) + b" " * 128  # other bytes: spaces
+
+
+@lru_cache(maxsize=1 << 16)
+def _keyword(word: str) -> str:
+    """The keyword a lower-case word counts as: no plural 's'; '' for a stop word or a single letter."""
+    if len(word) < 2 or word in STOPWORDS:
+        return ""
+    return word[:-1] if len(word) > 3 and word[-1] == "s" and word[-2] != "s" else word
+
+
+def _keywords_in(text: str) -> dict[str, None]:
+    """The keywords of a goal as the keys of a dict, in order of appearance."""
+    text = text.casefold()
+    words = text.encode().translate(ASCII_WORDS).decode().split() if text.isascii() else WORD.findall(text)
+    found = dict.fromkeys(map(_keyword, words))
+    found.pop("", None)
+    return found
 
 
 def goal_keyword_list(text: str) -> tuple[str, ...]:
     """Keywords of a free-text goal in order of appearance: lower case, no stop words, no plural 's'."""
-    words = [w for w in WORD.findall(text.casefold()) if len(w) > 1 and w not in STOPWORDS]
-    return tuple(dict.fromkeys(w[:-1] if len(w) > 3 and w[-1] == "s" and w[-2] != "s" else w for w in words))
+    return tuple(_keywords_in(text))
+
+
+class Keywords(Sequence[tuple[str, ...]]):
+    """The goal keywords of each person of one side (as `goal_keyword_list` has them), in one flat list."""
+
+    def __init__(self, goals: Iterable[str]) -> None:
+        self.words: list[str] = []
+        self.offsets = [0]  # person k's keywords are words[offsets[k]:offsets[k + 1]]
+        for text in goals:
+            self.words.extend(_keywords_in(text))
+            self.offsets.append(len(self.words))
+
+    def __len__(self) -> int:
+        return len(self.offsets) - 1
+
+    def __getitem__(self, k: int) -> tuple[str, ...]:  # type: ignore[override]
+        if k < 0:
+            k += len(self.offsets) - 1
+        if k < 0:
+            raise IndexError(k)
+        return tuple(self.words[self.offsets[k]:self.offsets[k + 1]])
+
+    def rows(self) -> np.ndarray:
+        """The person of every keyword in `words`."""
+        return np.repeat(np.arange(len(self)), np.diff(self.offsets))
 
 
 def goal_keywords(text: str) -> frozenset[str]:
@@ -44,8 +88,13 @@ def seniority_key(person: Profile) -> float:
 
 def vocabulary(*groups: Iterable[Iterable[str]]) -> dict[str, int]:
     """Sorted vocabulary over several groups of sets (sorted so that input order never matters)."""
-    words = sorted(set(chain.from_iterable(chain.from_iterable(groups))))
+    words = sorted(set().union(*chain.from_iterable(groups)))
     return {w: i for i, w in enumerate(words)}
+
+
+def categories(*groups: Iterable[str | None]) -> dict[str, int]:
+    """Sorted vocabulary of categorical values (None and empty left out)."""
+    return vocabulary([set().union(*groups) - {None, ""}])
 
 
 def _flat(groups: Sequence[Iterable]) -> tuple[np.ndarray, list]:
@@ -56,40 +105,16 @@ def _flat(groups: Sequence[Iterable]) -> tuple[np.ndarray, list]:
 
 def multi_hot(sets: Sequence[Iterable], index: dict) -> np.ndarray:
     """(people, vocabulary) 0/1 float32 matrix; items missing from the index are ignored."""
-    rows, items = _flat(sets)
+    return _multi_hot(len(sets), *_flat(sets), index)
+
+
+def _multi_hot(n: int, rows: np.ndarray, items: list, index: dict) -> np.ndarray:
+    """`multi_hot` of n people from the row of every item and the items."""
     cols = np.fromiter(map(index.get, items, [-1] * len(items)), dtype=np.int64, count=len(items))
-    matrix = np.zeros((len(sets), len(index)), dtype=np.float32)
+    matrix = np.zeros((n, len(index)), dtype=np.float32)
     keep = cols >= 0
     matrix[rows[keep], cols[keep]] = 1.0
     return matrix
-
-
-def bits(multi_hot_rows: np.ndarray) -> np.ndarray:
-    """0/1 rows packed into uint64 words (bit k of word w is column 64 w + k)."""
-    flags = multi_hot_rows.astype(bool)
-    padding = (-flags.shape[1]) % 64 or (64 if flags.shape[1] == 0 else 0)  # at least one word
-    flags = np.hstack([flags, np.zeros((flags.shape[0], padding), dtype=bool)])
-    packed = np.packbits(flags, axis=1, bitorder="little")
-    return np.ascontiguousarray(packed).view(np.uint64).reshape(flags.shape[0], flags.shape[1] // 64)
-
-
-def _unpacked(words: np.ndarray) -> np.ndarray:
-    return np.unpackbits(words.view(np.uint8), axis=1, bitorder="little").astype(np.float32)
-
-
-def common_bits(a: np.ndarray, b: np.ndarray, at_least: int) -> np.ndarray:
-    """(rows of a, rows of b): whether the two bitsets share at least `at_least` members."""
-    if at_least <= 1:
-        shared = a[:, :1] & b[:, 0][None, :]
-        for w in range(1, a.shape[1]):
-            shared |= a[:, w:w + 1] & b[:, w][None, :]
-        return shared != 0
-    if not hasattr(np, "bitwise_count"):  # numpy < 2.0: count with a product instead
-        return (_unpacked(a) @ _unpacked(b).T) >= at_least - 0.5
-    count = np.bitwise_count(a[:, :1] & b[:, 0][None, :])
-    for w in range(1, a.shape[1]):
-        count += np.bitwise_count(a[:, w:w + 1] & b[:, w][None, :])
-    return count >= at_least
 
 
 def codes(values: Sequence[str | None], index: dict[str, int]) -> np.ndarray:
@@ -105,6 +130,23 @@ class SkillArrays:
     wants_step: np.ndarray  # (people, steps * skills): wanted with baseline <= t
     wanted_count: np.ndarray  # (people,) number of skills wanted
     skill_set: np.ndarray  # (people, skills) offered or wanted
+    offered: np.ndarray  # (people, skills) int8 level offered, 0..5
+    baseline: np.ndarray  # (people, skills) int8 level of a wanted skill, 1..5; 6 when not wanted
+    names: tuple[str, ...]  # the skill codes, sorted
+
+
+def taught(teacher: SkillArrays, learner: SkillArrays, teachers: np.ndarray,
+           learners: np.ndarray) -> Iterator[tuple[str, ...]]:
+    """For each (teacher row, learner row): the skills the learner wants that the teacher offers above the
+    learner's baseline, biggest gap first, then by code (each tuple made as it is asked for)."""
+    gap = teacher.offered[teachers].astype(np.int64) - learner.baseline[learners]
+    n_skills, never = gap.shape[1], np.iinfo(np.int64).max
+    rank = np.where(gap > 0, (MAX_LEVEL - gap) * n_skills + np.arange(n_skills), never)
+    order = np.argsort(rank, axis=1, kind="stable")
+    chosen = order[np.take_along_axis(rank, order, axis=1) < never]  # row after row, in order
+    codes = np.array(teacher.names, dtype=object)[chosen].tolist()
+    ends = np.cumsum((gap > 0).sum(axis=1)).tolist()
+    return (tuple(codes[start:end]) for start, end in zip([0, *ends], ends))
 
 
 @dataclass(frozen=True)
@@ -147,14 +189,18 @@ def skill_arrays(n: int, items: SkillItems, index: dict[str, int]) -> SkillArray
     wants_step = np.hstack([baseline <= t for t in GAP_STEPS]).astype(np.float32)
     wanted = baseline <= MAX_LEVEL
     skill_set = ((offered > 0) | wanted).astype(np.float32)
-    return SkillArrays(can_teach, wants_step, wanted.sum(axis=1).astype(np.float64), skill_set)
+    return SkillArrays(can_teach, wants_step, wanted.sum(axis=1).astype(np.float64), skill_set, offered, baseline,
+                       tuple(index))
 
 
-def hour_bits(people: Sequence[Profile]) -> np.ndarray:
+def hour_bits(hours_of_people: Sequence[Iterable[int]]) -> np.ndarray:
     """Availability as three uint64 words per person (bit h = UTC hour-of-week h; others ignored)."""
-    masks = [sum(1 << h for h in p.availability if 0 <= h < 168) for p in people]
-    words = [(mask >> shift) & 0xFFFF_FFFF_FFFF_FFFF for mask in masks for shift in (0, 64, 128)]
-    return np.array(words, dtype=np.uint64).reshape(len(people), 3)
+    rows, items = _flat(hours_of_people)
+    hours = np.fromiter(items, dtype=np.int64, count=len(items))
+    keep = (hours >= 0) & (hours < 168)
+    flags = np.zeros((len(hours_of_people), 192), dtype=bool)
+    flags[rows[keep], hours[keep]] = True
+    return bits(flags)
 
 
 @dataclass(frozen=True)
@@ -170,13 +216,13 @@ class SideArrays:
     interests: np.ndarray
     goals: np.ndarray  # over the keywords both sides use: no other keyword can be shared
     goal_count: np.ndarray  # every keyword of the person, for the normalisation
-    goal_words: tuple[tuple[str, ...], ...]  # each person's keywords in order (for the explanations)
+    goal_words: Keywords  # each person's keywords in order (for the explanations)
     department: np.ndarray
     generation: np.ndarray
     skills: SkillArrays
 
 
-def side_arrays(people: Sequence[Profile], vocab: dict[str, dict[str, int]], keywords: list[tuple[str, ...]],
+def side_arrays(people: Sequence[Profile], vocab: dict[str, dict[str, int]], keywords: Keywords,
                 skills: SkillItems) -> SideArrays:
     """One side as arrays over the given vocabularies (goals: only the keywords both sides use)."""
     return SideArrays(
@@ -184,12 +230,12 @@ def side_arrays(people: Sequence[Profile], vocab: dict[str, dict[str, int]], key
         seniority=np.array([seniority_key(p) for p in people], dtype=np.float64),
         capacity=np.array([p.capacity for p in people], dtype=np.int64),
         languages=bits(multi_hot([p.languages for p in people], vocab["languages"])),
-        availability=hour_bits(people),
+        availability=hour_bits([p.availability for p in people]),
         channels=multi_hot([p.channels for p in people], vocab["channels"]),
         interests=multi_hot([p.interests for p in people], vocab["interests"]),
-        goals=multi_hot(keywords, vocab["goals"]),
-        goal_count=np.array([len(k) for k in keywords], dtype=np.float64),
-        goal_words=tuple(keywords),
+        goals=_multi_hot(len(people), keywords.rows(), keywords.words, vocab["goals"]),
+        goal_count=np.diff(keywords.offsets).astype(np.float64),
+        goal_words=keywords,
         department=codes([p.department for p in people], vocab["department"]),
         generation=codes([p.generation for p in people], vocab["generation"]),
         skills=skill_arrays(len(people), skills, vocab["skills"]),
@@ -199,15 +245,15 @@ def side_arrays(people: Sequence[Profile], vocab: dict[str, dict[str, int]], key
 def encode(mentors: Sequence[Profile], mentees: Sequence[Profile]) -> tuple[SideArrays, SideArrays]:
     """Both sides over shared vocabularies (built from both sides, sorted)."""
     both = (mentors, mentees)
-    goals = [[goal_keyword_list(p.goals) for p in side] for side in both]
+    goals = [Keywords([p.goals for p in side]) for side in both]
     skill_items = (SkillItems.of(mentors), SkillItems.of(mentees))
     vocab = {
         "languages": vocabulary(*([p.languages for p in side] for side in both)),
         "channels": vocabulary(*([p.channels for p in side] for side in both)),
         "interests": vocabulary(*([p.interests for p in side] for side in both)),
-        "department": vocabulary(*([[p.department] if p.department else [] for p in side] for side in both)),
-        "generation": vocabulary(*([[p.generation] if p.generation else [] for p in side] for side in both)),
+        "department": categories(*([p.department for p in side] for side in both)),
+        "generation": categories(*([p.generation for p in side] for side in both)),
         "skills": vocabulary([skill_items[0].codes | skill_items[1].codes]),
-        "goals": vocabulary([set().union(*goals[0]) & set().union(*goals[1])]),
+        "goals": vocabulary([set(goals[0].words) & set(goals[1].words)]),
     }
     return side_arrays(mentors, vocab, goals[0], skill_items[0]), side_arrays(mentees, vocab, goals[1], skill_items[1])

@@ -13,19 +13,19 @@ numpy's empty() asks for transparent huge pages, whose first touch can stall on 
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from lti_app.mentoring.domain.matching_arrays import SideArrays, encode
+from lti_app.mentoring.domain.matching_arrays import SideArrays, encode, taught
 from lti_app.mentoring.domain.matching_rules import RuleBook
 from lti_app.mentoring.domain.matching_settings import MatchSettings
 from lti_app.mentoring.domain.matching_solver import FLOOR
 from lti_app.mentoring.domain.matching_types import Profile
 from lti_app.mentoring.domain.scoring import Halves, embed, joined, pair_shares
 
-BLOCK = 64  # mentees per block: a block's temporaries stay in the processor's cache
+BLOCK = 64  # mentees per block (at most 255): a block's temporaries stay in the processor's cache
 Sink = Callable[[slice, np.ndarray, np.ndarray, np.ndarray], None]  # (mentees, scores, eligible, weights)
 
 
@@ -61,6 +61,11 @@ class Cohort:
         """Points of each criterion for (mentor row, mentee column) pairs, float64: they add up to the score."""
         return pair_shares(self.parts, rows, cols)
 
+    def taught(self, rows: np.ndarray, cols: np.ndarray) -> Iterator[tuple[tuple[str, ...], tuple[str, ...]]]:
+        """For (mentor row, mentee column) pairs: (skills the mentor can teach the mentee, and the reverse)."""
+        m, e = self.arrays[0].skills, self.arrays[1].skills
+        return zip(taught(m, e, rows, cols), taught(e, m, cols, rows))
+
     def sub_block(self, rows: np.ndarray, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(scores, eligible) of mentor rows x mentee cols, computed afresh."""
         left, right = self.joined
@@ -87,22 +92,35 @@ def _sparse_by_mentee(rules: RuleBook) -> tuple[np.ndarray, np.ndarray]:
     return cols[order], rows[order]
 
 
-def _tally(per_mentor: np.ndarray, per_mentee: np.ndarray, block: slice, flags: np.ndarray) -> None:
-    """Add a block's flags to per-person counts (the bools summed as bytes: no conversion copy)."""
-    as_bytes = flags.view(np.uint8)
-    per_mentor += as_bytes.sum(axis=0, dtype=np.int64)
-    per_mentee[block] += as_bytes.sum(axis=1, dtype=np.int64)
+class Tally:
+    """Per-person counts of flagged pairs, added block by block (bools summed as bytes: no conversion copy)."""
+
+    def __init__(self, n_mentors: int, n_mentees: int) -> None:
+        self.per_mentor = np.zeros(n_mentors, np.int64)
+        self.per_mentee = np.zeros(n_mentees, np.int64)
+
+    def add(self, block: slice, flags: np.ndarray) -> None:
+        """Count one block's flags (a block has at most 255 mentees: a byte holds a column's count)."""
+        as_bytes = flags.view(np.uint8)
+        self.per_mentor += as_bytes.sum(axis=0, dtype=np.uint8)
+        for start in range(0, as_bytes.shape[1], 65_535):  # two bytes hold the count of 65,535 columns
+            self.per_mentee[block] += as_bytes[:, start:start + 65_535].sum(axis=1, dtype=np.uint16)
 
 
 def fill(cohort: Cohort, min_score: float, *sinks: Sink) -> tuple[Counts, Counts]:
-    """Score, check and weigh every pair block by block; (mentor counts, mentee counts)."""
+    """Score, check and weigh every pair block by block; (mentor counts, mentee counts).
+
+    The scores a sink sees are clipped at 0 unless every sink says `wants_scores = False`; the weights are
+    max(score, FLOOR) where the pair is good, in one clip (FLOOR > 0: clipping at 0 first changes nothing).
+    """
     n_m, n_e = len(cohort.mentors), len(cohort.mentees)
     left, right = cohort.joined
     left_t = np.ascontiguousarray(left.T)
     struck_e, struck_m = _sparse_by_mentee(cohort.rules)
     minimum = np.float32(min_score)
-    ok_m, good_m = np.zeros(n_m, np.int64), np.zeros(n_m, np.int64)
-    ok_e, good_e = np.zeros(n_e, np.int64), np.zeros(n_e, np.int64)
+    clipped = any(getattr(sink, "wants_scores", True) for sink in sinks)
+    eligible = Tally(n_m, n_e)
+    good_ones = eligible if minimum <= 0 else Tally(n_m, n_e)  # every eligible pair reaches a minimum of 0
     scores_buffer = np.empty((BLOCK, n_m), dtype=np.float32)  # reused: every block stays in cache
     weights_buffer = np.empty((BLOCK, n_m), dtype=np.float32)
     for start in range(0, n_e, BLOCK):
@@ -110,21 +128,20 @@ def fill(cohort: Cohort, min_score: float, *sinks: Sink) -> tuple[Counts, Counts
         size = block.stop - block.start
         scores, weights = scores_buffer[:size], weights_buffer[:size]
         np.matmul(right[block], left_t, out=scores)
-        np.maximum(scores, 0, out=scores)  # "different" is 1 - cosine: no rounding below 0
+        if clipped:
+            np.maximum(scores, 0, out=scores)  # "different" is 1 - cosine: no rounding below 0
         ok = cohort.rules.ok_block(block)
         lo, hi = np.searchsorted(struck_e, [block.start, block.stop])
         ok[struck_e[lo:hi] - block.start, struck_m[lo:hi]] = False
         good = ok if minimum <= 0 else ok & (scores >= minimum)
-        np.maximum(scores, FLOOR, out=weights)
+        np.clip(scores, FLOOR, np.float32(np.inf), out=weights)
         np.multiply(weights, good, out=weights)
-        _tally(ok_m, ok_e, block, ok)
+        eligible.add(block, ok)
         if good is not ok:
-            _tally(good_m, good_e, block, good)
+            good_ones.add(block, good)
         for sink in sinks:
             sink(block, scores, ok, weights)
-    if minimum <= 0:  # every eligible pair reaches a minimum of 0
-        good_m, good_e = ok_m, ok_e
-    return Counts(ok_m, good_m), Counts(ok_e, good_e)
+    return (Counts(eligible.per_mentor, good_ones.per_mentor), Counts(eligible.per_mentee, good_ones.per_mentee))
 
 
 class FullMatrices:

@@ -15,10 +15,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
-from lti_app.mentoring.domain.matching_arrays import SideArrays, common_bits
+from lti_app.mentoring.domain.matching_arrays import SideArrays
+from lti_app.mentoring.domain.matching_bits import Members, common_bits, holders, unpack_rows
 from lti_app.mentoring.domain.matching_settings import MatchSettings
 from lti_app.mentoring.domain.matching_types import Profile
 
@@ -29,11 +31,6 @@ SPARSE = ("self", "forbidden", "reporting_line", "past_partners")
 MAX_CHAIN = 64  # reporting chains longer than this are cut (and cycles stop at the first repeat)
 Cells = tuple[np.ndarray, np.ndarray]
 Index = slice | np.ndarray
-
-
-def _key(key: str | None) -> str | None:
-    """Person keys compare case-insensitively, surrounding spaces ignored."""
-    return key.strip().casefold() if key else None
 
 
 def manager_chain(key: str, manager_of: Mapping[str, str]) -> list[str]:
@@ -61,14 +58,36 @@ def _cells(pairs: Iterable[tuple[int, int]]) -> Cells:
     return (np.array([i for i, _ in unique], dtype=np.int64), np.array([j for _, j in unique], dtype=np.int64))
 
 
-def reporting_line(mentors: Sequence[Profile], mentees: Sequence[Profile]) -> Cells:
+def _keys(people: Sequence[Profile]) -> list[str | None]:
+    """Person keys compare case-insensitively, surrounding spaces ignored (None when empty)."""
+    return [p.key.strip().casefold() if p.key else None for p in people]
+
+
+@dataclass(frozen=True)
+class KeyIndex:
+    """Person keys of both sides (as `_keys` has them) and where each key sits on each side."""
+
+    mentor_keys: list[str | None]
+    mentee_keys: list[str | None]
+    mentor_rows: Mapping[str, list[int]]
+    mentee_cols: Mapping[str, list[int]]
+
+    @classmethod
+    def of(cls, mentors: Sequence[Profile], mentees: Sequence[Profile]) -> KeyIndex:
+        """Normalise and index the keys once."""
+        mentor_keys, mentee_keys = _keys(mentors), _keys(mentees)
+        return cls(mentor_keys, mentee_keys, _positions(mentor_keys), _positions(mentee_keys))
+
+
+def reporting_line(mentors: Sequence[Profile], mentees: Sequence[Profile], index: KeyIndex | None = None) -> Cells:
     """Pairs where one of the two manages the other, directly or further up the chain."""
-    mentor_keys, mentee_keys = [_key(p.key) for p in mentors], [_key(p.key) for p in mentees]
+    index = index or KeyIndex.of(mentors, mentees)
+    mentor_keys, mentee_keys = index.mentor_keys, index.mentee_keys
     manager_of: dict[str, str] = {}
     for key, person in zip([*mentor_keys, *mentee_keys], [*mentors, *mentees]):
         if key and person.manager_key and key not in manager_of:
-            manager_of[key] = _key(person.manager_key) or ""
-    mentor_rows, mentee_cols = _positions(mentor_keys), _positions(mentee_keys)
+            manager_of[key] = person.manager_key.strip().casefold()
+    mentor_rows, mentee_cols = index.mentor_rows, index.mentee_cols
     found = [(i, j) for j, key in enumerate(mentee_keys) if key in manager_of
              for a in manager_chain(key, manager_of) for i in mentor_rows.get(a, ())]
     found += [(i, j) for i, key in enumerate(mentor_keys) if key in manager_of
@@ -76,10 +95,10 @@ def reporting_line(mentors: Sequence[Profile], mentees: Sequence[Profile]) -> Ce
     return _cells(found)
 
 
-def same_person(mentors: Sequence[Profile], mentees: Sequence[Profile]) -> Cells:
+def same_person(mentors: Sequence[Profile], mentees: Sequence[Profile], index: KeyIndex | None = None) -> Cells:
     """Pairs where both profiles belong to the same person."""
-    mentee_cols = _positions([_key(p.key) for p in mentees])
-    return _cells((i, j) for i, p in enumerate(mentors) for j in mentee_cols.get(_key(p.key) or "", ()))
+    index = index or KeyIndex.of(mentors, mentees)
+    return _cells((i, j) for i, key in enumerate(index.mentor_keys) if key for j in index.mentee_cols.get(key, ()))
 
 
 def id_cells(mentors: Sequence[Profile], mentees: Sequence[Profile], pairs: Iterable[tuple[int, int]]) -> Cells:
@@ -109,9 +128,11 @@ class RuleBook:
     def build(cls, mentors: Sequence[Profile], mentees: Sequence[Profile], m: SideArrays, e: SideArrays,
               settings: MatchSettings) -> RuleBook:
         """Collect the sparse cells once; dense rules are evaluated on demand."""
-        sparse = {"self": same_person(mentors, mentees), "forbidden": id_cells(mentors, mentees, settings.forbidden)}
+        index = KeyIndex.of(mentors, mentees)
+        sparse = {"self": same_person(mentors, mentees, index),
+                  "forbidden": id_cells(mentors, mentees, settings.forbidden)}
         if settings.rules.reporting_line:
-            sparse["reporting_line"] = reporting_line(mentors, mentees)
+            sparse["reporting_line"] = reporting_line(mentors, mentees, index)
         if settings.rules.past_partners:
             sparse["past_partners"] = past_pairs(mentors, mentees)
         return cls(settings, m, e, sparse)
@@ -141,11 +162,24 @@ class RuleBook:
             return common_bits(a.languages[ia], b.languages[ib], 1)
         return common_bits(a.availability[ia], b.availability[ib], self.settings.rules.min_overlap_hours)
 
+    @cached_property
+    def _held(self) -> dict[str, tuple[Members, np.ndarray]]:
+        """Rules kept by sharing any one member: (the mentees' members, holders among the mentors, packed)."""
+        sets = {"shared_language": (self.e.languages, self.m.languages)}
+        if self.settings.rules.min_overlap_hours <= 1:
+            sets["availability_overlap"] = (self.e.availability, self.m.availability)
+        return {name: (Members.of(mine), holders(theirs)) for name, (mine, theirs) in sets.items() if name in self.names}
+
     def ok_block(self, cols: slice) -> np.ndarray:
-        """(block of mentees, every mentor): pairs that pass the dense rules."""
-        ok = None
+        """(block of mentees, every mentor): pairs that pass the dense rules (shared members as bit words)."""
+        words, ok = None, None
+        for name, (mine, held) in self._held.items():
+            shared = mine.shared_any(cols, held)
+            words = shared if words is None else np.bitwise_and(words, shared, out=words)
+        if words is not None:
+            ok = unpack_rows(words, len(self.m.ids))
         for name in self.names:
-            if name in self.sparse or (name == "capacity" and (self.m.capacity > 0).all()):
+            if name in self.sparse or name in self._held or (name == "capacity" and (self.m.capacity > 0).all()):
                 continue  # the capacity rule only strikes mentors who take no mentees at all
             keeps = self.passes(name, slice(None), cols, mentee_major=True)
             ok = keeps if ok is None else np.logical_and(ok, keeps, out=ok)

@@ -1,6 +1,7 @@
-"""Matching settings of a cohort: hard rules, criteria (weight and direction), threshold, fairness, pins.
+"""Matching settings of a cohort: mode, hard rules, criteria (weight and direction), threshold, fairness, pins.
 
-`MatchSettings.from_dict` / `to_dict` round-trip through plain JSON so a cohort can store them.
+`MatchSettings.from_dict` / `to_dict` round-trip through plain JSON so a cohort can store them; settings stored
+before a key existed (such as `mode`) load with that key's default.
 """
 from __future__ import annotations
 
@@ -18,6 +19,14 @@ class Direction(StrEnum):
     COMPLEMENTARY = "complementary"
     SIMILAR = "similar"
     DIFFERENT = "different"
+
+
+class MatchMode(StrEnum):
+    """How a cohort's pairs are made: by the engine, by mentees choosing, or from both sides' rankings."""
+
+    OPTIMAL = "optimal"
+    SELF_SELECT = "self_select"
+    MUTUAL = "mutual"
 
 
 CRITERIA = ("skills", "channels", "interests", "goals", "department", "generation")
@@ -89,8 +98,10 @@ class MatchSettings:
     fairness: bool = False
     pinned: PairSet = frozenset()
     forbidden: PairSet = frozenset()
+    mode: MatchMode = MatchMode.OPTIMAL
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "mode", MatchMode(self.mode))
         merged = dict(DEFAULT_CRITERIA) | dict(self.criteria)
         for name, criterion in merged.items():
             if name not in ALLOWED_DIRECTIONS:
@@ -140,4 +151,5 @@ class MatchSettings:
             "fairness": self.fairness,
             "pinned": [list(p) for p in sorted(self.pinned)],
             "forbidden": [list(p) for p in sorted(self.forbidden)],
+            "mode": self.mode.value,
         }

@@ -70,18 +70,27 @@ class SlotCosts:
     and so on; the first round is usually every mentor and is written without any gather.
     """
 
+    wants_scores = False  # only the weights
+
     def __init__(self, capacity: np.ndarray, n_mentees: int, buffer: np.ndarray | None = None) -> None:
         self.rounds = [np.flatnonzero(capacity > k) for k in range(int(capacity.max(initial=0)))]
         self.slots = np.concatenate([np.zeros(0, np.int64), *self.rounds])  # slot -> mentor row
         self.n_mentors = len(capacity)
         shape = (n_mentees, len(self.slots))
         self.cost = buffer if buffer is not None and buffer.shape == shape else np.zeros(shape)
+        self._taken = np.empty(0, dtype=np.float32)  # reused for the columns of the later rounds
 
     def __call__(self, block: slice, scores: object, eligible: object, weights: np.ndarray) -> None:
         """Write the costs of one block of mentees from their (mentees, mentors) weights."""
         start = 0
         for mentors in self.rounds:
-            taken = weights if len(mentors) == self.n_mentors else weights[:, mentors]
+            if len(mentors) == self.n_mentors:
+                taken = weights
+            else:  # gathered into a reused contiguous buffer: no allocation, no bounds check
+                if self._taken.size < weights.shape[0] * len(mentors):
+                    self._taken = np.empty(weights.shape[0] * self.n_mentors, dtype=np.float32)
+                taken = self._taken[:weights.shape[0] * len(mentors)].reshape(weights.shape[0], len(mentors))
+                np.take(weights, mentors, axis=1, out=taken, mode="clip")
             np.negative(taken, out=self.cost[block, start:start + len(mentors)])
             start += len(mentors)
 

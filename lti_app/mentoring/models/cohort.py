@@ -35,6 +35,7 @@ class Cohort(db.Model):
         CheckConstraint("mentor_capacity BETWEEN 1 AND 20", name="mentor_capacity_range"),
         CheckConstraint("mentors_per_mentee BETWEEN 1 AND 5", name="mentors_per_mentee_range"),
         CheckConstraint("meeting_cadence_days BETWEEN 1 AND 92", name="meeting_cadence_range"),
+        CheckConstraint("feedback_interval_days BETWEEN 7 AND 92", name="feedback_interval_range"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -47,6 +48,7 @@ class Cohort(db.Model):
     starts_on: Mapped[date]
     ends_on: Mapped[date]
     meeting_cadence_days: Mapped[int] = mapped_column(default=14)
+    feedback_interval_days: Mapped[int] = mapped_column(default=30, server_default="30")  # partners give feedback every this many days
     mentor_capacity: Mapped[int] = mapped_column(default=2)  # mentees per mentor
     mentors_per_mentee: Mapped[int] = mapped_column(default=1)
     ground_rules: Mapped[str] = mapped_column(Text)

@@ -31,6 +31,7 @@ class CohortFields:
     custom_skill_labels: tuple[str, ...] = ()
     description: str = ""
     meeting_cadence_days: int = 14
+    feedback_interval_days: int = 30
     mentor_capacity: int = 2
     mentors_per_mentee: int = 1
     privacy: PrivacySetting = PrivacySetting.STATUS_ONLY
@@ -47,6 +48,8 @@ def _check(fields: CohortFields) -> None:
         (fields.enrolment_closes_on <= fields.ends_on, "enrolment_closes_on",
          "Enrolment must close by the day the programme ends."),
         (1 <= fields.meeting_cadence_days <= 92, "meeting_cadence_days", "Choose a meeting cadence between 1 and 92 days."),
+        (7 <= fields.feedback_interval_days <= 92, "feedback_interval_days",
+         "Choose a feedback interval between 7 and 92 days."),
         (1 <= fields.mentor_capacity <= 20, "mentor_capacity", "A mentor can take between 1 and 20 mentees."),
         (1 <= fields.mentors_per_mentee <= 5, "mentors_per_mentee", "A mentee can have between 1 and 5 mentors."),
         (bool(fields.ground_rules.strip()), "ground_rules", "Write the ground rules participants accept."),
@@ -71,7 +74,7 @@ def _apply(cohort: Cohort, fields: CohortFields) -> None:
     cohort.name = " ".join(fields.name.split())
     cohort.description = fields.description.strip()
     for attribute in ("enrolment_opens_on", "enrolment_closes_on", "starts_on", "ends_on", "meeting_cadence_days",
-                      "mentor_capacity", "mentors_per_mentee", "privacy"):
+                      "feedback_interval_days", "mentor_capacity", "mentors_per_mentee", "privacy"):
         setattr(cohort, attribute, getattr(fields, attribute))
     cohort.ground_rules = fields.ground_rules.strip().replace("\r\n", "\n")
 

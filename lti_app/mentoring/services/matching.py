@@ -5,12 +5,15 @@ happy with either role are sorted from least to most senior (career stage, then 
 and the least senior of them become mentors (in reverse mentoring the mentor is the less senior partner), as few
 as it takes for the mentors' seats (their capacities) to cover the mentees' demand (mentors per mentee each);
 the rest are mentees. The rule depends on the enrolments only, so a rerun puts everyone on the same side.
+
+Rounds: until the first publish the draft is round 1; after it, running the matching drafts the next round
+(``services.rotation``): the engine is ``domain.rotation.next_round``, so no pair is ever repeated.
 """
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 
 import numpy as np
 from sqlalchemy import delete, or_, select
@@ -23,11 +26,17 @@ from lti_app.mentoring.domain.matching_reasons import unmatched_people
 from lti_app.mentoring.domain.matching_settings import MatchSettings
 from lti_app.mentoring.domain.matching_types import PinnedPairError, Profile, Proposal, ProposedPair
 from lti_app.mentoring.domain.profile_fields import EnrolmentStatus, RoleWanted
+from lti_app.mentoring.domain.rotation import next_round
 from lti_app.mentoring.errors import IllegalTransition, InvalidInput
 from lti_app.mentoring.models.cohort import Cohort
 from lti_app.mentoring.models.enrolment import Enrolment
+from lti_app.mentoring.models.matching_run import MatchingRun
 from lti_app.mentoring.models.pairing import Pair, PairStatus
+from lti_app.mentoring.services.matching_guards import check_no_busy_run, lock_cohort
 from lti_app.mentoring.services.matching_profiles import profile_of
+from lti_app.mentoring.services.rotation import forget_pins, past_pairs_of, published_round
+
+Progress = Callable[[int, str], None]  # (percent, stage): told between stages, when nothing is pending
 
 
 @dataclass(frozen=True)
@@ -59,13 +68,23 @@ def save_settings(cohort: Cohort, settings: MatchSettings) -> Cohort:
     return cohort
 
 
-def check_drafting(cohort: Cohort) -> None:
-    """Pairs are drafted between the close of enrolment and publishing; IllegalTransition otherwise."""
-    if cohort.state is not CohortState.ENROLMENT_CLOSED:
-        raise IllegalTransition(
-            "The pairs of this cohort are published; they no longer change here." if cohort.state.matching_inputs_locked
-            else "Close enrolment first: pairs are made from the profiles as they stand when enrolment has closed."
-        )
+def check_drafting(cohort: Cohort, run: MatchingRun | None = None) -> None:
+    """A draft is made once enrolment has closed (round 1) and, once published, for each new round while the cohort
+    is matched or running; IllegalTransition otherwise, or while a background run (but ``run``) replaces the draft."""
+    if cohort.state is CohortState.FINISHED:
+        raise IllegalTransition("This cohort is finished: its pairs no longer change.")
+    if cohort.state is not CohortState.ENROLMENT_CLOSED and not cohort.state.matching_inputs_locked:
+        raise IllegalTransition("Close enrolment first: pairs are made from the profiles as they stand when "
+                                "enrolment has closed.")
+    check_no_busy_run(cohort, but=run)
+
+
+def draft_settings(cohort: Cohort) -> MatchSettings:
+    """The settings the draft is made under: a new round never repeats a pair, whatever the past-partner rule says."""
+    settings = settings_of(cohort)
+    if not cohort.state.matching_inputs_locked:
+        return settings
+    return replace(settings, rules=replace(settings.rules, past_partners=True))
 
 
 def split_sides(enrolments: Sequence[Enrolment], mentors_per_mentee: int) -> tuple[list[Enrolment], list[Enrolment]]:
@@ -84,14 +103,14 @@ def split_sides(enrolments: Sequence[Enrolment], mentors_per_mentee: int) -> tup
 
 
 def past_partners(cohort: Cohort, enrolments: Sequence[Enrolment]) -> dict[int, frozenset[int]]:
-    """Enrolment id → ids of this cohort's enrolments whose person was their partner in another cohort of the course."""
+    """Enrolment id → ids of this cohort's enrolments whose person was their published partner in this course: in
+    another cohort, or in an earlier round of this one (whichever side each was on)."""
     mentor, mentee = aliased(Enrolment), aliased(Enrolment)
     rows = db.session.execute(
         select(mentor.person_id, mentee.person_id).select_from(Pair)
         .join(mentor, Pair.mentor_enrolment_id == mentor.id).join(mentee, Pair.mentee_enrolment_id == mentee.id)
         .join(Cohort, Pair.cohort_id == Cohort.id)
-        .where(Cohort.course_id == cohort.course_id, Cohort.id != cohort.id,
-               Pair.status.in_([PairStatus.ACTIVE, PairStatus.ENDED]))
+        .where(Cohort.course_id == cohort.course_id, Pair.status.in_([PairStatus.ACTIVE, PairStatus.ENDED]))
     ).all()
     met: dict[int, set[int]] = defaultdict(set)
     for a, b in rows:
@@ -117,21 +136,56 @@ def explanation_json(mentor: Profile, mentee: Profile, settings: MatchSettings, 
     return score, [{"criterion": c.criterion, "share": c.share, "sentence": c.sentence} for c in explanation]
 
 
-def run_matching(cohort: Cohort) -> Proposal:
-    """Replace the cohort's proposed pairs with the engine's best ones (keeping pins, never a forbidden pair). Flushes."""
-    check_drafting(cohort)
-    settings, sides = settings_of(cohort), sides_of(cohort)
+def _silent(percent: int, stage: str) -> None:
+    """Nobody watches an inline run."""
+
+
+def _propose(sides: Sides, settings: MatchSettings, history: set[tuple[int, int]] | None) -> Proposal:
+    """The engine's proposal: the first round, or (given the published pairs) the next round, which repeats none."""
+    mentors, mentees = sides.of(sides.mentors), sides.of(sides.mentees)
     try:
-        proposal = propose_pairs(sides.of(sides.mentors), sides.of(sides.mentees), settings,
-                                 names=sides.names, labels=sides.labels)
+        if history is None:
+            return propose_pairs(mentors, mentees, settings, names=sides.names, labels=sides.labels)
+        return next_round(mentors, mentees, history, settings, names=sides.names, labels=sides.labels)
     except PinnedPairError as refused:
         raise InvalidInput(f"A pinned pair cannot be kept: {refused}") from refused
+
+
+def _explained(proposal: Proposal, sides: Sides, settings: MatchSettings,
+               progress: Progress) -> list[tuple[ProposedPair, list[dict]]]:
+    """Each proposed pair with its explanation worded for the instructor (progress told every fifth of the way)."""
+    found, total = [], len(proposal.pairs)
+    for k, pair in enumerate(proposal.pairs):
+        if k % max(total // 5, 1) == 0:
+            progress(60 + 30 * k // total, f"Writing the explanations ({k:,} of {total:,} pairs)")
+        mentor, mentee = sides.profiles[pair.mentor_id], sides.profiles[pair.mentee_id]
+        found.append((pair, explanation_json(mentor, mentee, settings, sides)[1]))
+    return found
+
+
+def _replace_draft(cohort: Cohort, explained: list[tuple[ProposedPair, list[dict]]], done: int) -> None:
+    """Put the new pairs in place of the stored draft, under the row lock (a publish meanwhile makes them stale)."""
+    locked = lock_cohort(cohort)
+    if published_round(locked) != done:
+        raise IllegalTransition("Pairs were published while the matching ran (perhaps by a colleague): run it again.")
     db.session.execute(delete(Pair).where(Pair.cohort_id == cohort.id, Pair.status == PairStatus.PROPOSED))
-    for found in proposal.pairs:
-        _, explanation = explanation_json(sides.profiles[found.mentor_id], sides.profiles[found.mentee_id], settings, sides)
+    for found, explanation in explained:
         db.session.add(Pair(cohort_id=cohort.id, mentor_enrolment_id=found.mentor_id, mentee_enrolment_id=found.mentee_id,
-                            score=found.score, explanation=explanation, pinned=found.pinned))
+                            score=found.score, explanation=explanation, pinned=found.pinned, round=done + 1))
     db.session.flush()
+
+
+def run_matching(cohort: Cohort, progress: Progress = _silent, *, run: MatchingRun | None = None) -> Proposal:
+    """Replace the cohort's draft with the engine's best pairs (keeping pins, never a forbidden pair); once a round is
+    published, the draft is of the next round and repeats no pair. ``run``: the background run doing this. Flushes."""
+    check_drafting(cohort, run)
+    progress(10, "Loading the profiles")
+    settings, sides, done = settings_of(cohort), sides_of(cohort), published_round(cohort)
+    progress(30, "Scoring every possible pair and solving the assignment")
+    proposal = _propose(sides, settings, past_pairs_of(cohort) if done else None)
+    explained = _explained(proposal, sides, settings, progress)
+    progress(95, "Saving the draft")
+    _replace_draft(cohort, explained, done)
     return proposal
 
 
@@ -143,8 +197,9 @@ def pairs_of(cohort: Cohort, *statuses: PairStatus) -> list[Pair]:
 
 
 def current_proposal(cohort: Cohort) -> tuple[list[Pair], Proposal]:
-    """The stored pairs, and the draft as the engine sees it: totals and each unpaired person with the reason."""
-    settings, sides, pairs = settings_of(cohort), sides_of(cohort), pairs_of(cohort)
+    """The draft (with none, the published pairs) and how the engine sees it: totals, each unpaired person and why."""
+    settings, sides = draft_settings(cohort), sides_of(cohort)
+    pairs = pairs_of(cohort, PairStatus.PROPOSED) or pairs_of(cohort, PairStatus.ACTIVE)
     mentors, mentees = sides.of(sides.mentors), sides.of(sides.mentees)
     row = {p.id: i for i, p in enumerate(mentors)}
     col = {p.id: j for j, p in enumerate(mentees)}
@@ -157,23 +212,25 @@ def current_proposal(cohort: Cohort) -> tuple[list[Pair], Proposal]:
 
 
 def publish_pairs(cohort: Cohort) -> list[Pair]:
-    """Make the proposed pairs active and the cohort matched, under a lock on the cohort row. Flushes.
+    """Make the proposed pairs active (round 1) and the cohort matched, under a lock on the cohort row. Flushes.
 
     The lock (``SELECT ... FOR UPDATE`` on PostgreSQL) makes a second publish wait for the first to commit; it then
-    reads the cohort afresh, finds it matched, and is refused. SQLite serialises writers on its own.
+    reads the cohort afresh, finds it matched, and is refused. SQLite serialises writers on its own. Later rounds
+    are published by ``rotation.publish_round``.
     """
-    locked = db.session.scalar(select(Cohort).where(Cohort.id == cohort.id)
-                               .with_for_update().execution_options(populate_existing=True))
+    locked = lock_cohort(cohort)
     if locked.state.matching_inputs_locked:
         raise IllegalTransition("The pairs of this cohort are already published (perhaps by a colleague just now).")
     new_state = locked.state.mark_matched()
+    check_no_busy_run(locked)
     pairs = pairs_of(locked, PairStatus.PROPOSED)
     if not pairs:
         raise InvalidInput("There are no proposed pairs to publish: run the matching first.")
     now = utcnow()
     for pair in pairs:
-        pair.status, pair.published_at = PairStatus.ACTIVE, now
+        pair.status, pair.published_at, pair.round = PairStatus.ACTIVE, now, 1
     locked.state = new_state
+    forget_pins(locked)
     db.session.flush()
     return pairs
 

@@ -1,11 +1,15 @@
-"""The instructor's hand on a draft of pairs: pin, unpin, forbid, pair by hand. Every function flushes, none commits.
+"""The instructor's hand on a draft of pairs: pin, unpin, forbid (and allow again), pair by hand, swap partners.
+Every function flushes, none commits.
 
 Pins and forbidden pairs live in the cohort's matching settings (``MatchSettings.pinned`` / ``forbidden``), so a
-rerun keeps every pin and never makes a forbidden pair; the stored Pair rows are the draft the pages show.
+rerun keeps every pin and never makes a forbidden pair; the stored Pair rows are the draft the pages show. A pair
+made by hand or by a swap is checked against the hard rules the draft is made under (in a new round, never a past
+pair) and against the forbidden pairs, and is pinned so that a rerun keeps the instructor's choice.
 """
 from __future__ import annotations
 
 import dataclasses
+from dataclasses import dataclass
 
 import numpy as np
 from sqlalchemy import select
@@ -18,8 +22,9 @@ from lti_app.mentoring.models.cohort import Cohort
 from lti_app.mentoring.models.enrolment import Enrolment
 from lti_app.mentoring.models.pairing import Pair, PairStatus
 from lti_app.mentoring.services.matching import (
-    Sides, check_drafting, explanation_json, pairs_of, save_settings, settings_of, sides_of,
+    Sides, check_drafting, draft_settings, explanation_json, pairs_of, save_settings, settings_of, sides_of,
 )
+from lti_app.mentoring.services.rotation import draft_round
 
 
 def proposed_pair(cohort: Cohort, pair_id: int) -> Pair:
@@ -66,7 +71,7 @@ def forbid_pair(cohort: Cohort, pair: Pair) -> tuple[int, int]:
 
 def _broken_rules(sides: Sides, mentor: Enrolment, mentee: Enrolment, cohort: Cohort) -> list[str]:
     """The hard rules (that are on) the pair breaks, in words."""
-    engine = EngineCohort.prepare([sides.profiles[mentor.id]], [sides.profiles[mentee.id]], settings_of(cohort))
+    engine = EngineCohort.prepare([sides.profiles[mentor.id]], [sides.profiles[mentee.id]], draft_settings(cohort))
     failures = engine.rules.failures(np.array([0]), np.array([0]))
     return [RULE_WORDS.get(name, name) for name, where in failures.items() if where[0, 0]]
 
@@ -86,24 +91,91 @@ def _make_room(cohort: Cohort, mentor: Enrolment, mentee: Enrolment) -> None:
     db.session.flush()
 
 
+def _check_allowed(cohort: Cohort, sides: Sides, mentor: Enrolment, mentee: Enrolment) -> None:
+    """InvalidInput naming the two people when their pair is forbidden or breaks a hard rule that is on."""
+    names = f"{mentor.person.display_name} and {mentee.person.display_name}"
+    if (mentor.id, mentee.id) in settings_of(cohort).forbidden:
+        raise InvalidInput(f"{names} are a forbidden pair: allow them again (under “Forbidden pairs”) if you mean it.")
+    if broken := _broken_rules(sides, mentor, mentee, cohort):
+        repeat = cohort.state.matching_inputs_locked and RULE_WORDS["past_partners"] in broken
+        hint = "A new round never repeats a pair." if repeat else "Switch that rule off in the settings if you mean it."
+        raise InvalidInput(f"{names} cannot be paired: {'; '.join(broken)}. {hint}")
+
+
 def pair_by_hand(cohort: Cohort, mentor: Enrolment, mentee: Enrolment) -> Pair:
-    """Pair two people as the instructor chooses (pinned), refusing a pair that breaks a hard rule. Flushes."""
+    """Pair two people as the instructor chooses (pinned); refused when forbidden or breaking a hard rule. Flushes."""
     check_drafting(cohort)
     sides = sides_of(cohort)
     if mentor.id not in {e.id for e in sides.mentors} or mentee.id not in {e.id for e in sides.mentees}:
         raise InvalidInput("Choose a mentor from the mentors' side and a mentee from the mentees' side.")
-    if broken := _broken_rules(sides, mentor, mentee, cohort):
-        raise InvalidInput(f"{mentor.person.display_name} and {mentee.person.display_name} cannot be paired: "
-                           f"{'; '.join(broken)}. Switch that rule off in the settings if you mean it.")
+    _check_allowed(cohort, sides, mentor, mentee)
     existing = db.session.scalar(select(Pair).where(
-        Pair.cohort_id == cohort.id, Pair.mentor_enrolment_id == mentor.id, Pair.mentee_enrolment_id == mentee.id))
+        Pair.cohort_id == cohort.id, Pair.mentor_enrolment_id == mentor.id, Pair.mentee_enrolment_id == mentee.id,
+        Pair.status == PairStatus.PROPOSED))
     if existing is not None:
         return pin_pair(cohort, existing)
     _make_room(cohort, mentor, mentee)
     settings = settings_of(cohort)
     score, explanation = explanation_json(sides.profiles[mentor.id], sides.profiles[mentee.id], settings, sides)
     pair = Pair(cohort_id=cohort.id, mentor_enrolment_id=mentor.id, mentee_enrolment_id=mentee.id,
-                score=score, explanation=explanation, pinned=True)
+                score=score, explanation=explanation, pinned=True, round=draft_round(cohort))
     db.session.add(pair)
     save_settings(cohort, dataclasses.replace(settings, pinned=settings.pinned | {_key(pair)}))
     return pair
+
+
+def swap_partners(cohort: Cohort, first: Pair, second: Pair) -> tuple[Pair, Pair]:
+    """Swap the mentees of two draft pairs, (m1, e1) and (m2, e2) becoming (m1, e2) and (m2, e1), both pinned. Flushes.
+
+    Refused, nothing changed, when the two pairs share a person or a new pair is forbidden, breaks a hard rule or
+    already exists; every mentor and mentee keeps as many partners as before, so capacities hold.
+    """
+    check_drafting(cohort)
+    if _key(first)[0] == _key(second)[0] or _key(first)[1] == _key(second)[1]:
+        raise InvalidInput("Choose two pairs with different people: these two share a partner, so a swap changes "
+                           "nothing.")
+    sides, drafted = sides_of(cohort), {_key(p) for p in pairs_of(cohort, PairStatus.PROPOSED)}
+    settings, old = settings_of(cohort), {_key(first), _key(second)}
+    for pair, mentee in ((first, second.mentee), (second, first.mentee)):
+        if (pair.mentor_enrolment_id, mentee.id) in drafted:
+            raise InvalidInput(f"{pair.mentor.person.display_name} and {mentee.person.display_name} are already "
+                               "a pair.")
+        _check_allowed(cohort, sides, pair.mentor, mentee)
+    first.mentee, second.mentee = second.mentee, first.mentee
+    for pair in (first, second):
+        pair.score, pair.explanation = explanation_json(
+            sides.profiles[pair.mentor_enrolment_id], sides.profiles[pair.mentee.id], settings, sides)
+        pair.pinned = True
+    db.session.flush()  # the ids follow the swapped mentees
+    save_settings(cohort, dataclasses.replace(settings, pinned=(settings.pinned - old) | {_key(first), _key(second)}))
+    return first, second
+
+
+@dataclass(frozen=True)
+class ForbiddenPair:
+    """A pair the instructor forbade, with the two names."""
+
+    mentor_id: int
+    mentee_id: int
+    mentor_name: str
+    mentee_name: str
+
+
+def forbidden_pairs(cohort: Cohort) -> list[ForbiddenPair]:
+    """The cohort's forbidden pairs with the two people's names, by mentor then mentee name."""
+    keys = settings_of(cohort).forbidden
+    ids = {i for key in keys for i in key}
+    people = {e.id: e for e in db.session.scalars(select(Enrolment).where(Enrolment.id.in_(ids)))} if ids else {}
+    found = [ForbiddenPair(m, e, people[m].person.display_name, people[e].person.display_name)
+             for m, e in keys if m in people and e in people]
+    return sorted(found, key=lambda f: (f.mentor_name, f.mentee_name, f.mentor_id, f.mentee_id))
+
+
+def allow_pair(cohort: Cohort, mentor_id: int, mentee_id: int) -> bool:
+    """Take a pair off the forbidden list (a rerun may make it again); False when it was not forbidden. Flushes."""
+    check_drafting(cohort)
+    settings = settings_of(cohort)
+    if (mentor_id, mentee_id) not in settings.forbidden:
+        return False
+    save_settings(cohort, dataclasses.replace(settings, forbidden=settings.forbidden - {(mentor_id, mentee_id)}))
+    return True

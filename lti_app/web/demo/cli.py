@@ -4,14 +4,16 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
-from lti_app.web.demo import registration
+from lti_app.web.demo import programme, registration
 
 demo_cli = AppGroup("demo", help="The demo LMS (development only).")
 
 
 @demo_cli.command("seed")
 def seed():
-    """Create the keys and register the demo LMS and its deployment; safe to run again."""
+    """Create the keys, register the demo LMS and its deployment, and a running demo cohort with pairs; safe to run again."""
     for line in registration.seed():
+        click.echo(line)
+    for line in programme.seed_programme():
         click.echo(line)
     click.echo(f"Open {registration.base_url()}/demo/ to launch ReMentor from the demo course.")

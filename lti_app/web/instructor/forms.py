@@ -32,6 +32,10 @@ class CohortForm(FlaskForm):
     starts_on = _date("Programme starts on")
     ends_on = _date("Programme ends on")
     meeting_cadence_days = SelectField("Meeting cadence", choices=choice_list(CADENCE_CHOICES), coerce=int, default=14)
+    feedback_interval_days = IntegerField(
+        "Feedback every (days)", default=30,
+        validators=[Optional(), NumberRange(7, 92, "Choose from 7 to 92 days.")],  # empty: every 30 days
+    )
     mentor_capacity = IntegerField(
         "Mentees per mentor", default=2,
         validators=[InputRequired("Say how many mentees a mentor may take."), NumberRange(1, 20, "Choose from 1 to 20.")],
@@ -70,7 +74,8 @@ class CohortForm(FlaskForm):
             name=self.name.data or "", description=self.description.data or "",
             enrolment_opens_on=self.enrolment_opens_on.data, enrolment_closes_on=self.enrolment_closes_on.data,
             starts_on=self.starts_on.data, ends_on=self.ends_on.data,
-            meeting_cadence_days=self.meeting_cadence_days.data, mentor_capacity=self.mentor_capacity.data,
+            meeting_cadence_days=self.meeting_cadence_days.data, feedback_interval_days=self.feedback_interval_days.data or 30,
+            mentor_capacity=self.mentor_capacity.data,
             mentors_per_mentee=self.mentors_per_mentee.data, ground_rules=self.ground_rules.data or "",
             privacy=PrivacySetting(self.privacy.data), skill_codes=tuple(self.skill_codes.data or ()),
             custom_skill_labels=tuple((self.custom_skills.data or "").splitlines()),
@@ -81,7 +86,7 @@ class CohortForm(FlaskForm):
         """The form filled with a cohort's settings (the submitted values win on POST)."""
         data = {name: getattr(cohort, name) for name in (
             "name", "description", "enrolment_opens_on", "enrolment_closes_on", "starts_on", "ends_on",
-            "meeting_cadence_days", "mentor_capacity", "mentors_per_mentee", "ground_rules")}
+            "meeting_cadence_days", "feedback_interval_days", "mentor_capacity", "mentors_per_mentee", "ground_rules")}
         data["privacy"] = cohort.privacy.value
         data["skill_codes"] = [s.code for s in cohort.skills if s.category is not SkillCategory.CUSTOM]
         data["custom_skills"] = "\n".join(s.label for s in cohort.skills if s.category is SkillCategory.CUSTOM)

@@ -4,10 +4,12 @@ from __future__ import annotations
 import dataclasses
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, FloatField, HiddenField, IntegerField, SelectField
-from wtforms.validators import InputRequired, NumberRange
+from wtforms import BooleanField, FloatField, HiddenField, IntegerField, RadioField, SelectField
+from wtforms.validators import InputRequired, NumberRange, Optional
 
-from lti_app.mentoring.domain.matching_settings import ALLOWED_DIRECTIONS, CRITERIA, Criterion, Direction, MatchSettings, Rules
+from lti_app.mentoring.domain.matching_settings import (
+    ALLOWED_DIRECTIONS, CRITERIA, Criterion, Direction, MatchMode, MatchSettings, Rules,
+)
 from lti_app.web.forms import choice_list
 
 RULE_LABELS = {
@@ -18,13 +20,26 @@ RULE_LABELS = {
     "availability_overlap": "Partners' weekly availability overlaps",
     "capacity": "A mentor takes no more mentees than their capacity",
 }
+MODE_LABELS = {
+    MatchMode.OPTIMAL: ("The engine pairs everyone",
+                        "The engine makes the best pairs for the whole cohort at once; you review them and publish."),
+    MatchMode.SELF_SELECT: ("Mentees choose their mentor",
+                            "Each mentee picks from the mentors who fit them, best fit first, and the mentor accepts "
+                            "or declines; accepted pairs appear here pinned, and you publish."),
+    MatchMode.MUTUAL: ("Both sides rank each other",
+                       "Mentees and mentors each rank the people who fit them, and you compute the stable matching "
+                       "from their rankings, then publish."),
+}
 CRITERION_LABELS = {"skills": "Skills", "channels": "Channels", "interests": "Interests", "goals": "Goals",
                     "department": "Department", "generation": "Generation"}
 
 
 class MatchingSettingsForm(FlaskForm):
-    """Hard rules on or off, the minimum overlap, each criterion's weight (0-5) and direction, threshold, fairness."""
+    """Mode, hard rules on or off, the minimum overlap, each criterion's weight (0-5) and direction, threshold, fairness."""
 
+    # Optional: a form posted without it (an older page) keeps the cohort's mode.
+    mode = RadioField("How pairs are made", choices=choice_list((m.value, label) for m, (label, _) in MODE_LABELS.items()),
+                      validators=[Optional()])
     min_overlap_hours = IntegerField("Minimum overlapping hours a week", validators=[
         InputRequired("Give a number of hours."), NumberRange(0, 168, "Choose from 0 to 168 hours.")])
     min_score = FloatField("Minimum score of a pair (0-100 points)", validators=[
@@ -35,11 +50,16 @@ class MatchingSettingsForm(FlaskForm):
     def for_settings(cls, settings: MatchSettings) -> MatchingSettingsForm:
         """The form filled with ``settings`` (on POST the submitted values win)."""
         data = {"min_overlap_hours": settings.rules.min_overlap_hours, "min_score": settings.min_score,
-                "fairness": settings.fairness}
+                "fairness": settings.fairness, "mode": settings.mode.value}
         data |= {f"rule_{name}": getattr(settings.rules, name) for name in RULE_LABELS}
         for name, criterion in settings.criteria.items():
             data |= {f"weight_{name}": int(round(criterion.weight)), f"direction_{name}": criterion.direction.value}
         return cls(data=data)
+
+    @staticmethod
+    def mode_hints() -> dict[str, str]:
+        """One plain sentence per mode, shown under its radio button."""
+        return {m.value: hint for m, (_, hint) in MODE_LABELS.items()}
 
     def rule_fields(self) -> list:
         """The rule checkboxes, in order."""
@@ -54,8 +74,9 @@ class MatchingSettingsForm(FlaskForm):
         rules = Rules(**{name: self[f"rule_{name}"].data for name in RULE_LABELS},
                       min_overlap_hours=self.min_overlap_hours.data)
         criteria = {n: Criterion(float(self[f"weight_{n}"].data), Direction(self[f"direction_{n}"].data)) for n in CRITERIA}
+        mode = MatchMode(self.mode.data) if self.mode.data else current.mode
         return dataclasses.replace(current, rules=rules, criteria=criteria, min_score=float(self.min_score.data),
-                                   fairness=self.fairness.data)
+                                   fairness=self.fairness.data, mode=mode)
 
 
 for _name, _label in RULE_LABELS.items():
@@ -94,3 +115,39 @@ class PairForm(FlaskForm):
     """A button on one pair: the pair's id travels in the form."""
 
     pair_id = HiddenField(validators=[InputRequired()], filters=[lambda v: int(v) if v and str(v).isdigit() else None])
+
+
+def _whole_number(value):
+    """A hidden id as an int, or None when it is not one."""
+    return int(value) if value and str(value).isdigit() else None
+
+
+class SwapForm(FlaskForm):
+    """Two draft pairs whose mentees trade places: (m1, e1), (m2, e2) become (m1, e2), (m2, e1)."""
+
+    first = SelectField("First pair", coerce=int, validators=[InputRequired("Choose the first pair.")])
+    second = SelectField("Second pair", coerce=int, validators=[InputRequired("Choose the second pair.")])
+
+    @classmethod
+    def for_pairs(cls, pairs, names=None) -> SwapForm:
+        """The form offering the draft's pairs, named "mentor and mentee" (just the ids without ``names``)."""
+        form = cls()
+        label = lambda p: str(p.id) if names is None else (  # noqa: E731
+            f"{names.get(p.mentor_enrolment_id, p.mentor.person.display_name)} and "
+            f"{names.get(p.mentee_enrolment_id, p.mentee.person.display_name)}")
+        form.first.choices = choice_list((p.id, label(p)) for p in pairs)
+        form.second.choices = choice_list((p.id, label(p)) for p in reversed(pairs))  # a different default
+        return form
+
+
+class AllowPairForm(FlaskForm):
+    """Take one pair off the forbidden list: the two enrolment ids travel in the form."""
+
+    mentor_id = HiddenField(validators=[InputRequired()], filters=[_whole_number])
+    mentee_id = HiddenField(validators=[InputRequired()], filters=[_whole_number])
+
+
+class RoundPublishForm(PublishForm):
+    """Publishing a new round: the round the page showed travels in the form, so publishing it twice is refused."""
+
+    round = HiddenField(validators=[InputRequired()], filters=[_whole_number])

@@ -1,16 +1,39 @@
-"""The deep-linking picker: staff choose what to place in the course; we answer the platform with a signed JWT."""
+"""The deep-linking picker: staff choose what to place in the course; we answer the platform with a signed JWT.
+
+On offer: the programme, and each reflection assignment of the course's cohorts. One item per response (a
+radio choice): every platform takes one, and an instructor adding an activity expects one. An assignment goes
+as a resource link whose custom parameters name it (``rementor_target=reflection``, ``rementor_assignment``)
+with its own line item (label = title, scoreMaximum = points, resourceId ``reflection-<id>``, tag
+``reflection``), so the LMS creates its gradebook column; a launch of the placed link then lands on it
+(``targets.landing_url``).
+"""
 from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, url_for
+from flask_wtf import FlaskForm
+from wtforms import RadioField
+from wtforms.validators import InputRequired
 
 from lti_app.lti.launch import restore_launch
 from lti_app.lti.services.deep_linking import ContentItem, build_response
+from lti_app.mentoring.domain.cohort_state import long_date
+from lti_app.mentoring.domain.reflections import points_label
+from lti_app.mentoring.models.reflection import REFLECTION_TAG, ReflectionAssignment
+from lti_app.mentoring.services.reflections import course_assignments
 from lti_app.web import session as tool_session
-from lti_app.web.forms import ConfirmForm
+from lti_app.web.forms import choice_list
 
 bp = Blueprint("deep_linking", __name__, url_prefix="/courses/<int:course_id>/deep-link")
 
 PROGRAMME = "programme"
+TARGET = "rementor_target"
+ASSIGNMENT = "rementor_assignment"
+
+
+class PlacementForm(FlaskForm):
+    """Which one item to place."""
+
+    item = RadioField("What to add", default=PROGRAMME, validators=[InputRequired("Choose what to add.")])
 
 
 def _programme_item() -> ContentItem:
@@ -18,8 +41,29 @@ def _programme_item() -> ContentItem:
         title="Reverse mentoring programme",
         text="Enrol as mentor or mentee, meet your partner, track goals, meetings and reflections.",
         url=url_for("launch.launch", _external=True),
-        custom={"rementor_target": PROGRAMME},
+        custom={TARGET: PROGRAMME},
     )
+
+
+def _reflection_item(assignment: ReflectionAssignment) -> ContentItem:
+    return ContentItem(
+        title=assignment.title,
+        text=f"Reflection for {assignment.audience.label.lower()} of {assignment.cohort.name}: "
+             f"due {long_date(assignment.due_on)}, {points_label(assignment.points)} points.",
+        url=url_for("launch.launch", _external=True),
+        custom={TARGET: REFLECTION_TAG, ASSIGNMENT: str(assignment.id)},
+        line_item_label=assignment.title,
+        line_item_score_maximum=assignment.points,
+        line_item_resource_id=assignment.resource_id,
+        line_item_tag=REFLECTION_TAG,
+    )
+
+
+def _offers(course_id: int) -> dict[str, ContentItem]:
+    """What can be placed, by the value of its radio button, programme first."""
+    offers = {PROGRAMME: _programme_item()}
+    offers.update({assignment.resource_id: _reflection_item(assignment) for assignment in course_assignments(course_id)})
+    return offers
 
 
 def _staff_launch(course_id: int, launch_id: str):
@@ -29,20 +73,28 @@ def _staff_launch(course_id: int, launch_id: str):
     return membership, restore_launch(launch_id)
 
 
+def _form(offers: dict[str, ContentItem]) -> PlacementForm:
+    form = PlacementForm()
+    form.item.choices = choice_list((value, item.title) for value, item in offers.items())
+    return form
+
+
 @bp.get("/<launch_id>")
 def picker(course_id: int, launch_id: str):
     """Offer what can be placed in the course."""
     membership, _ = _staff_launch(course_id, launch_id)
-    return render_template(
-        "launch/deep_link_picker.html", membership=membership, launch_id=launch_id, form=ConfirmForm(), items=[_programme_item()]
-    )
+    offers = _offers(course_id)
+    return render_template("launch/deep_link_picker.html", membership=membership, launch_id=launch_id,
+                           form=_form(offers), hints={value: item.text for value, item in offers.items()})
 
 
 @bp.post("/<launch_id>")
 def respond(course_id: int, launch_id: str):
     """Sign the chosen item and post it back to the platform."""
     _, launch = _staff_launch(course_id, launch_id)
-    if not ConfirmForm().validate_on_submit():
+    offers = _offers(course_id)
+    form = _form(offers)
+    if not form.validate_on_submit():
         abort(400)
-    response = build_response(launch, [_programme_item()])
+    response = build_response(launch, [offers[form.item.data]])
     return render_template("launch/deep_link_return.html", response=response)

@@ -10,12 +10,21 @@ from lti_app.extensions import db, utcnow
 from lti_app.mentoring.domain.cohort_state import CohortState
 from lti_app.mentoring.errors import AlreadyEnrolled, InvalidInput
 from lti_app.mentoring.services import cohorts, enrolments, matching
+from lti_app.mentoring.services.workspace_overview import active_pair_ids
 from lti_app.web.course_pages import commit_or_flash, form_status, guard_course_pages, render_page
 from lti_app.web.forms import ConfirmForm
+from lti_app.web.learner.choosing import bp as choosing_bp
+from lti_app.web.learner.feedback import bp as feedback_bp
 from lti_app.web.learner.forms import ROLE_HINTS, enrolment_form
+from lti_app.web.learner.reflections import bp as reflections_bp
+from lti_app.web.learner.workspace import bp as workspace_bp
 
 bp = Blueprint("learner", __name__, url_prefix="/courses/<int:course_id>/learner")
 guard_course_pages(bp, staff=False)
+bp.register_blueprint(choosing_bp)
+bp.register_blueprint(feedback_bp)
+bp.register_blueprint(reflections_bp)
+bp.register_blueprint(workspace_bp)
 
 
 @bp.errorhandler(AlreadyEnrolled)
@@ -74,7 +83,8 @@ def enrolment(course_id: int, cohort_id: int):
         return redirect(url_for(".orientation", cohort_id=cohort.id))
     partners = matching.partners_of(found) if found.is_active else []  # only this learner's own pairs
     return render_page("learner/enrolment.html", cohort=cohort, enrolment=found, confirm=ConfirmForm(),
-                       refusal=cohort.enrolment_refusal(utcnow().date()), partners=partners)
+                       refusal=cohort.enrolment_refusal(utcnow().date()), partners=partners,
+                       pair_ids=active_pair_ids(found.id) if partners else [])
 
 
 @bp.route("/cohorts/<int:cohort_id>/enrolment/edit", methods=["GET", "POST"])

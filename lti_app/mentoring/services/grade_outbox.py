@@ -1,0 +1,215 @@
+"""The grade outbox: record scores with the grade (same transaction), read their sync status, move rows along.
+
+``record_score`` is what grading and completion call; the web layer sends the rows after the commit
+(``lti_app.web.grade_sync``) and reports each outcome through the ``mark_*`` functions here. Rows of one
+(person, target, target id) go out strictly in creation order: ``lock_next`` hands out the oldest pending row
+of a key, locked (``FOR UPDATE SKIP LOCKED`` on PostgreSQL), and nothing when another worker holds that key.
+Everything here flushes; nothing commits.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+
+from lti_app.extensions import db, utcnow
+from lti_app.mentoring.domain.grade_sync import (
+    ACTIVITY_PROGRESS, GRADING_PROGRESS, NOTHING_YET, TARGETS, GradeState, SyncStatus, backoff_seconds, status_label,
+)
+from lti_app.mentoring.errors import InvalidInput, NotFound
+from lti_app.mentoring.models.cohort import Cohort
+from lti_app.mentoring.models.grade_outbox import GradeOutbox
+from lti_app.mentoring.models.reflection import ReflectionAssignment
+
+Key = tuple[int, str, int]
+OUTSTANDING = (GradeState.PENDING, GradeState.FAILED)
+
+
+def record_score(
+    *, course_id: int, person_id: int, target: str, target_id: int, activity_progress: str, grading_progress: str,
+    score_given: float | None = None, score_maximum: float | None = None, comment: str | None = None,
+) -> GradeOutbox:
+    """Add a score to send after the commit (flushes). Later rows of the same person and column go out later."""
+    if target not in TARGETS:
+        raise InvalidInput(f"Unknown grade target {target!r}: one of {', '.join(TARGETS)}")
+    if activity_progress not in ACTIVITY_PROGRESS or grading_progress not in GRADING_PROGRESS:
+        raise InvalidInput(f"Unknown progress {activity_progress!r}/{grading_progress!r}")
+    if score_given is not None and (score_maximum is None or score_maximum <= 0 or score_given < 0):
+        raise InvalidInput("A score needs a positive maximum and cannot be negative", field="score_given")
+    entry = GradeOutbox(
+        course_id=course_id, person_id=person_id, target=target, target_id=target_id,
+        activity_progress=activity_progress, grading_progress=grading_progress, score_given=score_given,
+        score_maximum=score_maximum, comment=comment or None, state=GradeState.PENDING, attempts=0,
+        next_attempt_at=utcnow(),
+    )
+    db.session.add(entry)
+    db.session.flush()
+    return entry
+
+
+def _of_key(key: Key):
+    person_id, target, target_id = key
+    return (GradeOutbox.person_id == person_id, GradeOutbox.target == target, GradeOutbox.target_id == target_id)
+
+
+def _status_of(rows: Sequence[GradeOutbox]) -> SyncStatus:
+    """The status of a key's newest score (superseded rows are history, not news)."""
+    live = [r for r in rows if r.state is not GradeState.SUPERSEDED] or list(rows)
+    newest = live[-1]
+    blocked = newest.state is GradeState.PENDING and any(
+        r.state is GradeState.PENDING and r.id < newest.id and r.attempts > 0 for r in rows)
+    label = status_label(newest.state, sent_at=newest.sent_at, attempts=newest.attempts,
+                         next_attempt_at=newest.next_attempt_at, last_error=newest.last_error,
+                         last_status_code=newest.last_status_code, blocked=blocked)
+    return SyncStatus(newest.state.value, label)
+
+
+def sync_statuses(target: str, target_id: int, person_ids: Iterable[int]) -> dict[int, SyncStatus]:
+    """{person id: the sync status of their newest score on this column}; "none" for people with no score yet."""
+    ids = list(dict.fromkeys(person_ids))
+    rows = db.session.scalars(
+        select(GradeOutbox).where(GradeOutbox.target == target, GradeOutbox.target_id == target_id,
+                                  GradeOutbox.person_id.in_(ids)).order_by(GradeOutbox.id)).all()
+    by_person: dict[int, list[GradeOutbox]] = {}
+    for row in rows:
+        by_person.setdefault(row.person_id, []).append(row)
+    return {pid: _status_of(by_person[pid]) if pid in by_person else NOTHING_YET for pid in ids}
+
+
+def entry_status(entry: GradeOutbox) -> SyncStatus:
+    """The status of one row on its own (for lists of rows)."""
+    return _status_of([entry])
+
+
+def pending_ids(now: datetime | None = None) -> list[int]:
+    """Ids of pending rows due by ``now`` (default: now), oldest first: what a resend works through."""
+    moment = now or utcnow()
+    return list(db.session.scalars(
+        select(GradeOutbox.id).where(GradeOutbox.state == GradeState.PENDING, GradeOutbox.next_attempt_at <= moment)
+        .order_by(GradeOutbox.id)))
+
+
+def keys_of(entry_ids: Iterable[int]) -> list[Key]:
+    """The distinct (person, target, target id) keys of these rows, in the order of their oldest row."""
+    rows = db.session.execute(
+        select(GradeOutbox.person_id, GradeOutbox.target, GradeOutbox.target_id, func.min(GradeOutbox.id))
+        .where(GradeOutbox.id.in_(list(entry_ids)))
+        .group_by(GradeOutbox.person_id, GradeOutbox.target, GradeOutbox.target_id)
+        .order_by(func.min(GradeOutbox.id)))
+    return [(p, t, i) for p, t, i, _ in rows]
+
+
+def lock_next(key: Key, *, due_by: datetime | None = None) -> GradeOutbox | None:
+    """The oldest pending row of ``key``, locked for sending; None when there is none, when another worker holds
+    it (only the head of a key is ever sent, so nobody overtakes it), or when it is not due by ``due_by``.
+
+    A pending row older than one already sent is marked superseded on the way (flushes)."""
+    while True:
+        head = db.session.scalar(
+            select(GradeOutbox).where(*_of_key(key), GradeOutbox.state == GradeState.PENDING)
+            .order_by(GradeOutbox.id).limit(1).with_for_update(skip_locked=True)
+            .execution_options(populate_existing=True))
+        oldest = db.session.scalar(
+            select(func.min(GradeOutbox.id)).where(*_of_key(key), GradeOutbox.state == GradeState.PENDING))
+        if head is None or head.id != oldest:
+            return None
+        newest_sent = db.session.scalar(
+            select(func.max(GradeOutbox.id)).where(*_of_key(key), GradeOutbox.state == GradeState.SENT))
+        if newest_sent is not None and head.id < newest_sent:
+            mark_superseded(head)
+            continue
+        if due_by is not None and head.next_attempt_at > due_by:
+            return None
+        return head
+
+
+def mark_sent(entry: GradeOutbox, lineitem_url: str, now: datetime | None = None) -> GradeOutbox:
+    """The LMS accepted the score."""
+    entry.state, entry.sent_at, entry.lineitem_url = GradeState.SENT, now or utcnow(), lineitem_url
+    entry.attempts += 1
+    entry.last_error = entry.last_status_code = None
+    db.session.flush()
+    return entry
+
+
+def mark_retry(entry: GradeOutbox, error: str, status_code: int | None, *, base: int, cap: int,
+               now: datetime | None = None) -> GradeOutbox:
+    """The LMS was down, slow or busy: stays pending, tried again after a longer wait each time."""
+    entry.attempts += 1
+    entry.next_attempt_at = (now or utcnow()) + timedelta(seconds=backoff_seconds(entry.attempts, base, cap))
+    entry.last_error, entry.last_status_code = error[:2000], status_code
+    db.session.flush()
+    return entry
+
+
+def mark_failed(entry: GradeOutbox, error: str, status_code: int | None) -> GradeOutbox:
+    """The LMS refused the score (or cannot take it): kept with the reason, sent again only on request."""
+    entry.attempts += 1
+    entry.state, entry.last_error, entry.last_status_code = GradeState.FAILED, error[:2000], status_code
+    db.session.flush()
+    return entry
+
+
+def mark_not_sendable(entry: GradeOutbox, reason: str) -> GradeOutbox:
+    """Platforms refuse scores for anyone who is not a learner: such rows are kept, never sent."""
+    entry.state, entry.last_error, entry.last_status_code = GradeState.NOT_SENDABLE, reason, None
+    db.session.flush()
+    return entry
+
+
+def mark_superseded(entry: GradeOutbox) -> GradeOutbox:
+    """A newer score of the same person and column was sent first; this one stays history."""
+    entry.state = GradeState.SUPERSEDED
+    db.session.flush()
+    return entry
+
+
+def outstanding_in_course(course_id: int, limit: int = 200) -> list[GradeOutbox]:
+    """The course's rows still pending or refused, oldest first."""
+    return list(db.session.scalars(
+        select(GradeOutbox).where(GradeOutbox.course_id == course_id, GradeOutbox.state.in_(OUTSTANDING))
+        .order_by(GradeOutbox.id).limit(limit)))
+
+
+def retry_entries(course_id: int, entry_ids: Iterable[int] | None = None) -> list[int]:
+    """Make the course's refused or waiting rows (all, or these ids) due now; returns their ids (flushes)."""
+    query = select(GradeOutbox).where(GradeOutbox.course_id == course_id, GradeOutbox.state.in_(OUTSTANDING))
+    if entry_ids is not None:
+        wanted = list(entry_ids)
+        query = query.where(GradeOutbox.id.in_(wanted))
+    rows = db.session.scalars(query.order_by(GradeOutbox.id)).all()
+    if entry_ids is not None and not rows:
+        raise NotFound("There is no grade waiting or refused with that number in this course.")
+    now = utcnow()
+    for row in rows:
+        row.state, row.next_attempt_at = GradeState.PENDING, now
+    db.session.flush()
+    return [row.id for row in rows]
+
+
+def count_by_state(course_id: int | None = None) -> dict[str, int]:
+    """{state: rows} for every state (0 where none), over one course or all."""
+    query = select(GradeOutbox.state, func.count(GradeOutbox.id)).group_by(GradeOutbox.state)
+    if course_id is not None:
+        query = query.where(GradeOutbox.course_id == course_id)
+    counts = dict.fromkeys((s.value for s in GradeState), 0)
+    counts.update({state.value: n for state, n in db.session.execute(query)})
+    return counts
+
+
+
+def target_titles(entries: Iterable[GradeOutbox]) -> dict[tuple[str, int], str]:
+    """{(target, target id): what the column is called} for a list of rows (two queries at most)."""
+    wanted: dict[str, set[int]] = {"reflection": set(), "programme": set()}
+    for entry in entries:
+        wanted[entry.target].add(entry.target_id)
+    titles = {}
+    if wanted["reflection"]:
+        for a_id, title in db.session.execute(select(ReflectionAssignment.id, ReflectionAssignment.title)
+                                              .where(ReflectionAssignment.id.in_(wanted["reflection"]))):
+            titles[("reflection", a_id)] = f"Reflection: {title}"
+    if wanted["programme"]:
+        for c_id, name in db.session.execute(select(Cohort.id, Cohort.name).where(Cohort.id.in_(wanted["programme"]))):
+            titles[("programme", c_id)] = f"{name}: mentoring programme"
+    return titles

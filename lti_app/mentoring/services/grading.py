@@ -1,0 +1,106 @@
+"""Grading reflections: the submissions of an assignment for its staff, and a grade (or regrade). Flush, never commit.
+
+A grade is a score from 0 to the assignment's points, with a score per rubric criterion when the assignment
+has a rubric (the criteria's scores add up to the score; without a score given, their sum is the score) and
+an optional comment. Every grade writes a grade-outbox row in the same transaction (``Completed`` /
+``FullyGraded`` with the score, the maximum and the comment). Drafts are the writer's own: staff see that one
+exists, never its text, and cannot grade it. The grading page carries the version it was read at, so a grade
+given to a text that has since been revised (or regraded by someone else) is refused.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+
+from lti_app.extensions import db, utcnow
+from lti_app.mentoring.domain.grade_sync import SyncStatus
+from lti_app.mentoring.domain.reflections import MAX_COMMENT_LENGTH, SubmissionStatus, check_grade
+from lti_app.mentoring.errors import InvalidInput, NotFound
+from lti_app.mentoring.models.enrolment import Enrolment
+from lti_app.mentoring.models.reflection import REFLECTION_TAG, ReflectionAssignment, Submission
+from lti_app.mentoring.services.grade_outbox import record_score, sync_statuses
+from lti_app.mentoring.services.reflections import audience_of
+from lti_app.mentoring.services.submissions import Saved, check_version, flush_or_stale
+
+STALE_GRADER = ("This reflection changed after you opened it (the participant revised it, or someone else graded it), "
+                "so your grade was not saved. Read it again, then grade.")
+
+
+@dataclass(frozen=True)
+class GradeFields:
+    """What a grader gives: a score (None: the rubric's sum), the rubric scores in criterion order, a comment."""
+
+    score: float | None
+    rubric_scores: tuple[float, ...] | None = None
+    comment: str = ""
+
+
+@dataclass(frozen=True)
+class SubmissionRow:
+    """One participant of an assignment's list: their reflection (None: not started) and its gradebook sync."""
+
+    enrolment: Enrolment
+    submission: Submission | None
+    sync: SyncStatus
+
+
+def submissions_for_grading(assignment: ReflectionAssignment) -> list[SubmissionRow]:
+    """Everyone asked to write the assignment, plus anyone else who wrote it (e.g. since withdrawn), by name."""
+    written = {s.enrolment_id: s for s in db.session.scalars(
+        select(Submission).where(Submission.assignment_id == assignment.id))}
+    people = {e.id: e for e in audience_of(assignment)}
+    people.update({s.enrolment_id: s.enrolment for s in written.values() if s.enrolment_id not in people})
+    ordered = sorted(people.values(), key=lambda e: (e.person.display_name.casefold(), e.id))
+    statuses = sync_statuses(REFLECTION_TAG, assignment.id, [e.person_id for e in ordered])
+    return [SubmissionRow(e, written.get(e.id), statuses[e.person_id]) for e in ordered]
+
+
+def submission_in_course(course_id: int, submission_id: int) -> Submission:
+    """A reflection of the course, for its staff; NotFound for another course's."""
+    submission = db.session.get(Submission, submission_id)
+    if submission is None or submission.assignment.cohort.course_id != course_id:
+        raise NotFound("There is no such reflection in this course.")
+    return submission
+
+
+def sync_of(submission: Submission) -> SyncStatus:
+    """The gradebook sync of the writer's newest score on this assignment."""
+    person_id = submission.enrolment.person_id
+    return sync_statuses(REFLECTION_TAG, submission.assignment_id, [person_id])[person_id]
+
+
+def _comment(text: str) -> str:
+    comment = text.strip().replace("\r\n", "\n")
+    if len(comment) > MAX_COMMENT_LENGTH:
+        raise InvalidInput(f"Keep the comment under {MAX_COMMENT_LENGTH:,} characters.", field="comment")
+    return comment
+
+
+def _same_grade(submission: Submission, score: float, rubric: Sequence[float] | None, comment: str) -> bool:
+    return (submission.status is SubmissionStatus.GRADED and submission.score == score
+            and (submission.rubric_scores or None) == (list(rubric) if rubric else None) and (submission.comment or "") == comment)
+
+
+def grade_submission(submission: Submission, fields: GradeFields, *, grader_person_id: int, expected_version: int,
+                     now: datetime | None = None) -> Saved:
+    """Grade (or regrade) a submitted reflection. Flushes, with its outbox row."""
+    assignment = submission.assignment
+    if not submission.is_submitted:
+        raise InvalidInput("This reflection is still a draft: it can be graded once it is submitted.", field="score")
+    score = check_grade(assignment.points, assignment.criteria, fields.score, fields.rubric_scores)
+    comment = _comment(fields.comment)
+    if _same_grade(submission, score, fields.rubric_scores, comment):
+        return Saved(submission)  # the same grade again (a double click): one grade, one outbox row
+    check_version(submission, expected_version, STALE_GRADER, field=None)
+    submission.status, submission.score, submission.comment = SubmissionStatus.GRADED, score, comment or None
+    submission.rubric_scores = list(fields.rubric_scores) if fields.rubric_scores else None
+    submission.graded_at, submission.graded_by_person_id = now or utcnow(), grader_person_id
+    flush_or_stale(STALE_GRADER, field=None)
+    entry = record_score(course_id=assignment.cohort.course_id, person_id=submission.enrolment.person_id,
+                         target=REFLECTION_TAG, target_id=assignment.id, activity_progress="Completed",
+                         grading_progress="FullyGraded", score_given=score, score_maximum=assignment.points,
+                         comment=comment or None)
+    return Saved(submission, (entry.id,))

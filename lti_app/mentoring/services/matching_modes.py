@@ -1,0 +1,83 @@
+"""What the self-select and mutual modes share: the cohort's mode, the check that choosing is open, a person's side.
+
+Choosing happens while the cohort's enrolment is closed and its pairs are not yet published, and only in the mode
+the instructor set. A participant's side (mentor or mentee) is the one ``matching.split_sides`` gives them.
+"""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from lti_app.extensions import db
+from lti_app.mentoring.domain.cohort_state import CohortState
+from lti_app.mentoring.domain.matching_settings import MatchMode
+from lti_app.mentoring.domain.matching_types import Role
+from lti_app.mentoring.domain.profile_fields import EnrolmentStatus
+from lti_app.mentoring.errors import IllegalTransition, InvalidInput
+from lti_app.mentoring.models.cohort import Cohort
+from lti_app.mentoring.models.enrolment import Enrolment
+from lti_app.mentoring.services.matching import Sides, settings_of, split_sides
+
+MODE_WORDS = {MatchMode.OPTIMAL: "the matching engine", MatchMode.SELF_SELECT: "mentees choosing their mentor",
+              MatchMode.MUTUAL: "mutual ranking"}
+
+
+def mode_of(cohort: Cohort) -> MatchMode:
+    """How the cohort's pairs are made."""
+    return settings_of(cohort).mode
+
+
+def choosing_open(cohort: Cohort, mode: MatchMode) -> bool:
+    """Whether participants choose in ``mode`` now: enrolment closed, pairs not published, the cohort in that mode."""
+    return cohort.state is CohortState.ENROLMENT_CLOSED and mode_of(cohort) is mode
+
+
+def check_choosing(cohort: Cohort, mode: MatchMode) -> None:
+    """IllegalTransition unless participants choose in ``mode`` now, saying why not."""
+    if cohort.state.matching_inputs_locked:
+        raise IllegalTransition("The pairs of this cohort are published; choices no longer change them.")
+    if cohort.state is not CohortState.ENROLMENT_CLOSED:
+        raise IllegalTransition("Choosing starts when enrolment has closed.")
+    if mode_of(cohort) is not mode:
+        raise IllegalTransition(f"In this cohort pairs are made by {MODE_WORDS[mode_of(cohort)]}, "
+                                f"not by {MODE_WORDS[mode]}.")
+
+
+def side_in(sides: Sides, enrolment: Enrolment) -> Role | None:
+    """The side ``enrolment`` is on among ``sides``; None when it is not an active participant."""
+    if any(e.id == enrolment.id for e in sides.mentors):
+        return Role.MENTOR
+    if any(e.id == enrolment.id for e in sides.mentees):
+        return Role.MENTEE
+    return None
+
+
+def check_side(sides: Sides, enrolment: Enrolment, wanted: Role | None = None) -> Role:
+    """The participant's side; InvalidInput when they are not active or not on the ``wanted`` side."""
+    side = side_in(sides, enrolment)
+    if side is None:
+        raise InvalidInput("Only active participants of this cohort choose partners.")
+    if wanted is not None and side is not wanted:
+        raise InvalidInput(f"This page is for {wanted.value}s; in this cohort you are a {side.value}.")
+    return side
+
+
+def side_of(cohort: Cohort, enrolment: Enrolment) -> Role | None:
+    """The participant's side in the cohort (without building profiles); None unless active."""
+    if not enrolment.is_active:
+        return None
+    people = list(db.session.scalars(select(Enrolment).where(
+        Enrolment.cohort_id == cohort.id, Enrolment.status == EnrolmentStatus.ENROLLED)))
+    mentors, _ = split_sides(people, cohort.mentors_per_mentee)
+    return Role.MENTOR if enrolment in mentors else Role.MENTEE
+
+
+def entry_points(cohort: Cohort, enrolment: Enrolment) -> list[str]:
+    """The choosing pages open to this participant now: "choose", "requests" or "rank" (or none)."""
+    if cohort.state is not CohortState.ENROLMENT_CLOSED or not enrolment.is_active:
+        return []
+    mode = mode_of(cohort)
+    if mode is MatchMode.MUTUAL:
+        return ["rank"]
+    if mode is MatchMode.SELF_SELECT:
+        return ["requests" if side_of(cohort, enrolment) is Role.MENTOR else "choose"]
+    return []

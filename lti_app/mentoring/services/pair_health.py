@@ -1,0 +1,162 @@
+"""How a cohort's pairs are doing, for the instructor: one row per published pair, the ones needing attention first.
+
+Only facts the pair did not write (dates, counts, signed or not, who gave feedback, fit-check answers addressed
+to the instructor) are here; what the pair wrote is in ``pair_privacy``, behind the cohort's privacy setting.
+The list costs a fixed number of queries however many pairs: the pairs with their people, the activity
+(``activity_of_pairs``), the feedback and the fit checks. Nothing here writes.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from lti_app.extensions import db
+from lti_app.mentoring.errors import NotFound
+from lti_app.mentoring.models.cohort import Cohort
+from lti_app.mentoring.models.enrolment import Enrolment
+from lti_app.mentoring.models.feedback import FitCheck, PairEnding
+from lti_app.mentoring.models.pairing import Pair, PairStatus
+from lti_app.mentoring.services import feedback as feedback_service
+from lti_app.mentoring.services.fit_checks import fit_checks_of
+from lti_app.mentoring.services.pair_activity import PairActivity, activity_of_pairs
+from lti_app.mentoring.services.pairs import VISIBLE_TO_PARTNERS, pair_in_course
+
+
+@dataclass(frozen=True)
+class PairRow:
+    """One pair's health: who, what they did, this round's feedback, fit-check answers."""
+
+    pair: Pair
+    activity: PairActivity
+    feedback_round: int  # the round open today (0: none due yet)
+    feedback_by: frozenset[int]  # enrolment ids that gave this round's feedback
+    fit_checks: tuple[FitCheck, ...]
+    last_feedback_at: datetime | None = None
+
+    @property
+    def mentor_name(self) -> str:
+        """The mentor's name."""
+        return self.pair.mentor.person.display_name
+
+    @property
+    def mentee_name(self) -> str:
+        """The mentee's name."""
+        return self.pair.mentee.person.display_name
+
+    @property
+    def ended(self) -> bool:
+        """The instructor (or the cohort's close) ended the pair."""
+        return self.pair.status is PairStatus.ENDED
+
+    @property
+    def flags(self) -> tuple[FitCheck, ...]:
+        """Requests for help or a new partner the instructor has not handled yet."""
+        return tuple(f for f in self.fit_checks if f.is_open_flag)
+
+    @property
+    def flagged(self) -> bool:
+        """An active pair with a request for help or a new partner not handled yet."""
+        return not self.ended and bool(self.flags)
+
+    @property
+    def overdue(self) -> bool:
+        """An active pair whose next meeting is overdue."""
+        return not self.ended and self.activity.overdue
+
+    @property
+    def last_activity_at(self) -> datetime | None:
+        """The latest of the workspace's activity, a feedback given and a fit check answered."""
+        moments = [m for m in (self.activity.last_activity_at, self.last_feedback_at,
+                               *(f.created_at for f in self.fit_checks)) if m is not None]
+        return max(moments, default=None)
+
+    def gave_feedback(self, enrolment: Enrolment) -> bool:
+        """Whether this partner gave the current round's feedback."""
+        return enrolment.id in self.feedback_by
+
+    def fit_check_by(self, enrolment: Enrolment) -> FitCheck | None:
+        """This partner's fit check, if answered."""
+        return next((f for f in self.fit_checks if f.author_enrolment_id == enrolment.id), None)
+
+    @property
+    def sort_key(self) -> tuple:
+        """Flagged, then overdue, then the others; ended pairs last; by mentee name within each."""
+        return (self.ended, not self.flagged, not self.overdue, self.mentee_name.casefold(), self.pair.id)
+
+
+@dataclass(frozen=True)
+class HealthCounts:
+    """The headline figures over a cohort's published pairs."""
+
+    active: int
+    ended: int
+    flagged: int
+    overdue: int
+    signed: int
+    feedback_complete: int  # active pairs where both partners gave this round's feedback (of those with a round due)
+    feedback_due: int
+
+
+@dataclass(frozen=True)
+class CohortHealth:
+    """A cohort's pairs, the ones needing attention first, and the counts on top."""
+
+    cohort: Cohort
+    rows: list[PairRow]
+    counts: HealthCounts
+
+
+def published_pairs(cohort: Cohort) -> list[Pair]:
+    """The cohort's active and ended pairs, with both people loaded."""
+    people = (selectinload(Pair.mentor).selectinload(Enrolment.person),
+              selectinload(Pair.mentee).selectinload(Enrolment.person))
+    return list(db.session.scalars(select(Pair).options(*people).where(
+        Pair.cohort_id == cohort.id, Pair.status.in_(VISIBLE_TO_PARTNERS)).order_by(Pair.id)))
+
+
+def rows_of(pairs: list[Pair], today: date) -> list[PairRow]:
+    """Health rows of these pairs (of one cohort), the ones needing attention first."""
+    activity = activity_of_pairs(pairs, today)
+    rounds = {p.id: feedback_service.round_now(p, today) for p in pairs}
+    given = feedback_service.round_facts(rounds)
+    checks = fit_checks_of([p.id for p in pairs])
+    rows = [PairRow(p, activity[p.id], rounds[p.id], given[p.id].authors, tuple(checks[p.id]), given[p.id].last_given_at)
+            for p in pairs]
+    return sorted(rows, key=lambda r: r.sort_key)
+
+
+def _counts(rows: list[PairRow]) -> HealthCounts:
+    live = [r for r in rows if not r.ended]
+    due = [r for r in live if r.feedback_round > 0]
+    return HealthCounts(
+        active=len(live), ended=len(rows) - len(live), flagged=sum(r.flagged for r in live),
+        overdue=sum(r.overdue for r in live), signed=sum(r.activity.agreement_signed for r in live),
+        feedback_complete=sum(len(r.feedback_by) == 2 for r in due), feedback_due=len(due),
+    )
+
+
+def cohort_health(cohort: Cohort, today: date) -> CohortHealth:
+    """Every published pair of the cohort with its health, and the counts over them."""
+    rows = rows_of(published_pairs(cohort), today)
+    return CohortHealth(cohort, rows, _counts(rows))
+
+
+def pair_of_cohort(cohort: Cohort, pair_id: int) -> Pair:
+    """A published pair of this cohort (through its course); NotFound for any other id."""
+    pair = pair_in_course(cohort.course_id, pair_id)
+    if pair.cohort_id != cohort.id:
+        raise NotFound("There is no such pair in this cohort.")
+    return pair
+
+
+def pair_row(pair: Pair, today: date) -> PairRow:
+    """One pair's health row."""
+    return rows_of([pair], today)[0]
+
+
+def ending_of(pair: Pair) -> PairEnding | None:
+    """Why and when the instructor ended the pair, if they did."""
+    return db.session.scalar(select(PairEnding).where(PairEnding.pair_id == pair.id))

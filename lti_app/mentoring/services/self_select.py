@@ -1,0 +1,303 @@
+"""Self-select mode: a mentee requests a mentor who fits them; the mentor accepts or declines.
+
+Every function flushes, none commits.
+
+The rules (where the issue was silent, these are this module's choices):
+- A mentee is offered the mentors who pass the cohort's hard rules and minimum score with them and have a place
+  left, best score first. A mentor's places are their capacity (always, in this mode: the mentor said how many
+  mentees they take); each pinned pair of the draft takes one: an accepted request, or the instructor's own pin.
+  Unpinned pairs of an engine run are only a proposal: an acceptance replaces them.
+- A mentee has at most ``mentors_per_mentee`` mentors (pinned pairs) plus ONE open request at a time: they ask
+  again after an answer or after withdrawing. A declined request cannot be made again to that mentor; a withdrawn one
+  can. Only an open request can be withdrawn.
+- Accepting makes the pair a pinned proposed pair of the draft (``matching_edits.pair_by_hand``: score and
+  explanation as an engine run stores them, the pin kept in the settings), so the instructor sees it, may run the
+  engine for the rest and publishes as usual. When an acceptance fills the mentor's places, their other open
+  requests are declined with a note saying so.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
+from lti_app.extensions import db, utcnow
+from lti_app.mentoring.domain.matching import explain_pair, rank_mentors_for, score_matrix
+from lti_app.mentoring.domain.matching_settings import MatchMode
+from lti_app.mentoring.domain.matching_types import RankedMentor, Role
+from lti_app.mentoring.errors import InvalidInput, NotFound
+from lti_app.mentoring.models.cohort import Cohort
+from lti_app.mentoring.models.enrolment import Enrolment
+from lti_app.mentoring.models.matching_choice import MESSAGE_LENGTH, MentorRequest, RequestStatus
+from lti_app.mentoring.models.pairing import PairStatus
+from lti_app.mentoring.services.matching import Sides, pairs_of, settings_of, sides_of
+from lti_app.mentoring.services.matching_edits import pair_by_hand
+from lti_app.mentoring.services.matching_modes import check_choosing, check_side
+
+FULL_NOTE = "The mentor's places filled up before they answered."
+
+
+@dataclass(frozen=True)
+class Offer:
+    """A mentor the mentee may request, best fit first, with why in the mentee's words and any request made."""
+
+    mentor_id: int
+    name: str
+    sentences: tuple[str, ...]
+    request: MentorRequest | None
+
+
+@dataclass(frozen=True)
+class MenteeChoices:
+    """What a mentee's page shows: the mentors on offer, their own requests (newest first), places left."""
+
+    offers: list[Offer]
+    requests: list[MentorRequest]
+    places_left: int
+
+    @property
+    def open_request(self) -> MentorRequest | None:
+        """The request waiting for an answer, if any."""
+        return next((r for r in self.requests if r.is_open), None)
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """A request as its mentor sees it: the mentee's name and why they fit, in the mentor's words."""
+
+    request: MentorRequest
+    name: str
+    sentences: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class MentorInbox:
+    """A mentor's requests (open ones first) and places left."""
+
+    requests: list[Incoming]
+    places_left: int
+
+
+@dataclass(frozen=True)
+class Draft:
+    """The pinned pairs of the cohort's draft, counted per mentor and per mentee."""
+
+    pairs: frozenset[tuple[int, int]]
+    per_mentor: Counter
+    per_mentee: Counter
+
+    @classmethod
+    def of(cls, cohort: Cohort) -> Draft:
+        """Read the cohort's pinned proposed pairs."""
+        pairs = {(p.mentor_enrolment_id, p.mentee_enrolment_id) for p in pairs_of(cohort, PairStatus.PROPOSED) if p.pinned}
+        return cls(frozenset(pairs), Counter(m for m, _ in pairs), Counter(e for _, e in pairs))
+
+
+def _offers(cohort: Cohort, sides: Sides, mentee: Enrolment, draft: Draft) -> list[RankedMentor]:
+    """Mentors passing the rules and the minimum score with the mentee, with a place left, not already theirs."""
+    mentors = sides.of(sides.mentors)
+    ranked = rank_mentors_for(sides.profiles[mentee.id], mentors, settings_of(cohort), taken=draft.per_mentor,
+                              names=sides.names, labels=sides.labels)
+    room = {p.id for p in mentors if draft.per_mentor[p.id] < p.capacity}
+    return [r for r in ranked if r.mentor_id in room and (r.mentor_id, mentee.id) not in draft.pairs]
+
+
+def _requests(*where) -> list[MentorRequest]:
+    return list(db.session.scalars(select(MentorRequest).where(*where).order_by(MentorRequest.id.desc())))
+
+
+def _between(mentee_id: int, mentor_id: int) -> MentorRequest | None:
+    return db.session.scalar(select(MentorRequest).where(
+        MentorRequest.mentee_enrolment_id == mentee_id, MentorRequest.mentor_enrolment_id == mentor_id))
+
+
+def _mentee_places(cohort: Cohort, mentee: Enrolment, draft: Draft) -> int:
+    return max(cohort.mentors_per_mentee - draft.per_mentee[mentee.id], 0)
+
+
+def mentee_choices(cohort: Cohort, mentee: Enrolment) -> MenteeChoices:
+    """The mentors a mentee may request (best fit first, explained to them) and the mentee's requests."""
+    check_choosing(cohort, MatchMode.SELF_SELECT)
+    sides = sides_of(cohort)
+    check_side(sides, mentee, Role.MENTEE)
+    draft, mine = Draft.of(cohort), _requests(MentorRequest.mentee_enrolment_id == mentee.id)
+    by_mentor = {r.mentor_enrolment_id: r for r in mine}
+    left = _mentee_places(cohort, mentee, draft)
+    offers = [Offer(r.mentor_id, sides.names[r.mentor_id], tuple(c.sentence for c in r.explanation),
+                    by_mentor.get(r.mentor_id)) for r in _offers(cohort, sides, mentee, draft)] if left else []
+    return MenteeChoices(offers, mine, left)
+
+
+def _check_new_request(cohort: Cohort, sides: Sides, mentee: Enrolment, mentor_id: int) -> None:
+    """InvalidInput when the mentee may not ask this mentor now."""
+    is_open = MentorRequest.status == RequestStatus.REQUESTED
+    if waiting := _requests(MentorRequest.mentee_enrolment_id == mentee.id, is_open):
+        raise InvalidInput(f"You already asked {waiting[0].mentor.person.display_name}: wait for their answer, "
+                           "or withdraw that request first.")
+    draft = Draft.of(cohort)
+    if not _mentee_places(cohort, mentee, draft):
+        raise InvalidInput("You already have as many mentors as this cohort allows.")
+    if mentor_id not in {r.mentor_id for r in _offers(cohort, sides, mentee, draft)}:
+        raise InvalidInput("This mentor is not available to you: their places are taken, or the pair does not fit "
+                           "the cohort's rules.")
+
+
+def request_mentor(cohort: Cohort, mentee: Enrolment, mentor_id: int, message: str = "") -> MentorRequest:
+    """Ask a mentor on offer to mentor this mentee; asking again (a double submit) returns the same request. Flushes."""
+    check_choosing(cohort, MatchMode.SELF_SELECT)
+    sides = sides_of(cohort)
+    check_side(sides, mentee, Role.MENTEE)
+    message = (message or "").strip()
+    if len(message) > MESSAGE_LENGTH:
+        raise InvalidInput(f"Keep the message under {MESSAGE_LENGTH} characters.", field="message")
+    existing = _between(mentee.id, mentor_id)
+    if existing is not None and existing.status in (RequestStatus.REQUESTED, RequestStatus.ACCEPTED):
+        return existing
+    if existing is not None and existing.status is RequestStatus.DECLINED:
+        raise InvalidInput(f"{existing.mentor.person.display_name} declined your request; choose another mentor.")
+    _check_new_request(cohort, sides, mentee, mentor_id)
+    return _open(existing, cohort_id=cohort.id, mentee_enrolment_id=mentee.id, mentor_enrolment_id=mentor_id,
+                 message=message)
+
+
+def _open(request: MentorRequest | None, **fields) -> MentorRequest:
+    """Write the open request (a new row, or a withdrawn one opened again) inside a savepoint: when a concurrent
+    submit won the race, the database refuses the second and the winner (to this mentor) is the answer."""
+    try:
+        with db.session.begin_nested():
+            if request is None:
+                request = MentorRequest(**fields)
+                db.session.add(request)
+            else:
+                request.status, request.message, request.note = RequestStatus.REQUESTED, fields["message"], None
+                request.requested_at, request.answered_at = utcnow(), None
+    except IntegrityError:
+        winner = _between(fields["mentee_enrolment_id"], fields["mentor_enrolment_id"])
+        if winner is not None and winner.status in (RequestStatus.REQUESTED, RequestStatus.ACCEPTED):
+            return winner
+        raise InvalidInput("You already have an open request: wait for its answer, or withdraw it first.") from None
+    return request
+
+
+def request_of(cohort: Cohort, request_id: int, **who: Enrolment) -> MentorRequest:
+    """The cohort's request ``request_id`` of this mentee or to this mentor; NotFound for anyone else's."""
+    found = db.session.get(MentorRequest, request_id)
+    if found is None or found.cohort_id != cohort.id or any(
+            getattr(found, f"{role}_enrolment_id") != e.id for role, e in who.items()):
+        raise NotFound("There is no such request of yours in this cohort.")
+    return found
+
+
+def withdraw_request(cohort: Cohort, mentee: Enrolment, request_id: int) -> MentorRequest:
+    """Take back an open request (withdrawing twice is harmless). Flushes."""
+    check_choosing(cohort, MatchMode.SELF_SELECT)
+    found = request_of(cohort, request_id, mentee=mentee)
+    if found.status is RequestStatus.WITHDRAWN:
+        return found
+    if not found.is_open:
+        raise InvalidInput(f"{found.mentor.person.display_name} already answered this request "
+                           f"({found.status.value}); it can no longer be withdrawn.")
+    found.status = RequestStatus.WITHDRAWN
+    _flush_or_refuse()
+    return found
+
+
+def _flush_or_refuse() -> None:
+    """Flush; a request changed by someone else meanwhile (its version moved on) is refused, nothing overwritten."""
+    try:
+        db.session.flush()
+    except StaleDataError:
+        raise InvalidInput("This request changed at the same moment (an answer or a withdrawal): "
+                           "look at it again.") from None
+
+
+def mentor_inbox(cohort: Cohort, mentor: Enrolment) -> MentorInbox:
+    """A mentor's requests (open first, withdrawn ones left out), each mentee explained to the mentor."""
+    check_choosing(cohort, MatchMode.SELF_SELECT)
+    sides = sides_of(cohort)
+    check_side(sides, mentor, Role.MENTOR)
+    settings, me = settings_of(cohort), sides.profiles[mentor.id]
+    found = []
+    answerable = MentorRequest.status != RequestStatus.WITHDRAWN
+    for request in _requests(MentorRequest.mentor_enrolment_id == mentor.id, answerable):
+        if (mentee := sides.profiles.get(request.mentee_enrolment_id)) is None:
+            continue  # the mentee has left the cohort
+        _, explanation = explain_pair(me, mentee, settings, viewer="mentor", names=sides.names, labels=sides.labels)
+        found.append(Incoming(request, sides.names[mentee.id], tuple(c.sentence for c in explanation)))
+    found.sort(key=lambda i: not i.request.is_open)
+    return MentorInbox(found, max(me.capacity - Draft.of(cohort).per_mentor[mentor.id], 0))
+
+
+def _answerable(cohort: Cohort, mentor: Enrolment, request_id: int, version: int | None,
+                answered: RequestStatus) -> MentorRequest:
+    """The request read afresh under a lock on its mentor; refused unless open and at the version the page showed.
+
+    A request already ``answered`` that way (a double submit) comes back as it is.
+    """
+    db.session.scalar(select(Enrolment).where(Enrolment.id == mentor.id).with_for_update()
+                      .execution_options(populate_existing=True))  # one answer of this mentor at a time
+    found = request_of(cohort, request_id, mentor=mentor)
+    db.session.refresh(found)  # as committed by now, not as first read
+    name = found.mentee.person.display_name
+    if found.status is answered:
+        return found
+    if found.status is RequestStatus.WITHDRAWN:
+        raise InvalidInput(f"{name} withdrew this request before you answered; nothing was changed.")
+    if not found.is_open:
+        raise InvalidInput(f"You already {found.status.value} this request; nothing was changed.")
+    if version is not None and found.version != version:
+        raise InvalidInput(f"{name}'s request changed since you opened the page: look at it again, then answer.")
+    return found
+
+
+def accept_request(cohort: Cohort, mentor: Enrolment, request_id: int, version: int | None = None) -> MentorRequest:
+    """Accept a request: the pair joins the draft, pinned; accepting twice is harmless. Flushes."""
+    check_choosing(cohort, MatchMode.SELF_SELECT)
+    found = _answerable(cohort, mentor, request_id, version, RequestStatus.ACCEPTED)
+    if found.status is RequestStatus.ACCEPTED:
+        return found
+    sides, draft, mentee = sides_of(cohort), Draft.of(cohort), found.mentee
+    check_side(sides, mentor, Role.MENTOR)
+    capacity = sides.profiles[mentor.id].capacity
+    if draft.per_mentor[mentor.id] >= capacity:
+        raise InvalidInput("All your places are taken, so you cannot accept more mentees.")
+    if mentee.id not in sides.profiles or not _mentee_places(cohort, mentee, draft):
+        raise InvalidInput(f"{mentee.person.display_name} no longer needs a mentor here; this request cannot be accepted.")
+    if not score_matrix([sides.profiles[mentor.id]], [sides.profiles[mentee.id]], settings_of(cohort)).eligible[0, 0]:
+        raise InvalidInput("This pair no longer fits the cohort's rules; your instructor can tell you more.")
+    found.status, found.answered_at = RequestStatus.ACCEPTED, utcnow()
+    _flush_or_refuse()  # before the pair: a request withdrawn meanwhile makes none
+    pair_by_hand(cohort, mentor, mentee)
+    if draft.per_mentor[mentor.id] + 1 >= capacity:
+        _close_open_requests(mentor, FULL_NOTE)
+    return found
+
+
+def _close_open_requests(mentor: Enrolment, note: str) -> None:
+    """Decline the mentor's other open requests, saying why (one statement: a request withdrawn meanwhile is skipped)."""
+    db.session.execute(
+        update(MentorRequest).where(MentorRequest.mentor_enrolment_id == mentor.id,
+                                    MentorRequest.status == RequestStatus.REQUESTED)
+        .values(status=RequestStatus.DECLINED, note=note, answered_at=utcnow(), version=MentorRequest.version + 1)
+        .execution_options(synchronize_session=False))
+    for loaded in list(db.session.identity_map.values()):  # read them afresh when next used
+        if isinstance(loaded, MentorRequest) and loaded.mentor_enrolment_id == mentor.id:
+            db.session.expire(loaded)
+
+
+def decline_request(cohort: Cohort, mentor: Enrolment, request_id: int, version: int | None = None) -> MentorRequest:
+    """Decline a request; the mentee may ask someone else (declining twice is harmless). Flushes."""
+    check_choosing(cohort, MatchMode.SELF_SELECT)
+    found = _answerable(cohort, mentor, request_id, version, RequestStatus.DECLINED)
+    if found.is_open:
+        found.status, found.answered_at = RequestStatus.DECLINED, utcnow()
+        _flush_or_refuse()
+    return found
+
+
+def cohort_requests(cohort: Cohort) -> list[MentorRequest]:
+    """Every request of the cohort, newest first (for the instructor: who asked whom, and the answer)."""
+    return _requests(MentorRequest.cohort_id == cohort.id)

@@ -1,0 +1,64 @@
+"""Where a score goes: the course's AGS client and the gradebook column (line item) of an outbox row.
+
+A reflection assignment placed by deep linking gets its column from the platform (the launch of the placed
+link tells us its URL: ``assignment.lineitem_url``); without it we find the column by its resource id
+(``reflection-<id>``, the same one the deep-linking response declares) or create it, and keep the URL. The
+programme's column is ``programme-<cohort id>``, kept on the cohort's completion settings. The row being
+looked up is locked first (PostgreSQL), so two workers never create two columns for one assignment.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from sqlalchemy import select
+
+from lti_app.extensions import db
+from lti_app.lti.registrations import ags_endpoint, context_services
+from lti_app.lti.services.ags import AgsClient, LineItem
+from lti_app.lti.services.platform_client import connector_for
+from lti_app.mentoring.models.completion import CohortCompletion
+from lti_app.mentoring.models.grade_outbox import GradeOutbox
+from lti_app.mentoring.models.reflection import REFLECTION_TAG, ReflectionAssignment
+
+PROGRAMME_TAG = "programme"
+
+
+class ColumnUnavailable(Exception):
+    """The score cannot go anywhere until someone acts (no grade service in the course, column gone)."""
+
+
+def ags_client_for(course_id: int) -> AgsClient:
+    """The AGS client of a course, from the endpoints its launches carried."""
+    row = context_services(course_id)
+    if row is None or not row.lineitems_url:
+        raise ColumnUnavailable(
+            "No launch from this course has offered the LMS's grade service yet: check that the tool may "
+            "send grades (AGS) in the LMS, launch it from the course, then retry.")
+    return AgsClient(connector_for(row.platform), ags_endpoint(row))
+
+
+def _kept_column(model: type, where: dict[str, int], missing: str, create: Callable[[Any], LineItem]) -> str:
+    """The line item URL kept on the row of ``model`` (an assignment, a cohort's completion settings); when there is
+    none yet, ``create`` finds or makes the column while the row is locked, and the URL is kept (flushes)."""
+    holder = db.session.scalar(select(model).filter_by(**where))
+    if holder is not None and not holder.lineitem_url:
+        holder = db.session.scalar(select(model).filter_by(**where).with_for_update()
+                                   .execution_options(populate_existing=True))
+    if holder is None:
+        raise ColumnUnavailable(missing)
+    if not holder.lineitem_url:
+        holder.lineitem_url = create(holder).id
+        db.session.flush()
+    return holder.lineitem_url
+
+
+def column_for(client: AgsClient, entry: GradeOutbox) -> str:
+    """The line item URL of the row's column, found or created in the LMS when not known yet (flushes)."""
+    if entry.target == REFLECTION_TAG:
+        return _kept_column(
+            ReflectionAssignment, {"id": entry.target_id}, "The reflection assignment of this score no longer exists.",
+            lambda a: client.find_or_create_line_item(a.title, a.points, resource_id=a.resource_id, tag=REFLECTION_TAG))
+    return _kept_column(
+        CohortCompletion, {"cohort_id": entry.target_id}, "The cohort of this score has no completion settings any more.",
+        lambda s: client.find_or_create_line_item(f"{s.cohort.name}: mentoring programme", s.score_maximum,
+                                                  resource_id=f"{PROGRAMME_TAG}-{s.cohort_id}", tag=PROGRAMME_TAG))

@@ -1,0 +1,76 @@
+"""Instructor page of a cohort's programme completion: the rules, who meets them, and the scores sent to the LMS.
+
+A blueprint nested in ``instructor``: its guard (staff of this course) runs first. Scores are sent after the
+commit (``grade_sync.dispatch``); the list at the bottom shows the course's scores still waiting or refused by
+the LMS, with a button to try again now.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, url_for
+
+from lti_app.extensions import db
+from lti_app.mentoring.errors import InvalidInput
+from lti_app.mentoring.services import cohorts, completion, grade_outbox
+from lti_app.web import grade_sync
+from lti_app.web.course_pages import commit_or_flash, form_status, render_page
+from lti_app.web.forms import ConfirmForm, attach_error
+from lti_app.web.instructor.completion_forms import CompletionForm, RetryForm
+
+bp = Blueprint("completion", __name__, url_prefix="/cohorts/<int:cohort_id>/completion")
+
+
+def _page(cohort, form: CompletionForm):
+    standings = completion.standings(cohort)
+    statuses = grade_outbox.sync_statuses("programme", cohort.id, [s.enrolment.person_id for s in standings])
+    outstanding = grade_outbox.outstanding_in_course(cohort.course_id)
+    return render_page(
+        "instructor/completion.html", form_status(form), cohort=cohort, form=form, standings=standings,
+        statuses=statuses, outstanding=outstanding, titles=grade_outbox.target_titles(outstanding),
+        status_of=grade_outbox.entry_status, confirm=ConfirmForm(), retry=RetryForm(),
+        settings=completion.completion_settings(cohort),
+    )
+
+
+@bp.route("/", methods=["GET", "POST"])
+def settings(course_id: int, cohort_id: int):
+    """The completion rules (saved on POST), each participant's standing, and the course's unsent scores."""
+    cohort = cohorts.cohort_in_course(course_id, cohort_id)
+    form = CompletionForm.for_settings(completion.completion_settings(cohort))
+    if form.validate_on_submit():
+        try:
+            completion.update_completion_settings(cohort, **form.to_fields())
+        except InvalidInput as refused:
+            db.session.rollback()
+            attach_error(form, refused.field, refused.message)
+        else:
+            db.session.commit()
+            flash("The completion rules are saved. “Evaluate now” applies them.", "ok")
+            return redirect(url_for(".settings", cohort_id=cohort.id), 303)
+    return _page(cohort, form)
+
+
+@bp.post("/evaluate")
+def evaluate(course_id: int, cohort_id: int):
+    """Complete everyone who meets the rules now, and send their programme scores."""
+    cohort = cohorts.cohort_in_course(course_id, cohort_id)
+    if ConfirmForm().validate_on_submit():
+        done = commit_or_flash(completion.evaluate_completion, cohort)
+        if done is not None:
+            grade_sync.dispatch([c.outbox_id for c in done])
+            flash(f"{len(done)} participant(s) newly completed the programme." if done else
+                  "Nobody newly meets the rules.", "ok")
+    return redirect(url_for(".settings", cohort_id=cohort.id), 303)
+
+
+@bp.post("/retry")
+def retry(course_id: int, cohort_id: int):
+    """Send again now one waiting or refused score of the course, or all of them."""
+    cohort = cohorts.cohort_in_course(course_id, cohort_id)
+    form = RetryForm()
+    if form.validate_on_submit():
+        wanted = [int(form.entry_id.data)] if (form.entry_id.data or "").isdigit() else None
+        ids = commit_or_flash(grade_outbox.retry_entries, course_id, wanted)
+        if ids is not None:
+            grade_sync.dispatch(ids)
+            flash(f"Tried again to send {len(ids)} score(s); their status is below.", "ok")
+    return redirect(url_for(".settings", cohort_id=cohort.id) + "#sync-title", 303)

@@ -1,0 +1,43 @@
+"""The form of a cohort's completion rules, and the retry button's form."""
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DecimalField, HiddenField, IntegerField
+from wtforms.validators import InputRequired, NumberRange, Optional
+
+from lti_app.mentoring.domain.completion import MAX_MEETINGS, MAX_SCORE
+from lti_app.mentoring.models.completion import CohortCompletion
+
+
+class CompletionForm(FlaskForm):
+    """When a participant has completed the programme, and the grade the programme's column then gets."""
+
+    enabled = BooleanField("Send programme completion to the LMS gradebook")
+    min_meetings = IntegerField("Meetings held, at least", default=0, validators=[
+        InputRequired("Say how many meetings (0 for none)."), NumberRange(0, MAX_MEETINGS, f"Choose from 0 to {MAX_MEETINGS}.")])
+    require_goals_rerated = BooleanField("Every goal re-rated at the end by both partners")
+    require_all_reflections = BooleanField("Every reflection assigned to them submitted")
+    grade_points = DecimalField("Grade on completion", places=None, default=100, validators=[
+        InputRequired("Give the grade a participant gets on completion."), NumberRange(0, MAX_SCORE)])
+    score_maximum = DecimalField("Out of (maximum score)", places=None, default=100, validators=[
+        InputRequired("Give the column's maximum score."), NumberRange(0, MAX_SCORE)])
+
+    @classmethod
+    def for_settings(cls, settings: CohortCompletion) -> CompletionForm:
+        """The form filled with the stored settings (a POST's values replace them)."""
+        return cls(obj=settings)
+
+    def to_fields(self) -> dict:
+        """The values for ``update_completion_settings``."""
+        return {
+            "enabled": bool(self.enabled.data), "min_meetings": int(self.min_meetings.data or 0),
+            "require_goals_rerated": bool(self.require_goals_rerated.data),
+            "require_all_reflections": bool(self.require_all_reflections.data),
+            "grade_points": float(self.grade_points.data), "score_maximum": float(self.score_maximum.data),
+        }
+
+
+class RetryForm(FlaskForm):
+    """Retry one waiting or refused score (its id), or all of the course's (no id)."""
+
+    entry_id = HiddenField(validators=[Optional()])

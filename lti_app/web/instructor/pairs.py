@@ -1,0 +1,132 @@
+"""Instructor pages of a cohort's published pairs: their health, one pair's facts (and, as the privacy setting
+allows, what the pair wrote), ending a pair, re-pairing a person, starting and closing the programme.
+
+A blueprint nested in ``instructor``: its guard (staff of this course) runs first for every view here.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, flash, g, redirect, url_for
+
+from lti_app.extensions import db, utcnow
+from lti_app.mentoring.errors import InvalidInput
+from lti_app.mentoring.models.cohort import Cohort
+from lti_app.mentoring.models.pairing import Pair
+from lti_app.mentoring.services import cohorts, fit_checks, pair_admin, pair_health, pair_privacy
+from lti_app.web.course_pages import commit_or_flash, form_status, render_page
+from lti_app.web.forms import ConfirmForm, attach_error
+from lti_app.web.instructor.pairs_forms import CloseCohortForm, EndPairForm, OpenContentForm, RepairForm
+
+bp = Blueprint("pairs", __name__, url_prefix="/cohorts/<int:cohort_id>/pairs")
+
+
+def _today() -> date:
+    return utcnow().date()
+
+
+def _pair(course_id: int, cohort_id: int, pair_id: int) -> tuple[Cohort, Pair]:
+    cohort = cohorts.cohort_in_course(course_id, cohort_id)
+    return cohort, pair_health.pair_of_cohort(cohort, pair_id)
+
+
+def _to(endpoint: str, **values):
+    return redirect(url_for(endpoint, **values), code=303)
+
+
+def _first_error(form) -> str:
+    return next(iter(m for messages in form.errors.values() for m in messages), "Please check the form.")
+
+
+@bp.get("/")
+def health(course_id: int, cohort_id: int):
+    """Every published pair with its health; flagged and overdue pairs first; counts on top."""
+    cohort = cohorts.cohort_in_course(course_id, cohort_id)
+    return render_page("instructor/pairs/health.html", cohort=cohort, health=pair_health.cohort_health(cohort, _today()),
+                       confirm=ConfirmForm(), close=CloseCohortForm())
+
+
+@bp.get("/<int:pair_id>")
+def pair(course_id: int, cohort_id: int, pair_id: int):
+    """One pair's facts, its goals where privacy allows, the log of openings and the instructor's actions."""
+    cohort, found = _pair(course_id, cohort_id, pair_id)
+    return render_page("instructor/pairs/pair.html", cohort=cohort, row=pair_health.pair_row(found, _today()),
+                       goals=pair_privacy.goals_for_instructor(found), visibility=pair_privacy.visibility(cohort.privacy),
+                       accesses=pair_privacy.accesses_of(found.id), ending=pair_health.ending_of(found),
+                       end_form=EndPairForm(), confirm=ConfirmForm())
+
+
+@bp.route("/<int:pair_id>/confidential/<content>", methods=["GET", "POST"])
+def confidential(course_id: int, cohort_id: int, pair_id: int, content: str):
+    """Open the pair's meeting notes or feedback by giving a reason (logged, shown to the pair); each opening logs."""
+    cohort, found = _pair(course_id, cohort_id, pair_id)
+    kind = pair_privacy.confidential(content)
+    pair_privacy.check_may_open(found, kind)  # refused (403) where the privacy setting keeps it closed
+    form = OpenContentForm()
+    if form.validate_on_submit():
+        try:
+            opened = pair_privacy.open_confidential(found, g.membership.person, kind, form.reason.data)
+        except InvalidInput as refused:
+            db.session.rollback()
+            attach_error(form, refused.field, refused.message)
+        else:
+            db.session.commit()  # the log row and the reading go together: rendered, never redirected to a GET
+            return render_page("instructor/pairs/content.html", cohort=cohort, pair=found, opened=opened)
+    return render_page("instructor/pairs/open.html", form_status(form), cohort=cohort, pair=found, kind=kind, form=form)
+
+
+@bp.post("/<int:pair_id>/end")
+def end(course_id: int, cohort_id: int, pair_id: int):
+    """End a pair with a reason; both partners then see it as ended."""
+    cohort, found = _pair(course_id, cohort_id, pair_id)
+    form = EndPairForm()
+    if not form.validate_on_submit():
+        flash(_first_error(form), "error")
+    elif commit_or_flash(pair_admin.end_pair, found, g.membership.person, form.reason.data):
+        flash("The pair has ended. You can now find a new partner for either of them.", "ok")
+    return _to(".pair", cohort_id=cohort.id, pair_id=found.id)
+
+
+@bp.post("/<int:pair_id>/fit-checks/<int:fit_check_id>/handled")
+def handled(course_id: int, cohort_id: int, pair_id: int, fit_check_id: int):
+    """Mark a request for help or a new partner as dealt with: the flag goes down."""
+    cohort, found = _pair(course_id, cohort_id, pair_id)
+    if ConfirmForm().validate_on_submit() and commit_or_flash(fit_checks.handle_fit_check, found, fit_check_id):
+        flash("Marked as handled.", "ok")
+    return _to(".pair", cohort_id=cohort.id, pair_id=found.id)
+
+
+@bp.route("/<int:pair_id>/repair/<side>", methods=["GET", "POST"])
+def repair(course_id: int, cohort_id: int, pair_id: int, side: str):
+    """The candidates for a new partner of the pair's mentor or mentee (best first, with reasons); pick one."""
+    cohort, found = _pair(course_id, cohort_id, pair_id)
+    form = RepairForm()
+    if form.validate_on_submit():
+        new = commit_or_flash(pair_admin.repair_person, cohort, found, side, form.partner.data)
+        if new is not None:
+            flash(f"{new.mentor.person.display_name} and {new.mentee.person.display_name} are now paired.", "ok")
+            return _to(".pair", cohort_id=cohort.id, pair_id=new.id)
+        return _to(".repair", cohort_id=cohort.id, pair_id=found.id, side=side)
+    return render_page("instructor/pairs/repair.html", cohort=cohort, pair=found, form=form,
+                       options=pair_admin.repair_options(cohort, found, side))
+
+
+@bp.post("/start")
+def start(course_id: int, cohort_id: int):
+    """The programme of a matched cohort begins."""
+    cohort = cohorts.cohort_in_course(course_id, cohort_id)
+    if ConfirmForm().validate_on_submit() and commit_or_flash(pair_admin.start_programme, cohort):
+        flash("The programme is running.", "ok")
+    return _to(".health", cohort_id=cohort.id)
+
+
+@bp.post("/close")
+def close(course_id: int, cohort_id: int):
+    """Finish the cohort: every active pair ends."""
+    cohort = cohorts.cohort_in_course(course_id, cohort_id)
+    form = CloseCohortForm()
+    if not form.validate_on_submit():
+        flash(_first_error(form), "error")
+    elif (ended := commit_or_flash(pair_admin.close_cohort, cohort, g.membership.person)) is not None:
+        flash(f"The cohort is finished; {len(ended)} active pairs ended.", "ok")
+    return _to(".health", cohort_id=cohort.id)

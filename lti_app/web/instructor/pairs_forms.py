@@ -1,0 +1,39 @@
+"""Instructor forms on a cohort's pairs: open confidential content with a reason, end a pair, re-pair, close."""
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, IntegerField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional
+
+from lti_app.mentoring.domain.pair_feedback import REASON_MAX, REASON_MIN
+from lti_app.mentoring.services.pair_admin import REASON_MAX as END_REASON_MAX
+from lti_app.mentoring.services.pair_admin import REASON_MIN as END_REASON_MIN
+
+
+class OpenContentForm(FlaskForm):
+    """Open a pair's meeting notes or feedback (named in the URL): the reason is logged and shown to the pair."""
+
+    reason = TextAreaField("Why do you need to read this?", validators=[
+        InputRequired("Give a reason: the pair will see it."),
+        Length(REASON_MIN, REASON_MAX, f"Give a reason of {REASON_MIN} to {REASON_MAX} characters.")])
+
+
+class EndPairForm(FlaskForm):
+    """End a pair, with a reason kept in the record."""
+
+    reason = TextAreaField("Why does this pair end?", validators=[
+        InputRequired("Give a reason."),
+        Length(END_REASON_MIN, END_REASON_MAX, f"Give a reason of {END_REASON_MIN} to {END_REASON_MAX} characters.")])
+
+
+class RepairForm(FlaskForm):
+    """Pair a person with the candidate chosen (no candidate: the best one)."""
+
+    partner = IntegerField(validators=[Optional()])
+
+
+class CloseCohortForm(FlaskForm):
+    """Closing ends every pair, so the instructor ticks a box to confirm."""
+
+    confirmed = BooleanField("End every active pair and finish the cohort",
+                             validators=[InputRequired("Tick the box to confirm you want to close the cohort.")])

@@ -1,0 +1,82 @@
+"""Instructor pages of a cohort's reflections: the assignments, create and edit one, its submissions, read and grade.
+
+A blueprint nested in ``instructor``: its guard (staff of this course) runs first for every view here. A grade
+is committed with its gradebook row, then sent (inline, or queued for the worker).
+"""
+from __future__ import annotations
+
+from flask import Blueprint, flash, g, redirect, url_for
+
+from lti_app.mentoring.errors import NotFound
+from lti_app.mentoring.services import cohorts, grading, reflections
+from lti_app.web.course_pages import form_status, render_page
+from lti_app.web.instructor.reflection_forms import AUDIENCE_HINTS, assignment_form, grade_form
+from lti_app.web.reflection_pages import save_form, send_grades
+
+bp = Blueprint("reflections", __name__, url_prefix="/cohorts/<int:cohort_id>/reflections")
+
+
+@bp.get("/")
+def assignments(course_id: int, cohort_id: int):
+    """The cohort's reflection assignments with how many are submitted, graded and late."""
+    cohort = cohorts.cohort_in_course(course_id, cohort_id)
+    found = reflections.assignments_of(cohort)
+    counts = reflections.count_submissions([a.id for a in found])
+    return render_page("instructor/reflections.html", cohort=cohort, assignments=found, counts=counts)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new_assignment(course_id: int, cohort_id: int):
+    """Create a reflection assignment."""
+    cohort = cohorts.cohort_in_course(course_id, cohort_id)
+    form = assignment_form(cohort)
+    if form.validate_on_submit() and (criteria := form.criteria()) is not None:
+        if created := save_form(form, reflections.create_assignment, cohort, form.to_fields(criteria)):
+            flash(f"“{created.title}” is saved. Place it in your course from the LMS's “add activity” "
+                  "(ReMentor, deep linking) so it gets its gradebook column.", "ok")
+            return redirect(url_for(".submissions", cohort_id=cohort.id, assignment_id=created.id), code=303)
+    return render_page("instructor/reflection_form.html", form_status(form), cohort=cohort, form=form,
+                       assignment=None, hints=AUDIENCE_HINTS)
+
+
+@bp.route("/<int:assignment_id>/edit", methods=["GET", "POST"])
+def edit_assignment(course_id: int, cohort_id: int, assignment_id: int):
+    """Change a reflection assignment."""
+    cohort = cohorts.cohort_in_course(course_id, cohort_id)
+    assignment = reflections.assignment_in_cohort(cohort, assignment_id)
+    form = assignment_form(cohort, assignment)
+    if form.validate_on_submit() and (criteria := form.criteria()) is not None:
+        if save_form(form, reflections.update_assignment, assignment, form.to_fields(criteria)):
+            flash("Your changes are saved.", "ok")
+            return redirect(url_for(".submissions", cohort_id=cohort.id, assignment_id=assignment.id), code=303)
+    return render_page("instructor/reflection_form.html", form_status(form), cohort=cohort, form=form,
+                       assignment=assignment, hints=AUDIENCE_HINTS)
+
+
+@bp.get("/<int:assignment_id>/")
+def submissions(course_id: int, cohort_id: int, assignment_id: int):
+    """Everyone asked to write the reflection: status, late flag, grade and its gradebook sync."""
+    cohort = cohorts.cohort_in_course(course_id, cohort_id)
+    assignment = reflections.assignment_in_cohort(cohort, assignment_id)
+    return render_page("instructor/reflection_submissions.html", cohort=cohort, assignment=assignment,
+                       rows=grading.submissions_for_grading(assignment),
+                       counts=reflections.count_submissions([assignment.id])[assignment.id])
+
+
+@bp.route("/<int:assignment_id>/submissions/<int:submission_id>", methods=["GET", "POST"])
+def submission(course_id: int, cohort_id: int, assignment_id: int, submission_id: int):
+    """Read one reflection and grade it (with the rubric, if there is one) and comment."""
+    found = grading.submission_in_course(course_id, submission_id)
+    if (found.assignment_id, found.assignment.cohort_id) != (assignment_id, cohort_id):
+        raise NotFound("There is no such reflection in this course.")
+    form = grade_form(found)
+    if form.validate_on_submit():
+        saved = save_form(form, grading.grade_submission, found, form.to_fields(), grader_person_id=g.membership.person_id,
+                          expected_version=form.version.data)
+        if saved:
+            send_grades(saved)
+            flash(f"The grade for {found.enrolment.person.display_name} is saved.", "ok")
+            return redirect(url_for(".submission", cohort_id=cohort_id, assignment_id=assignment_id,
+                                    submission_id=submission_id), code=303)
+    return render_page("instructor/reflection_submission.html", form_status(form), submission=found,
+                       assignment=found.assignment, cohort=found.assignment.cohort, form=form, sync=grading.sync_of(found))

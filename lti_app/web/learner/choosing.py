@@ -1,0 +1,121 @@
+"""Participants choosing partners, in the cohort modes that ask them to: self-select and mutual ranking.
+
+A blueprint nested in ``learner``: its guard (a participant of this course) runs first for every view here, and a
+refusal of the programme (another cohort's request, the wrong side, the wrong mode) becomes its message page.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, flash, g, redirect, url_for
+
+from lti_app.extensions import db
+from lti_app.mentoring.errors import InvalidInput
+from lti_app.mentoring.models.cohort import Cohort
+from lti_app.mentoring.models.enrolment import Enrolment
+from lti_app.mentoring.services import cohorts, enrolments, matching_modes, mutual_ranking, self_select
+from lti_app.web.course_pages import commit_or_flash, form_status, render_page
+from lti_app.web.forms import attach_error
+from lti_app.web.learner.choosing_forms import AnswerForm, RequestForm, ranking_form
+
+bp = Blueprint("choosing", __name__, url_prefix="/cohorts/<int:cohort_id>/choosing")
+
+ENTRY_LABELS = {"choose": ("Choose your mentor", ".mentors"), "requests": ("Requests from mentees", ".requests"),
+                "rank": ("Rank your preferences", ".ranking")}
+
+
+@bp.app_template_global()
+def choosing_links(cohort: Cohort, enrolment: Enrolment) -> list[tuple[str, str]]:
+    """(label, URL) of the choosing pages open to this participant now, for their enrolment page."""
+    return [(ENTRY_LABELS[name][0], url_for(f"learner.choosing{ENTRY_LABELS[name][1]}", cohort_id=cohort.id))
+            for name in matching_modes.entry_points(cohort, enrolment)]
+
+
+def _mine(course_id: int, cohort_id: int) -> tuple[Cohort, Enrolment]:
+    """The cohort (visible in this course) and the learner's own enrolment in it."""
+    cohort = cohorts.visible_cohort_in_course(course_id, cohort_id)
+    return cohort, enrolments.find_enrolment(cohort.id, g.membership.person_id)
+
+
+@bp.get("/mentors")
+def mentors(course_id: int, cohort_id: int):
+    """A mentee's mentors on offer, best fit first and why, and their requests."""
+    cohort, me = _mine(course_id, cohort_id)
+    found = self_select.mentee_choices(cohort, me)
+    return render_page("learner/choosing/mentors.html", cohort=cohort, choices=found, form=RequestForm(),
+                       answer=AnswerForm())
+
+
+@bp.post("/mentors/request")
+def request_mentor(course_id: int, cohort_id: int):
+    """Ask one mentor (with an optional message)."""
+    cohort, me = _mine(course_id, cohort_id)
+    form = RequestForm()
+    if form.validate_on_submit() and commit_or_flash(self_select.request_mentor, cohort, me, form.mentor_id.data,
+                                                     form.message.data or ""):
+        flash("Your request is sent. You will see the answer here.", "ok")
+    for message in (m for errors in form.errors.values() for m in errors):
+        flash(message, "error")
+    return redirect(url_for(".mentors", cohort_id=cohort.id), code=303)
+
+
+@bp.post("/mentors/withdraw")
+def withdraw(course_id: int, cohort_id: int):
+    """Take back an open request."""
+    cohort, me = _mine(course_id, cohort_id)
+    form = AnswerForm()
+    if form.validate_on_submit():
+        self_select.request_of(cohort, form.request_id.data, mentee=me)  # anyone else's: 404
+        if commit_or_flash(self_select.withdraw_request, cohort, me, form.request_id.data):
+            flash("Your request is withdrawn. You can ask another mentor.", "ok")
+    return redirect(url_for(".mentors", cohort_id=cohort.id), code=303)
+
+
+@bp.get("/requests")
+def requests(course_id: int, cohort_id: int):
+    """A mentor's requests from mentees, each with why they fit."""
+    cohort, me = _mine(course_id, cohort_id)
+    inbox = self_select.mentor_inbox(cohort, me)
+    return render_page("learner/choosing/requests.html", cohort=cohort, inbox=inbox, answer=AnswerForm())
+
+
+@bp.post("/requests/accept")
+def accept(course_id: int, cohort_id: int):
+    """Accept a request: the pair joins the instructor's draft."""
+    return _answer(course_id, cohort_id, self_select.accept_request,
+                   "Accepted. Your instructor publishes the pairs; then you will see your mentee as your partner.")
+
+
+@bp.post("/requests/decline")
+def decline(course_id: int, cohort_id: int):
+    """Decline a request."""
+    return _answer(course_id, cohort_id, self_select.decline_request, "Declined. The mentee can ask someone else.")
+
+
+def _answer(course_id: int, cohort_id: int, service, done: str):
+    """One answer button: run the service at the version the page showed, flash the outcome, back to the list."""
+    cohort, me = _mine(course_id, cohort_id)
+    form = AnswerForm()
+    if form.validate_on_submit():
+        self_select.request_of(cohort, form.request_id.data, mentor=me)  # anyone else's: 404
+        if commit_or_flash(service, cohort, me, form.request_id.data, form.version.data):
+            flash(done, "ok")
+    return redirect(url_for(".requests", cohort_id=cohort.id), code=303)
+
+
+@bp.route("/ranking", methods=["GET", "POST"])
+def ranking(course_id: int, cohort_id: int):
+    """Rank the people of the other side who fit (mutual ranking)."""
+    cohort, me = _mine(course_id, cohort_id)
+    choices = mutual_ranking.ranking_choices(cohort, me)
+    form = ranking_form(choices)
+    if form.validate_on_submit():
+        try:
+            saved = mutual_ranking.save_ranking(cohort, me, form.ranks())
+        except InvalidInput as refused:
+            db.session.rollback()
+            attach_error(form, refused.field, refused.message)
+        else:
+            db.session.commit()
+            flash(f"Your ranking of {len(saved)} people is saved. You can change it until the pairs "
+                  "are published.", "ok")
+            return redirect(url_for(".ranking", cohort_id=cohort.id), code=303)
+    return render_page("learner/choosing/ranking.html", form_status(form), cohort=cohort, choices=choices, form=form)

@@ -1,0 +1,148 @@
+"""The grade outbox service: rows written with the grade, read back as statuses, handed out in order, retried."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from lti_app.extensions import db, utcnow
+from lti_app.lti.models import Platform
+from lti_app.mentoring.domain.grade_sync import GradeState
+from lti_app.mentoring.errors import InvalidInput, NotFound
+from lti_app.mentoring.models.grade_outbox import GradeOutbox
+from lti_app.mentoring.services import grade_outbox as outbox
+from tests.factories import make_course, make_membership, make_person, make_platform
+
+BACKOFF = {"base": 30, "cap": 3600}
+
+
+@pytest.fixture
+def course(app):
+    return make_course(make_platform())
+
+
+@pytest.fixture
+def person(course):
+    person = make_person(_platform(course))
+    make_membership(person, course)
+    return person
+
+
+def _platform(course):
+    return db.session.get(Platform, course.platform_id)
+
+
+def score(course, person, target_id=1, **changes) -> GradeOutbox:
+    fields = {"course_id": course.id, "person_id": person.id, "target": "reflection", "target_id": target_id,
+              "activity_progress": "Completed", "grading_progress": "FullyGraded", "score_given": 8.0,
+              "score_maximum": 10.0, "comment": "Good."}
+    fields.update(changes)
+    return outbox.record_score(**fields)
+
+
+def test_a_score_is_written_pending_and_due_in_the_callers_transaction(course, person):
+    entry = score(course, person)
+    assert (entry.state, entry.attempts, entry.sent_at) == (GradeState.PENDING, 0, None)
+    assert outbox.pending_ids() == [entry.id]
+    db.session.rollback()  # the service flushed but did not commit: the grade's own rollback takes it away
+    assert db.session.scalar(db.select(db.func.count(GradeOutbox.id))) == 0
+
+
+@pytest.mark.parametrize("changes", [
+    {"target": "quiz"},
+    {"activity_progress": "Done"},
+    {"grading_progress": "Graded"},
+    {"score_maximum": None},
+    {"score_given": -1.0},
+])
+def test_a_score_that_no_platform_would_take_is_refused(course, person, changes):
+    with pytest.raises(InvalidInput):
+        score(course, person, **changes)
+
+
+def test_a_person_without_any_score_reads_as_nothing_sent_yet(course, person):
+    statuses = outbox.sync_statuses("reflection", 1, [person.id])
+    assert (statuses[person.id].state, statuses[person.id].label) == ("none", "nothing sent yet")
+
+
+def test_the_status_is_that_of_the_newest_score(course, person):
+    first = score(course, person)
+    outbox.mark_sent(first, "https://lms.test/lineitems/1")
+    second = score(course, person, score_given=9.0)
+    outbox.mark_retry(second, "The platform answered 503.", None, **BACKOFF)
+    status = outbox.sync_statuses("reflection", 1, [person.id])[person.id]
+    assert status.state == "pending"
+    assert status.label.startswith("waiting to send (attempt 2, next at ")
+
+
+def test_the_wait_grows_with_each_failed_attempt_up_to_the_cap(course, person):
+    entry = score(course, person)
+    waits = []
+    for _ in range(9):
+        before = utcnow()
+        outbox.mark_retry(entry, "down", 503, **BACKOFF, now=before)
+        waits.append(int((entry.next_attempt_at - before).total_seconds()))
+    assert waits == [30, 60, 120, 240, 480, 960, 1920, 3600, 3600]
+    assert entry.state is GradeState.PENDING and entry.attempts == 9
+
+
+def test_only_due_scores_are_pending_for_a_resend(course, person):
+    due, later = score(course, person, target_id=1), score(course, person, target_id=2)
+    outbox.mark_retry(later, "down", 503, **BACKOFF)
+    assert outbox.pending_ids() == [due.id]
+    assert outbox.pending_ids(utcnow() + timedelta(minutes=1)) == [due.id, later.id]
+
+
+def test_the_oldest_pending_score_of_a_person_and_column_is_handed_out_first(course, person):
+    first, second = score(course, person), score(course, person, score_given=9.0)
+    assert outbox.lock_next(first.key) is first
+    outbox.mark_sent(first, "https://lms.test/lineitems/1")
+    assert outbox.lock_next(first.key) is second
+
+
+def test_a_head_that_is_not_due_holds_back_the_scores_after_it(course, person):
+    first, second = score(course, person), score(course, person, score_given=9.0)
+    outbox.mark_retry(first, "down", 503, **BACKOFF)
+    assert outbox.lock_next(second.key, due_by=utcnow()) is None
+    assert outbox.lock_next(second.key) is first  # asked for explicitly: tried now, still first
+
+
+def test_a_pending_score_older_than_a_sent_one_is_superseded_not_sent(course, person):
+    older, newer = score(course, person), score(course, person, score_given=9.0)
+    outbox.mark_sent(newer, "https://lms.test/lineitems/1")
+    assert outbox.lock_next(older.key) is None
+    assert older.state is GradeState.SUPERSEDED
+
+
+def test_keys_come_in_the_order_of_their_oldest_score(course, person):
+    other = make_person(_platform(course))
+    b1, a1, b2 = score(course, other, target_id=2), score(course, person), score(course, other, target_id=2)
+    assert outbox.keys_of([b2.id, a1.id, b1.id]) == [(other.id, "reflection", 2), (person.id, "reflection", 1)]
+
+
+def test_retry_makes_refused_and_waiting_scores_of_the_course_due_now(course, person):
+    refused, waiting, sent = score(course, person, target_id=1), score(course, person, target_id=2), score(course, person, target_id=3)
+    outbox.mark_failed(refused, "Incorrect score received", 400)
+    outbox.mark_retry(waiting, "down", 503, **BACKOFF)
+    outbox.mark_sent(sent, "https://lms.test/lineitems/3")
+    assert [e.id for e in outbox.outstanding_in_course(course.id)] == [refused.id, waiting.id]
+
+    assert outbox.retry_entries(course.id) == [refused.id, waiting.id]
+    assert refused.state is GradeState.PENDING and outbox.pending_ids() == [refused.id, waiting.id]
+
+
+def test_retry_of_a_score_of_another_course_is_not_found(course, person):
+    entry = score(course, person)
+    outbox.mark_failed(entry, "no", 400)
+    other = make_course(_platform(course))
+    with pytest.raises(NotFound):
+        outbox.retry_entries(other.id, [entry.id])
+    assert entry.state is GradeState.FAILED
+
+
+def test_counts_cover_every_state(course, person):
+    outbox.mark_failed(score(course, person, target_id=1), "no", 400)
+    score(course, person, target_id=2)
+    counts = outbox.count_by_state()
+    assert counts == {"pending": 1, "sent": 0, "failed": 1, "superseded": 0, "not_sendable": 0}
+    assert outbox.count_by_state(course.id + 1)["failed"] == 0
