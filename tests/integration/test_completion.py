@@ -18,7 +18,13 @@ from lti_app.mentoring.services import completion
 from lti_app.web import grade_sync
 from tests.factories_grades import enable_completion, gradebook_course, lms_person
 from tests.factories_reflections import make_assignment, make_submission
-from tests.factories_workspace import make_goal, make_meeting, make_pair, make_running_cohort
+from tests.factories_workspace import (
+    make_goal,
+    make_meeting,
+    make_pair,
+    make_running_cohort,
+)
+from tests.markers import needs_redis
 
 REDIS_URL = os.environ.get("REDIS_URL")
 
@@ -148,8 +154,7 @@ def test_grades_sync_evaluates_completion_and_sends_it(platform, lms_pair, cli):
     assert "Sent 0" in cli("grades", "sync").output and len(platform.scores) == 2
 
 
-@pytest.mark.skipif(not REDIS_URL and not os.environ.get("REMENTOR_REQUIRE_SERVICES"),
-                    reason="needs Redis (REDIS_URL); CI provides it")
+@needs_redis
 def test_on_the_queue_the_score_waits_for_the_worker_which_sends_it(app, platform, lms_pair, cli):
     app.config.update(JOBS_ASYNC=True, REDIS_URL=REDIS_URL, JOBS_QUEUE=f"rementor-test-{uuid.uuid4().hex[:8]}")
     make_meeting(lms_pair)

@@ -8,6 +8,7 @@ import pytest
 
 from lti_app import jobs
 from lti_app.extensions import cache
+from tests.markers import needs_redis
 
 REDIS_URL = os.environ.get("REDIS_URL")
 
@@ -36,8 +37,7 @@ def test_the_worker_command_needs_redis(app, cli):
     assert "REDIS_URL" in result.output
 
 
-@pytest.mark.skipif(not REDIS_URL and not os.environ.get("REMENTOR_REQUIRE_SERVICES"),
-                    reason="needs Redis (REDIS_URL); CI provides it")
+@needs_redis
 def test_a_queued_job_is_run_by_the_worker(app, cli):
     queue_name = f"rementor-test-{uuid.uuid4().hex[:8]}"
     app.config.update(JOBS_ASYNC=True, REDIS_URL=REDIS_URL, JOBS_QUEUE=queue_name)

@@ -17,8 +17,15 @@ from lti_app.mentoring.models.grade_outbox import GradeOutbox
 from lti_app.mentoring.services import grade_outbox as outbox
 from lti_app.web import grade_sync
 from tests.factories import make_cohort, make_course
-from tests.factories_grades import CONNECTION_ERROR, FlakyScores, enable_completion, gradebook_course, lms_person
+from tests.factories_grades import (
+    CONNECTION_ERROR,
+    FlakyScores,
+    enable_completion,
+    gradebook_course,
+    lms_person,
+)
 from tests.factories_reflections import make_assignment
+from tests.markers import needs_redis
 
 TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+00:00")
 
@@ -250,8 +257,7 @@ def test_grades_sync_leaves_scores_that_are_not_due_yet(platform, learner, cours
     assert row(entry_id).attempts == 1
 
 
-@pytest.mark.skipif(not os.environ.get("REDIS_URL") and not os.environ.get("REMENTOR_REQUIRE_SERVICES"),
-                    reason="needs Redis (REDIS_URL); CI provides it")
+@needs_redis
 def test_a_queued_send_that_meets_a_down_lms_is_retried_by_the_queue_and_sent_once(
         app, platform, learner, course, assignment, monkeypatch, cli):
     app.config.update(JOBS_ASYNC=True, REDIS_URL=os.environ.get("REDIS_URL"), GRADE_SYNC_BACKOFF_BASE_SECONDS=0,

@@ -17,6 +17,7 @@ from lti_app.mentoring.models.person import Person
 from lti_app.mentoring.services import matching, matching_edits
 from tests.factories import make_cohort
 from tests.integration.test_matching_services import make_mentee, make_mentor, pairs
+from tests.markers import needs_redis
 from tests.web.course_pages import OTHER_COURSE, commit, launch
 from tests.web.test_matching_pages import closed_cohort
 
@@ -184,8 +185,7 @@ def test_swap_and_allow_are_refused_for_another_courses_cohort(app, platform, te
                         {"mentor_id": "1", "mentee_id": "2"}).status_code == 404
 
 
-@pytest.mark.skipif(not REDIS_URL and not os.environ.get("REMENTOR_REQUIRE_SERVICES"),
-                    reason="needs Redis (REDIS_URL); CI provides it")
+@needs_redis
 def test_with_redis_the_run_is_queued_and_a_burst_worker_completes_it(app, cli, teacher):
     app.config.update(MATCHING_INLINE_LIMIT=3, JOBS_ASYNC=True, REDIS_URL=REDIS_URL,
                       JOBS_QUEUE=f"rementor-test-{uuid.uuid4().hex[:8]}")
