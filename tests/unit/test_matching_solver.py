@@ -107,3 +107,11 @@ def test_fairness_gives_up_some_total_to_lift_the_worst_pair():
     problem = Problem(np.array([[10, 2], [8, 1]], dtype=np.float32), np.array([1, 1]), np.array([1, 1]))
     assert sorted(as_pairs(solve(problem))) == [(0, 0), (1, 1)]  # 11, worst pair 1
     assert sorted(as_pairs(solve(problem, fairness=True))) == [(0, 1), (1, 0)]  # 10, worst pair 2
+
+
+def test_the_cost_matrix_keeps_double_precision_weights_exactly_in_every_round_of_places():
+    # fairness adds a large bonus per pair in float64: a float32 copy on the way would round it off
+    weights_by_mentee = np.array([[40_100.000_001, 40_100.000_002], [0.0, 40_100.000_003]])
+    costs = slot_costs(weights_by_mentee, np.array([2, 1]))
+    assert costs.slots.tolist() == [0, 1, 0]
+    assert (costs.cost == -weights_by_mentee[:, [0, 1, 0]]).all()

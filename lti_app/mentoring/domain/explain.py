@@ -7,8 +7,9 @@ viewer: the mentee ("Sam offers video editing, which you want to learn"), the me
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
 from typing import Any, Literal
 
 import numpy as np
@@ -75,10 +76,10 @@ class PairsView:
     def __len__(self) -> int:
         return len(self.rows)
 
-    def people(self, which: Iterable[int]) -> list[tuple[Profile, Profile]]:
-        """(mentor, mentee) of the given pairs."""
-        rows, cols, mentors, mentees = self.rows, self.cols, self.mentors, self.mentees
-        return [(mentors[rows[k]], mentees[cols[k]]) for k in which]
+    def people(self, which: Sequence[int]) -> Iterator[tuple[Profile, Profile]]:
+        """(mentor, mentee) of each of the given pairs, one after the other."""
+        return zip(map(self.mentors.__getitem__, map(self.rows.__getitem__, which)),
+                   map(self.mentees.__getitem__, map(self.cols.__getitem__, which)))
 
 
 @dataclass
@@ -118,27 +119,31 @@ class Explainer:
             self._lists[key] = found
         return found
 
-    def sentences(self, name: str, pairs: PairsView, which: np.ndarray) -> list[str]:
-        """The sentence of one criterion for each of the given pairs (without names every pair has the same
-        voice, so each sentence is written once per subject)."""
+    def sentences(self, name: str, pairs: PairsView, which: Sequence[int]) -> list[str]:
+        """The sentence of one criterion for each of the given pairs. Without names every pair has the same
+        voice, so each sentence is written once per subject; subjects are made and dropped one at a time."""
         direction = self.settings.criteria[name].direction
         about, write = SENTENCES[name]
         subjects = about(pairs, direction, which)
-        people = pairs.people(which[:1] if not self.names else which)
         if self.names:
             return [sentence_case(write(self, self.voice(*who), direction, subject))
-                    for who, subject in zip(people, subjects)]
-        voice = self.voice(*people[0]) if people else None
-        written = {subject: sentence_case(write(self, voice, direction, subject)) for subject in dict.fromkeys(subjects)}
-        return list(map(written.__getitem__, subjects))
+                    for who, subject in zip(pairs.people(which), subjects)]
+        voice = self.voice(*next(pairs.people(which[:1])))
+        return list(map(_Written(lambda subject: sentence_case(write(self, voice, direction, subject))).__getitem__,
+                        subjects))
 
     def explain_all(self, pairs: PairsView,
                     shares: Mapping[str, Sequence[float]]) -> list[tuple[float, tuple[Contribution, ...]]]:
         """(score, explanation) per pair, from each criterion's points per pair (criteria in settings order):
         the criteria that added points, largest share first, each with a sentence; the score is their sum."""
+        return list(zip(*self.explain_columns(pairs, shares)))
+
+    def explain_columns(self, pairs: PairsView, shares: Mapping[str, Sequence[float]]
+                        ) -> tuple[list[float], list[tuple[Contribution, ...]]]:
+        """`explain_all` as (scores, explanations)."""
         names, columns = tuple(shares), list(shares.values())
         if not names:
-            return [(sum(()), ())] * len(pairs)
+            return [sum(())] * len(pairs), [()] * len(pairs)
         points = np.array(columns, dtype=np.float64).T  # (pairs, criteria)
         counts = (points > SHARE_SHOWN).sum(axis=1)  # criteria shown: the first ones in the order below
         order = np.argsort(-points, axis=1, kind="stable")  # stable: equal shares keep the criteria order
@@ -147,18 +152,39 @@ class Explainer:
         texts = np.empty(points.shape, dtype=object)
         for c, name in enumerate(names):
             if len(which := np.flatnonzero(points[:, c] > SHARE_SHOWN)):
-                texts[which, c] = self.sentences(name, pairs, which)
-        contributions = list(map(Contribution, np.array(names, dtype=object)[cell_criterion].tolist(),
-                                 points[cell_pair, cell_criterion].tolist(),
-                                 texts[cell_pair, cell_criterion].tolist()))
+                texts[which, c] = self.sentences(name, pairs, which.tolist())
+        contributions = list(map(_Contributions().__getitem__, zip(np.array(names, dtype=object)[cell_criterion].tolist(),
+                                                                    points[cell_pair, cell_criterion].tolist(),
+                                                                    texts[cell_pair, cell_criterion].tolist())))
         ends = np.cumsum(counts).tolist()
-        return [(sum(values), tuple(contributions[start:end]))
-                for values, start, end in zip(zip(*columns), [0, *ends], ends)]
+        return ([sum(values) for values in zip(*columns)],
+                [tuple(contributions[start:end]) for start, end in zip([0, *ends], ends)])
 
     def explain(self, mentor: Profile, mentee: Profile, shares: Mapping[str, float]) -> tuple[Contribution, ...]:
         """The criteria that added points to a pair, largest share first, each with a sentence."""
         points = {name: [shares.get(name, 0.0)] for name in self.settings.criteria}
         return self.explain_all(PairsView.one(mentor, mentee), points)[0][1]
+
+
+class _Written(dict):
+    """Sentences by subject, written on first use."""
+
+    def __init__(self, write: Callable[[Any], str]) -> None:
+        super().__init__()
+        self.write = write
+
+    def __missing__(self, subject: Hashable) -> str:
+        found = self[subject] = self.write(subject)
+        return found
+
+
+class _Contributions(dict):
+    """Contributions by (criterion, share, sentence), made on first use: pairs with equal ones (the same two
+    departments, say) share one immutable object, which saves memory and garbage-collection work."""
+
+    def __missing__(self, key: tuple[str, float, str]) -> Contribution:
+        found = self[key] = Contribution(*key)
+        return found
 
 
 def taught(teacher: Profile, learner: Profile) -> list[str]:
@@ -170,15 +196,15 @@ def taught(teacher: Profile, learner: Profile) -> list[str]:
 
 # Each criterion: what its sentence is about for each of some pairs (hashable), and the words for one subject.
 
-def _skills_about(p: PairsView, d: Direction, which: np.ndarray) -> list[Hashable]:
+def _skills_about(p: PairsView, d: Direction, which: Sequence[int]) -> Iterable[Hashable]:
     if d is Direction.COMPLEMENTARY:
         if p.taught is not None:
-            return list(p.taught(which))
-        return [(tuple(taught(m, e)), tuple(taught(e, m))) for m, e in p.people(which)]
+            return p.taught(np.array(which, dtype=np.int64))
+        return ((tuple(taught(m, e)), tuple(taught(e, m))) for m, e in p.people(which))
     if d is Direction.SIMILAR:
-        return [tuple(sorted((m.skills_offered.keys() | m.skills_wanted.keys())
-                             & (e.skills_offered.keys() | e.skills_wanted.keys()))) for m, e in p.people(which)]
-    return [None] * len(which)
+        return (tuple(sorted((m.skills_offered.keys() | m.skills_wanted.keys())
+                             & (e.skills_offered.keys() | e.skills_wanted.keys()))) for m, e in p.people(which))
+    return repeat(None, len(which))
 
 
 def _skills(x: Explainer, v: Voice, d: Direction, about: Any) -> str:
@@ -190,10 +216,10 @@ def _skills(x: Explainer, v: Voice, d: Direction, about: Any) -> str:
     return f"{v.pair} bring different skills to the table"
 
 
-def _channels_about(p: PairsView, d: Direction, which: np.ndarray) -> list[Hashable]:
+def _channels_about(p: PairsView, d: Direction, which: Sequence[int]) -> Iterable[Hashable]:
     if d is Direction.SIMILAR:
-        return [frozenset(m.channels & e.channels) for m, e in p.people(which)]
-    return [(frozenset(m.channels), frozenset(e.channels)) for m, e in p.people(which)]
+        return (frozenset(m.channels & e.channels) for m, e in p.people(which))
+    return ((frozenset(m.channels), frozenset(e.channels)) for m, e in p.people(which))
 
 
 def _channels(x: Explainer, v: Voice, d: Direction, about: Any) -> str:
@@ -203,10 +229,10 @@ def _channels(x: Explainer, v: Voice, d: Direction, about: Any) -> str:
             f"{x.words(sorted(about[1]))}: a chance to try another way of keeping in touch")
 
 
-def _interests_about(p: PairsView, d: Direction, which: np.ndarray) -> list[Hashable]:
+def _interests_about(p: PairsView, d: Direction, which: Sequence[int]) -> Iterable[Hashable]:
     if d is Direction.SIMILAR:
-        return [frozenset(m.interests & e.interests) for m, e in p.people(which)]
-    return [None] * len(which)
+        return (frozenset(m.interests & e.interests) for m, e in p.people(which))
+    return repeat(None, len(which))
 
 
 def _interests(x: Explainer, v: Voice, d: Direction, about: Any) -> str:
@@ -215,14 +241,18 @@ def _interests(x: Explainer, v: Voice, d: Direction, about: Any) -> str:
     return f"{v.pair} have different interests, something new to talk about"
 
 
-def _goals_about(p: PairsView, d: Direction, which: np.ndarray) -> list[Hashable]:
+def _goals_about(p: PairsView, d: Direction, which: Sequence[int]) -> Iterable[Hashable]:
     if d is not Direction.SIMILAR:
-        return [None] * len(which)
-    shared = []
-    for k in which.tolist():
-        mentor_words = set(p.mentor_words[p.rows[k]])
-        shared.append(tuple([w for w in p.mentee_words[p.cols[k]] if w in mentor_words]))
-    return shared
+        return repeat(None, len(which))
+    words_m = map(p.mentor_words.__getitem__, map(p.rows.__getitem__, which))
+    words_e = map(p.mentee_words.__getitem__, map(p.cols.__getitem__, which))
+    return map(_shared_words, words_m, words_e)
+
+
+def _shared_words(mentor_words: tuple[str, ...], mentee_words: tuple[str, ...]) -> tuple[str, ...]:
+    """The mentee's keywords that the mentor's goals mention too, in the mentee's order."""
+    mentor_set = set(mentor_words)
+    return tuple([w for w in mentee_words if w in mentor_set])
 
 
 def _goals(x: Explainer, v: Voice, d: Direction, about: Any) -> str:
@@ -231,10 +261,10 @@ def _goals(x: Explainer, v: Voice, d: Direction, about: Any) -> str:
     return f"{v.pair} have different goals, which brings fresh perspectives"
 
 
-def _department_about(p: PairsView, d: Direction, which: np.ndarray) -> list[Hashable]:
+def _department_about(p: PairsView, d: Direction, which: Sequence[int]) -> Iterable[Hashable]:
     if d is Direction.SIMILAR:
-        return [m.department for m, _ in p.people(which)]
-    return [(m.department, e.department) for m, e in p.people(which)]
+        return (m.department for m, _ in p.people(which))
+    return ((m.department, e.department) for m, e in p.people(which))
 
 
 def _department(x: Explainer, v: Voice, d: Direction, about: Any) -> str:
@@ -244,10 +274,10 @@ def _department(x: Explainer, v: Voice, d: Direction, about: Any) -> str:
             f"{x.text(about[1] or '')}): a window on another part of the organisation")
 
 
-def _generation_about(p: PairsView, d: Direction, which: np.ndarray) -> list[Hashable]:
+def _generation_about(p: PairsView, d: Direction, which: Sequence[int]) -> Iterable[Hashable]:
     if d is Direction.SIMILAR:
-        return [m.generation for m, _ in p.people(which)]
-    return [(m.generation, e.generation) for m, e in p.people(which)]
+        return (m.generation for m, _ in p.people(which))
+    return ((m.generation, e.generation) for m, e in p.people(which))
 
 
 def _generation(x: Explainer, v: Voice, d: Direction, about: Any) -> str:
@@ -257,7 +287,7 @@ def _generation(x: Explainer, v: Voice, d: Direction, about: Any) -> str:
             f"{x.text(about[1] or '')}), the heart of reverse mentoring")
 
 
-About = Callable[[PairsView, Direction, np.ndarray], list[Hashable]]
+About = Callable[[PairsView, Direction, Sequence[int]], Iterable[Hashable]]
 SENTENCES: dict[str, tuple[About, Callable[[Explainer, Voice, Direction, Any], str]]] = {
     "skills": (_skills_about, _skills), "channels": (_channels_about, _channels),
     "interests": (_interests_about, _interests), "goals": (_goals_about, _goals),

@@ -97,10 +97,16 @@ def _solve(cohort: Cohort, settings: MatchSettings, pins: Pairs,
 def explained_pairs(cohort: Cohort, rows: np.ndarray, cols: np.ndarray,
                     explainer: Explainer) -> list[tuple[float, tuple[Contribution, ...]]]:
     """(score, explanation) per pair: the score is the sum of the criteria's shares."""
+    return list(zip(*_explained(cohort, rows, cols, explainer)))
+
+
+def _explained(cohort: Cohort, rows: np.ndarray, cols: np.ndarray,
+               explainer: Explainer) -> tuple[list[float], list[tuple[Contribution, ...]]]:
+    """`explained_pairs` as (scores, explanations)."""
     parts = {name: np.maximum(values, 0.0).tolist() for name, values in cohort.shares(rows, cols).items()}
     pairs = PairsView(cohort.mentors, cohort.mentees, rows.tolist(), cols.tolist(), cohort.arrays[0].goal_words,
                       cohort.arrays[1].goal_words, lambda which: cohort.taught(rows[which], cols[which]))
-    return explainer.explain_all(pairs, parts)
+    return explainer.explain_columns(pairs, parts)
 
 
 def totals_of(pairs: Sequence[ProposedPair], n_mentors: int, n_mentees: int) -> Totals:
@@ -128,10 +134,10 @@ def propose_pairs(mentors: Sequence[Profile], mentees: Sequence[Profile], settin
     rows, cols = np.concatenate([pins[0], rows]), np.concatenate([pins[1], cols])
     order = np.lexsort((rows, cols))
     rows, cols, pinned = rows[order], cols[order], order < len(pins[0])
-    explained = explained_pairs(cohort, rows, cols, Explainer(settings, "mentee", names, labels))
+    scores, explanations = _explained(cohort, rows, cols, Explainer(settings, "mentee", names, labels))
     pairs = tuple(
         ProposedPair(cohort.mentors[i].id, cohort.mentees[j].id, score, explanation, bool(pin))
-        for i, j, pin, (score, explanation) in zip(rows.tolist(), cols.tolist(), pinned, explained)
+        for i, j, pin, score, explanation in zip(rows.tolist(), cols.tolist(), pinned, scores, explanations)
     )
     unmatched = reasons_for(cohort, counts, rows, cols, settings)
     return Proposal(pairs, unmatched, totals_of(pairs, len(cohort.mentors), len(cohort.mentees)))

@@ -1,7 +1,7 @@
 """A cohort as matrices: every mentor against every mentee, both sides sorted by id.
 
 `fill` walks the cohort in blocks of mentees so that the intermediate arrays stay in cache: a block's
-scores are one matrix product of the criteria embeddings (see `scoring`), its
+scores are a matrix product of the criteria embeddings (see `scoring`; made several blocks at a time), its
 eligibility the dense rules of `RuleBook` with the sparse rules' cells struck out, its solver weights
 the score where the pair is eligible and reaches the minimum (at least FLOOR; 0 elsewhere). Each block
 goes to the sinks that need it: the engine's usual path keeps only the assignment's cost matrix, and the
@@ -26,6 +26,7 @@ from lti_app.mentoring.domain.matching_types import Profile
 from lti_app.mentoring.domain.scoring import Halves, embed, joined, pair_shares
 
 BLOCK = 64  # mentees per block (at most 255): a block's temporaries stay in the processor's cache
+PRODUCT_BYTES = 1 << 24  # at most this much of scores per matrix product (8 blocks of 5,000 mentors fit)
 Sink = Callable[[slice, np.ndarray, np.ndarray, np.ndarray], None]  # (mentees, scores, eligible, weights)
 
 
@@ -107,6 +108,27 @@ class Tally:
             self.per_mentee[block] += as_bytes[:, start:start + 65_535].sum(axis=1, dtype=np.uint16)
 
 
+def _scored_blocks(cohort: Cohort, clipped: bool) -> Iterator[tuple[slice, np.ndarray]]:
+    """Each block of mentees with its (block, every mentor) float32 scores, clipped at 0 if asked.
+
+    The products are made up to 8 blocks at a time: the BLAS splits each call between its threads, which
+    wait for each other at the end of every call (a long wait when another program has a core)."""
+    n_m, n_e = len(cohort.mentors), len(cohort.mentees)
+    left, right = cohort.joined
+    left_t = np.ascontiguousarray(left.T)
+    step = BLOCK * max(1, min(8, PRODUCT_BYTES // (4 * BLOCK * max(n_m, 1))))
+    buffer = np.zeros((min(step, n_e), n_m), dtype=np.float32)  # reused
+    for first in range(0, n_e, step):
+        rows = slice(first, min(first + step, n_e))
+        scores = buffer[:rows.stop - first]
+        np.matmul(right[rows], left_t, out=scores)
+        if clipped:
+            np.maximum(scores, 0, out=scores)  # "different" is 1 - cosine: no rounding below 0
+        for start in range(first, rows.stop, BLOCK):
+            block = slice(start, min(start + BLOCK, rows.stop))
+            yield block, scores[start - first:block.stop - first]
+
+
 def fill(cohort: Cohort, min_score: float, *sinks: Sink) -> tuple[Counts, Counts]:
     """Score, check and weigh every pair block by block; (mentor counts, mentee counts).
 
@@ -114,22 +136,13 @@ def fill(cohort: Cohort, min_score: float, *sinks: Sink) -> tuple[Counts, Counts
     max(score, FLOOR) where the pair is good, in one clip (FLOOR > 0: clipping at 0 first changes nothing).
     """
     n_m, n_e = len(cohort.mentors), len(cohort.mentees)
-    left, right = cohort.joined
-    left_t = np.ascontiguousarray(left.T)
     struck_e, struck_m = _sparse_by_mentee(cohort.rules)
     minimum = np.float32(min_score)
-    clipped = any(getattr(sink, "wants_scores", True) for sink in sinks)
     eligible = Tally(n_m, n_e)
     good_ones = eligible if minimum <= 0 else Tally(n_m, n_e)  # every eligible pair reaches a minimum of 0
-    scores_buffer = np.empty((BLOCK, n_m), dtype=np.float32)  # reused: every block stays in cache
-    weights_buffer = np.empty((BLOCK, n_m), dtype=np.float32)
-    for start in range(0, n_e, BLOCK):
-        block = slice(start, min(start + BLOCK, n_e))
-        size = block.stop - block.start
-        scores, weights = scores_buffer[:size], weights_buffer[:size]
-        np.matmul(right[block], left_t, out=scores)
-        if clipped:
-            np.maximum(scores, 0, out=scores)  # "different" is 1 - cosine: no rounding below 0
+    weights_buffer = np.empty((BLOCK, n_m), dtype=np.float32)  # reused: every block stays in cache
+    for block, scores in _scored_blocks(cohort, any(getattr(sink, "wants_scores", True) for sink in sinks)):
+        weights = weights_buffer[:block.stop - block.start]
         ok = cohort.rules.ok_block(block)
         lo, hi = np.searchsorted(struck_e, [block.start, block.stop])
         ok[struck_e[lo:hi] - block.start, struck_m[lo:hi]] = False

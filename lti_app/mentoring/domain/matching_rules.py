@@ -12,7 +12,6 @@ line, past partners) are sparse lists of cells.
 """
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -43,12 +42,16 @@ def manager_chain(key: str, manager_of: Mapping[str, str]) -> list[str]:
     return chain
 
 
-def _positions(keys: Sequence[str | None]) -> dict[str, list[int]]:
-    """Row numbers of the people holding each person key."""
-    rows: dict[str, list[int]] = defaultdict(list)
+def _positions(keys: Sequence[str | None]) -> dict[str, Sequence[int]]:
+    """Row numbers of the people holding each person key: a range of one row, or a list when several hold
+    it (a range is small and never tracked by the garbage collector; keys are mostly unique)."""
+    rows: dict[str, Sequence[int]] = {}
     for row, key in enumerate(keys):
         if key:
-            rows[key].append(row)
+            if (held := rows.get(key)) is None:
+                rows[key] = range(row, row + 1)
+            else:
+                rows[key] = [*held, row]
     return rows
 
 
@@ -69,8 +72,8 @@ class KeyIndex:
 
     mentor_keys: list[str | None]
     mentee_keys: list[str | None]
-    mentor_rows: Mapping[str, list[int]]
-    mentee_cols: Mapping[str, list[int]]
+    mentor_rows: Mapping[str, Sequence[int]]
+    mentee_cols: Mapping[str, Sequence[int]]
 
     @classmethod
     def of(cls, mentors: Sequence[Profile], mentees: Sequence[Profile]) -> KeyIndex:
@@ -173,7 +176,7 @@ class RuleBook:
     def ok_block(self, cols: slice) -> np.ndarray:
         """(block of mentees, every mentor): pairs that pass the dense rules (shared members as bit words)."""
         words, ok = None, None
-        for name, (mine, held) in self._held.items():
+        for mine, held in self._held.values():
             shared = mine.shared_any(cols, held)
             words = shared if words is None else np.bitwise_and(words, shared, out=words)
         if words is not None:

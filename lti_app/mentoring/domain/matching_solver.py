@@ -87,8 +87,8 @@ class SlotCosts:
             if len(mentors) == self.n_mentors:
                 taken = weights
             else:  # gathered into a reused contiguous buffer: no allocation, no bounds check
-                if self._taken.size < weights.shape[0] * len(mentors):
-                    self._taken = np.empty(weights.shape[0] * self.n_mentors, dtype=np.float32)
+                if self._taken.size < weights.shape[0] * len(mentors) or self._taken.dtype != weights.dtype:
+                    self._taken = np.empty(weights.shape[0] * self.n_mentors, dtype=weights.dtype)
                 taken = self._taken[:weights.shape[0] * len(mentors)].reshape(weights.shape[0], len(mentors))
                 np.take(weights, mentors, axis=1, out=taken, mode="clip")
             np.negative(taken, out=self.cost[block, start:start + len(mentors)])

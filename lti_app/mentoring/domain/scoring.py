@@ -93,11 +93,10 @@ def embed(m: SideArrays, e: SideArrays, settings: MatchSettings) -> dict[str, Ha
 
 def joined(parts: dict[str, Halves], n_mentors: int, n_mentees: int) -> Halves:
     """All criteria side by side, without columns that are zero on either side: one product, the score."""
-    left = np.hstack([np.zeros((n_mentors, 0), np.float32), *(p[0] for p in parts.values())])
-    right = np.hstack([np.zeros((n_mentees, 0), np.float32), *(p[1] for p in parts.values())])
-    useful = left.any(axis=0) & right.any(axis=0)
-    return (np.ascontiguousarray(left[:, useful], dtype=np.float32),
-            np.ascontiguousarray(right[:, useful], dtype=np.float32))
+    useful = [left.any(axis=0) & right.any(axis=0) for left, right in parts.values()]
+    left = np.hstack([np.zeros((n_mentors, 0), np.float32), *(p[0][:, u] for p, u in zip(parts.values(), useful))])
+    right = np.hstack([np.zeros((n_mentees, 0), np.float32), *(p[1][:, u] for p, u in zip(parts.values(), useful))])
+    return np.ascontiguousarray(left, dtype=np.float32), np.ascontiguousarray(right, dtype=np.float32)
 
 
 def pair_shares(parts: dict[str, Halves], rows: np.ndarray, cols: np.ndarray) -> dict[str, np.ndarray]:
