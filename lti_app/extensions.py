@@ -67,6 +67,16 @@ def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+    # pysqlite opens transactions itself, only before writes, so a SAVEPOINT could open one that its RELEASE then
+    # commits (a half-written request on rollback). SQLAlchemy's recipe: the driver stays out, we emit BEGIN.
+    dbapi_connection.isolation_level = None
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_begin(connection: Any) -> None:
+    """SQLite: start every transaction explicitly, so savepoints nest inside it (see ``_sqlite_pragmas``)."""
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("BEGIN")
 migrate = Migrate()
 csrf = CSRFProtect()
 cache = Cache()

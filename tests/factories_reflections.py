@@ -6,10 +6,14 @@ from itertools import count
 from typing import Any
 
 from lti_app.extensions import db, utcnow
-from lti_app.mentoring.domain.reflections import Audience, Criterion, RevisePolicy, SubmissionStatus
+from lti_app.mentoring.domain.reflections import (
+    Audience,
+    Criterion,
+    RevisePolicy,
+    SubmissionStatus,
+)
 from lti_app.mentoring.models.cohort import Cohort
 from lti_app.mentoring.models.enrolment import Enrolment
-from lti_app.mentoring.models.pairing import Pair, PairStatus
 from lti_app.mentoring.models.reflection import ReflectionAssignment, Submission
 from lti_app.mentoring.services.reflections import AssignmentFields
 
@@ -44,15 +48,6 @@ def make_assignment(cohort: Cohort, **overrides: Any) -> ReflectionAssignment:
     db.session.add(assignment)
     db.session.flush()
     return assignment
-
-
-def make_pair(mentor: Enrolment, mentee: Enrolment, status: PairStatus = PairStatus.ACTIVE) -> Pair:
-    """A published pair of the two enrolments' cohort."""
-    pair = Pair(cohort_id=mentor.cohort_id, mentor_enrolment_id=mentor.id, mentee_enrolment_id=mentee.id, score=1.0,
-                status=status, published_at=utcnow())
-    db.session.add(pair)
-    db.session.flush()
-    return pair
 
 
 def make_submission(assignment: ReflectionAssignment, enrolment: Enrolment,

@@ -96,10 +96,10 @@ def test_a_goal_is_edited_on_the_version_read_and_a_stale_edit_is_refused(pair):
 
 def test_an_edit_racing_another_in_the_database_is_refused_not_overwritten(pair):
     goal = make_goal(pair)
+    goal_id, read_at = goal.id, goal.version  # read before the commit: the session holds no connection meanwhile
     db.session.commit()
-    read_at = goal.version
     with db.engine.begin() as elsewhere:  # the partner's request commits first, on its own connection
-        elsewhere.execute(text("UPDATE goal SET version = version + 1, title = 'Theirs' WHERE id = :id"), {"id": goal.id})
+        elsewhere.execute(text("UPDATE goal SET version = version + 1, title = 'Theirs' WHERE id = :id"), {"id": goal_id})
     with pytest.raises(InvalidInput, match="changed since you opened this page"):
         goals.edit_goal(seats(pair)[1], goal, fields(pair, title="Mine"), read_at)
     db.session.rollback()

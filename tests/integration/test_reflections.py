@@ -14,8 +14,20 @@ from lti_app.mentoring.errors import InvalidInput, NotFound
 from lti_app.mentoring.models.pairing import PairStatus
 from lti_app.mentoring.models.reflection import ReflectionAssignment
 from lti_app.mentoring.services import reflections
-from tests.factories import make_cohort, make_course, make_enrolment, make_person, make_platform
-from tests.factories_reflections import RUBRIC, assignment_fields, make_assignment, make_pair, make_submission
+from tests.factories import (
+    make_cohort,
+    make_course,
+    make_enrolment,
+    make_person,
+    make_platform,
+)
+from tests.factories_reflections import (
+    RUBRIC,
+    assignment_fields,
+    make_assignment,
+    make_submission,
+)
+from tests.factories_workspace import make_pair
 
 TODAY = utcnow().date()
 
@@ -102,9 +114,9 @@ def test_sides_come_from_the_published_pairs_first_then_from_the_matching_rule(c
     # asked to mentor, but the instructor paired them the other way round by hand: the pair decides
     paired_as_mentee = make_enrolment(cohort, role_wanted=RoleWanted.MENTOR, capacity=1)
     mentor_of_it = make_enrolment(cohort, role_wanted=RoleWanted.MENTEE)
-    make_pair(mentor_of_it, paired_as_mentee)
+    make_pair(mentor_of_it.cohort, mentor=mentor_of_it, mentee=paired_as_mentee)
     draft_only = make_enrolment(cohort, role_wanted=RoleWanted.MENTEE)
-    make_pair(asked_mentor, draft_only, status=PairStatus.PROPOSED)  # a draft pair decides nothing
+    make_pair(asked_mentor.cohort, mentor=asked_mentor, mentee=draft_only, status=PairStatus.PROPOSED)  # a draft pair decides nothing
     sides = reflections.sides_in_cohort(cohort)
     assert sides[asked_mentor.id] == {"mentor"} and sides[asked_mentee.id] == {"mentee"}
     assert sides[paired_as_mentee.id] == {"mentee"} and sides[mentor_of_it.id] == {"mentor"}

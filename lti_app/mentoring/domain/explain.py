@@ -261,10 +261,16 @@ def _goals(x: Explainer, v: Voice, d: Direction, about: Any) -> str:
     return f"{v.pair} have different goals, which brings fresh perspectives"
 
 
-def _department_about(p: PairsView, d: Direction, which: Sequence[int]) -> Iterable[Hashable]:
-    if d is Direction.SIMILAR:
-        return (m.department for m, _ in p.people(which))
-    return ((m.department, e.department) for m, e in p.people(which))
+About = Callable[[PairsView, Direction, Sequence[int]], Iterable[Hashable]]
+
+
+def _field_about(field: str) -> About:
+    """What a sentence about one profile field depends on: the shared value, or the two different ones."""
+    def about(p: PairsView, d: Direction, which: Sequence[int]) -> Iterable[Hashable]:
+        if d is Direction.SIMILAR:
+            return (getattr(m, field) for m, _ in p.people(which))
+        return ((getattr(m, field), getattr(e, field)) for m, e in p.people(which))
+    return about
 
 
 def _department(x: Explainer, v: Voice, d: Direction, about: Any) -> str:
@@ -274,12 +280,6 @@ def _department(x: Explainer, v: Voice, d: Direction, about: Any) -> str:
             f"{x.text(about[1] or '')}): a window on another part of the organisation")
 
 
-def _generation_about(p: PairsView, d: Direction, which: Sequence[int]) -> Iterable[Hashable]:
-    if d is Direction.SIMILAR:
-        return (m.generation for m, _ in p.people(which))
-    return ((m.generation, e.generation) for m, e in p.people(which))
-
-
 def _generation(x: Explainer, v: Voice, d: Direction, about: Any) -> str:
     if d is Direction.SIMILAR:
         return f"{v.both} belong to the same generation ({x.text(about or '')})"
@@ -287,11 +287,10 @@ def _generation(x: Explainer, v: Voice, d: Direction, about: Any) -> str:
             f"{x.text(about[1] or '')}), the heart of reverse mentoring")
 
 
-About = Callable[[PairsView, Direction, Sequence[int]], Iterable[Hashable]]
 SENTENCES: dict[str, tuple[About, Callable[[Explainer, Voice, Direction, Any], str]]] = {
     "skills": (_skills_about, _skills), "channels": (_channels_about, _channels),
     "interests": (_interests_about, _interests), "goals": (_goals_about, _goals),
-    "department": (_department_about, _department), "generation": (_generation_about, _generation),
+    "department": (_field_about("department"), _department), "generation": (_field_about("generation"), _generation),
 }
 
 
