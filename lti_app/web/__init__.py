@@ -28,3 +28,6 @@ def register_web(app: Flask) -> None:
         app.register_blueprint(demo_bp)
     errors.register(app)
     security.register(app)
+    from lti_app.web.pagination import page_url
+
+    app.add_template_global(page_url, "page_url")
