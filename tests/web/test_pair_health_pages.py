@@ -122,7 +122,7 @@ def test_marking_a_request_handled_lowers_the_flag(app, platform):
     assert world.teacher.post(world.pair_url(f"/fit-checks/{check.id}/handled")).status_code == 303
     db.session.expire_all()
     assert check.handled_at is not None
-    assert "Flagged" not in world.teacher.get(world.pairs_url()).get_data(as_text=True)
+    assert '<span class="badge warn">Flagged</span>' not in world.teacher.get(world.pairs_url()).get_data(as_text=True)
 
 
 def test_ending_a_pair_needs_a_reason_then_both_partners_see_it_ended(app, platform):

@@ -12,7 +12,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from lti_app.extensions import db
 from lti_app.mentoring.domain.completion import (
@@ -23,10 +25,14 @@ from lti_app.mentoring.domain.reflections import SubmissionStatus
 from lti_app.mentoring.models.cohort import Cohort
 from lti_app.mentoring.models.completion import CohortCompletion, Completion
 from lti_app.mentoring.models.enrolment import Enrolment
+from lti_app.mentoring.models.person import Person
 from lti_app.mentoring.models.pairing import Pair, PairStatus
 from lti_app.mentoring.models.reflection import ReflectionAssignment, Submission
-from lti_app.mentoring.services.grade_outbox import record_score
+from lti_app.mentoring.models.grade_outbox import GradeOutbox
+from lti_app.mentoring.services.grade_outbox import outstanding_in_course, record_score
 from lti_app.mentoring.services.pair_activity import goals_rerated_by_enrolment, meetings_held_by_enrolment
+from lti_app.mentoring.services.paging import PAGE_SIZE, Page, page_of
+from lti_app.mentoring.services.participants import by_name, person_matches
 
 PROGRAMME = "programme"
 
@@ -38,6 +44,27 @@ class Standing:
     enrolment: Enrolment
     check: CompletionCheck
     completion: Completion | None
+
+
+@dataclass(frozen=True)
+class StandingFilter:
+    """What the instructor narrows the list to: ``completed`` True / False / None (any), and a name search."""
+
+    completed: bool | None = None
+    search: str = ""
+
+
+@dataclass(frozen=True)
+class CompletionCounts:
+    """Over the whole cohort, whatever the filter: active participants and how many of them completed."""
+
+    participants: int
+    completed: int
+
+    @property
+    def not_completed(self) -> int:
+        """Active participants without a completion yet."""
+        return self.participants - self.completed
 
 
 def completion_settings(cohort: Cohort) -> CohortCompletion:
@@ -75,9 +102,10 @@ def _active_enrolments(cohort_id: int, enrolment_ids: Iterable[int] | None) -> l
     return list(db.session.scalars(query.order_by(Enrolment.id)))
 
 
-def _paired_sides(cohort_id: int) -> dict[int, set[str]]:
+def _paired_sides(cohort_id: int, ids: list[int]) -> dict[int, set[str]]:
     rows = db.session.execute(select(Pair.mentor_enrolment_id, Pair.mentee_enrolment_id).where(
-        Pair.cohort_id == cohort_id, Pair.status.in_((PairStatus.ACTIVE, PairStatus.ENDED))))
+        Pair.cohort_id == cohort_id, Pair.status.in_((PairStatus.ACTIVE, PairStatus.ENDED)),
+        or_(Pair.mentor_enrolment_id.in_(ids), Pair.mentee_enrolment_id.in_(ids))))
     sides: dict[int, set[str]] = defaultdict(set)
     for mentor_id, mentee_id in rows:
         sides[mentor_id].add("mentor")
@@ -89,10 +117,12 @@ def _reflections(cohort_id: int, enrolments: Sequence[Enrolment]) -> dict[int, t
     """{enrolment id: (reflections expected, submitted)} for the reflections assigned to their sides."""
     assignments = db.session.execute(
         select(ReflectionAssignment.id, ReflectionAssignment.audience).where(ReflectionAssignment.cohort_id == cohort_id)).all()
+    ids = [e.id for e in enrolments]
     handed_in = {(e_id, a_id) for e_id, a_id in db.session.execute(
         select(Submission.enrolment_id, Submission.assignment_id).join(ReflectionAssignment)
-        .where(ReflectionAssignment.cohort_id == cohort_id, Submission.status != SubmissionStatus.DRAFT))}
-    paired = _paired_sides(cohort_id)
+        .where(ReflectionAssignment.cohort_id == cohort_id, Submission.status != SubmissionStatus.DRAFT,
+               Submission.enrolment_id.in_(ids)))}
+    paired = _paired_sides(cohort_id, ids)
     found = {}
     for enrolment in enrolments:
         sides = sides_of(paired.get(enrolment.id, ()), enrolment.role_wanted.value)
@@ -117,12 +147,47 @@ def _completions(enrolment_ids: Sequence[int]) -> dict[int, Completion]:
     return {c.enrolment_id: c for c in rows}
 
 
-def standings(cohort: Cohort) -> list[Standing]:
-    """Every active participant of the cohort against its rules, with their completion if any."""
+def _standings_of(cohort: Cohort, enrolments: list[Enrolment]) -> list[Standing]:
     rules = rules_of(completion_settings(cohort))
-    enrolments = _active_enrolments(cohort.id, None)
     facts, done = facts_of(cohort.id, enrolments), _completions([e.id for e in enrolments])
     return [Standing(e, check_completion(rules, facts[e.id]), done.get(e.id)) for e in enrolments]
+
+
+def standings(cohort: Cohort) -> list[Standing]:
+    """Every active participant of the cohort against its rules, with their completion if any."""
+    return _standings_of(cohort, _active_enrolments(cohort.id, None))
+
+
+def standings_page(cohort: Cohort, where: StandingFilter, number: int | None) -> Page[Standing]:
+    """One page of the cohort's active participants (by name, filtered) with their standing, in a fixed number of queries."""
+    done = select(Completion.enrolment_id).where(Completion.cohort_id == cohort.id)
+    query = by_name(select(Enrolment).join(Person).options(selectinload(Enrolment.person)).where(
+        Enrolment.cohort_id == cohort.id, Enrolment.status == EnrolmentStatus.ENROLLED))
+    if where.completed is not None:
+        query = query.where(Enrolment.id.in_(done) if where.completed else Enrolment.id.not_in(done))
+    if where.search:
+        query = query.where(person_matches(where.search))
+    page = page_of(query, number)
+    return Page(_standings_of(cohort, page.items), page.total, page.number, page.size)
+
+
+def completion_counts(cohort: Cohort) -> CompletionCounts:
+    """Active participants of the whole cohort and how many completed (one query)."""
+    participants, completed = db.session.execute(
+        select(func.count(Enrolment.id), func.count(Completion.id))
+        .outerjoin(Completion, Completion.enrolment_id == Enrolment.id)
+        .where(Enrolment.cohort_id == cohort.id, Enrolment.status == EnrolmentStatus.ENROLLED)).one()
+    return CompletionCounts(participants, completed)
+
+
+def outstanding_scores(course_id: int) -> list[GradeOutbox]:
+    """The course's oldest scores still waiting or refused (a page's worth), their people loaded in one query."""
+    entries = outstanding_in_course(course_id, limit=PAGE_SIZE)
+    if entries:  # set on each row as if loaded with it, so showing a row's person asks nothing more
+        people = {p.id: p for p in db.session.scalars(select(Person).where(Person.id.in_({e.person_id for e in entries})))}
+        for entry in entries:
+            set_committed_value(entry, "person", people[entry.person_id])
+    return entries
 
 
 def evaluate_completion(cohort: Cohort, enrolment_ids: Iterable[int] | None = None) -> list[Completion]:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from lti_app.extensions import db
 from lti_app.mentoring.errors import NotFound
@@ -22,7 +22,22 @@ from lti_app.mentoring.models.pairing import Pair, PairStatus
 from lti_app.mentoring.services import feedback as feedback_service
 from lti_app.mentoring.services.fit_checks import fit_checks_of
 from lti_app.mentoring.services.pair_activity import PairActivity, activity_of_pairs
+from lti_app.mentoring.services.paging import Page, page_of_list
+from lti_app.mentoring.services.participants import name_contains
 from lti_app.mentoring.services.pairs import VISIBLE_TO_PARTNERS, pair_in_course
+
+
+PAIR_STATES = {"active": "Active", "ended": "Ended"}
+ATTENTION = {"at_risk": "Flagged or overdue", "flagged": "Flagged", "overdue": "Overdue for a meeting"}
+
+
+@dataclass(frozen=True)
+class PairFilter:
+    """What the instructor narrows the pairs to: a key of ``PAIR_STATES``, of ``ATTENTION`` (None: any), a name."""
+
+    status: str | None = None
+    attention: str | None = None
+    search: str = ""
 
 
 @dataclass(frozen=True)
@@ -81,6 +96,16 @@ class PairRow:
         """This partner's fit check, if answered."""
         return next((f for f in self.fit_checks if f.author_enrolment_id == enrolment.id), None)
 
+    def matches(self, where: PairFilter) -> bool:
+        """Whether the row passes the filter (the search looks at both partners)."""
+        if where.status is not None and self.ended != (where.status == "ended"):
+            return False
+        attention = {"at_risk": self.flagged or self.overdue, "flagged": self.flagged, "overdue": self.overdue}
+        if where.attention is not None and not attention[where.attention]:
+            return False
+        people = (self.pair.mentor.person, self.pair.mentee.person)
+        return not where.search or any(name_contains(p, where.search) for p in people)
+
     @property
     def sort_key(self) -> tuple:
         """Flagged, then overdue, then the others; ended pairs last; by mentee name within each."""
@@ -102,17 +127,18 @@ class HealthCounts:
 
 @dataclass(frozen=True)
 class CohortHealth:
-    """A cohort's pairs, the ones needing attention first, and the counts on top."""
+    """A cohort's pairs, the ones needing attention first, and the counts on top (over all its pairs)."""
 
     cohort: Cohort
     rows: list[PairRow]
     counts: HealthCounts
+    page: Page[PairRow] | None = None  # the page shown, when the rows were filtered and paged
 
 
 def published_pairs(cohort: Cohort) -> list[Pair]:
-    """The cohort's active and ended pairs, with both people loaded."""
-    people = (selectinload(Pair.mentor).selectinload(Enrolment.person),
-              selectinload(Pair.mentee).selectinload(Enrolment.person))
+    """The cohort's active and ended pairs, with both people loaded (one query, joined however many pairs)."""
+    people = (joinedload(Pair.mentor).joinedload(Enrolment.person),
+              joinedload(Pair.mentee).joinedload(Enrolment.person))
     return list(db.session.scalars(select(Pair).options(*people).where(
         Pair.cohort_id == cohort.id, Pair.status.in_(VISIBLE_TO_PARTNERS)).order_by(Pair.id)))
 
@@ -142,6 +168,13 @@ def cohort_health(cohort: Cohort, today: date) -> CohortHealth:
     """Every published pair of the cohort with its health, and the counts over them."""
     rows = rows_of(published_pairs(cohort), today)
     return CohortHealth(cohort, rows, _counts(rows))
+
+
+def health_page(cohort: Cohort, today: date, where: PairFilter, number: int | None) -> CohortHealth:
+    """The cohort's health with one page of the rows that pass the filter; the counts stay those of every pair."""
+    health = cohort_health(cohort, today)
+    page = page_of_list([r for r in health.rows if r.matches(where)], number)
+    return CohortHealth(cohort, health.rows, health.counts, page)
 
 
 def pair_of_cohort(cohort: Cohort, pair_id: int) -> Pair:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from lti_app.extensions import db
@@ -12,6 +12,9 @@ from lti_app.mentoring.domain.profile_fields import EnrolmentStatus, RoleWanted
 from lti_app.mentoring.models.cohort import Cohort, CohortSkill
 from lti_app.mentoring.models.enrolment import Enrolment, EnrolmentSkill
 from lti_app.mentoring.models.person import Person
+from lti_app.mentoring.services.paging import Page, page_of
+
+MAX_SEARCH = 100  # a search longer than any name is cut, so a pasted paragraph stays a cheap LIKE
 
 
 @dataclass(frozen=True)
@@ -21,6 +24,7 @@ class ParticipantFilter:
     role: RoleWanted | None = None
     status: EnrolmentStatus | None = None
     skill_code: str | None = None
+    search: str = ""
 
 
 @dataclass(frozen=True)
@@ -45,12 +49,34 @@ class EnrolmentCounts:
         return self.by_role[RoleWanted(role)]
 
 
-def list_participants(cohort: Cohort, where: ParticipantFilter = ParticipantFilter()) -> list[Enrolment]:
-    """The cohort's enrolments matching the filter, by name, with people and skills loaded in a fixed number of queries."""
-    query = (
+def clean_search(text: str | None) -> str:
+    """A search as typed, trimmed and with inner spaces collapsed (empty: no search)."""
+    return " ".join((text or "").split())[:MAX_SEARCH]
+
+
+def person_matches(search: str) -> ColumnElement[bool]:
+    """SQL: the person's name, given or family name, or e-mail contains ``search`` (any case)."""
+    pattern = "%" + search.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    columns = (Person.name, Person.given_name, Person.family_name, Person.email)
+    return or_(*(func.lower(c).like(pattern, escape="\\") for c in columns))
+
+
+def name_contains(person: Person, search: str) -> bool:
+    """In memory, the same test as ``person_matches`` (for lists that are computed, not queried)."""
+    wanted = search.casefold()
+    return any(wanted in (part or "").casefold() for part in (person.name, person.given_name, person.family_name, person.email))
+
+
+def by_name(query: Select) -> Select:
+    """``query`` (joined to Person) ordered by the name people see, then enrolment."""
+    return query.order_by(func.lower(func.coalesce(Person.name, Person.given_name, Person.family_name, Person.email, "")),
+                          Enrolment.id)
+
+
+def _participants_query(cohort: Cohort, where: ParticipantFilter) -> Select:
+    query = by_name(
         select(Enrolment).join(Person).where(Enrolment.cohort_id == cohort.id)
         .options(selectinload(Enrolment.person), selectinload(Enrolment.skills).selectinload(EnrolmentSkill.skill))
-        .order_by(func.lower(func.coalesce(Person.name, Person.family_name, Person.email, "")), Enrolment.id)
     )
     if where.role is not None:
         query = query.where(Enrolment.role_wanted == where.role)
@@ -61,7 +87,19 @@ def list_participants(cohort: Cohort, where: ParticipantFilter = ParticipantFilt
             CohortSkill.cohort_id == cohort.id, CohortSkill.code == where.skill_code
         )
         query = query.where(Enrolment.id.in_(chosen))
-    return list(db.session.scalars(query))
+    if where.search:
+        query = query.where(person_matches(where.search))
+    return query
+
+
+def list_participants(cohort: Cohort, where: ParticipantFilter = ParticipantFilter()) -> list[Enrolment]:
+    """The cohort's enrolments matching the filter, by name, with people and skills loaded in a fixed number of queries."""
+    return list(db.session.scalars(_participants_query(cohort, where)))
+
+
+def participants_page(cohort: Cohort, where: ParticipantFilter, number: int | None) -> Page[Enrolment]:
+    """One page of ``list_participants`` with the filtered total (four queries whatever the cohort's size)."""
+    return page_of(_participants_query(cohort, where), number)
 
 
 def count_participants(cohort_ids: list[int]) -> dict[int, EnrolmentCounts]:

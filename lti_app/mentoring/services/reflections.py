@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from lti_app.extensions import db
 from lti_app.mentoring.domain.cohort_state import long_date
@@ -185,15 +186,19 @@ def count_submissions(assignment_ids: Sequence[int]) -> dict[int, AssignmentCoun
     return {a: AssignmentCounts(**tally[a]) for a in assignment_ids}
 
 
-def sides_in_cohort(cohort: Cohort) -> dict[int, frozenset[str]]:
-    """Active enrolment id → the sides ("mentor", "mentee") it is on, by the rule in this module's docstring."""
-    active = list(db.session.scalars(select(Enrolment).where(
-        Enrolment.cohort_id == cohort.id, Enrolment.status == EnrolmentStatus.ENROLLED).order_by(Enrolment.id)))
+def _active_in(cohort_id: int, *, people: bool = False) -> list[Enrolment]:
+    query = select(Enrolment).where(Enrolment.cohort_id == cohort_id, Enrolment.status == EnrolmentStatus.ENROLLED)
+    if people:  # joined, not "selectin": one query however many people (selectin asks 500 at a time)
+        query = query.options(joinedload(Enrolment.person))
+    return list(db.session.scalars(query.order_by(Enrolment.id)))
+
+
+def _sides_of(cohort: Cohort, active: Sequence[Enrolment]) -> dict[int, frozenset[str]]:
     sides: dict[int, set[str]] = defaultdict(set)
-    for pair in db.session.scalars(select(Pair).where(
+    for mentor_id, mentee_id in db.session.execute(select(Pair.mentor_enrolment_id, Pair.mentee_enrolment_id).where(
             Pair.cohort_id == cohort.id, Pair.status.in_([PairStatus.ACTIVE, PairStatus.ENDED]))):
-        sides[pair.mentor_enrolment_id].add("mentor")
-        sides[pair.mentee_enrolment_id].add("mentee")
+        sides[mentor_id].add("mentor")
+        sides[mentee_id].add("mentee")
     if any(e.id not in sides for e in active):
         mentors, _ = split_sides(active, cohort.mentors_per_mentee)
         mentor_ids = {e.id for e in mentors}
@@ -203,12 +208,22 @@ def sides_in_cohort(cohort: Cohort) -> dict[int, frozenset[str]]:
     return {e.id: frozenset(sides[e.id]) for e in active}
 
 
+def sides_in_cohort(cohort: Cohort) -> dict[int, frozenset[str]]:
+    """Active enrolment id → the sides ("mentor", "mentee") it is on, by the rule in this module's docstring."""
+    return _sides_of(cohort, _active_in(cohort.id))
+
+
+def by_display_name(enrolment: Enrolment) -> tuple[str, int]:
+    """The order of people in the lists: by the name shown, then by enrolment."""
+    return enrolment.person.display_name.casefold(), enrolment.id
+
+
 def audience_of(assignment: ReflectionAssignment) -> list[Enrolment]:
-    """The active participants asked to write this reflection, by name."""
-    sides = sides_in_cohort(assignment.cohort)
-    wanted = {e for e, on in sides.items() if any(assignment.audience.includes(side) for side in on)}
-    people = [db.session.get(Enrolment, e) for e in wanted]
-    return sorted(people, key=lambda e: (e.person.display_name.casefold(), e.id))
+    """The active participants asked to write this reflection, by name, their people loaded (three queries)."""
+    active = _active_in(assignment.cohort_id, people=True)
+    sides = _sides_of(assignment.cohort, active)
+    wanted = [e for e in active if any(assignment.audience.includes(side) for side in sides[e.id])]
+    return sorted(wanted, key=by_display_name)
 
 
 def assignments_for_participant(course_id: int, person_id: int) -> list[Assigned]:

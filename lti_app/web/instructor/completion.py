@@ -6,7 +6,7 @@ the LMS, with a button to try again now.
 """
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, url_for
+from flask import Blueprint, flash, redirect, request, url_for
 
 from lti_app.extensions import db
 from lti_app.mentoring.errors import InvalidInput
@@ -15,19 +15,22 @@ from lti_app.web import grade_sync
 from lti_app.web.course_pages import commit_or_flash, form_status, render_page
 from lti_app.web.forms import ConfirmForm, attach_error
 from lti_app.web.instructor.completion_forms import CompletionForm, RetryForm
+from lti_app.web.instructor.forms import StandingFilterForm
+from lti_app.web.pagination import requested_page
 
 bp = Blueprint("completion", __name__, url_prefix="/cohorts/<int:cohort_id>/completion")
 
 
 def _page(cohort, form: CompletionForm):
-    standings = completion.standings(cohort)
-    statuses = grade_outbox.sync_statuses("programme", cohort.id, [s.enrolment.person_id for s in standings])
-    outstanding = grade_outbox.outstanding_in_course(cohort.course_id)
+    filters = StandingFilterForm(request.args)
+    standings = completion.standings_page(cohort, filters.to_filter(), requested_page())
+    statuses = grade_outbox.sync_statuses("programme", cohort.id, [s.enrolment.person_id for s in standings.items])
+    outstanding = completion.outstanding_scores(cohort.course_id)
     return render_page(
         "instructor/completion.html", form_status(form), cohort=cohort, form=form, standings=standings,
-        statuses=statuses, outstanding=outstanding, titles=grade_outbox.target_titles(outstanding),
-        status_of=grade_outbox.entry_status, confirm=ConfirmForm(), retry=RetryForm(),
-        settings=completion.completion_settings(cohort),
+        filters=filters, counts=completion.completion_counts(cohort), statuses=statuses, outstanding=outstanding,
+        titles=grade_outbox.target_titles(outstanding), status_of=grade_outbox.entry_status, confirm=ConfirmForm(),
+        retry=RetryForm(), settings=completion.completion_settings(cohort),
     )
 
 
@@ -68,8 +71,7 @@ def retry(course_id: int, cohort_id: int):
     cohort = cohorts.cohort_in_course(course_id, cohort_id)
     form = RetryForm()
     if form.validate_on_submit():
-        wanted = [int(form.entry_id.data)] if (form.entry_id.data or "").isdigit() else None
-        ids = commit_or_flash(grade_outbox.retry_entries, course_id, wanted)
+        ids = commit_or_flash(grade_outbox.retry_entries, course_id, form.wanted_ids())
         if ids is not None:
             grade_sync.dispatch(ids)
             flash(f"Tried again to send {len(ids)} score(s); their status is below.", "ok")

@@ -1,6 +1,7 @@
 """The form of a cohort's completion rules, and the retry button's form."""
 from __future__ import annotations
 
+from flask import request
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DecimalField, HiddenField, IntegerField
 from wtforms.validators import InputRequired, NumberRange, Optional
@@ -38,6 +39,12 @@ class CompletionForm(FlaskForm):
 
 
 class RetryForm(FlaskForm):
-    """Retry one waiting or refused score (its id), or all of the course's (no id)."""
+    """Retry the ticked waiting or refused scores (their ids), or all of the course's (none ticked, or "all")."""
 
-    entry_id = HiddenField(validators=[Optional()])
+    entry_id = HiddenField(validators=[Optional()])  # one per ticked row: read them all with ``wanted_ids``
+    everything = HiddenField(validators=[Optional()])
+
+    def wanted_ids(self) -> list[int] | None:
+        """The ids ticked, or None for every score of the course (the "Retry all" button, or nothing ticked)."""
+        ids = [int(v) for v in request.form.getlist("entry_id") if v.isdigit() and len(v) < 19]
+        return None if self.everything.data or not ids else ids

@@ -12,7 +12,10 @@ from lti_app.mentoring.domain.profile_fields import EnrolmentStatus, RoleWanted
 from lti_app.mentoring.domain.skills import DEFAULT_CATALOGUE, SkillCategory
 from lti_app.mentoring.models.cohort import Cohort
 from lti_app.mentoring.services.cohorts import CohortFields
-from lti_app.mentoring.services.participants import ParticipantFilter
+from lti_app.mentoring.services.completion import StandingFilter
+from lti_app.mentoring.services.grading import SUBMISSION_STATES, SubmissionFilter
+from lti_app.mentoring.services.pair_health import ATTENTION, PAIR_STATES, PairFilter
+from lti_app.mentoring.services.participants import ParticipantFilter, clean_search
 from lti_app.web.forms import MultiCheckboxField, choice_list
 
 DATE_MESSAGE = "Enter a date, for example 2026-03-01."
@@ -104,11 +107,26 @@ class MoveForm(FlaskForm):
     target = SelectField("Move to cohort", coerce=int, validators=[InputRequired("Choose a cohort.")])
 
 
-class ParticipantFilterForm(FlaskForm):
-    """Filters of the participant list (a GET form: no CSRF token needed to read)."""
+class ListFilterForm(FlaskForm):
+    """The filters of a long list: a GET form (no CSRF token needed to read) with a search by name."""
 
     class Meta:
         csrf = False
+
+    q = StringField("Search by name or e-mail", default="")
+
+    @property
+    def search(self) -> str:
+        """The search as typed, tidied (empty: no search)."""
+        return clean_search(self.q.data)
+
+    def chosen(self, field: SelectField) -> str | None:
+        """The value picked in ``field`` when it is one of its choices (anything else reads as 'any')."""
+        return field.data if field.data and field.data in {c.value for c in field.choices} else None
+
+
+class ParticipantFilterForm(ListFilterForm):
+    """Filters of the participant list: role, status, skill, search."""
 
     role = SelectField("Role wanted", choices=choice_list([("", "Any role"), *((r.value, r.label) for r in RoleWanted)]), default="")
     status = SelectField("Status", choices=choice_list([("", "Any status"), *((s.value, s.label) for s in EnrolmentStatus)]), default="")
@@ -116,9 +134,39 @@ class ParticipantFilterForm(FlaskForm):
 
     def to_filter(self) -> ParticipantFilter:
         """The chosen filters (unknown values count as 'any')."""
-        role = self.role.data if self.role.data in {r.value for r in RoleWanted} else None
-        status = self.status.data if self.status.data in {s.value for s in EnrolmentStatus} else None
-        skill = self.skill.data if self.skill.data in {c.value for c in self.skill.choices} else None
-        return ParticipantFilter(
-            role=RoleWanted(role) if role else None, status=EnrolmentStatus(status) if status else None, skill_code=skill or None
-        )
+        role, status = self.chosen(self.role), self.chosen(self.status)
+        return ParticipantFilter(role=RoleWanted(role) if role else None, status=EnrolmentStatus(status) if status else None,
+                                 skill_code=self.chosen(self.skill), search=self.search)
+
+
+class StandingFilterForm(ListFilterForm):
+    """Filters of the completion list: completed or not, search."""
+
+    state = SelectField("Completion", default="", choices=choice_list(
+        [("", "Everyone"), ("completed", "Completed"), ("not_completed", "Not completed")]))
+
+    def to_filter(self) -> StandingFilter:
+        """The chosen filters."""
+        state = self.chosen(self.state)
+        return StandingFilter(completed=None if state is None else state == "completed", search=self.search)
+
+
+class SubmissionFilterForm(ListFilterForm):
+    """Filters of an assignment's submissions: submitted, graded or missing, search."""
+
+    state = SelectField("Reflection", default="", choices=choice_list([("", "Everyone"), *SUBMISSION_STATES.items()]))
+
+    def to_filter(self) -> SubmissionFilter:
+        """The chosen filters."""
+        return SubmissionFilter(state=self.chosen(self.state), search=self.search)
+
+
+class PairFilterForm(ListFilterForm):
+    """Filters of the pair health list: active or ended, needing attention, search (either partner)."""
+
+    status = SelectField("Status", default="", choices=choice_list([("", "Any status"), *PAIR_STATES.items()]))
+    attention = SelectField("Needs attention", default="", choices=choice_list([("", "Any pair"), *ATTENTION.items()]))
+
+    def to_filter(self) -> PairFilter:
+        """The chosen filters."""
+        return PairFilter(status=self.chosen(self.status), attention=self.chosen(self.attention), search=self.search)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, flash, g, redirect, url_for
+from flask import Blueprint, flash, g, redirect, request, url_for
 
 from lti_app.extensions import db, utcnow
 from lti_app.mentoring.errors import InvalidInput
@@ -16,7 +16,9 @@ from lti_app.mentoring.models.pairing import Pair
 from lti_app.mentoring.services import cohorts, fit_checks, pair_admin, pair_health, pair_privacy
 from lti_app.web.course_pages import commit_or_flash, form_status, render_page
 from lti_app.web.forms import ConfirmForm, attach_error
+from lti_app.web.instructor.forms import PairFilterForm
 from lti_app.web.instructor.pairs_forms import CloseCohortForm, EndPairForm, OpenContentForm, RepairForm
+from lti_app.web.pagination import requested_page
 
 bp = Blueprint("pairs", __name__, url_prefix="/cohorts/<int:cohort_id>/pairs")
 
@@ -40,9 +42,11 @@ def _first_error(form) -> str:
 
 @bp.get("/")
 def health(course_id: int, cohort_id: int):
-    """Every published pair with its health; flagged and overdue pairs first; counts on top."""
+    """One page of the published pairs with their health (filtered); flagged and overdue first; counts of all on top."""
     cohort = cohorts.cohort_in_course(course_id, cohort_id)
-    return render_page("instructor/pairs/health.html", cohort=cohort, health=pair_health.cohort_health(cohort, _today()),
+    filters = PairFilterForm(request.args)
+    health = pair_health.health_page(cohort, _today(), filters.to_filter(), requested_page())
+    return render_page("instructor/pairs/health.html", cohort=cohort, health=health, filters=filters,
                        confirm=ConfirmForm(), close=CloseCohortForm())
 
 

@@ -7,24 +7,25 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, request, url_for
 
 from lti_app.mentoring.services import cohorts, enrolments
-from lti_app.mentoring.services.participants import count_participants, enrolled_subjects, list_participants
+from lti_app.mentoring.services.participants import count_participants, enrolled_subjects, participants_page
 from lti_app.web.course_pages import commit_or_flash, render_page
 from lti_app.web.forms import ConfirmForm, choice_list
 from lti_app.web.instructor.forms import MoveForm, ParticipantFilterForm
 from lti_app.web.instructor.roster import RosterUnavailable, course_roster, not_enrolled
+from lti_app.web.pagination import requested_page
 
 bp = Blueprint("participants", __name__, url_prefix="/cohorts/<int:cohort_id>")
 
 
 @bp.get("/participants/")
 def participants(course_id: int, cohort_id: int):
-    """The cohort's enrolments, filtered by role, status and skill, with counts."""
+    """One page of the cohort's enrolments, filtered by role, status, skill and name, with the cohort's counts."""
     cohort = cohorts.cohort_in_course(course_id, cohort_id)
     form = ParticipantFilterForm(request.args)
     form.skill.choices = choice_list([("", "Any skill"), *((s.code, s.label) for s in cohort.skills)])
-    found = list_participants(cohort, form.to_filter())
+    found = participants_page(cohort, form.to_filter(), requested_page())
     counts = count_participants([cohort.id])[cohort.id]
-    return render_page("instructor/participants.html", cohort=cohort, form=form, enrolments=found, counts=counts)
+    return render_page("instructor/participants.html", cohort=cohort, form=form, page=found, counts=counts)
 
 
 @bp.get("/participants/<int:enrolment_id>")

@@ -5,12 +5,14 @@ is committed with its gradebook row, then sent (inline, or queued for the worker
 """
 from __future__ import annotations
 
-from flask import Blueprint, flash, g, redirect, url_for
+from flask import Blueprint, flash, g, redirect, request, url_for
 
 from lti_app.mentoring.errors import NotFound
 from lti_app.mentoring.services import cohorts, grading, reflections
 from lti_app.web.course_pages import form_status, render_page
+from lti_app.web.instructor.forms import SubmissionFilterForm
 from lti_app.web.instructor.reflection_forms import AUDIENCE_HINTS, assignment_form, grade_form
+from lti_app.web.pagination import requested_page
 from lti_app.web.reflection_pages import save_form, send_grades
 
 bp = Blueprint("reflections", __name__, url_prefix="/cohorts/<int:cohort_id>/reflections")
@@ -55,11 +57,12 @@ def edit_assignment(course_id: int, cohort_id: int, assignment_id: int):
 
 @bp.get("/<int:assignment_id>/")
 def submissions(course_id: int, cohort_id: int, assignment_id: int):
-    """Everyone asked to write the reflection: status, late flag, grade and its gradebook sync."""
+    """One page of who is asked to write the reflection (filtered): status, late flag, grade, gradebook sync; totals."""
     cohort = cohorts.cohort_in_course(course_id, cohort_id)
     assignment = reflections.assignment_in_cohort(cohort, assignment_id)
-    return render_page("instructor/reflection_submissions.html", cohort=cohort, assignment=assignment,
-                       rows=grading.submissions_for_grading(assignment),
+    filters = SubmissionFilterForm(request.args)
+    return render_page("instructor/reflection_submissions.html", cohort=cohort, assignment=assignment, filters=filters,
+                       found=grading.submissions_page(assignment, filters.to_filter(), requested_page()),
                        counts=reflections.count_submissions([assignment.id])[assignment.id])
 
 
