@@ -130,17 +130,27 @@ class Testing(Base):
 
 
 class Production(Base):
-    """Production: PostgreSQL and Redis expected, secrets required, no demo."""
+    """Production: PostgreSQL and Redis required, secrets required, no demo."""
 
     DEMO_ENABLED = False
     LOG_FORMAT = env("LOG_FORMAT", "json")
+    # Launch state (OIDC state and nonce, the launch data, continue tokens) lives in the cache: with several worker
+    # processes or instances a per-process cache sends the login and the launch to different memories.
+    CACHE_TYPE = "RedisCache"
+    SHARED_CACHE_REQUIRED = True  # create_app refuses a per-process cache given by overrides too
+
+    REQUIRED = {
+        "SECRET_KEY": "signs the session cookies",
+        "DATABASE_URL": "the PostgreSQL database, e.g. postgresql+psycopg://user:pass@db/rementor",
+        "REDIS_URL": "the cache and launch storage every worker process shares, and the job queue, e.g. redis://redis:6379/0",
+    }
 
     @classmethod
     def check(cls) -> None:
-        """Refuse to start without the secrets production needs."""
-        missing = [name for name in ("SECRET_KEY", "DATABASE_URL") if not env(name)]
+        """Refuse to start without the secrets and the shared services production needs, saying what to set."""
+        missing = [f"{name} ({why})" for name, why in cls.REQUIRED.items() if not env(name)]
         if missing:
-            raise ConfigError(f"Production needs these environment variables: {', '.join(missing)}")
+            raise ConfigError("Production needs these environment variables: " + "; ".join(missing))
 
 
 CONFIGS = {"development": Development, "testing": Testing, "production": Production}

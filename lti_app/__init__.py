@@ -7,11 +7,12 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from config.settings import INSTANCE_DIR, get_config
+from config.settings import INSTANCE_DIR, ConfigError, get_config
 from lti_app import logs
 from lti_app.extensions import cache, csrf, db, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
+PER_PROCESS_CACHES = frozenset({"SimpleCache", "NullCache", "simple", "null", "FileSystemCache", "filesystem"})
 
 
 def create_app(config_name: str | None = None, overrides: dict[str, Any] | None = None) -> Flask:
@@ -24,6 +25,7 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     )
     app.config.from_object(get_config(config_name))
     app.config.update(overrides or {})
+    _refuse_a_per_process_cache(app)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if not app.testing:
         logs.configure(app.config["LOG_LEVEL"], app.config["LOG_FORMAT"])
@@ -46,3 +48,12 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
 
     register_cli(app)
     return app
+
+
+def _refuse_a_per_process_cache(app: Flask) -> None:
+    """Production keeps launch state in the cache: an in-process one breaks launches as soon as two processes run."""
+    if app.config.get("SHARED_CACHE_REQUIRED") and app.config["CACHE_TYPE"] in PER_PROCESS_CACHES:
+        raise ConfigError(
+            f"Production cannot keep launch state in a per-process cache ({app.config['CACHE_TYPE']}): "
+            "set REDIS_URL so that every worker process shares one cache."
+        )

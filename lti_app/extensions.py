@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, Callable
 
+from flask import current_app, has_request_context, request
 from flask_caching import Cache
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -57,26 +58,56 @@ class Model(DeclarativeBase):
 db = SQLAlchemy(model_class=Model)
 
 
+# How long a SQLite connection waits for another one's write lock before it gives up ("database is locked"). A
+# launch holds the lock for milliseconds; the wait only has to outlast a queue of them (a class opening the tool).
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+# Requests with these methods only read: their transactions may begin deferred, so readers never queue (WAL).
+READING_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
-    """SQLite: enforce foreign keys (ON DELETE CASCADE), WAL for concurrent readers, fewer fsyncs."""
+    """SQLite: enforce foreign keys (ON DELETE CASCADE), WAL for concurrent readers, fewer fsyncs, wait for locks."""
     if type(dbapi_connection).__module__ != "sqlite3":
         return
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.close()
     # pysqlite opens transactions itself, only before writes, so a SAVEPOINT could open one that its RELEASE then
     # commits (a half-written request on rollback). SQLAlchemy's recipe: the driver stays out, we emit BEGIN.
     dbapi_connection.isolation_level = None
 
 
+def writes_on_get(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Mark a view that writes although it answers GET (e.g. dynamic registration): its transactions begin IMMEDIATE."""
+    view.writes_on_get = True  # type: ignore[attr-defined]
+    return view
+
+
+def _may_write() -> bool:
+    """Whether this transaction may write: every one outside a request (CLI, jobs), and those of writing requests."""
+    if not has_request_context():
+        return True
+    if request.method not in READING_METHODS:
+        return True
+    return getattr(current_app.view_functions.get(request.endpoint or ""), "writes_on_get", False)
+
+
 @event.listens_for(Engine, "begin")
 def _sqlite_begin(connection: Any) -> None:
-    """SQLite: start every transaction explicitly, so savepoints nest inside it (see ``_sqlite_pragmas``)."""
+    """SQLite: start every transaction explicitly, so savepoints nest inside it (see ``_sqlite_pragmas``).
+
+    A deferred transaction that reads and then writes fails at once (SQLITE_BUSY_SNAPSHOT, which no busy timeout
+    retries) when another connection committed after its read. So a transaction that may write takes the write lock
+    when it begins (``BEGIN IMMEDIATE``) and concurrent writers queue for it; reading requests stay deferred.
+    """
     if connection.dialect.name == "sqlite":
-        connection.exec_driver_sql("BEGIN")
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if _may_write() else "BEGIN")
+
+
 migrate = Migrate()
 csrf = CSRFProtect()
 cache = Cache()

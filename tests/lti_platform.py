@@ -92,20 +92,27 @@ def route_to(lms: DemoPlatform, mocker: requests_mock.Mocker) -> None:
     mocker.register_uri(requests_mock.ANY, re.compile(f"^{origin}(/|$)"), text=answer)
 
 
-@pytest.fixture
-def platform(app):
-    """The demo LMS, registered with the tool and answering the tool's outbound calls."""
+def register_test_lms(**options: Any) -> RegisteredLms:
+    """The test LMS (``make_test_lms(**options)``) registered with the tool: its Platform row and one deployment, committed."""
     keys.ensure_key(cached_pem("tool"))
     db.session.commit()
-    lms = make_test_lms()
+    lms = make_test_lms(**options)
     row = Platform(
         name="Test LMS", issuer=LMS, client_id=CLIENT_ID, auth_login_url=lms.auth_url,
         auth_token_url=lms.token_url, key_set_url=lms.jwks_url,
     )
     row.deployments = [Deployment(deployment_id=DEPLOYMENT_ID)]
     db.session.add(row)
-    db.session.commit()
+    db.session.flush()
     lms.registration_id = row.id
+    db.session.commit()  # and no transaction left open: on SQLite it would hold the write lock
+    return lms
+
+
+@pytest.fixture
+def platform(app):
+    """The demo LMS, registered with the tool and answering the tool's outbound calls."""
+    lms = register_test_lms()
     with requests_mock.Mocker() as mocker:
         route_to(lms, mocker)
         yield lms

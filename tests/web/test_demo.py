@@ -65,7 +65,8 @@ def test_the_demo_is_absent_in_testing(app, client):
 def test_the_demo_is_absent_in_production(monkeypatch):
     monkeypatch.setenv("SECRET_KEY", "s3cret")
     monkeypatch.setenv("DATABASE_URL", "sqlite://")
-    app = create_app("production", {"SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/15")  # production requires it; nothing here reaches it
+    app = create_app("production", {"SQLALCHEMY_DATABASE_URI": "sqlite://", "CACHE_REDIS_URL": "redis://127.0.0.1:6379/15"})
     assert app.config["DEMO_ENABLED"] is False
     assert "demo" not in app.blueprints and "demo" not in app.cli.list_commands(None)
     with app.app_context():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
 
-from lti_app.extensions import db
+from lti_app.extensions import db, writes_on_get
 from lti_app.lti import errors
 from lti_app.lti.dynamic_registration import register_tool
 from lti_app.lti.tool_profile import DESCRIPTION, ToolProfile, canvas_configuration, registration_request
@@ -41,6 +41,7 @@ def _frameable(response: Response) -> Response:
 
 
 @bp.get("/lti/register")
+@writes_on_get  # the platform opens it with a GET; it stores the registration
 def register():
     """LTI Dynamic Registration: register with the platform that opened this page, then hand back to it."""
     platform = register_tool(
