@@ -1,7 +1,8 @@
 """Launch statistics for the operators: each platform's newest successful launch and its refused launches.
 
 A successful launch stamps ``Platform.last_launch_at`` (at most once a minute, so that a busy platform's
-launches do not all queue on the lock of its one row). A refused launch must write nothing to the
+launches do not all queue on the lock of its one row): the time of the last stamp is kept in the cache, so
+most launches skip even the query, and the UPDATE itself only moves a stamp older than a minute. A refused launch must write nothing to the
 database, so refusals are counted in the shared cache instead: one counter per platform, day and error
 code, kept a little longer than the window the dashboard shows.
 """
@@ -12,24 +13,33 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
 from cachelib.redis import RedisCache
+from sqlalchemy import or_, update
 
-from lti_app.extensions import cache, utcnow
+from lti_app.extensions import cache, db, utcnow
 from lti_app.lti import errors
 from lti_app.lti.models import Platform
+from lti_app.lti.registration_cache import on_commit
 
 LAST_LAUNCH_PRECISION = timedelta(minutes=1)
 WINDOW_DAYS = 7
 _KEEP_SECONDS = (WINDOW_DAYS + 1) * 24 * 3600
 _PREFIX = "lti:launch-errors:"
+_STAMP_PREFIX = "lti:last-launch:"
 
 
-def note_launch(platform: Platform, now: datetime | None = None) -> bool:
-    """Stamp the platform's newest successful launch; True when the stamp moved (no flush needed)."""
+def note_launch(platform_id: int, now: datetime | None = None) -> bool:
+    """Stamp the platform's newest successful launch, at most once a minute; True when the stamp moved."""
     now = now or utcnow()
-    if platform.last_launch_at is not None and now - platform.last_launch_at < LAST_LAUNCH_PRECISION:
+    key = f"{_STAMP_PREFIX}{platform_id}"
+    stamped = cache.get(key)
+    if stamped is not None and now - stamped < LAST_LAUNCH_PRECISION:
         return False
-    platform.last_launch_at = now
-    return True
+    older = or_(Platform.last_launch_at.is_(None), Platform.last_launch_at <= now - LAST_LAUNCH_PRECISION)
+    statement = update(Platform).where(Platform.id == platform_id, older).values(last_launch_at=now)
+    moved = db.session.execute(statement.execution_options(synchronize_session=False)).rowcount > 0
+    if moved:
+        on_commit(lambda: cache.set(key, now, timeout=int(LAST_LAUNCH_PRECISION.total_seconds()) * 2))
+    return moved
 
 
 def error_codes() -> list[str]:

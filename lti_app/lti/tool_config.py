@@ -15,8 +15,16 @@ from pylti1p3.deployment import Deployment as LtiDeployment
 from pylti1p3.registration import Registration
 from pylti1p3.tool_config import ToolConfAbstract
 
+from lti_app.extensions import db
 from lti_app.lti import approvals, errors, keys
-from lti_app.lti.models import Deployment, Platform
+from lti_app.lti.models import Platform
+from lti_app.lti.registration_cache import (
+    DeploymentRecord,
+    PlatformRecord,
+    RegistrationCache,
+    deployment_key,
+    platform_key,
+)
 
 
 @lru_cache(maxsize=16)
@@ -45,7 +53,7 @@ class ToolRegistration(Registration):
         return _public_pem(self._signing_pem())
 
 
-def registration_for(platform: Platform) -> Registration:
+def registration_for(platform: Platform | PlatformRecord) -> Registration:
     """A pylti1p3 Registration for ``platform``, signing with our current key."""
     registration = (
         ToolRegistration()
@@ -61,9 +69,21 @@ def registration_for(platform: Platform) -> Registration:
     return registration
 
 
-def find_platform(issuer: str, client_id: str | None) -> Platform:
+def _platform_record(issuer: str, client_id: str | None, records: RegistrationCache) -> PlatformRecord | None:
+    key = platform_key(issuer, client_id)
+    record = records.get(key)
+    if record is None:
+        row = Platform.find(issuer, client_id)
+        if row is None:
+            return None
+        record = PlatformRecord.of(row)
+        records.put(key, record)
+    return record
+
+
+def find_platform(issuer: str, client_id: str | None, records: RegistrationCache | None = None) -> PlatformRecord:
     """The active registration for (issuer, client_id), or a named error."""
-    platform = Platform.find(issuer, client_id)
+    platform = _platform_record(issuer, client_id, records or RegistrationCache())
     if platform is None:
         raise errors.UnknownPlatform(f"Issuer {issuer!r} with client ID {client_id!r} is not registered.")
     if not platform.active:
@@ -78,20 +98,35 @@ def find_platform(issuer: str, client_id: str | None) -> Platform:
     return platform
 
 
-def find_deployment(platform: Platform, deployment_id: str) -> Deployment:
+def _deployment_record(platform: PlatformRecord, deployment_id: str, records: RegistrationCache) -> DeploymentRecord:
+    key = deployment_key(platform.id, deployment_id)
+    record = records.get(key)
+    if record is not None:
+        return record
+    row = approvals.find_deployment_row(platform, deployment_id)
+    if row is None:
+        if not current_app.config["LTI_RECORD_UNKNOWN_DEPLOYMENTS"]:
+            raise errors.UnknownDeployment(
+                f"Deployment ID {deployment_id!r} is not registered for {platform.issuer!r}."
+            )
+        # Not cached: the flush that records it makes every cached record stale anyway.
+        row = approvals.record_pending_deployment(db.session.get(Platform, platform.id), deployment_id)
+        return DeploymentRecord.of(row)
+    record = DeploymentRecord.of(row)
+    records.put(key, record)
+    return record
+
+
+def find_deployment(
+    platform: PlatformRecord, deployment_id: str, records: RegistrationCache | None = None
+) -> DeploymentRecord:
     """The active, approved deployment ``deployment_id`` of ``platform``, or a named error.
 
     An unknown deployment of an approved platform is recorded as pending (flushed; the launch view commits
     it) when ``LTI_RECORD_UNKNOWN_DEPLOYMENTS`` is on, and the launch is refused until the operator approves
     it. Canvas makes a new deployment for every installation by client ID and never announces it.
     """
-    deployment = approvals.find_deployment_row(platform, deployment_id)
-    if deployment is None:
-        if not current_app.config["LTI_RECORD_UNKNOWN_DEPLOYMENTS"]:
-            raise errors.UnknownDeployment(
-                f"Deployment ID {deployment_id!r} is not registered for {platform.issuer!r}."
-            )
-        deployment = approvals.record_pending_deployment(platform, deployment_id)
+    deployment = _deployment_record(platform, deployment_id, records or RegistrationCache())
     if not deployment.active:
         raise errors.InactiveDeployment(f"Deployment ID {deployment_id!r} of {platform.issuer!r} is inactive.")
     if deployment.pending:
@@ -103,12 +138,13 @@ def find_deployment(platform: Platform, deployment_id: str) -> Deployment:
 
 
 class DatabaseToolConf(ToolConfAbstract):
-    """Registrations and deployments from the database; remembers what the last lookups found."""
+    """Registrations and deployments (cached records, else the database); remembers what the last lookups found."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.platform: Platform | None = None
-        self.deployment: Deployment | None = None
+        self.platform: PlatformRecord | None = None
+        self.deployment: DeploymentRecord | None = None
+        self.records = RegistrationCache()
 
     def check_iss_has_one_client(self, iss: str) -> bool:
         return False
@@ -118,15 +154,15 @@ class DatabaseToolConf(ToolConfAbstract):
 
     def find_registration_by_params(self, iss: str, client_id: str | None, *args: Any, **kwargs: Any) -> Registration:
         """Find the registration, raising UnknownPlatform or InactivePlatform."""
-        self.platform = find_platform(iss, client_id)
+        self.platform = find_platform(iss, client_id, self.records)
         return registration_for(self.platform)
 
     def find_deployment_by_params(
         self, iss: str, deployment_id: str, client_id: str, *args: Any, **kwargs: Any
     ) -> LtiDeployment:
         """Find the deployment, raising UnknownDeployment or InactiveDeployment."""
-        platform = self.platform or find_platform(iss, client_id)
-        self.deployment = find_deployment(platform, deployment_id)
+        platform = self.platform or find_platform(iss, client_id, self.records)
+        self.deployment = find_deployment(platform, deployment_id, self.records)
         return LtiDeployment().set_deployment_id(deployment_id)
 
     def find_registration(self, iss: str, *args: Any, **kwargs: Any) -> Registration:

@@ -9,6 +9,7 @@ import secrets
 from typing import Any
 
 from flask import abort, current_app, session
+from sqlalchemy.orm import joinedload
 
 from lti_app.extensions import cache, db
 from lti_app.lti import errors
@@ -51,7 +52,10 @@ def membership_for(course_id: int) -> Membership:
     entry = session.get("courses", {}).get(str(course_id))
     if not entry:
         raise errors.SessionExpired(f"This browser has no ReMentor session for course {course_id}.")
-    membership = db.session.get(Membership, entry["m"])
+    # Every course page shows the person and the course: one query for the three rows.
+    membership = db.session.get(
+        Membership, entry["m"], options=[joinedload(Membership.person), joinedload(Membership.course)]
+    )
     if membership is None or membership.course_id != course_id:
         abort(404)
     return membership

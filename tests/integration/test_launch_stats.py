@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from lti_app.extensions import utcnow
+from lti_app.extensions import db, utcnow
 from lti_app.lti import launch_stats
 from tests.factories import make_platform
+from tests.queries import counted_queries
 
 
 def test_refusals_are_counted_by_platform_and_code_over_the_last_seven_days(app):
@@ -25,10 +26,35 @@ def test_the_named_launch_errors_are_all_known_codes(app):
     assert {"UnknownPlatform", "InactivePlatform", "InactiveDeployment", "InvalidToken", "ReplayedLaunch"} <= set(codes)
 
 
+def _stamp(platform):
+    db.session.refresh(platform)
+    return platform.last_launch_at
+
+
 def test_the_newest_launch_is_stamped_at_most_once_a_minute(app):
     platform = make_platform()
-    first = utcnow()
-    assert launch_stats.note_launch(platform, now=first) and platform.last_launch_at == first
-    assert not launch_stats.note_launch(platform, now=first + timedelta(seconds=30))
-    assert launch_stats.note_launch(platform, now=first + timedelta(seconds=61))
-    assert platform.last_launch_at == first + timedelta(seconds=61)
+    first = utcnow().replace(microsecond=0)
+    assert launch_stats.note_launch(platform.id, now=first) and _stamp(platform) == first
+    db.session.commit()
+    assert not launch_stats.note_launch(platform.id, now=first + timedelta(seconds=30))
+    assert launch_stats.note_launch(platform.id, now=first + timedelta(seconds=61))
+    assert _stamp(platform) == first + timedelta(seconds=61)
+
+
+def test_a_stamp_another_process_wrote_within_the_minute_is_not_moved(app):
+    platform = make_platform()
+    first = utcnow().replace(microsecond=0)
+    platform.last_launch_at = first
+    db.session.commit()
+    # This process has no stamp in its cache: the UPDATE's own condition keeps the newer stamp.
+    assert not launch_stats.note_launch(platform.id, now=first + timedelta(seconds=30))
+    assert _stamp(platform) == first
+
+
+def test_a_launch_within_the_minute_of_a_committed_stamp_sends_no_query(app):
+    platform_id, first = make_platform().id, utcnow()
+    launch_stats.note_launch(platform_id, now=first)
+    db.session.commit()
+    with counted_queries() as seen:
+        assert not launch_stats.note_launch(platform_id, now=first + timedelta(seconds=10))
+    assert seen.count == 0, str(seen)

@@ -2,14 +2,17 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from lti_app.extensions import db
+from lti_app.extensions import db, utcnow
 from lti_app.mentoring.models.course import Course, CourseRole, Membership
 from lti_app.mentoring.models.person import Person
 from lti_app.mentoring.services.launches import LaunchFacts, record_launch
+from lti_app.mentoring.services.launches import SEEN_PRECISION
 from tests.factories import make_platform
+from tests.queries import counted_queries
 
 
 def _facts(platform, **overrides) -> LaunchFacts:
@@ -65,9 +68,10 @@ def test_a_row_inserted_by_a_concurrent_launch_is_reused_not_duplicated(app):
     calls = {"n": 0}
 
     def select_missing_once(*args, **kwargs):
+        # The returning-person query and then the person's own lookup miss, as if both ran before the insert.
         calls["n"] += 1
         query = original(*args, **kwargs)
-        return query.where(False) if calls["n"] == 1 else query
+        return query.where(False) if calls["n"] <= 2 else query
 
     launches.select = select_missing_once
     try:
@@ -75,5 +79,44 @@ def test_a_row_inserted_by_a_concurrent_launch_is_reused_not_duplicated(app):
     finally:
         launches.select = original
     db.session.commit()
+    assert calls["n"] >= 3, "the race was not simulated"
     assert membership.person.subject == "sub-1"
     assert _count(Person) == 1
+
+
+def _committed_launch(facts: LaunchFacts) -> int:
+    membership_id = record_launch(facts).id
+    db.session.commit()
+    db.session.expire_all()
+    return membership_id
+
+
+def test_a_returning_launch_that_changes_nothing_reads_one_row_and_writes_none(app):
+    facts = _facts(make_platform())
+    _committed_launch(facts)
+    with counted_queries() as seen:
+        record_launch(facts)
+    assert seen.count == 1, str(seen)
+
+
+def test_a_returning_launch_writes_only_what_changed(app):
+    facts = _facts(make_platform())
+    _committed_launch(facts)
+    with counted_queries() as seen:
+        membership = record_launch(replace(facts, email="ada.okafor@uni.test"))
+    writes = [s for s in seen.seen if s.lstrip().upper().startswith("UPDATE")]
+    assert len(writes) == 1 and writes[0].lstrip().startswith("UPDATE person SET email"), str(seen)
+    assert membership.person.email == "ada.okafor@uni.test"
+
+
+def test_the_seen_stamps_move_once_they_are_older_than_the_precision(app):
+    facts = _facts(make_platform())
+    membership = db.session.get(Membership, _committed_launch(facts))
+    long_ago = utcnow() - SEEN_PRECISION - timedelta(seconds=1)
+    membership.last_launch_at = membership.person.last_seen_at = long_ago
+    db.session.commit()
+    recent = record_launch(facts)
+    assert recent.last_launch_at > long_ago and recent.person.last_seen_at > long_ago
+    db.session.commit()
+    stamp = recent.last_launch_at
+    assert record_launch(facts).last_launch_at == stamp  # within the precision: left as it was

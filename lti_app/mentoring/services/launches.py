@@ -1,17 +1,25 @@
-"""Recording a launch: the person, the course and their membership, refreshed each time."""
+"""Recording a launch: the person, the course and their membership, refreshed when something changed.
+
+A returning person's launch reads all three rows in one query and writes only what changed: names the
+platform now sends differently, a new role, and the "last seen" stamps when they are older than
+SEEN_PRECISION (a class relaunching the tool all lesson long does not rewrite its rows every time).
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import contains_eager
 
 from lti_app.extensions import db, utcnow
 from lti_app.mentoring.models.course import Course, CourseRole, Membership
 from lti_app.mentoring.models.person import Person
 
 T = TypeVar("T")
+SEEN_PRECISION = timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
@@ -46,35 +54,70 @@ def _get_or_create(model: type[T], key: dict[str, Any], **defaults: Any) -> T:
         return db.session.scalars(select(model).filter_by(**key)).one()
 
 
-def _upsert_person(facts: LaunchFacts) -> Person:
-    person = _get_or_create(Person, {"platform_id": facts.platform_id, "subject": facts.subject})
-    # Platforms send names only when their privacy settings allow; keep what we had otherwise.
-    for attribute in ("name", "given_name", "family_name", "email", "locale"):
-        value = getattr(facts, attribute)
-        if value:
-            setattr(person, attribute, value)
-    person.last_seen_at = utcnow()
-    return person
+def _set_changed(row: object, values: dict[str, Any]) -> None:
+    """Set the given non-empty values that differ (platforms send names only when their privacy settings allow)."""
+    for attribute, value in values.items():
+        if value and getattr(row, attribute) != value:
+            setattr(row, attribute, value)
 
 
-def _upsert_course(facts: LaunchFacts) -> Course:
-    course = _get_or_create(
-        Course, {"deployment_id": facts.deployment_id, "context_id": facts.context_id}, platform_id=facts.platform_id
+def _is_stale(stamp: datetime | None, now: datetime) -> bool:
+    return stamp is None or now - stamp >= SEEN_PRECISION
+
+
+def _person_fields(facts: LaunchFacts) -> dict[str, Any]:
+    return {a: getattr(facts, a) for a in ("name", "given_name", "family_name", "email", "locale")}
+
+
+def _course_fields(facts: LaunchFacts) -> dict[str, Any]:
+    return {"title": facts.context_title, "label": facts.context_label}
+
+
+def _refresh(membership: Membership, person: Person, course: Course, facts: LaunchFacts) -> Membership:
+    """Write what this launch changed on the membership, its person and its course."""
+    now = utcnow()
+    _set_changed(person, _person_fields(facts))
+    _set_changed(course, _course_fields(facts))
+    if membership.role is not facts.role:
+        membership.role = facts.role
+    if _is_stale(person.last_seen_at, now):
+        person.last_seen_at = now
+    if _is_stale(membership.last_launch_at, now):
+        membership.last_launch_at = now
+    return membership
+
+
+def _returning_membership(facts: LaunchFacts) -> Membership | None:
+    """The membership of this person in this course with both loaded, in one query; None on a first launch."""
+    query = (
+        select(Membership)
+        .join(Membership.person)
+        .join(Membership.course)
+        .where(Person.platform_id == facts.platform_id, Person.subject == facts.subject,
+               Course.deployment_id == facts.deployment_id, Course.context_id == facts.context_id)
+        .options(contains_eager(Membership.person), contains_eager(Membership.course))
     )
-    if facts.context_title:
-        course.title = facts.context_title
-    if facts.context_label:
-        course.label = facts.context_label
-    return course
+    return db.session.scalar(query)
+
+
+def _first_membership(facts: LaunchFacts) -> Membership:
+    """Find or create the person, the course and the membership one by one (a first launch into the course)."""
+    person = _get_or_create(Person, {"platform_id": facts.platform_id, "subject": facts.subject}, **_person_fields(facts))
+    course = _get_or_create(
+        Course, {"deployment_id": facts.deployment_id, "context_id": facts.context_id},
+        platform_id=facts.platform_id, **_course_fields(facts),
+    )
+    db.session.flush()
+    membership = _get_or_create(Membership, {"person_id": person.id, "course_id": course.id}, role=facts.role)
+    return _refresh(membership, person, course, facts)
 
 
 def record_launch(facts: LaunchFacts) -> Membership:
     """Create or refresh the person, the course and the membership of a launch. Flushes."""
-    person = _upsert_person(facts)
-    course = _upsert_course(facts)
-    db.session.flush()
-    membership = _get_or_create(Membership, {"person_id": person.id, "course_id": course.id}, role=facts.role)
-    membership.role = facts.role
-    membership.last_launch_at = utcnow()
+    membership = _returning_membership(facts)
+    if membership is None:
+        membership = _first_membership(facts)
+    else:
+        _refresh(membership, membership.person, membership.course, facts)
     db.session.flush()
     return membership

@@ -50,17 +50,19 @@ def launch():
 
 def finish_launch(context: LaunchContext, tool_conf: DatabaseToolConf) -> Response:
     """Record a validated launch, open this browser's session for the course, and continue."""
-    membership = record_launch(facts_from(context, tool_conf.platform, tool_conf.deployment))
-    assert tool_conf.platform is not None
-    if note_launch_origins(tool_conf.platform, context):
+    platform = tool_conf.platform
+    assert platform is not None
+    membership = record_launch(facts_from(context, platform, tool_conf.deployment))
+    if note_launch_origins(platform, context):
         forget_platform_origins()
-    note_context_services(tool_conf.platform, membership.course_id, context)
-    note_launch(tool_conf.platform)
+    note_context_services(platform.id, membership.course_id, context)
+    note_launch(platform.id)
+    # Read before the commit, which expires the rows (reading them after it would cost a query each).
+    target, course_id, membership_id = landing_url(context, membership), membership.course_id, membership.id
     db.session.commit()
     admin = context.roles.is_platform_admin
-    tool_session.remember(membership.course_id, membership.id, context.launch_id, platform_admin=admin)
-    target = landing_url(context, membership)
-    token = tool_session.issue_continue_token(membership.course_id, membership.id, context.launch_id, target, admin)
+    tool_session.remember(course_id, membership_id, context.launch_id, platform_admin=admin)
+    token = tool_session.issue_continue_token(course_id, membership_id, context.launch_id, target, admin)
     return redirect(url_for("launch.continue_launch", token=token), code=303)
 
 

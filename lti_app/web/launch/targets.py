@@ -2,15 +2,14 @@
 
 A resource link placed for a reflection (custom ``rementor_target=reflection``, ``rementor_assignment=<id>``)
 lands a participant on its writing page and staff on its submissions. Its launch carries the AGS ``lineitem``
-of the column the LMS made for it: the assignment keeps that URL when it has none yet (committed here, after
-the launch's own commit), so grades go to that column. An assignment id that is not one of this course's (a
+of the column the LMS made for it: the assignment keeps that URL when it has none yet (flushed, committed with
+the launch), so grades go to that column. An assignment id that is not one of this course's (a
 copied course, an edited link) lands on the home page with a message that says nothing about other courses.
 """
 from __future__ import annotations
 
 from flask import flash, url_for
 
-from lti_app.extensions import db
 from lti_app.lti.claims import LaunchContext
 from lti_app.mentoring.errors import NotFound
 from lti_app.mentoring.models.course import Membership
@@ -47,8 +46,8 @@ def _placed_assignment(context: LaunchContext, course_id: int) -> ReflectionAssi
         assignment = reflections.assignment_in_course(course_id, assignment_id)
     except (ValueError, NotFound):
         return None
-    if context.ags is not None and reflections.note_lineitem_url(assignment, context.ags.lineitem_url):
-        db.session.commit()
+    if context.ags is not None:
+        reflections.note_lineitem_url(assignment, context.ags.lineitem_url)
     return assignment
 
 

@@ -1,0 +1,148 @@
+"""What a launch costs: a returning person's full launch in a few queries, records cached, caches that never go stale.
+
+A full launch is the login (cookie check, then the new-window login), the signed launch, the continue step and the
+first page. Registrations and deployments are cached (in the shared cache, see lti.registration_cache), and the
+test turns that cache on for the in-process cache too so that both passes of the suite measure the same thing.
+"""
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+from sqlalchemy import select
+
+from lti_app.extensions import cache, db
+from lti_app.lti import registration_cache
+from lti_app.lti.models import Deployment, LtiContext, Platform
+from lti_app.lti.registration_cache import PlatformRecord, RegistrationCache, forget_registrations, platform_key
+from lti_app.lti.registrations import note_context_services
+from lti_app.mentoring.models.course import Course
+from tests.factories import make_course
+from tests.lti_platform import LMS
+from tests.queries import counted_queries
+
+NRPS = "https://purl.imsglobal.org/spec/lti-nrps/claim/namesroleservice"
+# Before: 16 statements on PostgreSQL (20 on SQLite) for a returning learner. Now: the launch POST reads the
+# membership with its person and course in one query; the first page reads them again with its own rows.
+MAX_QUERIES_RETURNING_LAUNCH = 5
+MAX_QUERIES_LAUNCH_POST = 1
+
+
+@pytest.fixture
+def cached_registrations(app):
+    """Registrations cached whatever the cache backend (the default caches them only in a shared cache)."""
+    app.config["LTI_REGISTRATION_CACHE_SECONDS"] = 300
+    return app
+
+
+def _launch_counted(browser, sub: str):
+    db.session.commit()
+    db.session.expire_all()
+    with counted_queries() as seen:
+        page = browser.launch(sub)
+    assert page.status_code == 200, page.get_data(as_text=True)[:500]
+    return seen
+
+
+def test_a_returning_learners_full_launch_costs_a_few_queries(cached_registrations, browser, platform):
+    learner = platform.learners[0].sub
+    first = _launch_counted(browser, learner)
+    again = _launch_counted(browser, learner)
+    assert again.count <= MAX_QUERIES_RETURNING_LAUNCH < first.count, f"first:\n{first}\n\nreturning:\n{again}"
+
+
+def test_a_returning_launch_post_reads_one_row_set_and_writes_nothing(cached_registrations, browser, platform):
+    learner = platform.learners[0].sub
+    browser.launch(learner)
+    db.session.commit()
+    with counted_queries() as seen:
+        browser.launch(learner, follow=False)
+    assert browser.flow.launch.status_code == 303
+    assert seen.count <= MAX_QUERIES_LAUNCH_POST, str(seen)
+    assert not any(s.lstrip().upper().startswith(("UPDATE", "INSERT")) for s in seen.seen), str(seen)
+
+
+def test_a_platform_deactivated_after_a_launch_refuses_the_next_one_at_once(cached_registrations, browser, platform):
+    learner = platform.learners[0].sub
+    assert browser.launch(learner).status_code == 200
+    db.session.scalar(select(Platform)).active = False
+    db.session.commit()
+    assert browser.launch(learner).status_code == 403 and "<code>InactivePlatform</code>" in browser.flow.final.get_data(as_text=True)
+    db.session.scalar(select(Platform)).active = True
+    db.session.commit()
+    assert browser.launch(learner).status_code == 200
+
+
+def test_a_deployment_deactivated_by_the_cli_refuses_the_next_launch_at_once(cached_registrations, browser, platform, cli):
+    learner = platform.learners[0].sub
+    assert browser.launch(learner).status_code == 200
+    db.session.scalar(select(Deployment)).active = False
+    db.session.commit()
+    page = browser.launch(learner)
+    assert page.status_code == 403 and "<code>InactiveDeployment</code>" in page.get_data(as_text=True)
+    assert cli("platform", "deactivate", LMS).exit_code == 0
+    assert "<code>InactivePlatform</code>" in browser.launch(learner).get_data(as_text=True)
+
+
+def _record(name: str) -> PlatformRecord:
+    return PlatformRecord(1, name, LMS, "c", LMS + "/auth", LMS + "/token", None, LMS + "/jwks", None, True, False, ())
+
+
+def test_a_record_read_before_a_change_is_never_served_after_it(cached_registrations):
+    key = platform_key(LMS, "c")
+    slow = RegistrationCache()
+    assert slow.get(key) is None  # reads the generation, then (say) the old row from the database
+    forget_registrations()  # another request changes the registration and commits
+    slow.put(key, _record("old"))  # the slow request caches what it read
+    assert RegistrationCache().get(key) is None
+    fresh = RegistrationCache()
+    fresh.get(key)
+    fresh.put(key, _record("new"))
+    assert RegistrationCache().get(key).name == "new"
+
+
+def test_a_flush_that_changes_a_registration_makes_the_records_stale_but_a_launch_stamp_does_not(cached_registrations, platform):
+    before = cache.get(registration_cache.GENERATION_KEY)
+    row = db.session.scalar(select(Platform))
+    row.last_launch_at = row.created_at
+    db.session.commit()
+    assert cache.get(registration_cache.GENERATION_KEY) == before
+    row.name = "Renamed LMS"
+    db.session.flush()
+    during = cache.get(registration_cache.GENERATION_KEY)
+    db.session.commit()
+    assert len({before, during, cache.get(registration_cache.GENERATION_KEY)}) == 3
+
+
+def test_records_stay_out_of_a_per_process_cache_unless_configured(app):
+    shared = cache.cache.__class__.__name__ == "RedisCache"
+    assert registration_cache.cache_seconds() == (registration_cache.SHARED_CACHE_SECONDS if shared else 0)
+    app.config["LTI_REGISTRATION_CACHE_SECONDS"] = 0
+    assert RegistrationCache().get(platform_key(LMS, None)) is None
+
+
+def test_the_course_services_are_written_when_a_launch_brings_new_ones_and_skipped_when_not(cached_registrations, browser, platform):
+    learner = platform.learners[0].sub
+    browser.launch(learner)
+    db.session.commit()
+    course_id = db.session.scalar(select(Course.id))
+    first_url = db.session.scalar(select(LtiContext.memberships_url))
+    assert first_url
+    browser.launch(learner, **{NRPS: {"context_memberships_url": LMS + "/moved/memberships", "service_versions": ["2.0"]}})
+    db.session.expire_all()
+    assert db.session.scalar(select(LtiContext.memberships_url)) == LMS + "/moved/memberships"
+    assert db.session.scalar(select(LtiContext.course_id)) == course_id
+
+
+def test_a_services_note_is_remembered_only_once_committed(app, platform):
+    course = make_course(platform=db.session.scalar(select(Platform)))
+    course_id, platform_id = course.id, course.platform_id
+    db.session.commit()
+    context = SimpleNamespace(nrps_url=LMS + "/memberships", ags=None)  # the two fields the note reads
+    assert note_context_services(platform_id, course_id, context) is not None
+    db.session.rollback()
+    assert note_context_services(platform_id, course_id, context) is not None  # not skipped: nothing was committed
+    db.session.commit()
+    with counted_queries() as seen:
+        assert note_context_services(platform_id, course_id, context) is None
+    assert seen.count == 0
