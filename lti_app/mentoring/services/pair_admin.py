@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 import numpy as np
-from sqlalchemy import or_, select
+from sqlalchemy import insert, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from lti_app.extensions import db, utcnow
@@ -66,18 +66,26 @@ def _reason(reason: str) -> str:
     return text
 
 
-def _end(pair: Pair, by: Person | None, reason: str, now: datetime) -> None:
-    pair.status, pair.ended_at = PairStatus.ENDED, now
-    db.session.add(PairEnding(pair_id=pair.id, person_id=by.id if by else None, reason=reason, ended_at=now))
-    for check in db.session.scalars(select(FitCheck).where(FitCheck.pair_id == pair.id, FitCheck.handled_at.is_(None))):
-        check.handled_at = now  # ending the pair answers any request for help or a new partner
+def _end(pairs: list[Pair], by: Person | None, reason: str, now: datetime) -> None:
+    """End these pairs in a fixed number of statements however many (closing a cohort ends them all at once)."""
+    if not pairs:
+        return
+    for pair in pairs:
+        pair.status, pair.ended_at = PairStatus.ENDED, now
+    # one executemany, not an INSERT … RETURNING per row: nothing here needs the endings' ids
+    db.session.execute(insert(PairEnding), [{"pair_id": p.id, "person_id": by.id if by else None, "reason": reason,
+                                             "ended_at": now} for p in pairs])
+    # ending the pair answers any request for help or a new partner
+    for check in db.session.scalars(select(FitCheck).where(FitCheck.pair_id.in_([p.id for p in pairs]),
+                                                           FitCheck.handled_at.is_(None))):
+        check.handled_at = now  # flushed as one executemany with the pairs' own changes
 
 
 def end_pair(pair: Pair, by: Person, reason: str, now: datetime | None = None) -> Pair:
     """End an active pair for ``reason``; both partners then see it as ended. Flushes."""
     if pair.status is not PairStatus.ACTIVE:
         raise InvalidInput("This pair has already ended.")
-    _end(pair, by, _reason(reason), now or utcnow())
+    _end([pair], by, _reason(reason), now or utcnow())
     db.session.flush()
     return pair
 
@@ -93,8 +101,7 @@ def close_cohort(cohort: Cohort, by: Person, now: datetime | None = None) -> lis
     """Finish a running cohort and end every pair still active; returns the pairs ended. Flushes."""
     new_state, now = cohort.state.finish(), now or utcnow()
     active = list(db.session.scalars(select(Pair).where(Pair.cohort_id == cohort.id, Pair.status == PairStatus.ACTIVE)))
-    for pair in active:
-        _end(pair, by, "The cohort was closed.", now)
+    _end(active, by, "The cohort was closed.", now)
     cohort.state = new_state
     db.session.flush()
     return active
