@@ -53,8 +53,8 @@ def test_the_job_reports_each_stage_while_nothing_is_pending_then_stores_the_dra
     assert (done.state, done.progress, done.pairs, done.stage) == (RunState.DONE, 100, 3, "Done")
     assert done.started_at and done.finished_at and len(pairs(cohort)) == 3
     stages = [stage for _, stage, _ in seen]
-    assert stages[:3] == ["Starting", "Loading the profiles", "Scoring every possible pair and solving the assignment"]
-    assert "Saving the draft" in stages and all(not pending for _, _, pending in seen)
+    assert stages[:3] == ["Starting", "Loading the profiles", "Scoring every possible pair, solving the assignment and writing the explanations"]
+    assert "Saving the draft (3 pairs)" in stages and all(not pending for _, _, pending in seen)
     assert [p for p, _, _ in seen] == sorted(p for p, _, _ in seen)
 
 

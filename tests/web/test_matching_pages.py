@@ -34,8 +34,10 @@ def test_an_instructor_runs_the_matching_and_sees_pairs_reasons_and_totals(teach
     assert ran.status_code == 303
     html = teacher.get(f"instructor/cohorts/{cohort.id}/matching/").get_data(as_text=True)
     assert "proposes 2 pairs" in html and "points" in html and m1.person.display_name in html
-    assert "Not paired" in html and "(mentee):" in html and "Pin</button>" in html and "Publish the pairs" in html
+    assert "1 person is not paired" in html and "Pin</button>" in html and "Publish the pairs" in html
     assert "offer" in html.lower()  # an explanation sentence about the skills
+    unpaired = teacher.get(f"instructor/cohorts/{cohort.id}/matching/?show=unmatched").get_data(as_text=True)
+    assert "Not paired" in unpaired and "(mentee):" in unpaired and "Pin</button>" not in unpaired
 
 
 def test_pin_forbid_and_pair_by_hand_from_the_proposal_page(teacher):

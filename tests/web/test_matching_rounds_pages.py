@@ -43,11 +43,13 @@ def test_the_instructor_swaps_the_partners_of_two_pairs_from_the_page(teacher):
     cohort, _ = drafted(teacher)
     first, second = matching.pairs_of(cohort)
     html = page(teacher, cohort)
-    assert "Swap partners" in html and 'name="first"' in html and 'name="second"' in html
+    assert "Swap partners" in html and html.count('name="pair_id"') == 2 and html.count("<form") < 8
     expected = {(first.mentor_enrolment_id, second.mentee_enrolment_id),
                 (second.mentor_enrolment_id, first.mentee_enrolment_id)}
+    one_ticked = teacher.post(f"instructor/cohorts/{cohort.id}/matching/pairs/swap", {"pair_id": str(first.id)})
+    assert one_ticked.status_code == 303 and "Tick exactly two pairs" in page(teacher, cohort)
     answer = teacher.post(f"instructor/cohorts/{cohort.id}/matching/pairs/swap",
-                          {"first": str(first.id), "second": str(second.id)})
+                          {"pair_id": [str(first.id), str(second.id)]})
     assert answer.status_code == 303
     db.session.expire_all()
     assert pairs(cohort) == expected and all(p.pinned for p in matching.pairs_of(cohort))

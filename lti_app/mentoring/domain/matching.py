@@ -17,7 +17,7 @@ switches that rule off for the cohort. Forbidden pairs are never made.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 
 import numpy as np
@@ -35,9 +35,10 @@ from lti_app.mentoring.domain.matching_types import (
     ProposedPair,
     RankedMentor,
     Totals,
+    Unmatched,
 )
 
-__all__ = ["propose_pairs", "rank_mentors_for", "explain_pair", "score_matrix", "ScoreMatrix"]
+__all__ = ["propose_pairs", "rank_mentors_for", "explain_pair", "score_matrix", "unmatched_of", "ScoreMatrix"]
 
 
 def _pins(cohort: Cohort, settings: MatchSettings) -> Pairs:
@@ -123,8 +124,9 @@ def totals_of(pairs: Sequence[ProposedPair], n_mentors: int, n_mentees: int) -> 
 
 
 def propose_pairs(mentors: Sequence[Profile], mentees: Sequence[Profile], settings: MatchSettings | None = None, *,
-                  names: Mapping[int, str] | None = None, labels: Mapping[str, str] | None = None) -> Proposal:
-    """The best pairs for the whole cohort under the settings, each explained to the mentee."""
+                  names: Mapping[int, str] | None = None, labels: Mapping[str, str] | None = None,
+                  viewer: Viewer = "mentee") -> Proposal:
+    """The best pairs for the whole cohort under the settings, each explained to ``viewer`` (default: the mentee)."""
     settings = settings or MatchSettings()
     with ThreadPoolExecutor(max_workers=1) as pool:
         buffer = _cost_buffer(mentors, mentees, settings, pool)
@@ -134,13 +136,28 @@ def propose_pairs(mentors: Sequence[Profile], mentees: Sequence[Profile], settin
     rows, cols = np.concatenate([pins[0], rows]), np.concatenate([pins[1], cols])
     order = np.lexsort((rows, cols))
     rows, cols, pinned = rows[order], cols[order], order < len(pins[0])
-    scores, explanations = _explained(cohort, rows, cols, Explainer(settings, "mentee", names, labels))
+    scores, explanations = _explained(cohort, rows, cols, Explainer(settings, viewer, names, labels))
     pairs = tuple(
         ProposedPair(cohort.mentors[i].id, cohort.mentees[j].id, score, explanation, bool(pin))
         for i, j, pin, score, explanation in zip(rows.tolist(), cols.tolist(), pinned, scores, explanations)
     )
     unmatched = reasons_for(cohort, counts, rows, cols, settings)
     return Proposal(pairs, unmatched, totals_of(pairs, len(cohort.mentors), len(cohort.mentees)))
+
+
+def unmatched_of(mentors: Sequence[Profile], mentees: Sequence[Profile], settings: MatchSettings,
+                 pairs: Iterable[tuple[int, int]]) -> tuple[Unmatched, ...]:
+    """Why each person with no pair among ``pairs`` (mentor id, mentee id; others ignored) has none.
+
+    Only the per-person counts are kept while the cohort is scored, never its full matrices: a draft page at
+    5,000 x 5,000 needs the reasons, not 300 MB of scores."""
+    cohort = Cohort.prepare(mentors, mentees, settings)
+    row = {p.id: i for i, p in enumerate(cohort.mentors)}
+    col = {p.id: j for j, p in enumerate(cohort.mentees)}
+    kept = [(row[m], col[e]) for m, e in pairs if m in row and e in col]
+    rows = np.array([i for i, _ in kept], dtype=np.int64)
+    cols = np.array([j for _, j in kept], dtype=np.int64)
+    return reasons_for(cohort, fill(cohort, settings.min_score), rows, cols, settings)
 
 
 def rank_mentors_for(mentee: Profile, mentors: Sequence[Profile], settings: MatchSettings | None = None, *,

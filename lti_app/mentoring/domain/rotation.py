@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 
+from lti_app.mentoring.domain.explain import Viewer
 from lti_app.mentoring.domain.matching import propose_pairs
 from lti_app.mentoring.domain.matching_settings import MatchSettings
 from lti_app.mentoring.domain.matching_types import Profile, Proposal
@@ -30,9 +31,9 @@ def with_history(mentors: Sequence[Profile], mentees: Sequence[Profile],
 
 def next_round(mentors: Sequence[Profile], mentees: Sequence[Profile], past_pairs: Iterable[tuple[int, int]],
                settings: MatchSettings | None = None, *, names: Mapping[int, str] | None = None,
-               labels: Mapping[str, str] | None = None) -> Proposal:
-    """The best pairs of the next round, none of them a pair of an earlier round."""
+               labels: Mapping[str, str] | None = None, viewer: Viewer = "mentee") -> Proposal:
+    """The best pairs of the next round, none of them a pair of an earlier round (explained to ``viewer``)."""
     settings = settings or MatchSettings()
     settings = replace(settings, rules=replace(settings.rules, past_partners=True))
     mentors, mentees = with_history(mentors, mentees, past_pairs)
-    return propose_pairs(mentors, mentees, settings, names=names, labels=labels)
+    return propose_pairs(mentors, mentees, settings, names=names, labels=labels, viewer=viewer)

@@ -9,14 +9,17 @@ pair) and against the forbidden pairs, and is pinned so that a rerun keeps the i
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from lti_app.extensions import db
 from lti_app.mentoring.domain.matching_cohort import Cohort as EngineCohort
 from lti_app.mentoring.domain.matching_reasons import RULE_WORDS
+from lti_app.mentoring.domain.matching_types import Role
 from lti_app.mentoring.errors import InvalidInput, NotFound
 from lti_app.mentoring.models.cohort import Cohort
 from lti_app.mentoring.models.enrolment import Enrolment
@@ -24,6 +27,7 @@ from lti_app.mentoring.models.pairing import Pair, PairStatus
 from lti_app.mentoring.services.matching import (
     Sides, check_drafting, draft_settings, explanation_json, pairs_of, save_settings, settings_of, sides_of,
 )
+from lti_app.mentoring.services.matching_draft import chosen_person
 from lti_app.mentoring.services.rotation import draft_round
 
 
@@ -102,10 +106,25 @@ def _check_allowed(cohort: Cohort, sides: Sides, mentor: Enrolment, mentee: Enro
         raise InvalidInput(f"{names} cannot be paired: {'; '.join(broken)}. {hint}")
 
 
-def pair_by_hand(cohort: Cohort, mentor: Enrolment, mentee: Enrolment) -> Pair:
-    """Pair two people as the instructor chooses (pinned); refused when forbidden or breaking a hard rule. Flushes."""
+def edit_pairs(service: Callable[[Cohort, Pair], object], cohort: Cohort, pairs: list[Pair]) -> list:
+    """One edit (``pin_pair``, ``unpin_pair``, ``forbid_pair``) on several pairs; all or none. Flushes."""
+    return [service(cohort, pair) for pair in pairs]
+
+
+def pair_typed(cohort: Cohort, mentor: str, mentee: str) -> Pair:
+    """``pair_by_hand`` of the people the instructor typed or picked ("Name #id", an id, or a name only one person of
+    that side has); InvalidInput when either is not found on their side. Flushes."""
     check_drafting(cohort)
     sides = sides_of(cohort)
+    chosen = [db.session.get(Enrolment, chosen_person(sides, role, text))
+              for role, text in ((Role.MENTOR, mentor), (Role.MENTEE, mentee))]
+    return pair_by_hand(cohort, *chosen, sides=sides)
+
+
+def pair_by_hand(cohort: Cohort, mentor: Enrolment, mentee: Enrolment, *, sides: Sides | None = None) -> Pair:
+    """Pair two people as the instructor chooses (pinned); refused when forbidden or breaking a hard rule. Flushes."""
+    check_drafting(cohort)
+    sides = sides or sides_of(cohort)
     if mentor.id not in {e.id for e in sides.mentors} or mentee.id not in {e.id for e in sides.mentees}:
         raise InvalidInput("Choose a mentor from the mentors' side and a mentee from the mentees' side.")
     _check_allowed(cohort, sides, mentor, mentee)
@@ -165,7 +184,8 @@ def forbidden_pairs(cohort: Cohort) -> list[ForbiddenPair]:
     """The cohort's forbidden pairs with the two people's names, by mentor then mentee name."""
     keys = settings_of(cohort).forbidden
     ids = {i for key in keys for i in key}
-    people = {e.id: e for e in db.session.scalars(select(Enrolment).where(Enrolment.id.in_(ids)))} if ids else {}
+    people = {e.id: e for e in db.session.scalars(
+        select(Enrolment).options(joinedload(Enrolment.person)).where(Enrolment.id.in_(ids)))} if ids else {}
     found = [ForbiddenPair(m, e, people[m].person.display_name, people[e].person.display_name)
              for m, e in keys if m in people and e in people]
     return sorted(found, key=lambda f: (f.mentor_name, f.mentee_name, f.mentor_id, f.mentee_id))

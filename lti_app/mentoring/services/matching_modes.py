@@ -5,7 +5,8 @@ the instructor set. A participant's side (mentor or mentee) is the one ``matchin
 """
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from lti_app.extensions import db
 from lti_app.mentoring.domain.cohort_state import CohortState
@@ -15,7 +16,9 @@ from lti_app.mentoring.domain.profile_fields import EnrolmentStatus
 from lti_app.mentoring.errors import IllegalTransition, InvalidInput
 from lti_app.mentoring.models.cohort import Cohort
 from lti_app.mentoring.models.enrolment import Enrolment
+from lti_app.mentoring.models.matching_choice import MentorRequest, RequestStatus
 from lti_app.mentoring.services.matching import Sides, settings_of, split_sides
+from lti_app.mentoring.services.paging import Page, page_of
 
 MODE_WORDS = {MatchMode.OPTIMAL: "the matching engine", MatchMode.SELF_SELECT: "mentees choosing their mentor",
               MatchMode.MUTUAL: "mutual ranking"}
@@ -81,3 +84,17 @@ def entry_points(cohort: Cohort, enrolment: Enrolment) -> list[str]:
     if mode is MatchMode.SELF_SELECT:
         return ["requests" if side_of(cohort, enrolment) is Role.MENTOR else "choose"]
     return []
+
+
+def request_counts(cohort: Cohort) -> dict[RequestStatus, int]:
+    """How many of the cohort's requests are in each state (every state present, 0 when none), in one query."""
+    rows = db.session.execute(select(MentorRequest.status, func.count()).where(MentorRequest.cohort_id == cohort.id)
+                              .group_by(MentorRequest.status))
+    return {status: 0 for status in RequestStatus} | {status: n for status, n in rows}
+
+
+def requests_page(cohort: Cohort, number: int | None) -> Page[MentorRequest]:
+    """One page of the cohort's requests, newest first, each with both people (for the instructor)."""
+    return page_of(select(MentorRequest).where(MentorRequest.cohort_id == cohort.id).options(
+        joinedload(MentorRequest.mentee).joinedload(Enrolment.person),
+        joinedload(MentorRequest.mentor).joinedload(Enrolment.person)).order_by(MentorRequest.id.desc()), number)

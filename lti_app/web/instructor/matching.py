@@ -6,17 +6,18 @@ bigger than ``MATCHING_INLINE_LIMIT`` is matched by a background job (``matching
 """
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, url_for
+from flask import Blueprint, current_app, flash, redirect, request, url_for
 
 from lti_app.extensions import db
-from lti_app.mentoring.models.pairing import PairStatus
-from lti_app.mentoring.services import cohorts, enrolments, matching, matching_edits, matching_runs, rotation
+from lti_app.mentoring.services import cohorts, matching, matching_draft, matching_edits, matching_runs, rotation
+from lti_app.mentoring.services.paging import PAGE_SIZE
 from lti_app.web.course_pages import commit_or_flash, form_status, render_page
 from lti_app.web.forms import ConfirmForm
 from lti_app.web.instructor import matching_jobs
 from lti_app.web.instructor.matching_forms import (
-    AllowPairForm, HandPairForm, MatchingSettingsForm, PairForm, PublishForm, RoundPublishForm, SwapForm,
+    AllowPairForm, HandPairForm, MatchingSettingsForm, PublishForm, RoundPublishForm, SwapForm,
 )
+from lti_app.web.pagination import requested_page
 
 bp = Blueprint("matching", __name__, url_prefix="/cohorts/<int:cohort_id>/matching")
 bp.register_blueprint(matching_jobs.bp)
@@ -28,17 +29,18 @@ def _back(cohort_id: int):
 
 @bp.get("/")
 def proposal(course_id: int, cohort_id: int):
-    """The draft (or published) pairs with scores and reasons, who is left unpaired and why, the totals."""
+    """The draft (or published) pairs, 50 a page with filters and search, the totals, who is left unpaired and why."""
     cohort = cohorts.cohort_in_course(course_id, cohort_id)
-    pairs, current = matching.current_proposal(cohort)
-    sides, published = matching.sides_of(cohort), rotation.published_round(cohort)
-    has_draft = bool(pairs) and pairs[0].status is PairStatus.PROPOSED
+    run, published = matching_runs.latest_run(cohort), rotation.published_round(cohort)
+    busy = run is not None and run.state.busy  # the run replaces the draft: nothing to read until it is done
+    args = request.args
+    filters = matching_draft.DraftFilter.parse(args.get("show"), args.get("below"), args.get("q"))
+    draft = None if busy else matching_draft.draft_page(cohort, filters, requested_page())
     return render_page(
-        "instructor/matching.html", cohort=cohort, pairs=pairs, proposal=current, names=sides.names,
-        has_draft=has_draft, published_round=published, run=matching_runs.latest_run(cohort),
-        active=matching.pairs_of(cohort, PairStatus.ACTIVE) if has_draft else [],
-        forbidden=matching_edits.forbidden_pairs(cohort), hand=HandPairForm.for_sides(sides),
-        swap=SwapForm.for_pairs(pairs if has_draft else [], sides.names), confirm=ConfirmForm(),
+        "instructor/matching.html", cohort=cohort, draft=draft, filters=filters, shows=matching_draft.SHOWS,
+        published_round=published, run=run, busy=busy, has_draft=bool(draft and draft.has_draft),
+        active=matching_draft.active_count(cohort) if published else 0,
+        forbidden=[] if busy else matching_edits.forbidden_pairs(cohort), hand=HandPairForm(), confirm=ConfirmForm(),
         publish=RoundPublishForm(round=published + 1) if published else PublishForm())
 
 
@@ -79,44 +81,53 @@ def proposed_message(pairs: int, reasons: list[str]) -> str:
 
 @bp.post("/pairs/pin")
 def pin(course_id: int, cohort_id: int):
-    """Keep one proposed pair through reruns."""
-    return _change_pair(course_id, cohort_id, matching_edits.pin_pair, "Pinned: reruns keep this pair.")
+    """Keep the ticked proposed pairs through reruns."""
+    return _change_pairs(course_id, cohort_id, matching_edits.pin_pair, "Pinned: reruns keep {}.")
 
 
 @bp.post("/pairs/unpin")
 def unpin(course_id: int, cohort_id: int):
-    """Let the next run decide one pair again."""
-    return _change_pair(course_id, cohort_id, matching_edits.unpin_pair, "Unpinned: the next run decides this pair again.")
+    """Let the next run decide the ticked pairs again."""
+    return _change_pairs(course_id, cohort_id, matching_edits.unpin_pair, "Unpinned: the next run decides {} again.")
 
 
 @bp.post("/pairs/forbid")
 def forbid(course_id: int, cohort_id: int):
-    """Never pair these two; the pair leaves the draft."""
-    return _change_pair(course_id, cohort_id, matching_edits.forbid_pair,
-                        "Forbidden: these two will not be paired. Rerun to fill the gap.")
+    """Never pair the two people of each ticked pair; the pairs leave the draft."""
+    return _change_pairs(course_id, cohort_id, matching_edits.forbid_pair,
+                         "Forbidden: {} will not be made again. Rerun to fill the gap.")
 
 
-def _change_pair(course_id: int, cohort_id: int, service, done: str):
-    """One button on a pair (its id in the form): run the service, flash the outcome, back to the draft."""
+def _ticked() -> list[int]:
+    """The pair ids ticked in the draft's one form (``pair_id``, once per ticked row), in order, each once."""
+    values = [v for v in request.form.getlist("pair_id") if v.isdigit() and len(v) <= 12]
+    return list(dict.fromkeys(int(v) for v in values))[:PAGE_SIZE]
+
+
+def _change_pairs(course_id: int, cohort_id: int, service, done: str):
+    """One action on the ticked pairs: run the service on each, flash the outcome, back to the draft."""
     cohort = cohorts.cohort_in_course(course_id, cohort_id)
-    form = PairForm()
-    if form.validate_on_submit() and form.pair_id.data is not None:
-        pair = matching_edits.proposed_pair(cohort, form.pair_id.data)
-        if commit_or_flash(service, cohort, pair):
-            flash(done, "ok")
+    if not ConfirmForm().validate_on_submit():
+        return _back(cohort.id)
+    if not (ticked := _ticked()):
+        flash("Tick one or more pairs of the draft first.", "error")
+        return _back(cohort.id)
+    pairs = [matching_edits.proposed_pair(cohort, pair_id) for pair_id in ticked]
+    if commit_or_flash(matching_edits.edit_pairs, service, cohort, pairs) is not None:
+        flash(done.format("this pair" if len(pairs) == 1 else f"these {len(pairs)} pairs"), "ok")
     return _back(cohort.id)
 
 
 @bp.post("/pairs/swap")
 def swap(course_id: int, cohort_id: int):
-    """Swap the partners of two draft pairs; both new pairs are pinned."""
+    """Swap the partners of two draft pairs (ticked, or chosen as ``first`` and ``second``); both are pinned."""
     cohort = cohorts.cohort_in_course(course_id, cohort_id)
-    form = SwapForm.for_pairs(matching.pairs_of(cohort, PairStatus.PROPOSED))
-    if not form.validate_on_submit():
-        flash("Choose two pairs of the draft to swap their partners.", "error")
+    form = SwapForm()
+    chosen = _ticked() or [v for v in (form.first.data, form.second.data) if v is not None]
+    if not form.validate_on_submit() or len(chosen) != 2:
+        flash("Tick exactly two pairs of the draft to swap their partners.", "error")
         return _back(cohort.id)
-    first = matching_edits.proposed_pair(cohort, form.first.data)
-    second = matching_edits.proposed_pair(cohort, form.second.data)
+    first, second = (matching_edits.proposed_pair(cohort, pair_id) for pair_id in chosen)
     if found := commit_or_flash(matching_edits.swap_partners, cohort, first, second):
         names = " and ".join(f"{p.mentor.person.display_name} with {p.mentee.person.display_name}" for p in found)
         flash(f"Swapped: {names}. Both pairs are pinned.", "ok")
@@ -128,26 +139,26 @@ def allow(course_id: int, cohort_id: int):
     """Take a pair off the forbidden list; the next run may make it again."""
     cohort = cohorts.cohort_in_course(course_id, cohort_id)
     form = AllowPairForm()
-    if form.validate_on_submit() and None not in (form.mentor_id.data, form.mentee_id.data):
-        allowed = commit_or_flash(matching_edits.allow_pair, cohort, form.mentor_id.data, form.mentee_id.data)
+    if form.validate_on_submit() and (key := form.key()) is not None:
+        allowed = commit_or_flash(matching_edits.allow_pair, cohort, *key)
         if allowed is not None:
             flash("Allowed again: the next run may pair these two." if allowed
                   else "That pair was not forbidden.", "ok")
+    else:
+        flash("Choose a forbidden pair to allow again.", "error")
     return _back(cohort.id)
 
 
 @bp.post("/pairs/by-hand")
 def by_hand(course_id: int, cohort_id: int):
-    """Pair a mentor and a mentee as the instructor chooses (the pair is pinned)."""
+    """Pair a mentor and a mentee as the instructor chooses or types them (the pair is pinned)."""
     cohort = cohorts.cohort_in_course(course_id, cohort_id)
-    form = HandPairForm.for_sides(matching.sides_of(cohort))
+    form = HandPairForm()
     if not form.validate_on_submit():
-        flash("Choose a mentor and a mentee from the lists.", "error")
+        flash("Choose a mentor and a mentee from the lists, or type their names.", "error")
         return _back(cohort.id)
-    mentor = enrolments.enrolment_in_cohort(cohort, form.mentor.data)
-    mentee = enrolments.enrolment_in_cohort(cohort, form.mentee.data)
-    if commit_or_flash(matching_edits.pair_by_hand, cohort, mentor, mentee):
-        flash(f"{mentor.person.display_name} and {mentee.person.display_name} are paired and pinned.", "ok")
+    if pair := commit_or_flash(matching_edits.pair_typed, cohort, form.mentor.data, form.mentee.data):
+        flash(f"{pair.mentor.person.display_name} and {pair.mentee.person.display_name} are paired and pinned.", "ok")
     return _back(cohort.id)
 
 

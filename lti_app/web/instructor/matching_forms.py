@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, FloatField, HiddenField, IntegerField, RadioField, SelectField
-from wtforms.validators import InputRequired, NumberRange, Optional
+from wtforms import BooleanField, FloatField, HiddenField, IntegerField, RadioField, SelectField, StringField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from lti_app.mentoring.domain.matching_settings import (
     ALLOWED_DIRECTIONS, CRITERIA, Criterion, Direction, MatchMode, MatchSettings, Rules,
@@ -90,18 +91,11 @@ for _name in CRITERIA:
 
 
 class HandPairForm(FlaskForm):
-    """Choose a mentor and a mentee to pair."""
+    """A mentor and a mentee to pair, typed or picked from a short list ("Name #id", an id, or a unique name):
+    never a select of the whole cohort."""
 
-    mentor = SelectField("Mentor", coerce=int, validators=[InputRequired("Choose a mentor.")])
-    mentee = SelectField("Mentee", coerce=int, validators=[InputRequired("Choose a mentee.")])
-
-    @classmethod
-    def for_sides(cls, sides) -> HandPairForm:
-        """The form offering the mentors' and the mentees' sides."""
-        form = cls()
-        form.mentor.choices = choice_list((e.id, sides.names[e.id]) for e in sides.mentors)
-        form.mentee.choices = choice_list((e.id, sides.names[e.id]) for e in sides.mentees)
-        return form
+    mentor = StringField("Mentor", validators=[InputRequired("Choose a mentor."), Length(max=300)])
+    mentee = StringField("Mentee", validators=[InputRequired("Choose a mentee."), Length(max=300)])
 
 
 class PublishForm(FlaskForm):
@@ -111,40 +105,34 @@ class PublishForm(FlaskForm):
                              validators=[InputRequired("Tick the box to confirm you want to publish.")])
 
 
-class PairForm(FlaskForm):
-    """A button on one pair: the pair's id travels in the form."""
-
-    pair_id = HiddenField(validators=[InputRequired()], filters=[lambda v: int(v) if v and str(v).isdigit() else None])
-
-
 def _whole_number(value):
-    """A hidden id as an int, or None when it is not one."""
-    return int(value) if value and str(value).isdigit() else None
+    """A posted id as an int, or None when it is not one."""
+    return int(value) if value and str(value).isdigit() and len(str(value)) <= 12 else None
 
 
 class SwapForm(FlaskForm):
-    """Two draft pairs whose mentees trade places: (m1, e1), (m2, e2) become (m1, e2), (m2, e1)."""
+    """Two draft pairs whose mentees trade places: (m1, e1), (m2, e2) become (m1, e2), (m2, e1). The page ticks two
+    pairs (``pair_id`` twice); ``first`` and ``second`` name them the other way."""
 
-    first = SelectField("First pair", coerce=int, validators=[InputRequired("Choose the first pair.")])
-    second = SelectField("Second pair", coerce=int, validators=[InputRequired("Choose the second pair.")])
-
-    @classmethod
-    def for_pairs(cls, pairs, names=None) -> SwapForm:
-        """The form offering the draft's pairs, named "mentor and mentee" (just the ids without ``names``)."""
-        form = cls()
-        label = lambda p: str(p.id) if names is None else (  # noqa: E731
-            f"{names.get(p.mentor_enrolment_id, p.mentor.person.display_name)} and "
-            f"{names.get(p.mentee_enrolment_id, p.mentee.person.display_name)}")
-        form.first.choices = choice_list((p.id, label(p)) for p in pairs)
-        form.second.choices = choice_list((p.id, label(p)) for p in reversed(pairs))  # a different default
-        return form
+    first = HiddenField(filters=[_whole_number])
+    second = HiddenField(filters=[_whole_number])
 
 
 class AllowPairForm(FlaskForm):
-    """Take one pair off the forbidden list: the two enrolment ids travel in the form."""
+    """Take one pair off the forbidden list: ``forbidden`` ("mentor-mentee", a radio of the page's one form), or
+    the two enrolment ids as ``mentor_id`` and ``mentee_id``."""
 
-    mentor_id = HiddenField(validators=[InputRequired()], filters=[_whole_number])
-    mentee_id = HiddenField(validators=[InputRequired()], filters=[_whole_number])
+    forbidden = HiddenField()
+    mentor_id = HiddenField(filters=[_whole_number])
+    mentee_id = HiddenField(filters=[_whole_number])
+
+    def key(self) -> tuple[int, int] | None:
+        """(mentor id, mentee id) chosen, or None."""
+        if found := re.fullmatch(r"(\d{1,12})-(\d{1,12})", self.forbidden.data or ""):
+            return int(found.group(1)), int(found.group(2))
+        if None in (self.mentor_id.data, self.mentee_id.data):
+            return None
+        return self.mentor_id.data, self.mentee_id.data
 
 
 class RoundPublishForm(PublishForm):

@@ -10,9 +10,10 @@ from flask import Blueprint, flash, redirect, url_for
 from lti_app.mentoring.domain.cohort_state import CohortState
 from lti_app.mentoring.domain.matching_settings import MatchMode
 from lti_app.mentoring.errors import InvalidInput
-from lti_app.mentoring.services import cohorts, matching, matching_modes, mutual_ranking, self_select
+from lti_app.mentoring.services import cohorts, matching, matching_modes, mutual_ranking
 from lti_app.web.course_pages import commit_or_flash, render_page
 from lti_app.web.forms import ConfirmForm
+from lti_app.web.pagination import requested_page
 
 bp = Blueprint("matching_modes", __name__, url_prefix="/cohorts/<int:cohort_id>/matching-modes")
 
@@ -22,7 +23,9 @@ def overview(course_id: int, cohort_id: int):
     """Where the cohort's choosing stands: requests and answers, or who has ranked and the stable matching."""
     cohort = cohorts.cohort_in_course(course_id, cohort_id)
     mode, sides = matching_modes.mode_of(cohort), matching.sides_of(cohort)
-    requests = self_select.cohort_requests(cohort) if mode is MatchMode.SELF_SELECT else []
+    selecting = mode is MatchMode.SELF_SELECT
+    requests = matching_modes.requests_page(cohort, requested_page()) if selecting else None
+    counts = matching_modes.request_counts(cohort) if selecting else {}
     progress = mutual_ranking.ranking_progress(cohort) if mode is MatchMode.MUTUAL else None
     preview, refusal = None, None
     if mode is MatchMode.MUTUAL and cohort.state is CohortState.ENROLMENT_CLOSED:
@@ -30,8 +33,8 @@ def overview(course_id: int, cohort_id: int):
             preview = mutual_ranking.stable_proposal(cohort, sides)
         except InvalidInput as refused:
             refusal = refused.message
-    return render_page("instructor/matching_modes.html", cohort=cohort, mode=mode, requests=requests, names=sides.names,
-                       progress=progress, preview=preview, refusal=refusal, confirm=ConfirmForm())
+    return render_page("instructor/matching_modes.html", cohort=cohort, mode=mode, requests=requests, counts=counts,
+                       names=sides.names, progress=progress, preview=preview, refusal=refusal, confirm=ConfirmForm())
 
 
 @bp.post("/stable")

@@ -1,0 +1,149 @@
+"""The matching page's draft one page at a time: filters, the totals, who is left unpaired, choosing people.
+
+A draft of 5,000 pairs is never shown whole: the page lists 50 pairs (or 50 unpaired people) matching the
+instructor's filters, with the totals of the whole draft. Everything here is read in a number of queries that
+does not depend on the cohort's size (the pairs of a page with their people in one query). Nothing is written.
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import joinedload
+
+from lti_app.extensions import db
+from lti_app.mentoring.domain.matching_types import Proposal, Role, Unmatched
+from lti_app.mentoring.errors import InvalidInput
+from lti_app.mentoring.models.cohort import Cohort
+from lti_app.mentoring.models.enrolment import Enrolment
+from lti_app.mentoring.models.pairing import Pair, PairStatus
+from lti_app.mentoring.models.person import Person
+from lti_app.mentoring.services.matching import Sides, current_proposal, shown_status, sides_of
+from lti_app.mentoring.services.paging import Page, page_of, page_of_list
+
+SHOWS = {"all": "All pairs", "pinned": "Pinned pairs", "below": "Pairs scoring below", "unmatched": "People not paired"}
+LISTED = 50  # people offered in each "pair by hand" list: enough to pick from, never the whole cohort
+SEARCH_LENGTH = 100
+
+
+@dataclass(frozen=True)
+class DraftFilter:
+    """Which rows of the draft the page lists: what to show, a score bound, a name to search."""
+
+    show: str = "all"
+    below: float | None = None
+    q: str = ""
+
+    @classmethod
+    def parse(cls, show: str | None, below: str | None, q: str | None) -> DraftFilter:
+        """Filters from the query string; anything unreadable falls back to no filter rather than an error."""
+        try:
+            bound = float(below) if below else None
+        except ValueError:
+            bound = None
+        bound = bound if bound is not None and math.isfinite(bound) else None
+        show = show if show in SHOWS else "all"
+        return cls(show, bound, " ".join((q or "").split())[:SEARCH_LENGTH])
+
+
+@dataclass(frozen=True)
+class DraftPage:
+    """What the matching page shows: the pairs' status, the whole draft's totals and reasons, one page of rows."""
+
+    status: PairStatus | None  # PROPOSED: a draft; ACTIVE: the published pairs; None: no pairs
+    proposal: Proposal
+    page: Page  # of Pair, or of Unmatched when filters.show is "unmatched"
+    filters: DraftFilter
+    names: dict[int, str]
+    hand_mentors: list[tuple[int, str]]
+    hand_mentees: list[tuple[int, str]]
+
+    @property
+    def has_draft(self) -> bool:
+        """Whether the pairs shown are a draft the instructor can still change."""
+        return self.status is PairStatus.PROPOSED
+
+
+def _like(q: str) -> str:
+    """``q`` as a LIKE pattern matching it anywhere, its own wildcards taken literally."""
+    return "%" + re.sub(r"([\\%_])", r"\\\1", q.casefold()) + "%"
+
+
+def _named(cohort: Cohort, q: str):
+    """Ids of the cohort's enrolments whose person's name or e-mail contains ``q`` (a subquery)."""
+    pattern = _like(q)
+    full = func.coalesce(Person.given_name, "") + " " + func.coalesce(Person.family_name, "")
+    fields = (Person.name, Person.email, full)
+    return select(Enrolment.id).join(Person, Enrolment.person_id == Person.id).where(
+        Enrolment.cohort_id == cohort.id, or_(*(func.lower(f).like(pattern, escape="\\") for f in fields)))
+
+
+def pairs_page(cohort: Cohort, status: PairStatus, filters: DraftFilter, number: int | None) -> Page[Pair]:
+    """One page of the cohort's pairs of ``status`` under the filters, each with both people (two queries)."""
+    statement = select(Pair).where(Pair.cohort_id == cohort.id, Pair.status == status)
+    if filters.show == "pinned":
+        statement = statement.where(Pair.pinned.is_(True))
+    if filters.show == "below" and filters.below is not None:
+        statement = statement.where(Pair.score < filters.below)
+    if filters.q:
+        named = _named(cohort, filters.q)
+        statement = statement.where(or_(Pair.mentor_enrolment_id.in_(named), Pair.mentee_enrolment_id.in_(named)))
+    statement = statement.options(joinedload(Pair.mentor).joinedload(Enrolment.person),
+                                  joinedload(Pair.mentee).joinedload(Enrolment.person))
+    return page_of(statement.order_by(Pair.mentee_enrolment_id, Pair.mentor_enrolment_id), number)
+
+
+def unmatched_page(proposal: Proposal, names: dict[int, str], filters: DraftFilter,
+                   number: int | None) -> Page[Unmatched]:
+    """One page of the people left unpaired (mentors first), those whose name contains the search if any."""
+    q = filters.q.casefold()
+    found = [u for u in proposal.unmatched if q in names.get(u.person_id, "").casefold()]
+    return page_of_list(found, number)
+
+
+def _hand_choices(sides: Sides, proposal: Proposal, role: Role) -> list[tuple[int, str]]:
+    """The first LISTED unpaired people of one side by name (those a pair by hand is most often for)."""
+    found = [(u.person_id, sides.names[u.person_id]) for u in proposal.unmatched
+             if u.role is role and u.person_id in sides.names]
+    return sorted(found, key=lambda c: (c[1].casefold(), c[0]))[:LISTED]
+
+
+def draft_page(cohort: Cohort, filters: DraftFilter, number: int | None) -> DraftPage:
+    """The matching page's content for these filters and page number."""
+    sides = sides_of(cohort)
+    _, proposal = current_proposal(cohort, sides)
+    status = shown_status(cohort)
+    if filters.show == "unmatched":
+        page = unmatched_page(proposal, sides.names, filters, number)
+    elif status is None:
+        page = page_of_list([], number)
+    else:
+        page = pairs_page(cohort, status, filters, number)
+    return DraftPage(status, proposal, page, filters, sides.names, _hand_choices(sides, proposal, Role.MENTOR),
+                     _hand_choices(sides, proposal, Role.MENTEE))
+
+
+def active_count(cohort: Cohort) -> int:
+    """How many pairs of the published round meet now."""
+    return db.session.scalar(select(func.count()).select_from(Pair).where(
+        Pair.cohort_id == cohort.id, Pair.status == PairStatus.ACTIVE)) or 0
+
+
+def chosen_person(sides: Sides, role: Role, text: str | None) -> int:
+    """The enrolment id the instructor typed for one side: an id, "Name #id" (as the list offers), or a name that
+    only one person of that side has; InvalidInput naming the side otherwise."""
+    side = sides.mentors if role is Role.MENTOR else sides.mentees
+    ids = {e.id for e in side}
+    text = (text or "").strip()
+    if found := re.fullmatch(r"(?:.*#)?\s*(\d{1,12})", text):
+        if int(found.group(1)) in ids:
+            return int(found.group(1))
+    else:
+        named = [i for i in ids if sides.names[i].casefold() == text.casefold()]
+        if len(named) == 1:
+            return named[0]
+        if len(named) > 1:
+            raise InvalidInput(f"Several {role.value}s are called {text}: choose one from the list (with its #number).")
+    raise InvalidInput(f"Choose a {role.value} of this cohort from the list, or type their name.")
