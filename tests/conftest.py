@@ -36,13 +36,14 @@ def _reset_schema() -> None:
     db.session.commit()
 
 
-@pytest.fixture
-def app(request):
-    """A Testing app with an empty schema and an empty cache."""
+def fresh_app(request, extra: dict | None = None):
+    """A Testing app (with ``extra`` settings) on an empty schema and an empty cache: the body of the ``app`` fixture,
+    for a module whose ``app`` needs other settings (``yield from fresh_app(request, {...})``)."""
     global _postgres_schema_ready
     overrides = {"SERVER_NAME": "tool.test", "PREFERRED_URL_SCHEME": "https"}
     if os.environ.get("REDIS_URL"):
         overrides.update(CACHE_TYPE="RedisCache", CACHE_REDIS_URL=os.environ["REDIS_URL"], CACHE_KEY_PREFIX="rementor-test:")
+    overrides.update(extra or {})
     app = create_app("testing", overrides)
     with app.app_context():
         _reset_schema()
@@ -54,6 +55,20 @@ def app(request):
             _postgres_schema_ready = False
         for engine in db.engines.values():
             engine.dispose()
+
+
+def file_database(tmp_path) -> dict:
+    """Settings for a SQLite file under ``tmp_path`` (threads each get a connection; the in-memory database has one),
+    or none when DATABASE_URL names another database."""
+    if os.environ.get("DATABASE_URL"):
+        return {}
+    return {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.sqlite'}"}
+
+
+@pytest.fixture
+def app(request):
+    """A Testing app with an empty schema and an empty cache."""
+    yield from fresh_app(request)
 
 
 @pytest.fixture

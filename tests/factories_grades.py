@@ -1,13 +1,15 @@
 """Builders for grades and completion: a course wired to the demo LMS's gradebook, its people, reflections,
-completion rules, and an LMS whose score endpoint fails on cue."""
+completion rules, an LMS whose score endpoint fails on cue or during an outage, and a clock the test moves."""
 from __future__ import annotations
 
+import json
+from datetime import datetime, timedelta
 from typing import Any
 
 import requests
 
 from lti_app.demo.services import HttpResponse
-from lti_app.extensions import db
+from lti_app.extensions import db, utcnow
 from lti_app.lti.claims import AGS_SCOPE_LINEITEM, AGS_SCOPE_LINEITEM_READONLY, AGS_SCOPE_RESULT_READONLY, AGS_SCOPE_SCORE
 from lti_app.lti.models import LtiContext
 from lti_app.mentoring.models.cohort import Cohort
@@ -70,3 +72,40 @@ class FlakyScores:
 
 
 CONNECTION_ERROR = requests.ConnectionError
+
+
+class Clock:
+    """The grade outbox's and grade sync's notion of now, moved by the test (nothing sleeps): starts at the real now."""
+
+    def __init__(self, monkeypatch: Any) -> None:
+        from lti_app.mentoring.services import grade_outbox
+        from lti_app.web import grade_sync
+
+        self.now: datetime = utcnow()
+        for module in (grade_outbox, grade_sync):
+            monkeypatch.setattr(module, "utcnow", lambda: self.now)
+
+    def advance(self, seconds: float) -> datetime:
+        """Move the clock on; the new now."""
+        self.now += timedelta(seconds=seconds)
+        return self.now
+
+
+class Outage:
+    """The LMS's score endpoint is down until ``clock`` reaches ``until``: 503, or a refused connection when
+    ``refused``. ``attempts`` holds (clock time, user id) of every score POST that reached it, answered or not."""
+
+    def __init__(self, lms: Any, monkeypatch: Any, clock: Clock, until: datetime, *, refused: bool = False) -> None:
+        self.lms, self.clock, self.until, self.refused = lms, clock, until, refused
+        self.attempts: list[tuple[datetime, str]] = []
+        self.original = lms.handle
+        monkeypatch.setattr(lms, "handle", self.handle)
+
+    def handle(self, method: str, url: str, headers: Any = None, body: Any = b"") -> HttpResponse:
+        if method.upper() == "POST" and url.split("?")[0].endswith("/scores"):
+            self.attempts.append((self.clock.now, json.loads(body)["userId"]))
+            if self.clock.now < self.until:
+                if self.refused:
+                    raise requests.ConnectionError("Simulated refused connection")
+                return HttpResponse(503, {"error": "Simulated outage"})
+        return self.original(method, url, headers, body)

@@ -1,4 +1,4 @@
-"""Where a score goes: the course's AGS client and the gradebook column (line item) of an outbox row.
+"""Where a score goes: the AGS endpoints of the courses and the gradebook column (line item) of an outbox row.
 
 A reflection assignment placed by deep linking gets its column from the platform (the launch of the placed
 link tells us its URL: ``assignment.lineitem_url``); without it we find the column by its resource id
@@ -8,14 +8,15 @@ looked up is locked first (PostgreSQL), so two workers never create two columns 
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, Callable
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from lti_app.extensions import db
-from lti_app.lti.registrations import ags_endpoint, context_services
+from lti_app.lti.models import LtiContext
 from lti_app.lti.services.ags import AgsClient, LineItem
-from lti_app.lti.services.platform_client import connector_for
 from lti_app.mentoring.models.completion import CohortCompletion
 from lti_app.mentoring.models.grade_outbox import GradeOutbox
 from lti_app.mentoring.models.reflection import REFLECTION_TAG, ReflectionAssignment
@@ -27,14 +28,30 @@ class ColumnUnavailable(Exception):
     """The score cannot go anywhere until someone acts (no grade service in the course, column gone)."""
 
 
-def ags_client_for(course_id: int) -> AgsClient:
-    """The AGS client of a course, from the endpoints its launches carried."""
-    row = context_services(course_id)
-    if row is None or not row.lineitems_url:
-        raise ColumnUnavailable(
-            "No launch from this course has offered the LMS's grade service yet: check that the tool may "
-            "send grades (AGS) in the LMS, launch it from the course, then retry.")
-    return AgsClient(connector_for(row.platform), ags_endpoint(row))
+NO_GRADE_SERVICE = ("No launch from this course has offered the LMS's grade service yet: check that the tool may "
+                    "send grades (AGS) in the LMS, launch it from the course, then retry.")
+
+
+def course_contexts(course_ids: Iterable[int]) -> dict[int, LtiContext]:
+    """{course id: its stored service endpoints, with the platform} for the courses that have them (one query)."""
+    rows = db.session.scalars(select(LtiContext).options(joinedload(LtiContext.platform))
+                              .where(LtiContext.course_id.in_(list(course_ids))))
+    return {row.course_id: row for row in rows}
+
+
+def kept_columns(entries: Iterable[GradeOutbox]) -> dict[tuple[str, int], str]:
+    """{(target, target id): line item URL} for the columns of these rows already known (two queries at most)."""
+    wanted: dict[str, set[int]] = {REFLECTION_TAG: set(), PROGRAMME_TAG: set()}
+    for entry in entries:
+        wanted[entry.target].add(entry.target_id)
+    found: dict[tuple[str, int], str] = {}
+    for tag, model, id_column in ((REFLECTION_TAG, ReflectionAssignment, ReflectionAssignment.id),
+                                  (PROGRAMME_TAG, CohortCompletion, CohortCompletion.cohort_id)):
+        if wanted[tag]:
+            rows = db.session.execute(select(id_column, model.lineitem_url)
+                                      .where(id_column.in_(wanted[tag]), model.lineitem_url.is_not(None)))
+            found.update({(tag, target_id): url for target_id, url in rows})
+    return found
 
 
 def _kept_column(model: type, where: dict[str, int], missing: str, create: Callable[[Any], LineItem]) -> str:

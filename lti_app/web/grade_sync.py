@@ -1,41 +1,38 @@
-"""Sending the grade outbox to the LMS by AGS, after the commit that wrote it.
+"""Sending the grade outbox to the LMS by AGS, after the commit that wrote it, in batches.
 
 Views call ``dispatch(ids)`` right after their commit: the send job runs inline (embedded default) or on the
-RQ queue (``JOBS_ASYNC``), where RQ retries it on the backoff schedule while a score is still pending. Each
-outcome is recorded on its row: 2xx → sent; 5xx, a timeout, an unreachable LMS or a 409 (Moodle keeps one
-score per second and answers 409 to a second one in the same second) → still pending, tried again later;
-any other 4xx → failed, with the platform's message. Scores only go to learners (Moodle answers 400 and Canvas
-422 for anyone else): others are marked not sendable. A page never breaks because sending failed: the rows
-stay pending and ``flask --app lti_app grades sync`` (or the next retry) sends them.
+RQ queue (``JOBS_ASYNC``, one job per batch of rows), where RQ retries it on the backoff schedule while a score
+is still pending; ``flask --app lti_app grades sync`` (cron) sends whatever is due. All three drain the outbox
+the same way: claim a batch of due rows that may go next (``grade_claims``: a row whose ``next_attempt_at`` is
+still ahead is never sent, and a later score of a person on a column never overtakes an earlier pending one),
+commit the claim, send the batch over one HTTP session per platform (``grade_sending``), write every outcome in
+one statement, commit. A page never breaks because sending failed: the rows stay pending and are sent later.
 
-A job re-reads its rows, so a retried or repeated job never sends a row twice: only pending rows are sent,
-one key (person, target, target id) at a time, oldest first, each row locked while it is sent.
+A job re-reads its rows, so a retried or repeated job never sends a row twice: only claimed rows are sent, and a
+claim is committed before its rows are sent. Within one drain no row is tried twice (a backoff of 0 s must not
+spin on a platform that is down).
 """
 from __future__ import annotations
 
 import logging
+import time
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import select
 
 from lti_app import jobs
 from lti_app.extensions import db, utcnow
-from lti_app.lti.errors import LaunchError, PlatformUnavailable
-from lti_app.lti.services.ags import Score
-from lti_app.lti.services.connector import ServiceError
-from lti_app.mentoring.domain.grade_sync import GradeState, refusal_message, retry_schedule
-from lti_app.mentoring.models.course import CourseRole, Membership
-from lti_app.mentoring.models.grade_outbox import GradeOutbox
+from lti_app.mentoring.domain.grade_sync import retry_schedule
 from lti_app.mentoring.services import completion as completion_service
-from lti_app.mentoring.services import grade_outbox as outbox
-from lti_app.web.grade_columns import ColumnUnavailable, ags_client_for, column_for
+from lti_app.mentoring.services import grade_claims as claims
+from lti_app.web.grade_sending import RELEASED, Senders, send_batch
 
 log = logging.getLogger(__name__)
-# Worth another try later: a timeout, a conflict on the timestamp (Moodle's one-second resolution), rate limits.
-RETRYABLE_STATUS = frozenset({408, 409, 425, 429})
+# Rows claimed and sent together; a claim lasts this long, and a drain stops sending after half of it.
+BATCH_SIZE = 100
+CLAIM_SECONDS = 300
 
 
 class GradesStillPending(RuntimeError):
@@ -47,74 +44,39 @@ def _backoff() -> dict[str, int]:
     return {"base": config["GRADE_SYNC_BACKOFF_BASE_SECONDS"], "cap": config["GRADE_SYNC_BACKOFF_CAP_SECONDS"]}
 
 
-def _not_learner_reason(entry: GradeOutbox) -> str | None:
-    role = db.session.scalar(select(Membership.role).where(
-        Membership.person_id == entry.person_id, Membership.course_id == entry.course_id))
-    if role is CourseRole.LEARNER:
-        return None
-    who = f"a {role.label.lower()} in" if role else "not a member of"
-    return f"{entry.person.display_name} is {who} the course; the LMS takes grades for learners only"
+def _batch_size() -> int:
+    return max(1, int(current_app.config.get("GRADE_SYNC_BATCH_SIZE", BATCH_SIZE)))
 
 
-def _send_one(entry: GradeOutbox) -> GradeState:
-    """Send one locked pending row and record what happened (flushes)."""
-    reason = _not_learner_reason(entry)
-    if reason:
-        return outbox.mark_not_sendable(entry, reason).state
-    try:
-        client = ags_client_for(entry.course_id)
-        url = column_for(client, entry)
-        score = Score(entry.person.subject, entry.activity_progress, entry.grading_progress, entry.score_given,
-                      entry.score_maximum, entry.comment)
-        client.post_score(url, score, learner=True)
-    except PlatformUnavailable as exc:
-        outbox.mark_retry(entry, exc.detail, None, **_backoff())
-    except ServiceError as exc:
-        message = refusal_message(exc.body) or exc.detail
-        if exc.status_code in RETRYABLE_STATUS:
-            outbox.mark_retry(entry, message, exc.status_code, **_backoff())
-        else:
-            outbox.mark_failed(entry, message, exc.status_code)
-    except (ColumnUnavailable, PermissionError, ValueError, LaunchError) as exc:
-        outbox.mark_failed(entry, str(exc), None)
-    except Exception as exc:  # an unknown failure must not lose the score: keep it pending, loudly
-        log.exception("Sending grade outbox row %s failed unexpectedly", entry.id)
-        outbox.mark_retry(entry, f"Unexpected error: {exc}", None, **_backoff())
-    else:
-        outbox.mark_sent(entry, url)
-    return entry.state
+def _drain_batch(of_ids: Sequence[int] | None, now: datetime, senders: Senders, tried: set[int],
+                 deadline: float) -> tuple[list[claims.Outcome], bool]:
+    """Claim, send and record one batch; its outcomes, and whether the drain should go on."""
+    lease = int(current_app.config.get("GRADE_SYNC_CLAIM_SECONDS", CLAIM_SECONDS))
+    ids = claims.claim_due(now, limit=_batch_size(), lease_seconds=lease, of_ids=of_ids)
+    db.session.commit()  # the claim is seen by other workers before anything is sent
+    if not ids:
+        return [], False
+    batch = claims.load_claimed(ids)
+    again = [(c.entry, RELEASED) for c in batch if c.entry.id in tried]
+    fresh = [c for c in batch if c.entry.id not in tried]
+    outcomes = send_batch(fresh, senders, now=now, backoff=_backoff(), deadline=deadline) + again
+    claims.record_outcomes(outcomes, now=now, **_backoff())
+    db.session.commit()
+    tried.update(ids)
+    return [outcome for _, outcome in outcomes if outcome is not RELEASED], not again
 
 
-def _send_key(key: outbox.Key, due_by: datetime | None, counts: Counter, down: set[int]) -> None:
-    """Send a key's pending rows oldest first; stop at the first one that must wait (its successors wait too).
-
-    ``down`` holds the courses whose LMS was unreachable in this run: their other scores wait for the next run
-    instead of each waiting for a timeout (a page that sends inline stays quick)."""
-    while True:
-        entry = outbox.lock_next(key, due_by=due_by)
-        if entry is not None and entry.course_id in down:
-            counts[GradeState.PENDING.value] += 1
-            entry = None
-        if entry is None:
-            db.session.commit()  # rows superseded on the way; the end of any lock
-            return
-        try:
-            state = _send_one(entry)
-        finally:
-            db.session.commit()  # the outcome, and the end of the row's lock
-        counts[state.value] += 1
-        if state is GradeState.PENDING:
-            if entry.last_status_code is None:
-                down.add(entry.course_id)
-            return
-
-
-def send_entries(entry_ids: Iterable[int], *, due_by: datetime | None = None) -> Counter:
-    """Send the pending rows of these rows' keys (only those due by ``due_by`` when given); counts by outcome."""
+def send_entries(entry_ids: Iterable[int] | None, *, now: datetime | None = None) -> Counter:
+    """Send the due rows of these rows' keys (of every key when None), batch after batch; counts by state."""
+    of_ids = None if entry_ids is None else list(entry_ids)
+    lease = int(current_app.config.get("GRADE_SYNC_CLAIM_SECONDS", CLAIM_SECONDS))
+    deadline = time.monotonic() + lease / 2  # rows still unsent then are released before their claim runs out
     counts: Counter = Counter()
-    down: set[int] = set()
-    for key in outbox.keys_of(list(entry_ids)):
-        _send_key(key, due_by, counts, down)
+    senders, tried, more = Senders(), set(), True
+    db.session.commit()  # claims start a transaction of their own (SQLite: a write first, so it waits its turn)
+    while more and time.monotonic() < deadline:
+        outcomes, more = _drain_batch(of_ids, now or utcnow(), senders, tried, deadline)
+        counts.update(outcome.state.value for outcome in outcomes)
     return counts
 
 
@@ -123,11 +85,13 @@ def send_grades(entry_ids: list[int]) -> dict[str, int]:
     """The send job: send these rows (and what waits before them); raise while any stays pending so RQ retries."""
     try:
         counts = send_entries(entry_ids)
+        waiting = claims.pending_in_keys(entry_ids)
+        db.session.commit()
     except Exception:
         db.session.rollback()
         raise
-    if counts[GradeState.PENDING.value]:
-        raise GradesStillPending(f"{counts[GradeState.PENDING.value]} score(s) could not be sent yet; they stay pending")
+    if waiting:
+        raise GradesStillPending(f"{waiting} score(s) could not be sent yet; they stay pending")
     return dict(counts)
 
 
@@ -139,13 +103,15 @@ def dispatch(entry_ids: Iterable[int | None]) -> None:
     config = current_app.config
     schedule = retry_schedule(config["GRADE_SYNC_JOB_RETRIES"], config["GRADE_SYNC_BACKOFF_BASE_SECONDS"],
                               config["GRADE_SYNC_BACKOFF_CAP_SECONDS"])
-    try:
-        jobs.enqueue(send_grades, ids, retry_intervals=schedule)
-    except GradesStillPending as waiting:
-        log.warning("Grade sync: %s", waiting)
-    except Exception:
-        db.session.rollback()
-        log.exception("Grade sync could not start for outbox rows %s; they stay pending", ids)
+    size = _batch_size() if jobs.jobs_async() else len(ids)  # inline, one drain sends every batch
+    for start in range(0, len(ids), size):
+        try:
+            jobs.enqueue(send_grades, ids[start:start + size], retry_intervals=schedule)
+        except GradesStillPending as waiting:
+            log.warning("Grade sync: %s", waiting)
+        except Exception:
+            db.session.rollback()
+            log.exception("Grade sync could not start for outbox rows %s; they stay pending", ids[start:start + size])
 
 
 def note_activity(enrolment_ids: Iterable[int]) -> list[int]:
@@ -169,7 +135,6 @@ def sync_pending(now: datetime | None = None) -> Counter:
     for cohort in completion_service.cohorts_with_completion():
         new.extend(c.outbox_id for c in completion_service.evaluate_completion(cohort))
     db.session.commit()
-    due = now or utcnow()
-    counts = send_entries(outbox.pending_ids(due), due_by=due)
+    counts = send_entries(None, now=now)
     counts["completed"] = len(new)
     return counts

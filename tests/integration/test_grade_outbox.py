@@ -10,8 +10,10 @@ from lti_app.lti.models import Platform
 from lti_app.mentoring.domain.grade_sync import GradeState
 from lti_app.mentoring.errors import InvalidInput, NotFound
 from lti_app.mentoring.models.grade_outbox import GradeOutbox
+from lti_app.mentoring.services import grade_claims as claims
 from lti_app.mentoring.services import grade_outbox as outbox
 from tests.factories import make_course, make_membership, make_person, make_platform
+from tests.queries import counted_queries
 
 BACKOFF = {"base": 30, "cap": 3600}
 
@@ -93,31 +95,69 @@ def test_only_due_scores_are_pending_for_a_resend(course, person):
     assert outbox.pending_ids(utcnow() + timedelta(minutes=1)) == [due.id, later.id]
 
 
-def test_the_oldest_pending_score_of_a_person_and_column_is_handed_out_first(course, person):
+def claim(now=None, limit=100, of_ids=None):
+    ids = claims.claim_due(now or utcnow(), limit=limit, lease_seconds=300, of_ids=of_ids)
+    db.session.expire_all()
+    return ids
+
+
+def test_only_the_oldest_pending_score_of_a_person_and_column_is_claimed(course, person):
     first, second = score(course, person), score(course, person, score_given=9.0)
-    assert outbox.lock_next(first.key) is first
-    outbox.mark_sent(first, "https://lms.test/lineitems/1")
-    assert outbox.lock_next(first.key) is second
+    other = score(course, person, target_id=2)
+    assert claim() == [first.id, other.id]
+    assert claim() == []  # claimed: not due until the lease ends, and the second still waits behind the first
+    assert first.next_attempt_at > utcnow() + timedelta(seconds=290)
+
+    claims.record_outcomes([(first, claims.Outcome("sent", lineitem_url="https://lms.test/lineitems/1"))],
+                           now=utcnow(), **BACKOFF)
+    assert claim() == [second.id]
+    assert (first.state, first.attempts, first.lineitem_url) == (GradeState.SENT, 1, "https://lms.test/lineitems/1")
 
 
 def test_a_head_that_is_not_due_holds_back_the_scores_after_it(course, person):
     first, second = score(course, person), score(course, person, score_given=9.0)
     outbox.mark_retry(first, "down", 503, **BACKOFF)
-    assert outbox.lock_next(second.key, due_by=utcnow()) is None
-    assert outbox.lock_next(second.key) is first  # asked for explicitly: tried now, still first
+    assert claim() == []
+    assert claim(utcnow() + timedelta(seconds=31)) == [first.id]  # due: still first
 
 
-def test_a_pending_score_older_than_a_sent_one_is_superseded_not_sent(course, person):
+def test_a_claim_can_be_limited_to_the_keys_of_some_rows_and_to_a_batch_size(course, person):
+    rows = [score(course, person, target_id=n) for n in range(1, 6)]
+    assert claim(of_ids=[rows[3].id]) == [rows[3].id]
+    assert claim(limit=2) == [rows[0].id, rows[1].id]
+
+
+def test_a_pending_score_older_than_a_sent_one_is_loaded_as_overtaken(course, person):
     older, newer = score(course, person), score(course, person, score_given=9.0)
     outbox.mark_sent(newer, "https://lms.test/lineitems/1")
-    assert outbox.lock_next(older.key) is None
-    assert older.state is GradeState.SUPERSEDED
+    (claimed,) = claims.load_claimed(claim())
+    assert (claimed.entry.id, claimed.overtaken, claimed.person.id) == (older.id, True, person.id)
 
 
-def test_keys_come_in_the_order_of_their_oldest_score(course, person):
-    other = make_person(_platform(course))
-    b1, a1, b2 = score(course, other, target_id=2), score(course, person), score(course, other, target_id=2)
-    assert outbox.keys_of([b2.id, a1.id, b1.id]) == [(other.id, "reflection", 2), (person.id, "reflection", 1)]
+def test_outcomes_move_each_row_along_in_one_statement(course, person):
+    rows = [score(course, person, target_id=n) for n in range(1, 7)]
+    now = utcnow()
+    later = now + timedelta(seconds=90)
+    outcomes = [claims.Outcome("sent", lineitem_url="https://lms.test/lineitems/1"),
+                claims.Outcome("retry", "The platform answered 503.", None), claims.Outcome("failed", "Bad score", 400),
+                claims.Outcome("not_sendable", "not a learner"), claims.Outcome("deferred", "down", until=later),
+                claims.Outcome("released")]
+    with counted_queries() as seen:
+        claims.record_outcomes(list(zip(rows, outcomes)), now=now, **BACKOFF)
+    assert len(seen) == 1
+    got = [(r.state, r.attempts, r.next_attempt_at, r.last_status_code) for r in rows]
+    assert got == [(GradeState.SENT, 1, now, None), (GradeState.PENDING, 1, now + timedelta(seconds=30), None),
+                   (GradeState.FAILED, 1, now, 400), (GradeState.NOT_SENDABLE, 0, now, None),
+                   (GradeState.PENDING, 0, later, None), (GradeState.PENDING, 0, now, None)]
+    assert [r.last_error for r in rows] == [None, "The platform answered 503.", "Bad score", "not a learner", "down", None]
+    assert rows[0].sent_at == now and rows[1].sent_at is None
+
+
+def test_pending_rows_are_counted_over_the_keys_of_some_rows(course, person):
+    first, _second, other = score(course, person), score(course, person, score_given=9.0), score(course, person, target_id=2)
+    outbox.mark_sent(first, "https://lms.test/lineitems/1")
+    assert claims.pending_in_keys([first.id]) == 1
+    assert claims.pending_in_keys([first.id, other.id]) == 2
 
 
 def test_retry_makes_refused_and_waiting_scores_of_the_course_due_now(course, person):

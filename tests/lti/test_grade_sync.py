@@ -19,6 +19,7 @@ from lti_app.web import grade_sync
 from tests.factories import make_cohort, make_course
 from tests.factories_grades import (
     CONNECTION_ERROR,
+    Clock,
     FlakyScores,
     enable_completion,
     gradebook_course,
@@ -121,23 +122,33 @@ def test_the_programme_column_is_named_after_the_cohort_and_carries_the_completi
     assert (score["scoreGiven"], score["scoreMaximum"], score["activityProgress"]) == (80, 100, "Completed")
 
 
-def test_a_platform_that_fails_twice_then_recovers_gets_the_score_once_and_nothing_is_lost(
+def test_a_platform_that_fails_twice_then_recovers_gets_the_score_once_after_waiting_30_then_60_seconds(
         platform, learner, course, assignment, monkeypatch):
+    clock = Clock(monkeypatch)
     flaky = FlakyScores(platform, monkeypatch, [503, CONNECTION_ERROR])
     entry_id, = commit_and_dispatch(graded(course, learner, assignment))
 
     first = row(entry_id)
     assert (first.state, first.attempts, first.last_status_code) == (GradeState.PENDING, 1, None)
     assert "503" in first.last_error
-    assert first.next_attempt_at - utcnow() > timedelta(seconds=20)  # waits about 30 s
-    assert outbox.pending_ids() == []  # not due yet
+    assert first.next_attempt_at == clock.now + timedelta(seconds=30)
+    assert outbox.pending_ids(clock.now) == []  # not due yet
 
-    grade_sync.dispatch([entry_id])  # the queue's retry
+    clock.advance(29)
+    grade_sync.dispatch([entry_id])  # a retry of the job, or another score of the person, before the wait is over
+    assert (flaky.attempts, row(entry_id).attempts) == (1, 1)
+
+    clock.advance(1)
+    grade_sync.dispatch([entry_id])  # the queue's retry, once due
     second = row(entry_id)
     assert (second.state, second.attempts) == (GradeState.PENDING, 2)
     assert "could not be reached" in second.last_error
-    assert second.next_attempt_at - utcnow() > timedelta(seconds=50)  # then about 60 s
+    assert second.next_attempt_at == clock.now + timedelta(seconds=60)
 
+    clock.advance(59)
+    grade_sync.dispatch([entry_id])
+    assert flaky.attempts == 2
+    clock.advance(1)
     grade_sync.dispatch([entry_id])
     sent = row(entry_id)
     assert (sent.state, sent.attempts, sent.last_error) == (GradeState.SENT, 3, None)
@@ -166,9 +177,11 @@ def test_a_refusal_is_recorded_with_the_platforms_message_and_not_retried(platfo
 
 
 def test_a_conflict_on_the_timestamp_waits_and_is_sent_later(platform, learner, course, assignment, monkeypatch):
+    clock = Clock(monkeypatch)
     FlakyScores(platform, monkeypatch, [409])
     entry_id, = commit_and_dispatch(graded(course, learner, assignment))
     assert (row(entry_id).state, row(entry_id).last_status_code) == (GradeState.PENDING, 409)
+    clock.advance(30)
     grade_sync.dispatch([entry_id])
     assert row(entry_id).state is GradeState.SENT
 
@@ -185,15 +198,20 @@ def test_only_learners_are_sent_and_the_others_say_why(platform, course, assignm
 
 
 def test_a_newer_score_waits_behind_an_older_one_and_both_go_out_in_order(platform, learner, course, assignment, monkeypatch):
+    clock = Clock(monkeypatch)
     flaky = FlakyScores(platform, monkeypatch, [503, 503])
     older, = commit_and_dispatch(submitted(course, learner, assignment))
-    newer, = commit_and_dispatch(graded(course, learner, assignment))  # tries the older one first: down again
+    newer, = commit_and_dispatch(graded(course, learner, assignment))  # the older one is not due: nothing is tried
 
-    assert flaky.attempts == 2 and (row(older).attempts, row(newer).attempts) == (2, 0)
+    assert flaky.attempts == 1 and (row(older).attempts, row(newer).attempts) == (1, 0)
     assert row(older).state is GradeState.PENDING and row(newer).state is GradeState.PENDING
     status = outbox.sync_statuses("reflection", assignment.id, [learner.id])[learner.id]
     assert status.label == "waiting to send (after an earlier score for the same person)"
 
+    clock.advance(30)
+    grade_sync.dispatch([newer])  # the older one first: down again, so the newer one still waits
+    assert flaky.attempts == 2 and (row(older).attempts, row(newer).attempts) == (2, 0)
+    clock.advance(60)
     grade_sync.dispatch([newer])
     assert [s["activityProgress"] for s in platform.scores] == ["Submitted", "Completed"]
     assert row(older).sent_at <= row(newer).sent_at
@@ -273,8 +291,9 @@ def test_a_queued_send_that_meets_a_down_lms_is_retried_by_the_queue_and_sent_on
     jobs.queue(app).delete(delete_jobs=True)
 
 
-def test_once_the_lms_is_unreachable_the_other_scores_of_the_course_wait_for_the_next_run(
+def test_once_the_lms_is_unreachable_the_other_scores_of_the_course_wait_as_long_as_the_first(
         platform, learner, course, assignment, monkeypatch):
+    clock = Clock(monkeypatch)
     flaky = FlakyScores(platform, monkeypatch, [CONNECTION_ERROR])
     other = lms_person(platform, course, platform.learners[1].sub)
     first, second = graded(course, learner, assignment), graded(course, other, assignment)
@@ -282,6 +301,11 @@ def test_once_the_lms_is_unreachable_the_other_scores_of_the_course_wait_for_the
 
     assert flaky.attempts == 1  # one timeout, not one per person
     assert (row(first.id).attempts, row(second.id).attempts) == (1, 0)
-    assert outbox.pending_ids() == [second.id]  # due: the next `grades sync` sends it
-    grade_sync.send_entries(outbox.pending_ids(), due_by=utcnow())
-    assert row(second.id).state is GradeState.SENT
+    assert row(second.id).next_attempt_at == row(first.id).next_attempt_at == clock.now + timedelta(seconds=30)
+    assert "could not be reached" in row(second.id).last_error
+    assert outbox.pending_ids(clock.now) == []  # the next `grades sync` leaves them until then
+
+    clock.advance(30)
+    grade_sync.send_entries(None)
+    assert (row(first.id).state, row(second.id).state) == (GradeState.SENT, GradeState.SENT)
+    assert flaky.attempts == 3

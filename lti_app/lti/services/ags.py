@@ -15,7 +15,7 @@ import json
 import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 from urllib.parse import urlsplit, urlunsplit
 
 from lti_app.extensions import cache
@@ -98,14 +98,24 @@ def format_timestamp(epoch_ms: int) -> str:
     return datetime.fromtimestamp(epoch_ms / 1000, tz=timezone.utc).isoformat(timespec="milliseconds")
 
 
+def _timestamp_key(line_item_url: str, user_id: str) -> str:
+    return "lti:score-ts:" + hashlib.sha256(f"{line_item_url}\x1f{user_id}".encode()).hexdigest()
+
+
 def next_timestamp(line_item_url: str, user_id: str, now_ms: Callable[[], int] | None = None) -> str:
     """A timestamp later than every one sent before for this line item and user (kept in the shared cache)."""
-    key = "lti:score-ts:" + hashlib.sha256(f"{line_item_url}\x1f{user_id}".encode()).hexdigest()
+    return next_timestamps([(line_item_url, user_id)], now_ms)[0]
+
+
+def next_timestamps(pairs: Sequence[tuple[str, str]], now_ms: Callable[[], int] | None = None) -> list[str]:
+    """``next_timestamp`` for many distinct (line item URL, user) pairs with one read and one write of the cache."""
+    if not pairs:
+        return []
+    keys = [_timestamp_key(url, user) for url, user in pairs]
     current = (now_ms or (lambda: int(time.time() * 1000)))()
-    last = cache.get(key)
-    stamp = max(current, int(last) + 1) if last is not None else current
-    cache.set(key, stamp, timeout=0)
-    return format_timestamp(stamp)
+    stamps = [max(current, int(last) + 1) if last is not None else current for last in cache.get_many(*keys)]
+    cache.set_many(dict(zip(keys, stamps)), timeout=0)
+    return [format_timestamp(stamp) for stamp in stamps]
 
 
 def scores_url(line_item_url: str) -> str:
@@ -158,13 +168,15 @@ class AgsClient:
             return found[0]
         return self.create_line_item(label, score_maximum, resource_id=resource_id, tag=tag)
 
-    def post_score(self, line_item_url: str, score: Score, *, learner: bool) -> dict[str, Any]:
-        """Send ``score`` to the line item; refuses anyone who is not a learner. Returns the JSON sent."""
+    def post_score(self, line_item_url: str, score: Score, *, learner: bool, timestamp: str | None = None) -> dict[str, Any]:
+        """Send ``score`` to the line item; refuses anyone who is not a learner. Returns the JSON sent.
+
+        ``timestamp`` comes from ``next_timestamps`` when a batch took its timestamps at once."""
         if not learner:
             raise NotALearner(f"User {score.user_id!r} is not a learner; platforms refuse their scores")
         if not self.endpoint.can_post_scores:
             raise PermissionError("The platform did not grant the score scope")
-        body = score.to_json(next_timestamp(line_item_url, score.user_id))
+        body = score.to_json(timestamp or next_timestamp(line_item_url, score.user_id))
         self.connector.make_service_request(
             self._scopes(), scores_url(line_item_url), is_post=True, data=json.dumps(body), content_type=SCORE_TYPE
         )

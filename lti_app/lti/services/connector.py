@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import time
 from typing import Any, Sequence
 
 import requests
@@ -20,6 +21,8 @@ from lti_app.extensions import cache
 from lti_app.lti import errors
 
 TOKEN_EXPIRY_MARGIN_SECONDS = 60
+# A token read from the shared cache has at least the margin left, so a connector may keep it for less than that.
+TOKEN_MEMO_SECONDS = 30
 _NEXT_LINK = re.compile(r"<([^>]*)>\s*;[^,]*?\brel\s*=\s*[\"'“”]?next[\"'“”]?", re.IGNORECASE)
 
 
@@ -65,6 +68,18 @@ class ToolServiceConnector(ServiceConnector):
             cache.set(scope_key, access_token, timeout=lifetime)
 
     def get_access_token(self, scopes: Sequence[str]) -> str:
+        """A token for ``scopes``: kept on this connector for half a minute (a batch of scores asks once), else
+        from the shared cache, else from the platform."""
+        key = self._scope_key(scopes)
+        memo = self.__dict__.setdefault("_token_memo", {})
+        kept = memo.get(key)
+        if kept is not None and kept[1] > time.monotonic():
+            return kept[0]
+        token = self._fetch_access_token(scopes)
+        memo[key] = (token, time.monotonic() + TOKEN_MEMO_SECONDS)
+        return token
+
+    def _fetch_access_token(self, scopes: Sequence[str]) -> str:
         try:
             return super().get_access_token(scopes)
         except requests.RequestException as exc:

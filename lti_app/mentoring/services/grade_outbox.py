@@ -1,10 +1,9 @@
 """The grade outbox: record scores with the grade (same transaction), read their sync status, move rows along.
 
 ``record_score`` is what grading and completion call; the web layer sends the rows after the commit
-(``lti_app.web.grade_sync``) and reports each outcome through the ``mark_*`` functions here. Rows of one
-(person, target, target id) go out strictly in creation order: ``lock_next`` hands out the oldest pending row
-of a key, locked (``FOR UPDATE SKIP LOCKED`` on PostgreSQL), and nothing when another worker holds that key.
-Everything here flushes; nothing commits.
+(``lti_app.web.grade_sync``), claiming them in batches and recording their outcomes in bulk
+(``grade_claims``). Rows of one (person, target, target id) go out strictly in creation order. The ``mark_*``
+functions move one row along (an instructor's action, a test's setup). Everything here flushes; nothing commits.
 """
 from __future__ import annotations
 
@@ -22,7 +21,6 @@ from lti_app.mentoring.models.cohort import Cohort
 from lti_app.mentoring.models.grade_outbox import GradeOutbox
 from lti_app.mentoring.models.reflection import ReflectionAssignment
 
-Key = tuple[int, str, int]
 OUTSTANDING = (GradeState.PENDING, GradeState.FAILED)
 
 
@@ -46,11 +44,6 @@ def record_score(
     db.session.add(entry)
     db.session.flush()
     return entry
-
-
-def _of_key(key: Key):
-    person_id, target, target_id = key
-    return (GradeOutbox.person_id == person_id, GradeOutbox.target == target, GradeOutbox.target_id == target_id)
 
 
 def _status_of(rows: Sequence[GradeOutbox]) -> SyncStatus:
@@ -88,40 +81,6 @@ def pending_ids(now: datetime | None = None) -> list[int]:
     return list(db.session.scalars(
         select(GradeOutbox.id).where(GradeOutbox.state == GradeState.PENDING, GradeOutbox.next_attempt_at <= moment)
         .order_by(GradeOutbox.id)))
-
-
-def keys_of(entry_ids: Iterable[int]) -> list[Key]:
-    """The distinct (person, target, target id) keys of these rows, in the order of their oldest row."""
-    rows = db.session.execute(
-        select(GradeOutbox.person_id, GradeOutbox.target, GradeOutbox.target_id, func.min(GradeOutbox.id))
-        .where(GradeOutbox.id.in_(list(entry_ids)))
-        .group_by(GradeOutbox.person_id, GradeOutbox.target, GradeOutbox.target_id)
-        .order_by(func.min(GradeOutbox.id)))
-    return [(p, t, i) for p, t, i, _ in rows]
-
-
-def lock_next(key: Key, *, due_by: datetime | None = None) -> GradeOutbox | None:
-    """The oldest pending row of ``key``, locked for sending; None when there is none, when another worker holds
-    it (only the head of a key is ever sent, so nobody overtakes it), or when it is not due by ``due_by``.
-
-    A pending row older than one already sent is marked superseded on the way (flushes)."""
-    while True:
-        head = db.session.scalar(
-            select(GradeOutbox).where(*_of_key(key), GradeOutbox.state == GradeState.PENDING)
-            .order_by(GradeOutbox.id).limit(1).with_for_update(skip_locked=True)
-            .execution_options(populate_existing=True))
-        oldest = db.session.scalar(
-            select(func.min(GradeOutbox.id)).where(*_of_key(key), GradeOutbox.state == GradeState.PENDING))
-        if head is None or head.id != oldest:
-            return None
-        newest_sent = db.session.scalar(
-            select(func.max(GradeOutbox.id)).where(*_of_key(key), GradeOutbox.state == GradeState.SENT))
-        if newest_sent is not None and head.id < newest_sent:
-            mark_superseded(head)
-            continue
-        if due_by is not None and head.next_attempt_at > due_by:
-            return None
-        return head
 
 
 def mark_sent(entry: GradeOutbox, lineitem_url: str, now: datetime | None = None) -> GradeOutbox:
@@ -196,7 +155,6 @@ def count_by_state(course_id: int | None = None) -> dict[str, int]:
     counts = dict.fromkeys((s.value for s in GradeState), 0)
     counts.update({state.value: n for state, n in db.session.execute(query)})
     return counts
-
 
 
 def target_titles(entries: Iterable[GradeOutbox]) -> dict[tuple[str, int], str]:
