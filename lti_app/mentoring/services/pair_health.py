@@ -135,10 +135,14 @@ class CohortHealth:
     page: Page[PairRow] | None = None  # the page shown, when the rows were filtered and paged
 
 
+# A row shows who the partners are, not their profiles (whose JSON lists would cost most of the list's time).
+PARTNER_COLUMNS = (Enrolment.id, Enrolment.cohort_id, Enrolment.person_id, Enrolment.status)
+
+
 def published_pairs(cohort: Cohort) -> list[Pair]:
     """The cohort's active and ended pairs, with both people loaded (one query, joined however many pairs)."""
-    people = (joinedload(Pair.mentor).joinedload(Enrolment.person),
-              joinedload(Pair.mentee).joinedload(Enrolment.person))
+    people = tuple(joinedload(side).load_only(*PARTNER_COLUMNS).joinedload(Enrolment.person)
+                   for side in (Pair.mentor, Pair.mentee))
     return list(db.session.scalars(select(Pair).options(*people).where(
         Pair.cohort_id == cohort.id, Pair.status.in_(VISIBLE_TO_PARTNERS)).order_by(Pair.id)))
 
