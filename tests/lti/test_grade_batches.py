@@ -3,14 +3,15 @@ the same queries at 5 and 20 rows over one HTTP session and one token, and two w
 row exactly once (PostgreSQL, or a SQLite file: the in-memory database has a single connection to race on)."""
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
+from lti_app import jobs
 from lti_app.extensions import db
 from lti_app.lti.services import platform_client
-from lti_app.mentoring.domain.grade_sync import GradeState
 from lti_app.mentoring.models.grade_outbox import GradeOutbox
 from lti_app.mentoring.services import grade_outbox as outbox
 from lti_app.web import grade_sync
@@ -18,6 +19,7 @@ from tests.conftest import file_database, fresh_app
 from tests.factories import make_cohort
 from tests.factories_grades import Clock, Outage, gradebook_course, lms_person
 from tests.factories_reflections import make_assignment
+from tests.markers import REDIS_URL, needs_redis
 from tests.queries import counted_queries
 from tests.threads import run_together
 
@@ -174,3 +176,20 @@ def test_two_workers_draining_at_once_send_every_row_exactly_once(app, platform,
     for assignment in assignments:  # each column ends with the newer score: the older one never overtook it
         item_id = assignment.lineitem_url.rsplit("/", 1)[1]
         assert {platform.results[item_id][p.subject]["gradingProgress"] for p in learners} == {"FullyGraded"}
+
+
+@needs_redis
+def test_a_queued_dispatch_makes_one_job_per_batch_and_the_worker_sends_each_row_once(
+        app, platform, course, learners, assignments, cli):
+    app.config.update(JOBS_ASYNC=True, REDIS_URL=REDIS_URL, GRADE_SYNC_BATCH_SIZE=4,
+                      JOBS_QUEUE=f"rementor-test-{uuid.uuid4().hex[:8]}")
+    ids = [record(course, person, assignments[0]).id for person in learners]
+    db.session.commit()
+    grade_sync.dispatch(ids)
+    queue = jobs.queue(app)
+    assert queue.count == 3  # 4 + 4 + 2 rows, not one job per row
+
+    result = cli("worker", "--burst")
+    assert result.exit_code == 0, result.output
+    assert states() == {"sent": 10} and len(platform.scores) == 10
+    queue.delete(delete_jobs=True)
