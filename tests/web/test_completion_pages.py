@@ -113,3 +113,22 @@ def test_learners_cannot_open_the_page_and_another_courses_cohort_is_not_found(a
     assert learner.get(f"instructor/cohorts/{pair.cohort_id}/completion/").status_code == 403
     other = launch(app, platform, platform.instructor.sub, **OTHER_COURSE)
     assert other.get(f"instructor/cohorts/{pair.cohort_id}/completion/").status_code == 404
+
+
+def test_scores_to_retry_are_ticked_in_one_form_and_only_the_ticked_are_retried(teacher, pair):
+    entries = [outbox.record_score(course_id=teacher.course_id, person_id=pair.mentor.person_id, target="programme",
+                                   target_id=pair.cohort_id, activity_progress="Completed", grading_progress="FullyGraded",
+                                   score_given=n, score_maximum=10) for n in (1, 2, 3)]
+    for entry in entries:
+        outbox.mark_failed(entry, "no", 400)
+    commit()
+    tried = [e.attempts for e in entries]
+    html = page_of(teacher, pair.cohort_id)
+    retry_url = f"/instructor/cohorts/{pair.cohort_id}/completion/retry"
+    assert html.count(f'action="/courses/{teacher.course_id}{retry_url}"') == 1
+    assert all(f'name="entry_id" value="{e.id}"' in html for e in entries)
+    teacher.post(f"instructor/cohorts/{pair.cohort_id}/completion/retry", {"entry_id": [str(entries[0].id), str(entries[2].id)]})
+    db.session.expire_all()
+    now = [db.session.get(GradeOutbox, e.id) for e in entries]
+    assert [row.attempts > before for row, before in zip(now, tried)] == [True, False, True]  # sent again, or not
+    assert now[1].state is GradeState.FAILED
