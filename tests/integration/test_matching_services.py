@@ -4,9 +4,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from lti_app.extensions import db
+from lti_app.extensions import cache, db
 from lti_app.mentoring.domain.cohort_state import CohortState
-from lti_app.mentoring.domain.profile_fields import CareerStage, RoleWanted
+from lti_app.mentoring.domain.profile_fields import CareerStage, EnrolmentStatus, RoleWanted
 from lti_app.mentoring.errors import IllegalTransition, InvalidInput
 from lti_app.mentoring.models.pairing import Pair, PairStatus
 from lti_app.mentoring.services import matching, matching_edits
@@ -135,3 +135,31 @@ def test_a_published_participant_sees_their_partner_and_why_in_their_own_words(c
     assert seen_by_mentee.name == mentor.person.display_name and seen_by_mentee.role == "mentor"
     assert seen_by_mentee.sentences and any("you" in s.lower() for s in seen_by_mentee.sentences)
     assert matching.partners_of(mentor)[0].name == mentee.person.display_name
+
+
+def test_the_reasons_a_run_keeps_for_its_draft_are_those_worked_out_afresh(cohort):
+    make_mentor(cohort), make_mentor(cohort, languages=["de"])
+    make_mentee(cohort), make_mentee(cohort, languages=["fr"]), make_mentee(cohort)
+    ran = matching.run_matching(cohort)
+    _, kept = matching.current_proposal(cohort)
+    cache.clear()
+    _, fresh = matching.current_proposal(cohort)
+    assert ran.unmatched and kept.unmatched == fresh.unmatched == ran.unmatched and kept.totals == fresh.totals
+
+
+def test_the_kept_reasons_follow_a_withdrawal_and_each_new_round(cohort):
+    mentors = [make_mentor(cohort, capacity=2) for _ in range(2)]
+    lonely = make_mentee(cohort, languages=["fr"])
+    mentees = [make_mentee(cohort) for _ in range(2)]
+    matching.run_matching(cohort)
+    assert lonely.id in {u.person_id for u in matching.current_proposal(cohort)[1].unmatched}
+    lonely.status = EnrolmentStatus.WITHDRAWN
+    db.session.flush()
+    assert lonely.id not in {u.person_id for u in matching.current_proposal(cohort)[1].unmatched}
+    matching.publish_pairs(cohort)
+    ran = matching.run_matching(cohort)  # round 2: nobody may meet their round-1 partner again
+    _, kept = matching.current_proposal(cohort)
+    cache.clear()
+    _, fresh = matching.current_proposal(cohort)
+    assert kept.unmatched == fresh.unmatched == ran.unmatched and kept.totals == fresh.totals
+    assert {p.mentor_id for p in ran.pairs} <= {m.id for m in mentors} and len(mentees) == 2

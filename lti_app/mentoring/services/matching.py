@@ -15,8 +15,8 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from sqlalchemy import delete, insert, or_, select
-from sqlalchemy.orm import aliased, joinedload
+from sqlalchemy import Row, delete, insert, or_, select
+from sqlalchemy.orm import aliased
 
 from lti_app.extensions import db, utcnow
 from lti_app.mentoring.domain.cohort_state import CohortState
@@ -30,8 +30,10 @@ from lti_app.mentoring.models.cohort import Cohort
 from lti_app.mentoring.models.enrolment import Enrolment
 from lti_app.mentoring.models.matching_run import MatchingRun
 from lti_app.mentoring.models.pairing import Pair, PairStatus
+from lti_app.mentoring.models.person import Person
+from lti_app.mentoring.services import matching_cache
 from lti_app.mentoring.services.matching_guards import check_no_busy_run, lock_cohort
-from lti_app.mentoring.services.matching_profiles import profile_of, skill_levels
+from lti_app.mentoring.services.matching_profiles import participants, profile_from, profile_of, skill_levels
 from lti_app.mentoring.services.rotation import forget_pins, past_pairs_of, published_round
 
 Progress = Callable[[int, str], None]  # (percent, stage): told between stages, when nothing is pending
@@ -39,10 +41,13 @@ Progress = Callable[[int, str], None]  # (percent, stage): told between stages, 
 
 @dataclass(frozen=True)
 class Sides:
-    """A cohort's active enrolments split into mentors and mentees, with their engine profiles."""
+    """A cohort's active enrolments split into mentors and mentees, with their engine profiles.
 
-    mentors: list[Enrolment]
-    mentees: list[Enrolment]
+    ``mentors`` and ``mentees`` are rows of ``matching_profiles.participants`` (an enrolment's columns: ``id``,
+    ``role_wanted``, ``capacity``...), not Enrolment objects."""
+
+    mentors: list[Row]
+    mentees: list[Row]
     profiles: dict[int, Profile]  # enrolment id → profile
     names: dict[int, str]  # enrolment id → display name
     labels: dict[str, str]  # skill code → label
@@ -124,19 +129,13 @@ def past_partners(cohort: Cohort, enrolments: Sequence[Enrolment]) -> dict[int, 
     return {e.id: frozenset(here[p] for p in met.get(e.person_id, ()) if p in here) for e in enrolments}
 
 
-def enrolled(cohort: Cohort) -> list[Enrolment]:
-    """The cohort's active enrolments with their person, by id, in one query."""
-    return list(db.session.scalars(select(Enrolment).options(joinedload(Enrolment.person)).where(
-        Enrolment.cohort_id == cohort.id, Enrolment.status == EnrolmentStatus.ENROLLED).order_by(Enrolment.id)))
-
-
 def sides_of(cohort: Cohort) -> Sides:
     """The cohort's active participants on their sides, with profiles, names and skill labels (four queries)."""
-    people = enrolled(cohort)
+    people = participants(cohort.id)
     mentors, mentees = split_sides(people, cohort.mentors_per_mentee)
     past, levels, week = past_partners(cohort, people), skill_levels(cohort.id), cohort.starts_on
-    return Sides(mentors, mentees, {e.id: profile_of(e, past[e.id], week, levels[e.id]) for e in people},
-                 {e.id: e.person.display_name for e in people}, {s.code: s.label for s in cohort.skills},
+    return Sides(mentors, mentees, {e.id: profile_from(e, e.email, past[e.id], week, levels[e.id]) for e in people},
+                 {e.id: Person.display_name.fget(e) for e in people}, {s.code: s.label for s in cohort.skills},
                  tuple(e.id for e in mentors), tuple(e.id for e in mentees))
 
 
@@ -195,6 +194,8 @@ def run_matching(cohort: Cohort, progress: Progress = _silent, *, run: MatchingR
     proposal = _propose(sides, settings, past_pairs_of(cohort) if done else None)
     progress(90, f"Saving the draft ({len(proposal.pairs):,} pairs)")
     _replace_draft(cohort, proposal, done)
+    key = matching_cache.draft_key(cohort, PairStatus.PROPOSED, ((p.mentor_id, p.mentee_id) for p in proposal.pairs))
+    matching_cache.keep_reasons(key, (proposal.unmatched, len(sides.mentor_ids), len(sides.mentee_ids)))
     return proposal
 
 
@@ -215,16 +216,22 @@ def shown_status(cohort: Cohort) -> PairStatus | None:
 def current_proposal(cohort: Cohort, sides: Sides | None = None) -> tuple[list[ProposedPair], Proposal]:
     """The draft (with none, the published pairs) and how the engine sees it: totals, each unpaired person and why.
 
-    The pairs are read as plain columns (no explanations) and the reasons need no full score matrix."""
-    settings, sides, status = draft_settings(cohort), sides or sides_of(cohort), shown_status(cohort)
+    The pairs are read as plain columns (no explanations); the reasons are kept between views of the same draft
+    (``matching_cache``), and need no full score matrix when they are worked out."""
+    status = shown_status(cohort)
     rows = db.session.execute(select(
         Pair.mentor_enrolment_id, Pair.mentee_enrolment_id, Pair.score, Pair.pinned).where(
         Pair.cohort_id == cohort.id, Pair.status == status).order_by(
         Pair.mentee_enrolment_id, Pair.mentor_enrolment_id)).all() if status else []
     plain = [ProposedPair(m, e, score, (), pinned) for m, e, score, pinned in rows]
-    mentors, mentees = sides.sides()
-    unmatched = unmatched_of(mentors, mentees, settings, ((p.mentor_id, p.mentee_id) for p in plain))
-    return plain, Proposal(tuple(plain), unmatched, totals_of(plain, len(mentors), len(mentees)))
+    key = matching_cache.draft_key(cohort, status, ((p.mentor_id, p.mentee_id) for p in plain))
+    if (found := matching_cache.kept_reasons(key)) is None:
+        mentors, mentees = (sides or sides_of(cohort)).sides()
+        found = (unmatched_of(mentors, mentees, draft_settings(cohort), ((p.mentor_id, p.mentee_id) for p in plain)),
+                 len(mentors), len(mentees))
+        matching_cache.keep_reasons(key, found)
+    unmatched, n_mentors, n_mentees = found
+    return plain, Proposal(tuple(plain), unmatched, totals_of(plain, n_mentors, n_mentees))
 
 
 def publish_pairs(cohort: Cohort) -> list[Pair]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import func, or_, select
@@ -20,7 +21,7 @@ from lti_app.mentoring.models.cohort import Cohort
 from lti_app.mentoring.models.enrolment import Enrolment
 from lti_app.mentoring.models.pairing import Pair, PairStatus
 from lti_app.mentoring.models.person import Person
-from lti_app.mentoring.services.matching import Sides, current_proposal, shown_status, sides_of
+from lti_app.mentoring.services.matching import Sides, current_proposal, shown_status
 from lti_app.mentoring.services.paging import Page, page_of, page_of_list
 
 SHOWS = {"all": "All pairs", "pinned": "Pinned pairs", "below": "Pairs scoring below", "unmatched": "People not paired"}
@@ -95,34 +96,46 @@ def pairs_page(cohort: Cohort, status: PairStatus, filters: DraftFilter, number:
     return page_of(statement.order_by(Pair.mentee_enrolment_id, Pair.mentor_enrolment_id), number)
 
 
-def unmatched_page(proposal: Proposal, names: dict[int, str], filters: DraftFilter,
-                   number: int | None) -> Page[Unmatched]:
+def unmatched_page(cohort: Cohort, proposal: Proposal, filters: DraftFilter, number: int | None) -> Page[Unmatched]:
     """One page of the people left unpaired (mentors first), those whose name contains the search if any."""
-    q = filters.q.casefold()
-    found = [u for u in proposal.unmatched if q in names.get(u.person_id, "").casefold()]
+    found = list(proposal.unmatched)
+    if filters.q:
+        named = set(db.session.scalars(_named(cohort, filters.q)))
+        found = [u for u in found if u.person_id in named]
     return page_of_list(found, number)
 
 
-def _hand_choices(sides: Sides, proposal: Proposal, role: Role) -> list[tuple[int, str]]:
-    """The first LISTED unpaired people of one side by name (those a pair by hand is most often for)."""
-    found = [(u.person_id, sides.names[u.person_id]) for u in proposal.unmatched
-             if u.role is role and u.person_id in sides.names]
-    return sorted(found, key=lambda c: (c[1].casefold(), c[0]))[:LISTED]
+def names_of(ids: Iterable[int]) -> dict[int, str]:
+    """Enrolment id → the person's display name, for these few enrolments (one query)."""
+    wanted = sorted(set(ids))
+    if not wanted:
+        return {}
+    rows = db.session.execute(select(Enrolment.id, Person.name, Person.given_name, Person.family_name, Person.email)
+                              .join(Person, Enrolment.person_id == Person.id).where(Enrolment.id.in_(wanted)))
+    return {row.id: Person.display_name.fget(row) for row in rows}
+
+
+def _hand_choices(proposal: Proposal, role: Role) -> list[int]:
+    """The first LISTED unpaired people of one side (those a pair by hand is most often for)."""
+    return [u.person_id for u in proposal.unmatched if u.role is role][:LISTED]
 
 
 def draft_page(cohort: Cohort, filters: DraftFilter, number: int | None) -> DraftPage:
-    """The matching page's content for these filters and page number."""
-    sides = sides_of(cohort)
-    _, proposal = current_proposal(cohort, sides)
+    """The matching page's content for these filters and page number (its profiles only built when the draft's
+    reasons are not kept already)."""
     status = shown_status(cohort)
+    _, proposal = current_proposal(cohort)
     if filters.show == "unmatched":
-        page = unmatched_page(proposal, sides.names, filters, number)
+        page = unmatched_page(cohort, proposal, filters, number)
     elif status is None:
         page = page_of_list([], number)
     else:
         page = pairs_page(cohort, status, filters, number)
-    return DraftPage(status, proposal, page, filters, sides.names, _hand_choices(sides, proposal, Role.MENTOR),
-                     _hand_choices(sides, proposal, Role.MENTEE))
+    mentors, mentees = _hand_choices(proposal, Role.MENTOR), _hand_choices(proposal, Role.MENTEE)
+    shown = [u.person_id for u in page.items] if filters.show == "unmatched" else []
+    names = names_of([*mentors, *mentees, *shown])
+    by_name = lambda ids: sorted(((i, names[i]) for i in ids if i in names), key=lambda c: (c[1].casefold(), c[0]))  # noqa: E731
+    return DraftPage(status, proposal, page, filters, names, by_name(mentors), by_name(mentees))
 
 
 def active_count(cohort: Cohort) -> int:
