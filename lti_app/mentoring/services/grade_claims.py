@@ -79,16 +79,19 @@ def _of_keys(entry_ids: Sequence[int] | None) -> list[Any]:
 def claim_due(now: datetime, *, limit: int, lease_seconds: int, of_ids: Sequence[int] | None = None) -> list[int]:
     """Claim up to ``limit`` rows that may go next (of the keys of ``of_ids`` when given), oldest first; their ids."""
     older = aliased(GradeOutbox)
+    # the head of its key: the oldest pending row (a min() on the key's index, cheap whatever the planner knows)
+    oldest_pending = (select(func.min(older.id))
+                      .where(_same_key(older), older.state == GradeState.PENDING).scalar_subquery())
     heads = (select(GradeOutbox.id)
              .where(GradeOutbox.state == GradeState.PENDING, GradeOutbox.next_attempt_at <= now, *_of_keys(of_ids),
-                    ~exists().where(_same_key(older), older.state == GradeState.PENDING, older.id < GradeOutbox.id))
+                    GradeOutbox.id == oldest_pending)
              .order_by(GradeOutbox.id).limit(limit).with_for_update(skip_locked=True)
              # PostgreSQL rescans an IN (subquery) per row, and rows this statement already updated no longer lock,
              # so LIMIT would let every due row through: a CTE taken once keeps the batch to its size.
              .cte("heads").prefix_with("MATERIALIZED", dialect="postgresql"))
-    claim = (update(GradeOutbox)
-             .where(GradeOutbox.id.in_(select(heads.c.id)), GradeOutbox.state == GradeState.PENDING,
-                    GradeOutbox.next_attempt_at <= now)
+    # the heads are locked and rechecked where they are chosen: joining on the id alone lets the planner go from
+    # them to the primary key, however few rows its statistics expect
+    claim = (update(GradeOutbox).where(GradeOutbox.id == heads.c.id)
              .values(next_attempt_at=now + timedelta(seconds=lease_seconds))
              .returning(GradeOutbox.id).execution_options(synchronize_session=False))
     return sorted(db.session.scalars(claim))
