@@ -14,9 +14,12 @@ from __future__ import annotations
 
 import json
 import secrets
+from functools import lru_cache
 from typing import Any
 
 import jwt
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 from flask import current_app
 from jwcrypto.jwk import JWK
 from pylti1p3.contrib.flask import FlaskCacheDataStorage, FlaskMessageLaunch, FlaskOIDCLogin, FlaskRequest
@@ -159,7 +162,7 @@ class ToolMessageLaunch(FlaskMessageLaunch):
         if not header.get("kid"):
             raise errors.InvalidToken("The launch token names no key (kid).")
         assert self._registration is not None
-        public_key = self.get_public_key_pem(header["kid"])
+        public_key = self.platform_public_key(header["kid"])
         client_id = self._registration.get_client_id()
         try:
             body = jwt.decode(
@@ -185,7 +188,7 @@ class ToolMessageLaunch(FlaskMessageLaunch):
             raise errors.InvalidToken(f"The authorised party (azp) {body['azp']!r} is not our client ID.")
         return self
 
-    def get_public_key_pem(self, kid: str) -> bytes:
+    def platform_public_key(self, kid: str) -> RSAPublicKey:
         """The platform's public key ``kid``: inline key set, or the cached URL key set with one refetch."""
         assert self._registration is not None
         inline = self._registration.get_key_set()
@@ -199,7 +202,7 @@ class ToolMessageLaunch(FlaskMessageLaunch):
         if key is None:
             raise errors.InvalidToken(f"The platform's key set has no key {kid!r}.")
         try:
-            return JWK.from_json(json.dumps(key)).export_to_pem()
+            return _public_key(json.dumps(key, sort_keys=True))
         except (ValueError, TypeError) as exc:
             raise errors.InvalidToken(f"The platform's key {kid!r} cannot be read.") from exc
 
@@ -231,6 +234,15 @@ class ToolMessageLaunch(FlaskMessageLaunch):
     def context(self) -> claims.LaunchContext:
         """The validated launch as a LaunchContext."""
         return claims.build_context(self._launch_id, self._get_jwt_body())
+
+
+@lru_cache(maxsize=64)
+def _public_key(jwk_json: str) -> RSAPublicKey:
+    """A platform's RSA key, parsed once per process (the same few keys sign every launch)."""
+    key = serialization.load_pem_public_key(JWK.from_json(jwk_json).export_to_pem())
+    if not isinstance(key, RSAPublicKey):
+        raise ValueError("not an RSA key")
+    return key
 
 
 def _request_host_url() -> str:
