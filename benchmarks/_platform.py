@@ -20,6 +20,7 @@ from jwt.algorithms import RSAAlgorithm
 from lti_app.lti import claims
 
 LEARNER = claims.MEMBERSHIP + "#Learner"
+INSTRUCTOR = claims.MEMBERSHIP + "#Instructor"
 
 
 class JwksServer:
@@ -71,10 +72,11 @@ class Platform:
         public.update(kid=self.kid, alg="RS256", use="sig")
         self.jwks = {"keys": [public]}
 
-    def id_token(self, *, issuer: str, client_id: str, deployment_id: str, nonce: str, target: str, n: int) -> str:
-        """A signed LtiResourceLinkRequest for learner ``n`` (100 people over 10 courses, repeating)."""
+    def id_token(self, *, issuer: str, client_id: str, deployment_id: str, nonce: str, target: str, n: int,
+                 people: int = 100, courses: int = 10, role: str = LEARNER) -> str:
+        """A signed LtiResourceLinkRequest for person ``n`` (``people`` people over ``courses`` courses, repeating)."""
         now = int(time.time())
-        person, course = n % 100, n % 10
+        person, course = n % people, n % courses
         body = {
             "iss": issuer,
             "aud": client_id,
@@ -86,7 +88,7 @@ class Platform:
             claims.DEPLOYMENT_ID: deployment_id,
             claims.MESSAGE_TYPE: claims.RESOURCE_LINK_REQUEST,
             claims.VERSION: "1.3.0",
-            claims.ROLES: [LEARNER],
+            claims.ROLES: [role],
             claims.CONTEXT: {"id": f"course-{course}", "title": f"Course {course}"},
             claims.RESOURCE_LINK: {"id": f"link-{course}"},
             claims.TARGET_LINK_URI: target,
