@@ -30,7 +30,8 @@ from lti_app.mentoring.services import grade_claims as claims
 from lti_app.web.grade_sending import RELEASED, Senders, send_batch
 
 log = logging.getLogger(__name__)
-# Rows claimed and sent together; a claim lasts this long, and a drain stops sending after half of it.
+# Defaults of GRADE_SYNC_BATCH_SIZE (rows claimed and sent together) and GRADE_SYNC_CLAIM_SECONDS (how long a claim
+# lasts; a drain stops sending after half of it, and a worker that died mid-batch leaves its rows due after it).
 BATCH_SIZE = 100
 CLAIM_SECONDS = 300
 
@@ -48,11 +49,14 @@ def _batch_size() -> int:
     return max(1, int(current_app.config.get("GRADE_SYNC_BATCH_SIZE", BATCH_SIZE)))
 
 
+def _lease() -> int:
+    return max(1, int(current_app.config.get("GRADE_SYNC_CLAIM_SECONDS", CLAIM_SECONDS)))
+
+
 def _drain_batch(of_ids: Sequence[int] | None, now: datetime, senders: Senders, tried: set[int],
                  deadline: float) -> tuple[list[claims.Outcome], bool]:
     """Claim, send and record one batch; its outcomes, and whether the drain should go on."""
-    lease = int(current_app.config.get("GRADE_SYNC_CLAIM_SECONDS", CLAIM_SECONDS))
-    ids = claims.claim_due(now, limit=_batch_size(), lease_seconds=lease, of_ids=of_ids)
+    ids = claims.claim_due(now, limit=_batch_size(), lease_seconds=_lease(), of_ids=of_ids)
     db.session.commit()  # the claim is seen by other workers before anything is sent
     if not ids:
         return [], False
@@ -69,8 +73,7 @@ def _drain_batch(of_ids: Sequence[int] | None, now: datetime, senders: Senders, 
 def send_entries(entry_ids: Iterable[int] | None, *, now: datetime | None = None) -> Counter:
     """Send the due rows of these rows' keys (of every key when None), batch after batch; counts by state."""
     of_ids = None if entry_ids is None else list(entry_ids)
-    lease = int(current_app.config.get("GRADE_SYNC_CLAIM_SECONDS", CLAIM_SECONDS))
-    deadline = time.monotonic() + lease / 2  # rows still unsent then are released before their claim runs out
+    deadline = time.monotonic() + _lease() / 2  # rows still unsent then are released before their claim runs out
     counts: Counter = Counter()
     senders, tried, more = Senders(), set(), True
     db.session.commit()  # claims start a transaction of their own (SQLite: a write first, so it waits its turn)
