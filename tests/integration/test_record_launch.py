@@ -57,31 +57,40 @@ def test_the_same_context_id_in_two_deployments_is_two_courses(app):
     assert _count(Course) == 2 and _count(Person) == 1 and _count(Membership) == 2
 
 
-def test_a_row_inserted_by_a_concurrent_launch_is_reused_not_duplicated(app):
+def test_rows_inserted_by_a_concurrent_launch_are_reused_not_duplicated(app):
     platform = make_platform()
-    record_launch(_facts(platform))
+    first = record_launch(_facts(platform))
     db.session.commit()
-    # Simulate the race: another request inserted the person between our SELECT and our INSERT.
+    # Simulate the race: another request inserted the rows after our lookup found none.
     from lti_app.mentoring.services import launches
 
     original = launches.select
     calls = {"n": 0}
 
     def select_missing_once(*args, **kwargs):
-        # The returning-person query and then the person's own lookup miss, as if both ran before the insert.
         calls["n"] += 1
         query = original(*args, **kwargs)
-        return query.where(False) if calls["n"] <= 2 else query
+        return query.where(False) if calls["n"] == 1 else query
 
     launches.select = select_missing_once
     try:
-        membership = record_launch(_facts(platform))
+        membership = record_launch(_facts(platform, name="Ada O."))
     finally:
         launches.select = original
     db.session.commit()
-    assert calls["n"] >= 3, "the race was not simulated"
-    assert membership.person.subject == "sub-1"
-    assert _count(Person) == 1
+    assert calls["n"] == 1, "the race was not simulated"
+    assert membership.id == first.id and membership.person.name == "Ada O."
+    assert (_count(Person), _count(Course), _count(Membership)) == (1, 1, 1)
+
+
+def test_a_first_launch_writes_each_row_with_one_statement(app):
+    facts = _facts(make_platform())
+    db.session.commit()
+    with counted_queries() as seen:
+        membership = record_launch(facts)
+    inserts = [s for s in seen.seen if s.lstrip().upper().startswith("INSERT")]
+    assert seen.count == 4 and len(inserts) == 3, str(seen)  # the returning-person lookup, then three upserts
+    assert (membership.person.name, membership.course.title) == ("Ada Okafor", "Digital Leadership")
 
 
 def _committed_launch(facts: LaunchFacts) -> int:

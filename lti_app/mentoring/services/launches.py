@@ -3,6 +3,8 @@
 A returning person's launch reads all three rows in one query and writes only what changed: names the
 platform now sends differently, a new role, and the "last seen" stamps when they are older than
 SEEN_PRECISION (a class relaunching the tool all lesson long does not rewrite its rows every time).
+A first launch into a course writes each row with one INSERT ... ON CONFLICT DO UPDATE, which also makes
+two concurrent first launches of one person safe: the second updates the row the first inserted.
 """
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import contains_eager
 
 from lti_app.extensions import db, utcnow
@@ -40,18 +42,16 @@ class LaunchFacts:
     locale: str | None = None
 
 
-def _get_or_create(model: type[T], key: dict[str, Any], **defaults: Any) -> T:
-    """The row with ``key``, inserted (with ``defaults``) when absent; a concurrent insert that won is reused."""
-    found = db.session.scalar(select(model).filter_by(**key))
-    if found is not None:
-        return found
-    try:
-        with db.session.begin_nested():
-            row = model(**key, **defaults)
-            db.session.add(row)
-        return row
-    except IntegrityError:
-        return db.session.scalars(select(model).filter_by(**key)).one()
+def _upsert(model: type[T], key: dict[str, Any], values: dict[str, Any]) -> T:
+    """The row with ``key``, inserted with ``values`` or updated with them (the non-empty ones), in one statement."""
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    given = {name: value for name, value in values.items() if value}
+    statement = insert(model).values(**key, **given)
+    # With nothing to refresh a key column is "updated" to itself: DO NOTHING would return no row on a conflict.
+    refreshed = {name: statement.excluded[name] for name in (given or [next(iter(key))])}
+    statement = statement.on_conflict_do_update(index_elements=list(key), set_=refreshed).returning(model)
+    return db.session.scalars(statement, execution_options={"populate_existing": True}).one()
 
 
 def _set_changed(row: object, values: dict[str, Any]) -> None:
@@ -101,14 +101,14 @@ def _returning_membership(facts: LaunchFacts) -> Membership | None:
 
 
 def _first_membership(facts: LaunchFacts) -> Membership:
-    """Find or create the person, the course and the membership one by one (a first launch into the course)."""
-    person = _get_or_create(Person, {"platform_id": facts.platform_id, "subject": facts.subject}, **_person_fields(facts))
-    course = _get_or_create(
-        Course, {"deployment_id": facts.deployment_id, "context_id": facts.context_id},
-        platform_id=facts.platform_id, **_course_fields(facts),
-    )
-    db.session.flush()
-    membership = _get_or_create(Membership, {"person_id": person.id, "course_id": course.id}, role=facts.role)
+    """Write the person, the course and the membership, one statement each (a first launch into the course)."""
+    now = utcnow()
+    person = _upsert(Person, {"platform_id": facts.platform_id, "subject": facts.subject},
+                     {**_person_fields(facts), "last_seen_at": now})
+    course = _upsert(Course, {"deployment_id": facts.deployment_id, "context_id": facts.context_id},
+                     {"platform_id": facts.platform_id, **_course_fields(facts)})
+    membership = _upsert(Membership, {"person_id": person.id, "course_id": course.id},
+                         {"role": facts.role, "last_launch_at": now})
     return _refresh(membership, person, course, facts)
 
 
