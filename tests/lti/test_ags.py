@@ -8,7 +8,7 @@ from datetime import datetime
 import pytest
 
 from lti_app.lti import claims
-from lti_app.lti.services.ags import AgsClient, NotALearner, Score
+from lti_app.lti.services.ags import AgsClient, NotALearner, Score, format_timestamp, next_timestamps
 from lti_app.lti.services.connector import ServiceError
 from lti_app.lti.services.platform_client import connector_for
 
@@ -112,3 +112,12 @@ def test_a_launch_restored_from_the_cache_uses_our_connector_for_services(browse
         assert isinstance(restored.get_service_connector(), ToolServiceConnector)
         members = list(restored.get_nrps().get_members())
     assert len(members) == len(platform.people)
+
+
+def test_timestamps_taken_for_a_batch_at_once_follow_the_last_one_of_each_column_and_user(app):
+    clock = lambda: 1_767_323_045_000  # noqa: E731 - one millisecond for every call: only the cache makes them differ
+    first = next_timestamps([("https://lms.test/lineitems/1", "u1"), ("https://lms.test/lineitems/1", "u2")], clock)
+    again = next_timestamps([("https://lms.test/lineitems/1", "u1"), ("https://lms.test/lineitems/2", "u1")], clock)
+    assert first == [format_timestamp(1_767_323_045_000)] * 2
+    assert again == [format_timestamp(1_767_323_045_001), format_timestamp(1_767_323_045_000)]
+    assert next_timestamps([]) == []
