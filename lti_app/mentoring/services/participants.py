@@ -50,8 +50,9 @@ class EnrolmentCounts:
 
 
 def clean_search(text: str | None) -> str:
-    """A search as typed, trimmed and with inner spaces collapsed (empty: no search)."""
-    return " ".join((text or "").split())[:MAX_SEARCH]
+    """A search as typed, trimmed, inner spaces collapsed, control characters dropped (empty: no search)."""
+    printable = "".join(ch for ch in (text or "")[:MAX_SEARCH * 4] if ch.isprintable() or ch.isspace())
+    return " ".join(printable.split())[:MAX_SEARCH]
 
 
 def person_matches(search: str) -> ColumnElement[bool]:

@@ -8,6 +8,7 @@ from wtforms.validators import InputRequired, NumberRange, Optional
 
 from lti_app.mentoring.domain.completion import MAX_MEETINGS, MAX_SCORE
 from lti_app.mentoring.models.completion import CohortCompletion
+from lti_app.web.instructor.ids import is_row_id
 
 
 class CompletionForm(FlaskForm):
@@ -46,5 +47,7 @@ class RetryForm(FlaskForm):
 
     def wanted_ids(self) -> list[int] | None:
         """The ids ticked, or None for every score of the course (the "Retry all" button, or nothing ticked)."""
-        ids = [int(v) for v in request.form.getlist("entry_id") if v.isdigit() and len(v) < 19]
-        return None if self.everything.data or not ids else ids
+        ticked = request.form.getlist("entry_id")
+        if self.everything.data or not ticked:
+            return None
+        return [int(v) for v in ticked if is_row_id(v)]  # none left (a forged id): "no such score", not "all"

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from lti_app.mentoring.domain.pair_feedback import REASON_MAX, REASON_MIN
 from lti_app.mentoring.services.pair_admin import REASON_MAX as END_REASON_MAX
 from lti_app.mentoring.services.pair_admin import REASON_MIN as END_REASON_MIN
+from lti_app.web.instructor.ids import MAX_ID
 
 
 class OpenContentForm(FlaskForm):
@@ -29,7 +30,7 @@ class EndPairForm(FlaskForm):
 class RepairForm(FlaskForm):
     """Pair a person with the candidate chosen (no candidate: the best one)."""
 
-    partner = IntegerField(validators=[Optional()])
+    partner = IntegerField(validators=[Optional(), NumberRange(1, MAX_ID, "Choose someone from the list of possible partners.")])
 
 
 class CloseCohortForm(FlaskForm):
