@@ -70,12 +70,15 @@ def _drain_batch(of_ids: Sequence[int] | None, now: datetime, senders: Senders, 
     return [outcome for _, outcome in outcomes if outcome is not RELEASED], not again
 
 
-def send_entries(entry_ids: Iterable[int] | None, *, now: datetime | None = None) -> Counter:
-    """Send the due rows of these rows' keys (of every key when None), batch after batch; counts by state."""
+def send_entries(entry_ids: Iterable[int] | None, *, now: datetime | None = None,
+                 senders: Senders | None = None) -> Counter:
+    """Send the due rows of these rows' keys (of every key when None), batch after batch; counts by state.
+
+    ``senders`` from an earlier call keeps its connections and tokens."""
     of_ids = None if entry_ids is None else list(entry_ids)
     deadline = time.monotonic() + _lease() / 2  # rows still unsent then are released before their claim runs out
     counts: Counter = Counter()
-    senders, tried, more = Senders(), set(), True
+    senders, tried, more = senders or Senders(), set(), True
     db.session.commit()  # claims start a transaction of their own (SQLite: a write first, so it waits its turn)
     while more and time.monotonic() < deadline:
         outcomes, more = _drain_batch(of_ids, now or utcnow(), senders, tried, deadline)
@@ -87,7 +90,10 @@ def send_entries(entry_ids: Iterable[int] | None, *, now: datetime | None = None
 def send_grades(entry_ids: list[int]) -> dict[str, int]:
     """The send job: send these rows (and what waits before them); raise while any stays pending so RQ retries."""
     try:
-        counts = send_entries(entry_ids)
+        senders = Senders()
+        counts = send_entries(entry_ids, senders=senders)
+        if jobs.jobs_async():  # a worker also takes whatever else is due, in batches: the jobs queued after this
+            counts.update(send_entries(None, senders=senders))  # one (a score each, from pages) find nothing left
         waiting = claims.pending_in_keys(entry_ids)
         db.session.commit()
     except Exception:

@@ -193,3 +193,24 @@ def test_a_queued_dispatch_makes_one_job_per_batch_and_the_worker_sends_each_row
     assert result.exit_code == 0, result.output
     assert states() == {"sent": 10} and len(platform.scores) == 10
     queue.delete(delete_jobs=True)
+
+
+@needs_redis
+def test_queued_jobs_of_one_score_each_are_drained_by_the_first_in_one_batch(
+        app, platform, course, learners, assignments, cli, monkeypatch):
+    app.config.update(JOBS_ASYNC=True, REDIS_URL=REDIS_URL, JOBS_QUEUE=f"rementor-test-{uuid.uuid4().hex[:8]}")
+    for person in learners:  # ten pages, each grading one reflection
+        entry = record(course, person, assignments[0])
+        db.session.commit()
+        grade_sync.dispatch([entry.id])
+    queue = jobs.queue(app)
+    assert queue.count == 10
+    sessions = []
+    real_make_session = platform_client.make_session
+    monkeypatch.setattr(platform_client, "make_session", lambda *a: sessions.append(a) or real_make_session(*a))
+
+    result = cli("worker", "--burst")
+    assert result.exit_code == 0, result.output
+    assert states() == {"sent": 10} and len(platform.scores) == 10
+    assert len(sessions) == 1  # the first job sent all ten over one session; the nine after it had nothing left
+    queue.delete(delete_jobs=True)
