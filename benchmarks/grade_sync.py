@@ -67,9 +67,11 @@ class AgsServer:
 
     @property
     def origin(self) -> str:
+        """http://127.0.0.1:<port>."""
         return f"http://127.0.0.1:{self._server.server_port}"
 
     def wsgi(self, environ, start_response):
+        """POST /token gives a token; POST …/scores takes a score (503 while down); anything else is 404."""
         request = Request(environ)
         if request.path == "/token" and request.method == "POST":
             with self.lock:
@@ -109,6 +111,7 @@ class Clock:
 
 
 def make_app(folder: str, batch_size: int):
+    """The tool on a SQLite file in ``folder`` (or DATABASE_URL), Redis when REDIS_URL is set."""
     overrides = {"GRADE_SYNC_BATCH_SIZE": batch_size, "SERVER_NAME": "tool.test"}
     if not os.environ.get("DATABASE_URL"):
         overrides["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{folder}/grades.sqlite"
@@ -135,6 +138,7 @@ def build_course(server: AgsServer, learners: int):
 
 
 def record(course, assignment, people, progress: str = "Completed") -> list[int]:
+    """One pending score per person (committed); their outbox ids."""
     graded = progress == "Completed"
     ids = [grade_outbox.record_score(
         course_id=course.id, person_id=p.id, target="reflection", target_id=assignment.id, activity_progress=progress,
@@ -170,6 +174,7 @@ def drain() -> tuple[float, Counter, int]:
 
 
 def throughput(args, server: AgsServer) -> None:
+    """Bare POSTs against the outbox drain, taking turns, and their figures."""
     course, assignment, people = build_course(server, args.rows)
     bare, ours, queries = [], [], []
     for run in range(args.repeats):
@@ -195,6 +200,7 @@ def throughput(args, server: AgsServer) -> None:
 
 
 def outage(args, server: AgsServer) -> None:
+    """Two scores per learner while the endpoint answers 503, cron every 5 s of a clock the benchmark advances."""
     clock = Clock()
     start = clock.now
     learners = max(1, args.rows // 10)
@@ -216,18 +222,22 @@ def outage(args, server: AgsServer) -> None:
         clock.now += timedelta(seconds=5)
         grade_sync.send_entries(None)  # cron
     seconds = time.perf_counter() - started
-    db.session.expire_all()
-    rows = db.session.scalars(select(GradeOutbox).where(GradeOutbox.id.in_(ids))).all()
-    states = Counter(r.state.value for r in rows)
-    arrived = server.accepted[accepted_before:]
-    per_user: dict[str, list[str]] = {}
-    for score in arrived:
-        per_user.setdefault(score["userId"], []).append(score["activityProgress"])
-    in_order = all(seq == ["Submitted", "Completed"] for seq in per_user.values()) and len(per_user) == learners
     print(f"\nOutage: {len(ids)} scores ({learners} learners x 2), the endpoint answering 503 for {args.outage} s,"
           f" cron every 5 s of a clock advanced by the benchmark ({args.outage * 5} s simulated in {seconds:.2f} s)")
     print(f"  endpoint tried at (s)     {', '.join(f'{t} ({n}x)' for t, n in sorted(tried_at.items()))}")
     print(f"  refused while down        {len(server.refused)} POSTs")
+    report_rows(args, ids, server.accepted[accepted_before:], learners, start)
+
+
+def report_rows(args, ids: list[int], arrived: list[dict], learners: int, start: datetime) -> None:
+    """Where the outage's rows ended up: states, arrivals once and in order, attempts, send times."""
+    db.session.expire_all()
+    rows = db.session.scalars(select(GradeOutbox).where(GradeOutbox.id.in_(ids))).all()
+    states = Counter(r.state.value for r in rows)
+    per_user: dict[str, list[str]] = {}
+    for score in arrived:
+        per_user.setdefault(score["userId"], []).append(score["activityProgress"])
+    in_order = all(seq == ["Submitted", "Completed"] for seq in per_user.values()) and len(per_user) == learners
     print(f"  rows                      {dict(states)}; arrived {len(arrived)}, each once: {len(arrived) == len(ids)},"
           f" in order per learner: {in_order}")
     print(f"  attempts per row          {dict(sorted(Counter(r.attempts for r in rows).items()))}"
@@ -237,6 +247,7 @@ def outage(args, server: AgsServer) -> None:
 
 
 def main() -> None:
+    """Parse the options, serve the endpoint, run both parts on a fresh schema."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rows", type=int, default=1000)
     parser.add_argument("--repeats", type=int, default=3)

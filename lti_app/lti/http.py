@@ -23,6 +23,7 @@ class TimeoutSession(requests.Session):
         self._environment: dict[tuple, dict[str, Any]] = {}
 
     def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> requests.Response:  # type: ignore[override]
+        """``requests.Session.request`` with the session's timeout unless the call gives one."""
         kwargs.setdefault("timeout", self.timeout)
         return super().request(method, url, *args, **kwargs)
 

@@ -107,6 +107,7 @@ class _Batch:
         self.ready: list[tuple[Claimed, int, AgsClient, str]] = []
 
     def settle(self, entry: GradeOutbox, outcome: Outcome) -> None:
+        """Decide the row's outcome."""
         self.outcomes[entry.id] = (entry, outcome)
 
     def waits(self, entry: GradeOutbox, platform_id: int) -> bool:
@@ -118,6 +119,7 @@ class _Batch:
         return entry.id in self.outcomes
 
     def failed(self, entry: GradeOutbox, platform_id: int | None, exc: Exception) -> None:
+        """Settle a row whose sending failed; an unreachable platform is down for the rest of the drain."""
         outcome = _failure(exc, entry)
         if isinstance(exc, PlatformUnavailable) and platform_id is not None:
             wait = backoff_seconds(entry.attempts + 1, **self.backoff)
