@@ -8,9 +8,9 @@ Prints, for a cohort of --size mentors and --size mentees:
     mentor slots, float64, C-contiguous: no copy inside scipy; the same matrix as scores with
     maximize=True, which scipy copies, is shown too), best and median of --repeats interleaved runs
     after one warm-up run (the first run in a fresh process pays for the memory the machine backs on
-    first touch; about one engine run in four also pays ~0.1 s for CPython's full garbage collection,
-    set off by the objects the explanations make: the median is the steadier figure); the quality bar
-    is engine / assignment <= 1.5x;
+    first touch; the engine runs with one BLAS thread and garbage collection off, see
+    `domain/matching_quiet.py`: the median is the steadier figure); the quality bar is
+    engine / assignment <= 1.5x, best and median;
   * total score and people left unmatched against a greedy matcher (all allowed pairs sorted by score,
     taken while both sides have room: the "bulk match" of commercial tools), and the fairness option,
     for the cohort as generated and with every mentor taking one mentee;

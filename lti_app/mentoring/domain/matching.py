@@ -24,6 +24,7 @@ import numpy as np
 
 from lti_app.mentoring.domain.explain import Explainer, PairsView, Viewer
 from lti_app.mentoring.domain.matching_cohort import Cohort, Counts, ScoreMatrix, fill, full_matrix, score_matrix
+from lti_app.mentoring.domain.matching_quiet import quiet_engine
 from lti_app.mentoring.domain.matching_reasons import RULE_WORDS, reasons_for
 from lti_app.mentoring.domain.matching_settings import MatchSettings
 from lti_app.mentoring.domain.matching_solver import Pairs, Problem, SlotCosts, solve, touched_zeros
@@ -127,7 +128,13 @@ def propose_pairs(mentors: Sequence[Profile], mentees: Sequence[Profile], settin
                   names: Mapping[int, str] | None = None, labels: Mapping[str, str] | None = None,
                   viewer: Viewer = "mentee") -> Proposal:
     """The best pairs for the whole cohort under the settings, each explained to ``viewer`` (default: the mentee)."""
-    settings = settings or MatchSettings()
+    with quiet_engine():  # one BLAS thread, no garbage collection: see matching_quiet
+        return _propose(mentors, mentees, settings or MatchSettings(), names, labels, viewer)
+
+
+def _propose(mentors: Sequence[Profile], mentees: Sequence[Profile], settings: MatchSettings,
+             names: Mapping[int, str] | None, labels: Mapping[str, str] | None, viewer: Viewer) -> Proposal:
+    """`propose_pairs`, once quiet."""
     with ThreadPoolExecutor(max_workers=1) as pool:
         buffer = _cost_buffer(mentors, mentees, settings, pool)
         cohort = Cohort.prepare(mentors, mentees, settings)
