@@ -34,7 +34,7 @@ import requests_mock  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 
 from lti_app import create_app  # noqa: E402
-from lti_app.extensions import db, utcnow  # noqa: E402
+from lti_app.extensions import cache, db, utcnow  # noqa: E402
 from lti_app.lti import keys  # noqa: E402
 from lti_app.lti.models import Platform  # noqa: E402
 from lti_app.mentoring.domain.cohort_settings import text_digest  # noqa: E402
@@ -276,6 +276,7 @@ def main() -> int:
         if args.rebuild:
             db.drop_all()
         db.create_all()
+        cache.clear()  # the LMS of an earlier run (its tokens, its keys) is gone: nothing of it may be reused
         lms = the_lms()
         route_to(lms, mocker)
         print(f"database: {url.split('@')[-1]}  sizes: {', '.join(f'{s:,}' for s in sizes)}  repeats: {args.repeats}")
