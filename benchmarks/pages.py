@@ -262,6 +262,7 @@ def measure(teacher, path: str, repeats: int) -> tuple[int, float, int, int]:
 
 
 def main() -> int:
+    """Build or find the cohorts, measure every page at each size, print the table; 1 when a page's queries grow."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[500, 5000])
     parser.add_argument("--repeats", type=int, default=3)
