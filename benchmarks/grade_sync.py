@@ -36,6 +36,7 @@ from sqlalchemy import select  # noqa: E402
 from werkzeug.serving import make_server  # noqa: E402
 from werkzeug.wrappers import Request, Response  # noqa: E402
 
+from config.settings import Base  # noqa: E402
 from lti_app import create_app  # noqa: E402
 from lti_app.extensions import cache, db, utcnow  # noqa: E402
 from lti_app.lti import keys  # noqa: E402
@@ -251,7 +252,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rows", type=int, default=1000)
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--batch-size", type=int, default=grade_sync.BATCH_SIZE)
+    parser.add_argument("--batch-size", type=int, default=Base.GRADE_SYNC_BATCH_SIZE)
     parser.add_argument("--outage", type=int, default=60, help="seconds the endpoint answers 503")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder, AgsServer() as server:

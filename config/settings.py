@@ -96,6 +96,9 @@ class Base:
     GRADE_SYNC_BACKOFF_BASE_SECONDS = env_int("GRADE_SYNC_BACKOFF_BASE_SECONDS", 30)
     GRADE_SYNC_BACKOFF_CAP_SECONDS = env_int("GRADE_SYNC_BACKOFF_CAP_SECONDS", 3600)
     GRADE_SYNC_JOB_RETRIES = env_int("GRADE_SYNC_JOB_RETRIES", 6)
+    # Scores claimed and sent together (one queued job per batch); how long a worker's claim on a batch lasts.
+    GRADE_SYNC_BATCH_SIZE = env_int("GRADE_SYNC_BATCH_SIZE", 100)
+    GRADE_SYNC_CLAIM_SECONDS = env_int("GRADE_SYNC_CLAIM_SECONDS", 300)
 
     DEMO_ENABLED = False
     # The demo LMS (development only): where the tool and the demo platform are reached, and the platform's key.

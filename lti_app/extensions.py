@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any, Callable
 
 from flask import current_app, has_request_context, request
@@ -87,8 +90,44 @@ def writes_on_get(view: Callable[..., Any]) -> Callable[..., Any]:
     return view
 
 
+_over_the_network: ContextVar[bool] = ContextVar("over_the_network", default=False)
+
+
+def end_transaction() -> None:
+    """Commit the session's transaction and keep what it loaded (nothing is re-read when used afterwards)."""
+    session = db.session()
+    expire, session.expire_on_commit = session.expire_on_commit, False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = expire
+
+
+@contextmanager
+def outside_write_lock() -> Iterator[None]:
+    """Around calls to another server (an LMS may take seconds to answer): no transaction stays open across them.
+
+    What was written so far is committed (loaded objects are kept), SQLite transactions begun inside only read
+    (deferred: no write lock), and the one begun inside is ended on the way out, so writing afterwards starts afresh.
+    Other requests, a class launching, never queue behind the network.
+    """
+    end_transaction()
+    token = _over_the_network.set(True)
+    try:
+        yield
+    except BaseException:
+        db.session.rollback()
+        raise
+    else:
+        end_transaction()
+    finally:
+        _over_the_network.reset(token)
+
+
 def _may_write() -> bool:
     """Whether this transaction may write: every one outside a request (CLI, jobs), and those of writing requests."""
+    if _over_the_network.get():
+        return False
     if not has_request_context():
         return True
     if request.method not in READING_METHODS:

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from lti_app.extensions import outside_write_lock
 from lti_app.lti.errors import LaunchError, PlatformUnavailable
 from lti_app.lti.registrations import ags_endpoint
 from lti_app.lti.services.ags import AgsClient, Score, next_timestamps
@@ -165,6 +166,7 @@ def send_batch(batch: Sequence[Claimed], senders: Senders, *, now: datetime, bac
     senders.prepare([claimed.entry for claimed in batch])
     work = _Batch(senders, now, backoff, deadline)
     for claimed in batch:
-        work.resolve(claimed)
-    work.post_all()
+        work.resolve(claimed)  # a new column is created while its row is locked, so two workers never make two
+    with outside_write_lock():
+        work.post_all()
     return [work.outcomes[claimed.entry.id] for claimed in batch]

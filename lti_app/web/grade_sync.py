@@ -30,10 +30,6 @@ from lti_app.mentoring.services import grade_claims as claims
 from lti_app.web.grade_sending import RELEASED, Senders, send_batch
 
 log = logging.getLogger(__name__)
-# Defaults of GRADE_SYNC_BATCH_SIZE (rows claimed and sent together) and GRADE_SYNC_CLAIM_SECONDS (how long a claim
-# lasts; a drain stops sending after half of it, and a worker that died mid-batch leaves its rows due after it).
-BATCH_SIZE = 100
-CLAIM_SECONDS = 300
 
 
 class GradesStillPending(RuntimeError):
@@ -46,11 +42,12 @@ def _backoff() -> dict[str, int]:
 
 
 def _batch_size() -> int:
-    return max(1, int(current_app.config.get("GRADE_SYNC_BATCH_SIZE", BATCH_SIZE)))
+    return max(1, int(current_app.config["GRADE_SYNC_BATCH_SIZE"]))
 
 
 def _lease() -> int:
-    return max(1, int(current_app.config.get("GRADE_SYNC_CLAIM_SECONDS", CLAIM_SECONDS)))
+    """How long a claim lasts: a drain stops sending after half of it; a worker that died leaves its rows due after it."""
+    return max(1, int(current_app.config["GRADE_SYNC_CLAIM_SECONDS"]))
 
 
 def _drain_batch(of_ids: Sequence[int] | None, now: datetime, senders: Senders, tried: set[int],

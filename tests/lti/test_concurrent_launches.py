@@ -5,19 +5,17 @@ committed in between; writing requests therefore begin ``IMMEDIATE`` and wait fo
 """
 from __future__ import annotations
 
-import os
 import threading
 
 import pytest
 import requests_mock
 from sqlalchemy import func, select
 
-from lti_app import create_app
 from lti_app.demo.course import LEARNER, STUDENT, DemoPerson
-from lti_app.extensions import cache, db
+from lti_app.extensions import db
 from lti_app.mentoring.models.course import Membership
 from lti_app.mentoring.models.person import Person
-from tests.conftest import _reset_schema
+from tests.conftest import file_database, fresh_app
 from tests.lti_platform import LmsBrowser, register_test_lms, route_to
 
 BROWSERS = 12
@@ -26,20 +24,8 @@ LAUNCHES_EACH = 3
 
 @pytest.fixture
 def app(request, tmp_path):
-    """The suite's app, on a SQLite file (not the in-memory database: one connection per thread) unless DATABASE_URL is set."""
-    overrides = {"SERVER_NAME": "tool.test", "PREFERRED_URL_SCHEME": "https"}
-    if not os.environ.get("DATABASE_URL"):
-        overrides["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{tmp_path / 'concurrent.sqlite'}"
-    if os.environ.get("REDIS_URL"):
-        overrides.update(CACHE_TYPE="RedisCache", CACHE_REDIS_URL=os.environ["REDIS_URL"], CACHE_KEY_PREFIX="rementor-test:")
-    app = create_app("testing", overrides)
-    with app.app_context():
-        _reset_schema()
-        cache.clear()
-        yield app
-        db.session.remove()
-        cache.clear()
-        db.engine.dispose()
+    """The suite's app on a SQLite file (not the in-memory database: one connection per thread) unless DATABASE_URL is set."""
+    yield from fresh_app(request, file_database(tmp_path))
 
 
 def _learners(count: int) -> tuple[DemoPerson, ...]:

@@ -21,6 +21,7 @@ from tests.factories_grades import Clock, Outage, gradebook_course, lms_person
 from tests.factories_reflections import make_assignment
 from tests.markers import REDIS_URL, needs_redis
 from tests.queries import counted_queries
+from tests.sqlite_lock import write_elsewhere
 from tests.threads import run_together
 
 
@@ -214,3 +215,23 @@ def test_queued_jobs_of_one_score_each_are_drained_by_the_first_in_one_batch(
     assert states() == {"sent": 10} and len(platform.scores) == 10
     assert len(sessions) == 1  # the first job sent all ten over one session; the nine after it had nothing left
     queue.delete(delete_jobs=True)
+
+
+def test_while_scores_are_on_their_way_to_the_lms_other_writers_do_not_wait(platform, course, learners, assignments,
+                                                                            monkeypatch):
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite only: its write lock covers the whole database; PostgreSQL locks rows")
+    warm_columns(course, learners, assignments)
+    for person in learners[:3]:
+        record(course, person, assignments[0])
+    db.session.commit()
+    written, answer = [], platform.handle
+
+    def slow_lms(method, url, headers, body):
+        if url.endswith("/scores"):  # while the LMS takes its time, a launch elsewhere writes (and may wait 0.2 s)
+            written.append(write_elsewhere(learners[-1].id))
+        return answer(method, url, headers, body)
+
+    monkeypatch.setattr(platform, "handle", slow_lms)
+    assert grade_sync.send_entries(None) == {"sent": 3}
+    assert written == [True, True, True]

@@ -10,7 +10,7 @@ from datetime import datetime
 
 from flask import current_app
 
-from lti_app.extensions import cache, utcnow
+from lti_app.extensions import cache, outside_write_lock, utcnow
 from lti_app.lti.errors import LaunchError
 from lti_app.lti.registrations import context_services
 from lti_app.lti.services.nrps import Member, fetch_roster
@@ -64,9 +64,10 @@ def course_roster(course: Course, *, refresh: bool = False) -> CourseRoster:
             "Your LMS has not shared this course's roster with ReMentor (Names and Role Provisioning Services). "
             "Ask your LMS administrator to allow it for the tool, then launch ReMentor again."
         )
+    connector, url = connector_for(services.platform), services.memberships_url
     try:
-        roster = fetch_roster(connector_for(services.platform), services.memberships_url,
-                              current_app.config["LTI_NRPS_MAX_PAGES"])
+        with outside_write_lock():  # up to LTI_NRPS_MAX_PAGES answers of the LMS: nobody waits for them
+            roster = fetch_roster(connector, url, current_app.config["LTI_NRPS_MAX_PAGES"])
     except LaunchError as error:
         current_app.logger.warning("roster of course %s failed: %s", course.id, error.detail)
         raise RosterUnavailable(f"Your LMS did not give the course roster just now: {error.detail}") from error
