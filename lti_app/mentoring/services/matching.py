@@ -125,8 +125,9 @@ def past_partners(cohort: Cohort, enrolments: Sequence[Enrolment]) -> dict[int, 
     for a, b in rows:
         met[a].add(b)
         met[b].add(a)
-    here = {e.person_id: e.id for e in enrolments}
-    return {e.id: frozenset(here[p] for p in met.get(e.person_id, ()) if p in here) for e in enrolments}
+    here, none = {e.person_id: e.id for e in enrolments}, frozenset()
+    return {e.id: frozenset(here[p] for p in met[e.person_id] if p in here) if e.person_id in met else none
+            for e in enrolments}  # most people have no past partner: one shared empty set, no generator each
 
 
 def sides_of(cohort: Cohort) -> Sides:
