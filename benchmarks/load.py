@@ -191,6 +191,7 @@ def run_browser(served: Served, platform: Platform, jwks_url: str, args, warm_un
 
 # -- the servers -----------------------------------------------------------------------------------------
 def free_port() -> int:
+    """A TCP port on 127.0.0.1 that is free now."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -289,26 +290,31 @@ def _production_env(args, workdir: Path) -> dict[str, str]:
             "PROXY_FIX_HOPS": "1", "LOG_LEVEL": "WARNING", "BENCH_TREE": args.tree or ""}
 
 
+def _embedded(args, workdir: Path, jwks_url: str) -> tuple[Served, list[tuple[int, int, dict[str, str]]]]:
+    database = f"sqlite:///{workdir / 'embedded.sqlite'}"
+    prepare_stores(database, None, jwks_url)
+    served = Served("a", f"(a) embedded default: SQLite file, in-process cache, 1 process "
+                         f"(gunicorn 1 worker x {args.threads} threads)", free_port(), https=False)
+    overrides = {"DEBUG": False, "DEMO_ENABLED": False, "SQLALCHEMY_DATABASE_URI": database}
+    env = {"REMENTOR_CONFIG": "development", "BENCH_OVERRIDES": json.dumps(overrides),
+           "REMENTOR_INSTANCE_DIR": str(workdir), "LOG_LEVEL": "WARNING", "BENCH_TREE": args.tree or ""}
+    return served, [(served.port, 1, env)]
+
+
+def _production(key: str, args, workdir: Path, jwks_url: str) -> tuple[Served, list[tuple[int, int, dict[str, str]]]]:
+    prepare_stores(args.database_url, args.redis_url, jwks_url)
+    instances = 1 if key == "b" else 2
+    served = Served(key, f"({key}) production: {instances} gunicorn instance{'s' * (instances > 1)} x "
+                         f"{args.workers} workers x {args.threads} threads, PostgreSQL and Redis"
+                         + (", behind benchmarks/_proxy.py (round robin per connection)" if key == "c" else ""),
+                    free_port(), https=True)
+    env = _production_env(args, workdir)
+    return served, [(served.port if key == "b" else free_port(), args.workers, env) for _ in range(instances)]
+
+
 def start(key: str, args, workdir: Path, jwks_url: str) -> Served:
-    """Prepare the stores and start the servers of set-up ``key``; the caller stops them."""
-    if key == "a":
-        database = f"sqlite:///{workdir / 'embedded.sqlite'}"
-        prepare_stores(database, None, jwks_url)
-        served = Served("a", f"(a) embedded default: SQLite file, in-process cache, 1 process "
-                             f"(gunicorn 1 worker x {args.threads} threads)", free_port(), https=False)
-        overrides = {"DEBUG": False, "DEMO_ENABLED": False, "SQLALCHEMY_DATABASE_URI": database}
-        env = {"REMENTOR_CONFIG": "development", "BENCH_OVERRIDES": json.dumps(overrides),
-               "REMENTOR_INSTANCE_DIR": str(workdir), "LOG_LEVEL": "WARNING", "BENCH_TREE": args.tree or ""}
-        ports = [(served.port, 1, env)]
-    else:
-        prepare_stores(args.database_url, args.redis_url, jwks_url)
-        instances = 1 if key == "b" else 2
-        served = Served(key, f"({key}) production: {instances} gunicorn instance{'s' * (instances > 1)} x "
-                             f"{args.workers} workers x {args.threads} threads, PostgreSQL and Redis"
-                             + (", behind benchmarks/_proxy.py (round robin per connection)" if key == "c" else ""),
-                        free_port(), https=True)
-        env = _production_env(args, workdir)
-        ports = [(served.port if key == "b" else free_port(), args.workers, env) for _ in range(instances)]
+    """Prepare the stores and start the servers of set-up ``key`` (and the proxy of c); the caller stops them."""
+    served, ports = _embedded(args, workdir, jwks_url) if key == "a" else _production(key, args, workdir, jwks_url)
     for n, (port, workers, env) in enumerate(ports):
         log = workdir / f"{key}-server-{n}.log"
         served.logs.append(log)
@@ -368,12 +374,14 @@ def load(served: Served, platform: Platform, jwks_url: str, args) -> Result:
 
 
 def percentile(values: list[float], p: int) -> float:
+    """The ``p``-th percentile (NaN without values)."""
     if len(values) < 2:
         return values[0] if values else float("nan")
     return statistics.quantiles(values, n=100, method="inclusive")[p - 1]
 
 
 def report(result: Result, args, first: Result | None) -> None:
+    """Print one set-up's figures, its rate against the first set-up's of the run."""
     rate = result.launches / result.seconds
     print(result.served.title)
     line = (f"  {args.users} browsers, {result.seconds:.0f} s after a {args.warmup:.0f} s warm-up: "
@@ -401,7 +409,8 @@ def report(result: Result, args, first: Result | None) -> None:
     sys.stdout.flush()
 
 
-def main() -> int:
+def arguments() -> tuple[argparse.Namespace, list[str]]:
+    """The command line, checked, and the set-ups it names."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=50, help="concurrent browsers (default 50)")
     parser.add_argument("--seconds", type=float, default=120, help="timed seconds per set-up (default 120)")
@@ -423,7 +432,12 @@ def main() -> int:
         parser.error("(b) and (c) need --database-url and --redis-url")
     if args.users < 1 or args.seconds <= 0 or args.people < 1 or args.courses < 1:
         parser.error("--users, --seconds, --people and --courses must be positive")
+    return args, variants
 
+
+def main() -> int:
+    """Run the set-ups one after the other; exit 1 when any launch failed."""
+    args, variants = arguments()
     workdir = Path(tempfile.mkdtemp(prefix="rementor-load-"))
     platform = Platform()
     results: list[Result] = []
