@@ -57,6 +57,7 @@ ZONES = {"America/Los_Angeles": .10, "America/New_York": .25, "Europe/London": .
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri")
 GENERATIONS = ("gen_z", "millennial", "gen_x", "baby_boomer")
 RULES = "Confidentiality.\nNo role switching."
+SIZES: list[int] = []  # the draft page's bytes, <form>s, <option>s and ticked-pair boxes
 
 
 # ---- the cohort in the database, built once ----
@@ -205,7 +206,9 @@ def click_to_draft(app, client, base: str, cohort_id: int, steps: dict[str, list
     assert answer.status_code == 303, answer.status_code
     with measured(steps["GET the draft (first page, totals, reasons)"]):
         page = client.get(base)
-    assert page.status_code == 200 and "points" in page.get_data(as_text=True)
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "points" in html
+    SIZES[:] = [len(page.data), html.count("<form"), html.count("<option"), html.count('name="pair_id"')]
     with measured(steps["GET the draft's last page"]):
         assert client.get(base + "?page=1000").status_code == 200
     run = MatchingRun(cohort_id=cohort_id)
@@ -274,6 +277,7 @@ def report(steps: dict[str, list[Step]], repeats: int) -> None:
     click = [a.seconds + b.seconds for a, b in zip(steps["POST run (queues the job; the job runs inline)"],
                                                     steps["GET the draft (first page, totals, reasons)"])]
     engine = [s.seconds for s in steps["baseline: engine alone (propose_pairs)"]]
+    print(f"the draft page: {SIZES[0]:,} bytes, {SIZES[1]} forms, {SIZES[2]} options, {SIZES[3]} pairs listed")
     print(f"click to draft on screen: {min(click):.2f} s best, {statistics.median(click):.2f} s median (target < 5 s); "
           f"{statistics.median(click) / statistics.median(engine):.2f}x the engine alone (median)")
 
