@@ -24,8 +24,7 @@ from lti_app.mentoring.models.enrolment import Enrolment
 from lti_app.mentoring.models.reflection import REFLECTION_TAG, ReflectionAssignment, Submission
 from lti_app.mentoring.services.grade_outbox import record_score, sync_statuses
 from lti_app.mentoring.services.paging import Page, page_of_list
-from lti_app.mentoring.services.participants import name_contains
-from lti_app.mentoring.services.reflections import audience_of, by_display_name
+from lti_app.mentoring.services.reflections import audience_of, by_display_name, writers_of
 from lti_app.mentoring.services.submissions import Saved, check_version, flush_or_stale
 
 STALE_GRADER = ("This reflection changed after you opened it (the participant revised it, or someone else graded it), "
@@ -95,15 +94,18 @@ def _rows(assignment: ReflectionAssignment, enrolments: Sequence[Enrolment]) -> 
 
 
 def submissions_page(assignment: ReflectionAssignment, where: SubmissionFilter, number: int | None) -> SubmissionList:
-    """One page of ``submissions_for_grading``, filtered, in a fixed number of queries (texts of that page only)."""
+    """One page of ``submissions_for_grading``, filtered, in a fixed number of queries (the page's people and texts only)."""
     states = dict(db.session.execute(select(Submission.enrolment_id, Submission.status).where(
         Submission.assignment_id == assignment.id)).all())
-    people = _writers(assignment, list(states))
-    chosen = [e for e in people if (where.state is None or _state_of(states.get(e.id)) == where.state)
-              and (not where.search or name_contains(e.person, where.search))]
+    writers = writers_of(assignment, list(states))
+    chosen = [w for w in writers if (where.state is None or _state_of(states.get(w.enrolment_id)) == where.state)
+              and (not where.search or where.search.casefold() in w.searched)]
     page = page_of_list(chosen, number)
-    missing = sum(_state_of(states.get(e.id)) == "missing" for e in people)
-    return SubmissionList(Page(_rows(assignment, page.items), page.total, page.number, page.size), len(people), missing)
+    shown = {e.id: e for e in db.session.scalars(select(Enrolment).options(joinedload(Enrolment.person)).where(
+        Enrolment.id.in_([w.enrolment_id for w in page.items])))} if page.items else {}
+    rows = _rows(assignment, [shown[w.enrolment_id] for w in page.items])
+    missing = sum(_state_of(states.get(w.enrolment_id)) == "missing" for w in writers)
+    return SubmissionList(Page(rows, page.total, page.number, page.size), len(writers), missing)
 
 
 def submissions_for_grading(assignment: ReflectionAssignment) -> list[SubmissionRow]:

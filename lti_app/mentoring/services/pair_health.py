@@ -26,6 +26,7 @@ from lti_app.mentoring.services import feedback as feedback_service
 from lti_app.mentoring.services.fit_checks import fit_checks_of
 from lti_app.mentoring.services.pair_activity import PairActivity, activity_of_pairs
 from lti_app.mentoring.services.paging import Page, page_of_list
+from lti_app.mentoring.services.participants import name_shown, search_text
 from lti_app.mentoring.services.pairs import VISIBLE_TO_PARTNERS, pair_in_course
 
 
@@ -135,9 +136,6 @@ def published_pairs(cohort: Cohort) -> list[Pair]:
         Pair.cohort_id == cohort.id, Pair.status.in_(VISIBLE_TO_PARTNERS)).order_by(Pair.id)))
 
 
-_DISPLAY_NAME = Person.display_name.fget
-
-
 @dataclass(frozen=True)
 class _Partners:
     mentor: str
@@ -146,10 +144,9 @@ class _Partners:
 
 
 def _partners(parts: tuple) -> _Partners:
-    mentor, mentee = parts[:4], parts[4:]
-    # Person's own rule for the name shown, applied to the columns (a whole Person per row costs ten times more)
-    shown = [_DISPLAY_NAME(SimpleNamespace(name=n, given_name=g, family_name=f, email=e)) for n, g, f, e in (mentor, mentee)]
-    return _Partners(shown[0], shown[1], " ".join(p or "" for p in (*shown, *mentor, *mentee)).casefold())
+    # a person's columns, not a whole Person per row (which costs ten times more)
+    mentor, mentee = (SimpleNamespace(name=n, given_name=g, family_name=f, email=e) for n, g, f, e in (parts[:4], parts[4:]))
+    return _Partners(name_shown(mentor), name_shown(mentee), search_text(mentor, mentee))
 
 
 def _names(pairs: list[Pair]) -> dict[int, _Partners]:

@@ -62,10 +62,14 @@ def person_matches(search: str) -> ColumnElement[bool]:
     return or_(*(func.lower(c).like(pattern, escape="\\") for c in columns))
 
 
-def name_contains(person: Person, search: str) -> bool:
-    """In memory, the same test as ``person_matches`` (for lists that are computed, not queried)."""
-    wanted = search.casefold()
-    return any(wanted in (part or "").casefold() for part in (person.name, person.given_name, person.family_name, person.email))
+def name_shown(person) -> str:
+    """``Person.display_name`` of anything holding a person's name columns (a row read as columns, not a whole Person)."""
+    return Person.display_name.fget(person)
+
+
+def search_text(*people) -> str:
+    """The names and e-mails of these people (rows with a person's columns), casefolded, for a search in memory."""
+    return " ".join(part or "" for p in people for part in (p.name, p.given_name, p.family_name, p.email)).casefold()
 
 
 def by_name(query: Select) -> Select:

@@ -33,8 +33,10 @@ from lti_app.mentoring.errors import InvalidInput, NotFound
 from lti_app.mentoring.models.cohort import Cohort
 from lti_app.mentoring.models.enrolment import Enrolment
 from lti_app.mentoring.models.pairing import Pair, PairStatus
+from lti_app.mentoring.models.person import Person
 from lti_app.mentoring.models.reflection import ReflectionAssignment, Submission
 from lti_app.mentoring.services.matching import split_sides
+from lti_app.mentoring.services.participants import name_shown, search_text
 
 LATEST_DUE_AFTER_PROGRAMME = timedelta(days=60)
 
@@ -222,6 +224,36 @@ def sides_in_cohort(cohort: Cohort) -> dict[int, frozenset[str]]:
 def by_display_name(enrolment: Enrolment) -> tuple[str, int]:
     """The order of people in the lists: by the name shown, then by enrolment."""
     return enrolment.person.display_name.casefold(), enrolment.id
+
+
+@dataclass(frozen=True)
+class Writer:
+    """Someone on an assignment's list, read as columns (a long list's whole people cost most of its time)."""
+
+    enrolment_id: int
+    person_id: int
+    name: str  # as Person.display_name shows it
+    searched: str  # name parts and e-mail, casefolded, for a search
+
+
+_WRITER_COLUMNS = (*SIDE_COLUMNS, Person.name, Person.given_name, Person.family_name, Person.email)
+
+
+def _writer(row) -> Writer:
+    return Writer(row.id, row.person_id, name_shown(row), search_text(row))
+
+
+def writers_of(assignment: ReflectionAssignment, also: Sequence[int] = ()) -> list[Writer]:
+    """Everyone asked to write it, plus the enrolments ``also`` (who wrote it anyway), by name; two or three queries."""
+    columns = select(*_WRITER_COLUMNS).join(Person, Enrolment.person_id == Person.id)
+    rows = db.session.execute(columns.where(Enrolment.cohort_id == assignment.cohort_id)).all()
+    active = [r for r in rows if r.status is EnrolmentStatus.ENROLLED]
+    sides, extra = _sides_of(assignment.cohort, active), set(also)
+    chosen = [r for r in rows if r.id in extra or any(assignment.audience.includes(s) for s in sides.get(r.id, ()))]
+    missing = extra - {r.id for r in rows}  # moved to another cohort since they wrote it
+    if missing:
+        chosen += db.session.execute(columns.where(Enrolment.id.in_(missing))).all()
+    return sorted((_writer(r) for r in chosen), key=lambda w: (w.name.casefold(), w.enrolment_id))
 
 
 def audience_of(assignment: ReflectionAssignment) -> list[Enrolment]:
