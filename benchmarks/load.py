@@ -24,316 +24,21 @@ Everything listens on 127.0.0.1 only; each run stops by itself and kills the ser
 from __future__ import annotations
 
 import argparse
-import html
-import http.client
-import json
-import os
-import random
-import re
-import secrets
 import shutil
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
 import time
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import parse_qs, urlencode, urljoin, urlsplit
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks._platform import INSTRUCTOR, LEARNER, JwksServer, Platform  # noqa: E402
-
-ISSUER, CLIENT_ID, DEPLOYMENT = "https://lms-load.test", "rementor-load", "deployment-1"
-STEPS = ("login", "login_window", "launch", "continue", "page")
-CHECK_PAGE = re.compile(r'<div id="cookie-check" data-next="([^"]+)"')
-ERROR_CODE = re.compile(r"<code>([A-Za-z]+)</code>")
-CACHE_PREFIX = "rementor-load:"
-MAX_LAUNCHES_PER_USER = 100_000  # a bound on each browser's loop besides the clock
-
-
-@dataclass
-class Served:
-    """One set-up: its servers (process groups) and the port the load goes to."""
-
-    key: str
-    title: str
-    port: int
-    https: bool
-    processes: list[subprocess.Popen] = field(default_factory=list)
-    proxy: subprocess.Popen | None = None
-    logs: list[Path] = field(default_factory=list)
-
-    def all_processes(self) -> list[subprocess.Popen]:
-        """The tool's servers and the proxy, if any."""
-        return self.processes + ([self.proxy] if self.proxy else [])
-
-
-@dataclass
-class Tally:
-    """What one browser saw."""
-
-    launches: int = 0
-    latencies: dict[str, list[float]] = field(default_factory=lambda: {step: [] for step in STEPS})
-    errors: Counter[str] = field(default_factory=Counter)
-
-
-class StepFailed(Exception):
-    """A step answered something other than what a working launch answers."""
-
-
-# -- the browser ------------------------------------------------------------------------------------------
-class Browser:
-    """A browser with its own cookies; one connection per request, so a proxy spreads the steps."""
-
-    def __init__(self, port: int, https: bool) -> None:
-        self.port, self.https = port, https
-        self.origin = f"{'https' if https else 'http'}://127.0.0.1:{port}"
-        self.cookies: dict[str, str] = {}
-
-    def request(self, method: str, url: str, form: dict[str, str] | None = None) -> tuple[int, dict[str, str], str]:
-        """Send one request to the tool; returns (status, headers, body)."""
-        parts = urlsplit(urljoin(self.origin + "/", url))
-        path = parts.path + (f"?{parts.query}" if parts.query else "")
-        headers = {"Host": f"127.0.0.1:{self.port}", "Connection": "close", "User-Agent": "rementor-load"}
-        if self.https:
-            headers["X-Forwarded-Proto"] = "https"
-        if self.cookies:
-            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        body = None
-        if form is not None:
-            body = urlencode(form)
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
-        try:
-            connection.request(method, path, body=body, headers=headers)
-            response = connection.getresponse()
-            text = response.read().decode("utf-8", "replace")
-            for cookie in response.headers.get_all("Set-Cookie") or []:
-                self._keep(cookie)
-            return response.status, {k.lower(): v for k, v in response.getheaders()}, text
-        finally:
-            connection.close()
-
-    def _keep(self, set_cookie: str) -> None:
-        name, _, rest = set_cookie.partition("=")
-        value, _, attributes = rest.partition(";")
-        expired = "max-age=0" in attributes.lower().replace(" ", "") or "1970" in attributes
-        if expired:
-            self.cookies.pop(name.strip(), None)
-        else:
-            self.cookies[name.strip()] = value.strip()
-
-
-def _expect(step: str, status: int, wanted: int, body: str) -> None:
-    if status != wanted:
-        code = ERROR_CODE.search(body)
-        raise StepFailed(f"{step}: HTTP {status}" + (f" {code.group(1)}" if code else ""))
-
-
-def one_launch(browser: Browser, platform: Platform, jwks_url: str, person: int, args, tally: Tally | None) -> None:
-    """One full launch; step latencies go to ``tally`` (None during the warm-up). Raises StepFailed."""
-    role = INSTRUCTOR if person % 25 == 0 else LEARNER
-    target = browser.origin + "/lti/launch"
-    login = {"iss": ISSUER, "login_hint": f"hint-{person}", "target_link_uri": target, "client_id": CLIENT_ID,
-             "lti_deployment_id": DEPLOYMENT}
-
-    def step(name: str, method: str, url: str, wanted: int, form: dict[str, str] | None = None):
-        started = time.perf_counter()
-        try:
-            status, headers, body = browser.request(method, url, form)
-        except (OSError, http.client.HTTPException) as exc:
-            raise StepFailed(f"{name}: {type(exc).__name__}") from exc
-        if tally is not None:
-            tally.latencies[name].append((time.perf_counter() - started) * 1000)
-        _expect(name, status, wanted, body)
-        return headers, body
-
-    _, page = step("login", "GET", "/lti/login?" + urlencode(login), 200)
-    found = CHECK_PAGE.search(page)
-    if not found:
-        raise StepFailed("login: no cookie-check page")
-    headers, _ = step("login_window", "GET", html.unescape(found.group(1)), 302)
-    auth = parse_qs(urlsplit(headers.get("location", "")).query)
-    if auth.get("redirect_uri", [""])[0] != target:
-        raise StepFailed("login_window: redirect_uri is not the launch URL")
-    token = platform.id_token(issuer=ISSUER, client_id=CLIENT_ID, deployment_id=DEPLOYMENT, nonce=auth["nonce"][0],
-                              target=target, n=person, people=args.people, courses=args.courses, role=role)
-    headers, _ = step("launch", "POST", target, 303, {"id_token": token, "state": auth["state"][0]})
-    headers, _ = step("continue", "GET", headers.get("location", ""), 302)
-    step("page", "GET", headers.get("location", ""), 200)
-
-
-def run_browser(served: Served, platform: Platform, jwks_url: str, args, warm_until: float, until: float,
-                tally: Tally, seed: int) -> None:
-    """Launch again and again, as random people, until the clock runs out (or the loop's bound)."""
-    rng = random.Random(seed)
-    for _ in range(MAX_LAUNCHES_PER_USER):
-        now = time.monotonic()
-        if now >= until:
-            return
-        timed = now >= warm_until
-        try:
-            one_launch(Browser(served.port, served.https), platform, jwks_url, rng.randrange(args.people), args,
-                       tally if timed else None)
-        except StepFailed as exc:
-            tally.errors[str(exc)] += 1  # the warm-up's too: the bar is no error at all
-            continue
-        if timed and time.monotonic() < until:
-            tally.launches += 1
-
-
-# -- the servers -----------------------------------------------------------------------------------------
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that is free now."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _clean_env(extra: dict[str, str]) -> dict[str, str]:
-    """This environment without the tool's own settings (a server gets exactly the ones given)."""
-    names = ("DATABASE_URL", "REDIS_URL", "SECRET_KEY", "REMENTOR_CONFIG", "CACHE_KEY_PREFIX", "PROXY_FIX_HOPS")
-    env = {k: v for k, v in os.environ.items() if k not in names}
-    env.update(extra)
-    return env
-
-
-def start_gunicorn(port: int, workers: int, threads: int, env: dict[str, str], log: Path) -> subprocess.Popen:
-    """gunicorn serving benchmarks/_served.py in its own process group, output to ``log``."""
-    command = [str(Path(sys.executable).parent / "gunicorn"), "--pythonpath", str(ROOT / "benchmarks"),
-               "-k", "gthread", "-w", str(workers), "--threads", str(threads), "-b", f"127.0.0.1:{port}",
-               "--backlog", "1024", "--timeout", "60", "--graceful-timeout", "5", "--log-level", "warning", "_served:app"]
-    with log.open("ab") as out:
-        return subprocess.Popen(command, env=_clean_env(env), stdout=out, stderr=subprocess.STDOUT,
-                                start_new_session=True, cwd=env.get("BENCH_TREE") or str(ROOT))
-
-
-def wait_ready(port: int, https: bool, seconds: float = 60) -> None:
-    """Wait until the tool answers /healthz with 200."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            if Browser(port, https).request("GET", "/healthz")[0] == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.2)
-    raise SystemExit(f"the tool on port {port} did not become ready in {seconds:.0f} s")
-
-
-def stop(served: Served) -> None:
-    """Stop the process groups this run started: TERM, then KILL after a few seconds."""
-    for process in served.all_processes():
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-    for process in served.all_processes():
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=5)
-
-
-def cpu_seconds(processes: list[subprocess.Popen]) -> float:
-    """User + system CPU of every live process in these process groups (gunicorn masters and their workers)."""
-    groups = {p.pid for p in processes}
-    tick, total = os.sysconf("SC_CLK_TCK"), 0.0
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[2]) in groups:  # field 5 of stat, the process group, after the name
-            total += (int(fields[11]) + int(fields[12])) / tick
-    return total
-
-
-# -- the set-ups -----------------------------------------------------------------------------------------
-def prepare_stores(database_url: str, redis_url: str | None, jwks_url: str) -> None:
-    """Empty the tool's tables and cache keys, then register the platform, its deployment and the tool's key."""
-    from lti_app import create_app
-    from lti_app.extensions import cache, db
-    from lti_app.lti import keys
-    from lti_app.lti.models import Deployment, Platform as PlatformRow
-
-    overrides = {"SQLALCHEMY_DATABASE_URI": database_url}
-    if redis_url:
-        overrides.update(CACHE_TYPE="RedisCache", CACHE_REDIS_URL=redis_url, CACHE_KEY_PREFIX=CACHE_PREFIX)
-    app = create_app("testing", overrides)
-    with app.app_context():
-        db.drop_all()
-        db.create_all()
-        cache.clear()
-        keys.ensure_key()
-        row = PlatformRow(name="Load LMS", issuer=ISSUER, client_id=CLIENT_ID, auth_login_url=ISSUER + "/auth",
-                          auth_token_url=ISSUER + "/token", key_set_url=jwks_url)
-        row.deployments = [Deployment(deployment_id=DEPLOYMENT)]
-        db.session.add(row)
-        db.session.commit()
-        db.session.remove()
-        for engine in db.engines.values():
-            engine.dispose()
-
-
-def _production_env(args, workdir: Path) -> dict[str, str]:
-    return {"REMENTOR_CONFIG": "production", "SECRET_KEY": secrets.token_hex(16), "DATABASE_URL": args.database_url,
-            "REDIS_URL": args.redis_url, "CACHE_KEY_PREFIX": CACHE_PREFIX, "REMENTOR_INSTANCE_DIR": str(workdir),
-            "PROXY_FIX_HOPS": "1", "LOG_LEVEL": "WARNING", "BENCH_TREE": args.tree or ""}
-
-
-def _embedded(args, workdir: Path, jwks_url: str) -> tuple[Served, list[tuple[int, int, dict[str, str]]]]:
-    database = f"sqlite:///{workdir / 'embedded.sqlite'}"
-    prepare_stores(database, None, jwks_url)
-    served = Served("a", f"(a) embedded default: SQLite file, in-process cache, 1 process "
-                         f"(gunicorn 1 worker x {args.threads} threads)", free_port(), https=False)
-    overrides = {"DEBUG": False, "DEMO_ENABLED": False, "SQLALCHEMY_DATABASE_URI": database}
-    env = {"REMENTOR_CONFIG": "development", "BENCH_OVERRIDES": json.dumps(overrides),
-           "REMENTOR_INSTANCE_DIR": str(workdir), "LOG_LEVEL": "WARNING", "BENCH_TREE": args.tree or ""}
-    return served, [(served.port, 1, env)]
-
-
-def _production(key: str, args, workdir: Path, jwks_url: str) -> tuple[Served, list[tuple[int, int, dict[str, str]]]]:
-    prepare_stores(args.database_url, args.redis_url, jwks_url)
-    instances = 1 if key == "b" else 2
-    served = Served(key, f"({key}) production: {instances} gunicorn instance{'s' * (instances > 1)} x "
-                         f"{args.workers} workers x {args.threads} threads, PostgreSQL and Redis"
-                         + (", behind benchmarks/_proxy.py (round robin per connection)" if key == "c" else ""),
-                    free_port(), https=True)
-    env = _production_env(args, workdir)
-    return served, [(served.port if key == "b" else free_port(), args.workers, env) for _ in range(instances)]
-
-
-def start(key: str, args, workdir: Path, jwks_url: str) -> Served:
-    """Prepare the stores and start the servers of set-up ``key`` (and the proxy of c); the caller stops them."""
-    served, ports = _embedded(args, workdir, jwks_url) if key == "a" else _production(key, args, workdir, jwks_url)
-    for n, (port, workers, env) in enumerate(ports):
-        log = workdir / f"{key}-server-{n}.log"
-        served.logs.append(log)
-        served.processes.append(start_gunicorn(port, workers, args.threads, env, log))
-    try:
-        for port, _, _ in ports:
-            wait_ready(port, served.https)
-        if key == "c":
-            log = workdir / "c-proxy.log"
-            served.logs.append(log)
-            with log.open("ab") as out:
-                served.proxy = subprocess.Popen(
-                    [sys.executable, str(ROOT / "benchmarks" / "_proxy.py"), str(served.port), *(str(p) for p, _, _ in ports)],
-                    stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
-            wait_ready(served.port, served.https)
-    except BaseException:
-        stop(served)
-        raise
-    return served
+from benchmarks._load_client import STEPS, Tally, run_browser  # noqa: E402
+from benchmarks._load_servers import Served, cpu_seconds, start, stop  # noqa: E402
+from benchmarks._platform import JwksServer, Platform  # noqa: E402
 
 
 @dataclass
@@ -350,14 +55,14 @@ class Result:
     client_cpu_seconds: float
 
 
-def load(served: Served, platform: Platform, jwks_url: str, args) -> Result:
+def load(served: Served, platform: Platform, args) -> Result:
     """Run ``args.users`` browsers for the warm-up and then ``args.seconds``; collect their tallies."""
     started = time.monotonic()
     warm_until = started + args.warmup
     until = warm_until + args.seconds
     tallies = [Tally() for _ in range(args.users)]
-    threads = [threading.Thread(target=run_browser, args=(served, platform, jwks_url, args, warm_until, until, t, n),
-                                daemon=True) for n, t in enumerate(tallies)]
+    threads = [threading.Thread(target=run_browser, args=(served.port, served.https, platform, args, warm_until, until,
+                                                          t, n), daemon=True) for n, t in enumerate(tallies)]
     for thread in threads:
         thread.start()
     proxies = [served.proxy] if served.proxy else []
@@ -448,7 +153,7 @@ def main() -> int:
             for key in variants:
                 served = start(key, args, workdir, jwks_url)
                 try:
-                    results.append(load(served, platform, jwks_url, args))
+                    results.append(load(served, platform, args))
                 finally:
                     stop(served)
                 report(results[-1], args, results[0])
