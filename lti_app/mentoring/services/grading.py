@@ -24,7 +24,7 @@ from lti_app.mentoring.models.enrolment import Enrolment
 from lti_app.mentoring.models.reflection import REFLECTION_TAG, ReflectionAssignment, Submission
 from lti_app.mentoring.services.grade_outbox import record_score, sync_statuses
 from lti_app.mentoring.services.paging import Page, page_of_list
-from lti_app.mentoring.services.reflections import audience_of, by_display_name, writers_of
+from lti_app.mentoring.services.reflections import Writer, writers_of
 from lti_app.mentoring.services.submissions import Saved, check_version, flush_or_stale
 
 STALE_GRADER = ("This reflection changed after you opened it (the participant revised it, or someone else graded it), "
@@ -75,18 +75,12 @@ def _state_of(status: SubmissionStatus | None) -> str:
     return "submitted" if status is SubmissionStatus.SUBMITTED else "missing"
 
 
-def _writers(assignment: ReflectionAssignment, written: Sequence[int]) -> list[Enrolment]:
-    """Everyone asked to write it, plus anyone else who wrote it (e.g. since withdrawn), by name (four queries)."""
-    people = {e.id: e for e in audience_of(assignment)}
-    others = [e_id for e_id in written if e_id not in people]
-    if others:
-        people.update((e.id, e) for e in db.session.scalars(
-            select(Enrolment).options(joinedload(Enrolment.person)).where(Enrolment.id.in_(others))))
-    return sorted(people.values(), key=by_display_name)
-
-
-def _rows(assignment: ReflectionAssignment, enrolments: Sequence[Enrolment]) -> list[SubmissionRow]:
-    ids = [e.id for e in enrolments]
+def _rows(assignment: ReflectionAssignment, writers: Sequence[Writer]) -> list[SubmissionRow]:
+    """The rows of these writers: their enrolments with people, reflections and gradebook sync (three queries)."""
+    ids = [w.enrolment_id for w in writers]
+    loaded = {e.id: e for e in db.session.scalars(select(Enrolment).options(joinedload(Enrolment.person)).where(
+        Enrolment.id.in_(ids)))} if ids else {}
+    enrolments = [loaded[i] for i in ids]
     found = {s.enrolment_id: s for s in db.session.scalars(select(Submission).where(
         Submission.assignment_id == assignment.id, Submission.enrolment_id.in_(ids)))} if ids else {}
     statuses = sync_statuses(REFLECTION_TAG, assignment.id, [e.person_id for e in enrolments])
@@ -101,9 +95,7 @@ def submissions_page(assignment: ReflectionAssignment, where: SubmissionFilter, 
     chosen = [w for w in writers if (where.state is None or _state_of(states.get(w.enrolment_id)) == where.state)
               and (not where.search or where.search.casefold() in w.searched)]
     page = page_of_list(chosen, number)
-    shown = {e.id: e for e in db.session.scalars(select(Enrolment).options(joinedload(Enrolment.person)).where(
-        Enrolment.id.in_([w.enrolment_id for w in page.items])))} if page.items else {}
-    rows = _rows(assignment, [shown[w.enrolment_id] for w in page.items])
+    rows = _rows(assignment, page.items)
     missing = sum(_state_of(states.get(w.enrolment_id)) == "missing" for w in writers)
     return SubmissionList(Page(rows, page.total, page.number, page.size), len(writers), missing)
 
@@ -111,7 +103,7 @@ def submissions_page(assignment: ReflectionAssignment, where: SubmissionFilter, 
 def submissions_for_grading(assignment: ReflectionAssignment) -> list[SubmissionRow]:
     """Everyone asked to write the assignment, plus anyone else who wrote it (e.g. since withdrawn), by name."""
     written = list(db.session.scalars(select(Submission.enrolment_id).where(Submission.assignment_id == assignment.id)))
-    return _rows(assignment, _writers(assignment, written))
+    return _rows(assignment, writers_of(assignment, written))
 
 
 def submission_in_course(course_id: int, submission_id: int) -> Submission:

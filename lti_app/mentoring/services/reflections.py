@@ -221,11 +221,6 @@ def sides_in_cohort(cohort: Cohort) -> dict[int, frozenset[str]]:
     return _sides_of(cohort, _active_in(cohort.id))
 
 
-def by_display_name(enrolment: Enrolment) -> tuple[str, int]:
-    """The order of people in the lists: by the name shown, then by enrolment."""
-    return enrolment.person.display_name.casefold(), enrolment.id
-
-
 @dataclass(frozen=True)
 class Writer:
     """Someone on an assignment's list, read as columns (a long list's whole people cost most of its time)."""
@@ -261,7 +256,7 @@ def audience_of(assignment: ReflectionAssignment) -> list[Enrolment]:
     active = _active_in(assignment.cohort_id, people=True)
     sides = _sides_of(assignment.cohort, active)
     wanted = [e for e in active if any(assignment.audience.includes(side) for side in sides[e.id])]
-    return sorted(wanted, key=by_display_name)
+    return sorted(wanted, key=lambda e: (e.person.display_name.casefold(), e.id))
 
 
 def assignments_for_participant(course_id: int, person_id: int) -> list[Assigned]:
