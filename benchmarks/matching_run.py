@@ -35,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.matching import BUSINESS, DEPARTMENTS, DIGITAL, GOAL_WORDS, INTERESTS  # noqa: E402
 from lti_app import create_app  # noqa: E402
-from lti_app.extensions import db, utcnow  # noqa: E402
+from lti_app.extensions import cache, db, utcnow  # noqa: E402
 from lti_app.lti.models import Deployment, Platform  # noqa: E402
 from lti_app.mentoring.domain.cohort_settings import text_digest  # noqa: E402
 from lti_app.mentoring.domain.cohort_state import CohortState  # noqa: E402
@@ -211,6 +211,7 @@ def click_to_draft(app, client, base: str, cohort_id: int, steps: dict[str, list
     SIZES[:] = [len(page.data), html.count("<form"), html.count("<option"), html.count('name="pair_id"')]
     with measured(steps["GET the draft's last page"]):
         assert client.get(base + "?page=1000").status_code == 200
+    edits(client, base, cohort_id, steps)
     run = MatchingRun(cohort_id=cohort_id)
     db.session.add(run)
     db.session.commit()
@@ -220,6 +221,18 @@ def click_to_draft(app, client, base: str, cohort_id: int, steps: dict[str, list
         assert client.get(base + "runs/latest").status_code == 200
     db.session.delete(run)
     db.session.commit()
+
+
+def edits(client, base: str, cohort_id: int, steps: dict[str, list[Step]]) -> None:
+    """Two ticked pairs pinned, then a swap of two others, then the draft shown again (its reasons worked out anew)."""
+    ids = list(db.session.scalars(select(Pair.id).where(Pair.cohort_id == cohort_id).order_by(Pair.id).limit(4)))
+    with measured(steps["POST pin (two ticked pairs)"]):
+        assert client.post(base + "pairs/pin", data={"pair_id": [str(i) for i in ids[:2]]}).status_code == 303
+    with measured(steps["POST swap (two ticked pairs)"]):
+        assert client.post(base + "pairs/swap", data={"pair_id": [str(i) for i in ids[2:]]}).status_code == 303
+    cache.clear()  # the same edits of an earlier round made the same draft: its reasons would still be kept
+    with measured(steps["GET the draft after edits (reasons anew)"]):
+        assert client.get(base).status_code == 200
 
 
 def baseline(cohort_id: int, steps: dict[str, list[Step]]) -> None:
@@ -254,7 +267,8 @@ def main() -> None:
         base = f"/courses/{course_id}/instructor/cohorts/{cohort_id}/matching/"
         steps: dict[str, list[Step]] = {}
         for name in ("POST run (queues the job; the job runs inline)", "GET the draft (first page, totals, reasons)",
-                     "GET the draft's last page", "GET the page while a run works", "GET the run's status JSON",
+                     "GET the draft's last page", "POST pin (two ticked pairs)", "POST swap (two ticked pairs)",
+                     "GET the draft after edits (reasons anew)", "GET the page while a run works", "GET the run's status JSON",
                      "baseline: profiles loaded (sides_of)", "baseline: engine alone (propose_pairs)"):
             steps[name] = []
         for k in range(args.repeats + 1):  # the first round warms up

@@ -23,7 +23,7 @@ from lti_app.mentoring.domain.cohort_state import CohortState
 from lti_app.mentoring.domain.matching import explain_pair, propose_pairs, totals_of, unmatched_of
 from lti_app.mentoring.domain.matching_settings import MatchSettings
 from lti_app.mentoring.domain.matching_types import Contribution, PinnedPairError, Profile, Proposal, ProposedPair
-from lti_app.mentoring.domain.profile_fields import EnrolmentStatus, RoleWanted
+from lti_app.mentoring.domain.profile_fields import RoleWanted
 from lti_app.mentoring.domain.rotation import next_round
 from lti_app.mentoring.errors import IllegalTransition, InvalidInput
 from lti_app.mentoring.models.cohort import Cohort
@@ -205,6 +205,13 @@ def pairs_of(cohort: Cohort, *statuses: PairStatus) -> list[Pair]:
     wanted = statuses or (PairStatus.PROPOSED, PairStatus.ACTIVE)
     return list(db.session.scalars(select(Pair).where(Pair.cohort_id == cohort.id, Pair.status.in_(wanted))
                                    .order_by(Pair.mentee_enrolment_id, Pair.mentor_enrolment_id)))
+
+
+def pinned_keys(cohort: Cohort) -> set[tuple[int, int]]:
+    """(mentor id, mentee id) of the draft's pinned pairs, as plain columns (not the draft's rows)."""
+    rows = db.session.execute(select(Pair.mentor_enrolment_id, Pair.mentee_enrolment_id).where(
+        Pair.cohort_id == cohort.id, Pair.status == PairStatus.PROPOSED, Pair.pinned.is_(True)))
+    return {(mentor, mentee) for mentor, mentee in rows}
 
 
 def shown_status(cohort: Cohort) -> PairStatus | None:

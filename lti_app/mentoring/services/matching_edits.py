@@ -25,7 +25,7 @@ from lti_app.mentoring.models.cohort import Cohort
 from lti_app.mentoring.models.enrolment import Enrolment
 from lti_app.mentoring.models.pairing import Pair, PairStatus
 from lti_app.mentoring.services.matching import (
-    Sides, check_drafting, draft_settings, explanation_json, pairs_of, save_settings, settings_of, sides_of,
+    Sides, check_drafting, draft_settings, explanation_json, save_settings, settings_of, sides_of,
 )
 from lti_app.mentoring.services.matching_draft import chosen_person
 from lti_app.mentoring.services.rotation import draft_round
@@ -37,6 +37,13 @@ def proposed_pair(cohort: Cohort, pair_id: int) -> Pair:
     if pair is None or pair.cohort_id != cohort.id or pair.status is not PairStatus.PROPOSED:
         raise NotFound("There is no such proposed pair in this cohort.")
     return pair
+
+
+def _draft_pairs(cohort: Cohort, *where) -> list[Pair]:
+    """The cohort's proposed pairs meeting ``where`` (one person's, say), by mentee then mentor: not the whole draft,
+    which is thousands of rows with their explanations in a big cohort."""
+    return list(db.session.scalars(select(Pair).where(Pair.cohort_id == cohort.id, Pair.status == PairStatus.PROPOSED,
+                                                      *where).order_by(Pair.mentee_enrolment_id, Pair.mentor_enrolment_id)))
 
 
 def _key(pair: Pair) -> tuple[int, int]:
@@ -84,7 +91,7 @@ def _make_room(cohort: Cohort, mentor: Enrolment, mentee: Enrolment) -> None:
     """Drop unpinned draft pairs so the mentor stays within capacity and the mentee within the per-mentee limit."""
     limits = ((mentor.id, 0, mentor.capacity or 1, "mentor"), (mentee.id, 1, cohort.mentors_per_mentee, "mentee"))
     for person_id, side, limit, role in limits:
-        theirs = [p for p in pairs_of(cohort, PairStatus.PROPOSED) if _key(p)[side] == person_id]
+        theirs = _draft_pairs(cohort, (Pair.mentor_enrolment_id, Pair.mentee_enrolment_id)[side] == person_id)
         loose = [p for p in theirs if not p.pinned]
         while len(theirs) >= limit and loose:
             victim = loose.pop()
@@ -153,10 +160,10 @@ def swap_partners(cohort: Cohort, first: Pair, second: Pair) -> tuple[Pair, Pair
     if _key(first)[0] == _key(second)[0] or _key(first)[1] == _key(second)[1]:
         raise InvalidInput("Choose two pairs with different people: these two share a partner, so a swap changes "
                            "nothing.")
-    sides, drafted = sides_of(cohort), {_key(p) for p in pairs_of(cohort, PairStatus.PROPOSED)}
-    settings, old = settings_of(cohort), {_key(first), _key(second)}
+    sides, settings, old = sides_of(cohort), settings_of(cohort), {_key(first), _key(second)}
     for pair, mentee in ((first, second.mentee), (second, first.mentee)):
-        if (pair.mentor_enrolment_id, mentee.id) in drafted:
+        if _draft_pairs(cohort, Pair.mentor_enrolment_id == pair.mentor_enrolment_id,
+                        Pair.mentee_enrolment_id == mentee.id):
             raise InvalidInput(f"{pair.mentor.person.display_name} and {mentee.person.display_name} are already "
                                "a pair.")
         _check_allowed(cohort, sides, pair.mentor, mentee)

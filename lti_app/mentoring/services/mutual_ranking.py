@@ -32,7 +32,7 @@ from lti_app.mentoring.models.cohort import Cohort
 from lti_app.mentoring.models.enrolment import Enrolment
 from lti_app.mentoring.models.matching_choice import Ranking
 from lti_app.mentoring.models.pairing import Pair, PairStatus
-from lti_app.mentoring.services.matching import Sides, explanation_json, pairs_of, settings_of, sides_of
+from lti_app.mentoring.services.matching import Sides, explanation_json, pinned_keys, settings_of, sides_of
 from lti_app.mentoring.services.matching_modes import check_choosing, check_side
 
 MAX_RANKED = 10
@@ -125,9 +125,9 @@ def _rankings(cohort: Cohort) -> dict[int, list[int]]:
 def stable_proposal(cohort: Cohort, sides: Sides | None = None) -> Proposal:
     """The stable matching of the current rankings around the draft's pinned pairs (nothing written)."""
     settings, sides = settings_of(cohort), sides or sides_of(cohort)
-    pinned = [p for p in pairs_of(cohort, PairStatus.PROPOSED) if p.pinned]
-    per_mentor = Counter(p.mentor_enrolment_id for p in pinned)
-    per_mentee = Counter(p.mentee_enrolment_id for p in pinned)
+    pinned = pinned_keys(cohort)
+    per_mentor = Counter(mentor for mentor, _ in pinned)
+    per_mentee = Counter(mentee for _, mentee in pinned)
     if partly := sorted(e for e, n in per_mentee.items() if n < settings.mentors_per_mentee and e in sides.names):
         raise InvalidInput(f"{sides.names[partly[0]]} has some but not all of their mentors pinned: pin or unpin the "
                            "rest of their places, then compute the stable matching.")

@@ -32,8 +32,7 @@ from lti_app.mentoring.errors import InvalidInput, NotFound
 from lti_app.mentoring.models.cohort import Cohort
 from lti_app.mentoring.models.enrolment import Enrolment
 from lti_app.mentoring.models.matching_choice import MESSAGE_LENGTH, MentorRequest, RequestStatus
-from lti_app.mentoring.models.pairing import PairStatus
-from lti_app.mentoring.services.matching import Sides, pairs_of, settings_of, sides_of
+from lti_app.mentoring.services.matching import Sides, pinned_keys, settings_of, sides_of
 from lti_app.mentoring.services.matching_edits import pair_by_hand
 from lti_app.mentoring.services.matching_modes import check_choosing, check_side
 
@@ -92,7 +91,7 @@ class Draft:
     @classmethod
     def of(cls, cohort: Cohort) -> Draft:
         """Read the cohort's pinned proposed pairs."""
-        pairs = {(p.mentor_enrolment_id, p.mentee_enrolment_id) for p in pairs_of(cohort, PairStatus.PROPOSED) if p.pinned}
+        pairs = pinned_keys(cohort)
         return cls(frozenset(pairs), Counter(m for m, _ in pairs), Counter(e for _, e in pairs))
 
 
