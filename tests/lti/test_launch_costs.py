@@ -6,26 +6,32 @@ test turns that cache on for the in-process cache too so that both passes of the
 """
 from __future__ import annotations
 
+from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
+from flask import g
 from sqlalchemy import select
 
-from lti_app.extensions import cache, db
+from lti_app.extensions import cache, db, utcnow
 from lti_app.lti import registration_cache
 from lti_app.lti.models import Deployment, LtiContext, Platform
 from lti_app.lti.registration_cache import PlatformRecord, RegistrationCache, forget_registrations, platform_key
 from lti_app.lti.registrations import note_context_services
-from lti_app.mentoring.models.course import Course
+from lti_app.mentoring.models.course import Course, CourseRole
+from lti_app.mentoring.models.person import Person
+from lti_app.mentoring.services import launches
+from lti_app.mentoring.services.launches import KnownMembership, LaunchFacts, known_launch, remember_launch
 from tests.factories import make_course
 from tests.lti_platform import LMS
 from tests.queries import counted_queries
 
 NRPS = "https://purl.imsglobal.org/spec/lti-nrps/claim/namesroleservice"
-# Before: 16 statements on PostgreSQL (20 on SQLite) for a returning learner. Now: the launch POST reads the
-# membership with its person and course in one query; the first page reads them again with its own rows.
-MAX_QUERIES_RETURNING_LAUNCH = 5
-MAX_QUERIES_LAUNCH_POST = 1
+# Before: 16 statements on PostgreSQL (20 on SQLite) for a returning learner. Now: a launch identical to one a few
+# minutes ago sends none (its membership is remembered), and the first page reads the membership with its person
+# and course in one query, then its own rows.
+MAX_QUERIES_RETURNING_LAUNCH = 4
+MAX_QUERIES_LAUNCH_POST = 0
 
 
 @pytest.fixture
@@ -35,9 +41,16 @@ def cached_registrations(app):
     return app
 
 
-def _launch_counted(browser, sub: str):
+def _fresh_request_state() -> None:
+    """Commit, and drop what the previous page left on ``g``: the test client's requests share the test's app
+    context (a served request has its own), so an expired ``g.membership`` would be reloaded by a later URL."""
     db.session.commit()
     db.session.expire_all()
+    g.pop("membership", None)
+
+
+def _launch_counted(browser, sub: str):
+    _fresh_request_state()
     with counted_queries() as seen:
         page = browser.launch(sub)
     assert page.status_code == 200, page.get_data(as_text=True)[:500]
@@ -51,10 +64,10 @@ def test_a_returning_learners_full_launch_costs_a_few_queries(cached_registratio
     assert again.count <= MAX_QUERIES_RETURNING_LAUNCH < first.count, f"first:\n{first}\n\nreturning:\n{again}"
 
 
-def test_a_returning_launch_post_reads_one_row_set_and_writes_nothing(cached_registrations, browser, platform):
+def test_a_launch_post_identical_to_a_recent_one_sends_no_query(cached_registrations, browser, platform):
     learner = platform.learners[0].sub
     browser.launch(learner)
-    db.session.commit()
+    _fresh_request_state()
     with counted_queries() as seen:
         browser.launch(learner, follow=False)
     assert browser.flow.launch.status_code == 303
@@ -146,3 +159,34 @@ def test_a_services_note_is_remembered_only_once_committed(app, platform):
     with counted_queries() as seen:
         assert note_context_services(platform_id, course_id, context) is None
     assert seen.count == 0
+
+
+def test_a_launch_that_brings_a_change_is_written_even_right_after_an_identical_one(cached_registrations, browser, platform):
+    learner = platform.learners[0]
+    browser.launch(learner.sub)
+    browser.launch(learner.sub)
+    _fresh_request_state()
+    with counted_queries() as seen:
+        browser.launch(learner.sub, follow=False, email="renamed@example.edu")
+    assert seen.count >= 1 and any(s.lstrip().upper().startswith("UPDATE PERSON") for s in seen.seen), str(seen)
+    db.session.expire_all()
+    assert db.session.scalar(select(Person.email).where(Person.subject == learner.sub)) == "renamed@example.edu"
+
+
+def _facts(**overrides) -> LaunchFacts:
+    return LaunchFacts(**{"platform_id": 1, "deployment_id": 1, "subject": "s", "context_id": "c",
+                          "role": CourseRole.LEARNER, "name": "Ada", **overrides})
+
+
+def test_a_remembered_launch_serves_only_the_same_facts_and_only_while_its_stamps_are_fresh(app, monkeypatch):
+    now = utcnow()
+    fresh = KnownMembership(7, 3, CourseRole.LEARNER, now + timedelta(minutes=4))
+    remember_launch(_facts(), fresh)
+    assert known_launch(_facts()) == fresh
+    assert known_launch(_facts(name="Ada Okafor")) is None
+    assert known_launch(_facts(role=CourseRole.INSTRUCTOR)) is None
+    assert known_launch(_facts(context_id="other")) is None
+    remember_launch(_facts(), KnownMembership(7, 3, CourseRole.LEARNER, now - timedelta(seconds=1)))
+    assert known_launch(_facts()) == fresh  # a stale one is never stored
+    monkeypatch.setattr(launches, "utcnow", lambda: now + timedelta(minutes=4, seconds=1))
+    assert known_launch(_facts()) is None  # nor served once its stamps need moving

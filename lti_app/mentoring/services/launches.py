@@ -5,23 +5,30 @@ platform now sends differently, a new role, and the "last seen" stamps when they
 SEEN_PRECISION (a class relaunching the tool all lesson long does not rewrite its rows every time).
 A first launch into a course writes each row with one INSERT ... ON CONFLICT DO UPDATE, which also makes
 two concurrent first launches of one person safe: the second updates the row the first inserted.
+
+A launch identical to one recorded less than SEEN_PRECISION ago (same person, course, role and names) has
+nothing to write at all: after its commit the launch view remembers it in the shared cache (``remember_launch``)
+and the next such launch takes its membership from there (``known_launch``) without a query.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+from dataclasses import astuple, dataclass
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm.attributes import set_committed_value
 
-from lti_app.extensions import db, utcnow
+from lti_app.extensions import cache, db, utcnow
 from lti_app.mentoring.models.course import Course, CourseRole, Membership
 from lti_app.mentoring.models.person import Person
 
 T = TypeVar("T")
 SEEN_PRECISION = timedelta(minutes=5)
+KNOWN_PREFIX = "launch:known:"
 
 
 @dataclass(frozen=True)
@@ -109,6 +116,9 @@ def _first_membership(facts: LaunchFacts) -> Membership:
                      {"platform_id": facts.platform_id, **_course_fields(facts)})
     membership = _upsert(Membership, {"person_id": person.id, "course_id": course.id},
                          {"role": facts.role, "last_launch_at": now})
+    # The rows are at hand: attach them without history, so that reading them later costs no query.
+    set_committed_value(membership, "person", person)
+    set_committed_value(membership, "course", course)
     return _refresh(membership, person, course, facts)
 
 
@@ -121,3 +131,43 @@ def record_launch(facts: LaunchFacts) -> Membership:
         _refresh(membership, membership.person, membership.course, facts)
     db.session.flush()
     return membership
+
+
+@dataclass(frozen=True)
+class KnownMembership:
+    """What a launch needs of its membership to open the session and pick the first page."""
+
+    id: int
+    course_id: int
+    role: CourseRole
+    fresh_until: datetime  # when the oldest "last seen" stamp of the launch gets older than SEEN_PRECISION
+
+    @classmethod
+    def of(cls, membership: Membership) -> KnownMembership:
+        """Read from a recorded membership (before the commit expires it)."""
+        oldest = min(membership.last_launch_at, membership.person.last_seen_at)
+        return cls(membership.id, membership.course_id, membership.role, oldest + SEEN_PRECISION)
+
+
+def _known_key(facts: LaunchFacts) -> str:
+    who = f"{facts.platform_id}\0{facts.deployment_id}\0{facts.subject}\0{facts.context_id}"
+    return KNOWN_PREFIX + hashlib.sha256(who.encode()).hexdigest()
+
+
+def _fingerprint(facts: LaunchFacts) -> str:
+    return hashlib.sha256(repr(astuple(facts)).encode()).hexdigest()
+
+
+def known_launch(facts: LaunchFacts) -> KnownMembership | None:
+    """The membership of a launch identical to one committed while its stamps are still fresh; else None."""
+    found = cache.get(_known_key(facts))
+    if not found or found[0] != _fingerprint(facts) or utcnow() >= found[1].fresh_until:
+        return None
+    return found[1]
+
+
+def remember_launch(facts: LaunchFacts, membership: KnownMembership) -> None:
+    """After the launch's commit: identical launches until ``fresh_until`` need no query (see known_launch)."""
+    seconds = int((membership.fresh_until - utcnow()).total_seconds())
+    if seconds > 0:
+        cache.set(_known_key(facts), (_fingerprint(facts), membership), timeout=seconds)

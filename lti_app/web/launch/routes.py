@@ -12,7 +12,7 @@ from lti_app.lti.launch import ToolMessageLaunch, ToolOIDCLogin
 from lti_app.lti.launch_stats import note_launch
 from lti_app.lti.registrations import note_context_services, note_launch_origins
 from lti_app.lti.tool_config import DatabaseToolConf
-from lti_app.mentoring.services.launches import record_launch
+from lti_app.mentoring.services.launches import KnownMembership, known_launch, record_launch, remember_launch
 from lti_app.web import session as tool_session
 from lti_app.web.launch.facts import facts_from
 from lti_app.web.launch.targets import landing_url
@@ -52,14 +52,18 @@ def finish_launch(context: LaunchContext, tool_conf: DatabaseToolConf) -> Respon
     """Record a validated launch, open this browser's session for the course, and continue."""
     platform = tool_conf.platform
     assert platform is not None
-    membership = record_launch(facts_from(context, platform, tool_conf.deployment))
+    facts = facts_from(context, platform, tool_conf.deployment)
+    known = known_launch(facts)
+    # Read before the commit, which expires the rows (reading them after it would cost a query each).
+    membership = known or KnownMembership.of(record_launch(facts))
     if note_launch_origins(platform, context):
         forget_platform_origins()
     note_context_services(platform.id, membership.course_id, context)
     note_launch(platform.id)
-    # Read before the commit, which expires the rows (reading them after it would cost a query each).
     target, course_id, membership_id = landing_url(context, membership), membership.course_id, membership.id
     db.session.commit()
+    if known is None:
+        remember_launch(facts, membership)
     admin = context.roles.is_platform_admin
     tool_session.remember(course_id, membership_id, context.launch_id, platform_admin=admin)
     token = tool_session.issue_continue_token(course_id, membership_id, context.launch_id, target, admin)

@@ -12,15 +12,15 @@ from flask import flash, url_for
 
 from lti_app.lti.claims import LaunchContext
 from lti_app.mentoring.errors import NotFound
-from lti_app.mentoring.models.course import Membership
 from lti_app.mentoring.models.reflection import REFLECTION_TAG, ReflectionAssignment
 from lti_app.mentoring.services import reflections
+from lti_app.mentoring.services.launches import KnownMembership
 from lti_app.web.launch.deep_linking import ASSIGNMENT, TARGET
 
 UNKNOWN_REFLECTION = "The link you followed is for a reflection this course does not have. Here is your home page instead."
 
 
-def landing_url(context: LaunchContext, membership: Membership) -> str:
+def landing_url(context: LaunchContext, membership: KnownMembership) -> str:
     """The first page after a launch."""
     if context.is_deep_linking:
         return url_for("deep_linking.picker", course_id=membership.course_id, launch_id=context.launch_id)
@@ -32,7 +32,7 @@ def landing_url(context: LaunchContext, membership: Membership) -> str:
     return _home_url(membership)
 
 
-def _home_url(membership: Membership) -> str:
+def _home_url(membership: KnownMembership) -> str:
     endpoint = "instructor.home" if membership.role.is_staff else "learner.home"
     return url_for(endpoint, course_id=membership.course_id)
 
@@ -51,7 +51,7 @@ def _placed_assignment(context: LaunchContext, course_id: int) -> ReflectionAssi
     return assignment
 
 
-def _reflection_url(assignment: ReflectionAssignment, membership: Membership) -> str:
+def _reflection_url(assignment: ReflectionAssignment, membership: KnownMembership) -> str:
     if membership.role.is_staff:
         return url_for("instructor.reflections.submissions", course_id=membership.course_id,
                        cohort_id=assignment.cohort_id, assignment_id=assignment.id)
