@@ -28,6 +28,8 @@ def register_web(app: Flask) -> None:
         app.register_blueprint(demo_bp)
     errors.register(app)
     security.register(app)
+    from lti_app.web.ids import refuse_impossible_ids
     from lti_app.web.pagination import page_url
 
+    app.url_value_preprocessor(refuse_impossible_ids)  # every audience's pages: a huge id is not found, never a 500
     app.add_template_global(page_url, "page_url")

@@ -6,18 +6,19 @@ import gc
 import numpy as np
 import pytest
 
-from lti_app.mentoring.domain import matching_quiet
+from threadpoolctl import threadpool_info
+
 from lti_app.mentoring.domain.matching_quiet import quiet_engine
 
 
 def threads() -> list[int]:
-    return [get() for get, _ in matching_quiet._controls()]
+    return [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"]
 
 
 def test_inside_the_engine_blas_has_one_thread_and_nothing_is_collected():
     np.ones((2, 2)) @ np.ones((2, 2))  # numpy's BLAS is loaded
     before, collecting = threads(), gc.isenabled()
-    assert before, "numpy's wheel brings OpenBLAS: its thread count should be found"
+    assert before, "numpy's wheel brings a BLAS: its thread count should be found"
     with quiet_engine():
         assert threads() == [1] * len(before) and not gc.isenabled()
     assert threads() == before and gc.isenabled() == collecting

@@ -8,7 +8,7 @@ from wtforms.validators import InputRequired, NumberRange, Optional
 
 from lti_app.mentoring.domain.completion import MAX_MEETINGS, MAX_SCORE
 from lti_app.mentoring.models.completion import CohortCompletion
-from lti_app.web.instructor.ids import is_row_id
+from lti_app.web.ids import is_row_id
 
 
 class CompletionForm(FlaskForm):

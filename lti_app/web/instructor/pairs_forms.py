@@ -8,7 +8,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from lti_app.mentoring.domain.pair_feedback import REASON_MAX, REASON_MIN
 from lti_app.mentoring.services.pair_admin import REASON_MAX as END_REASON_MAX
 from lti_app.mentoring.services.pair_admin import REASON_MIN as END_REASON_MIN
-from lti_app.web.instructor.ids import MAX_ID
+from lti_app.web.ids import MAX_ID
 
 
 class OpenContentForm(FlaskForm):

@@ -10,7 +10,6 @@ from lti_app.mentoring.services.participants import count_participants
 from lti_app.web.course_pages import commit_or_flash, form_status, guard_course_pages, render_page
 from lti_app.web.forms import ConfirmForm, attach_error
 from lti_app.web.instructor.forms import CohortForm
-from lti_app.web.instructor.ids import refuse_impossible_ids
 from lti_app.web.instructor.completion import bp as completion_bp
 from lti_app.web.instructor.matching import bp as matching_bp
 from lti_app.web.instructor.matching_modes import bp as matching_modes_bp
@@ -19,7 +18,6 @@ from lti_app.web.instructor.participants import bp as participants_bp
 from lti_app.web.instructor.reflections import bp as reflections_bp
 
 bp = Blueprint("instructor", __name__, url_prefix="/courses/<int:course_id>/instructor")
-bp.url_value_preprocessor(refuse_impossible_ids)  # runs for the nested blueprints' pages too
 guard_course_pages(bp, staff=True)
 bp.register_blueprint(participants_bp)
 bp.register_blueprint(matching_bp)

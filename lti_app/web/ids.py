@@ -1,4 +1,4 @@
-"""Row ids in instructor URLs and forms: only numbers an id column can hold reach the database.
+"""Row ids in URLs and forms: only numbers an id column can hold reach the database.
 
 PostgreSQL refuses a number beyond its ``integer`` in a query (an error, so a 500); a bigger number in a URL
 or a form names no row of ours, so it is answered as not found before any query.
