@@ -1,9 +1,10 @@
 """Jobs over a whole cohort run in a fixed number of queries however many people: closing a cohort, and
-evaluating completion when nobody newly completes (each new completion adds its own outbox row)."""
+evaluating completion, whether nobody or everybody newly completes (their scores and completions in one INSERT each)."""
 from __future__ import annotations
 
 from lti_app.extensions import db
 from lti_app.lti.models import Platform
+from lti_app.mentoring.models.completion import Completion
 from lti_app.mentoring.models.feedback import FitCheck, PairEnding
 from lti_app.mentoring.models.pairing import PairStatus
 from lti_app.mentoring.services import completion, pair_admin
@@ -35,20 +36,28 @@ def test_closing_a_cohort_costs_the_same_queries_for_3_pairs_or_12_and_lowers_ev
     assert db.session.scalar(db.select(db.func.count()).select_from(FitCheck).where(FitCheck.handled_at.is_(None))) == 0
 
 
-def evaluate_counted(pairs: int) -> int:
-    """Statements of evaluating a cohort whose ``pairs`` pairs held no meeting yet (so nobody completes)."""
+def evaluate_counted(pairs: int, min_meetings: int = 2) -> int:
+    """Statements of evaluating a cohort whose ``pairs`` pairs held one meeting each: with two required nobody
+    completes, with one everybody does."""
     cohort = make_running_cohort()
-    enable_completion(cohort, min_meetings=2)
+    enable_completion(cohort, min_meetings=min_meetings)
     for _ in range(pairs):
         make_meeting(published_days_ago(31, cohort))
     db.session.commit()
     with counted_queries() as seen:
-        assert completion.evaluate_completion(cohort) == []
+        completed = completion.evaluate_completion(cohort)
+    assert len(completed) == (0 if min_meetings == 2 else 2 * pairs)
     return len(seen)
 
 
 def test_evaluating_completion_reads_the_same_queries_for_3_pairs_or_12(app):
     assert evaluate_counted(3) == evaluate_counted(12)
+
+
+def test_completing_everyone_writes_the_same_statements_for_3_pairs_or_12(app):
+    assert evaluate_counted(3, min_meetings=1) == evaluate_counted(12, min_meetings=1)
+    outbox_ids = db.session.scalars(db.select(Completion.outbox_id)).all()
+    assert len(outbox_ids) == 30 and None not in outbox_ids and len(set(outbox_ids)) == 30
 
 
 def test_a_pair_ended_alone_still_lowers_its_own_flag_only(app):

@@ -12,11 +12,11 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, insert, or_, select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from lti_app.extensions import db
+from lti_app.extensions import db, utcnow
 from lti_app.mentoring.domain.completion import (
     CompletionCheck, CompletionFacts, CompletionRules, check_completion, check_completion_settings, sides_of,
 )
@@ -29,7 +29,7 @@ from lti_app.mentoring.models.person import Person
 from lti_app.mentoring.models.pairing import Pair, PairStatus
 from lti_app.mentoring.models.reflection import ReflectionAssignment, Submission
 from lti_app.mentoring.models.grade_outbox import GradeOutbox
-from lti_app.mentoring.services.grade_outbox import outstanding_in_course, record_score
+from lti_app.mentoring.services.grade_outbox import outstanding_in_course, record_scores
 from lti_app.mentoring.services.pair_activity import goals_rerated_by_enrolment, meetings_held_by_enrolment
 from lti_app.mentoring.services.paging import PAGE_SIZE, Page, page_of
 from lti_app.mentoring.services.participants import by_name, person_matches
@@ -200,18 +200,18 @@ def evaluate_completion(cohort: Cohort, enrolment_ids: Iterable[int] | None = No
     enrolments = _active_enrolments(cohort.id, enrolment_ids)
     done = _completions([e.id for e in enrolments])
     waiting = [e for e in enrolments if e.id not in done]
-    facts, rules, new = facts_of(cohort.id, waiting), rules_of(settings), []
-    for enrolment in waiting:
-        if not check_completion(rules, facts[enrolment.id]).complete:
-            continue
-        entry = record_score(course_id=cohort.course_id, person_id=enrolment.person_id, target=PROGRAMME,
-                             target_id=cohort.id, activity_progress="Completed", grading_progress="FullyGraded",
-                             score_given=settings.grade_points, score_maximum=settings.score_maximum)
-        completion = Completion(enrolment_id=enrolment.id, cohort_id=cohort.id, outbox_id=entry.id)
-        db.session.add(completion)
-        new.append(completion)
-    db.session.flush()
-    return new
+    facts, rules = facts_of(cohort.id, waiting), rules_of(settings)
+    completing = [e for e in waiting if check_completion(rules, facts[e.id]).complete]
+    if not completing:
+        return []
+    outbox_ids = record_scores([dict(course_id=cohort.course_id, person_id=e.person_id, target=PROGRAMME,
+                                     target_id=cohort.id, activity_progress="Completed", grading_progress="FullyGraded",
+                                     score_given=settings.grade_points, score_maximum=settings.score_maximum)
+                                for e in completing])
+    db.session.execute(insert(Completion), [{"enrolment_id": e.id, "cohort_id": cohort.id, "completed_at": utcnow(),
+                                             "outbox_id": outbox_ids[e.person_id]} for e in completing])
+    return list(db.session.scalars(select(Completion).where(
+        Completion.enrolment_id.in_([e.id for e in completing])).order_by(Completion.id)))
 
 
 def evaluate_for_enrolments(enrolment_ids: Iterable[int]) -> list[Completion]:

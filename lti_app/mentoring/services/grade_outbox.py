@@ -7,10 +7,12 @@ functions move one row along (an instructor's action, a test's setup). Everythin
 """
 from __future__ import annotations
 
+from typing import Any
+
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 
 from lti_app.extensions import db, utcnow
 from lti_app.mentoring.domain.grade_sync import (
@@ -24,26 +26,48 @@ from lti_app.mentoring.models.reflection import ReflectionAssignment
 OUTSTANDING = (GradeState.PENDING, GradeState.FAILED)
 
 
-def record_score(
+def score_values(
     *, course_id: int, person_id: int, target: str, target_id: int, activity_progress: str, grading_progress: str,
     score_given: float | None = None, score_maximum: float | None = None, comment: str | None = None,
-) -> GradeOutbox:
-    """Add a score to send after the commit (flushes). Later rows of the same person and column go out later."""
+) -> dict[str, Any]:
+    """The columns of a new score to send after the commit, checked (refuses an unknown target or progress)."""
     if target not in TARGETS:
         raise InvalidInput(f"Unknown grade target {target!r}: one of {', '.join(TARGETS)}")
     if activity_progress not in ACTIVITY_PROGRESS or grading_progress not in GRADING_PROGRESS:
         raise InvalidInput(f"Unknown progress {activity_progress!r}/{grading_progress!r}")
     if score_given is not None and (score_maximum is None or score_maximum <= 0 or score_given < 0):
         raise InvalidInput("A score needs a positive maximum and cannot be negative", field="score_given")
-    entry = GradeOutbox(
-        course_id=course_id, person_id=person_id, target=target, target_id=target_id,
-        activity_progress=activity_progress, grading_progress=grading_progress, score_given=score_given,
-        score_maximum=score_maximum, comment=comment or None, state=GradeState.PENDING, attempts=0,
-        next_attempt_at=utcnow(),
-    )
+    return {"course_id": course_id, "person_id": person_id, "target": target, "target_id": target_id,
+            "activity_progress": activity_progress, "grading_progress": grading_progress, "score_given": score_given,
+            "score_maximum": score_maximum, "comment": comment or None, "state": GradeState.PENDING, "attempts": 0,
+            "next_attempt_at": utcnow()}
+
+
+def record_score(**score: Any) -> GradeOutbox:
+    """Add a score to send after the commit (flushes; the arguments of ``score_values``). Later rows of the same
+    person and column go out later."""
+    entry = GradeOutbox(**score_values(**score))
     db.session.add(entry)
     db.session.flush()
     return entry
+
+
+def record_scores(scores: Sequence[dict[str, Any]]) -> dict[int, int]:
+    """Add one score per person on one column (each the arguments of ``score_values``) in one INSERT, and read their
+    ids back in one query: {person id: outbox id}. For jobs that complete a whole cohort at once."""
+    rows = [score_values(**score) for score in scores]
+    if not rows:
+        return {}
+    columns = {(row["target"], row["target_id"]) for row in rows}
+    people = [row["person_id"] for row in rows]
+    if len(columns) != 1 or len(set(people)) != len(people):
+        raise InvalidInput("Scores written together are one per person, on one column")
+    (target, target_id), = columns
+    db.session.execute(insert(GradeOutbox), rows)
+    return dict(db.session.execute(
+        select(GradeOutbox.person_id, func.max(GradeOutbox.id))
+        .where(GradeOutbox.target == target, GradeOutbox.target_id == target_id, GradeOutbox.person_id.in_(people))
+        .group_by(GradeOutbox.person_id)).all())
 
 
 def _status_of(rows: Sequence[GradeOutbox]) -> SyncStatus:
