@@ -22,6 +22,12 @@ def env_int(name: str, default: int) -> int:
     return int(env(name, str(default)))  # type: ignore[arg-type]
 
 
+def env_int_or_none(name: str) -> int | None:
+    """Return an integer setting from the environment, or None when unset (the code then picks a default)."""
+    value = env(name)
+    return None if value is None else int(value)
+
+
 def env_bool(name: str, default: bool) -> bool:
     """Return a boolean setting: 1/true/yes/on are true."""
     return str(env(name, "1" if default else "0")).lower() in {"1", "true", "yes", "on"}
@@ -72,6 +78,9 @@ class Base:
     LTI_KEYSET_REFETCH_INTERVAL_SECONDS = env_int("LTI_KEYSET_REFETCH_INTERVAL_SECONDS", 30)
     LTI_LAUNCH_DATA_SECONDS = env_int("LTI_LAUNCH_DATA_SECONDS", 8 * 3600)
     LTI_NRPS_MAX_PAGES = env_int("LTI_NRPS_MAX_PAGES", 200)
+    # Registration and deployment records cached for logins and launches; unset: 300 s in a shared cache (Redis),
+    # off in the in-process one (a `flask platform deactivate` in another process could not reach its copy).
+    LTI_REGISTRATION_CACHE_SECONDS = env_int_or_none("LTI_REGISTRATION_CACHE_SECONDS")
     # Extra origins our target_link_uri may use besides the request's own (comma separated).
     LTI_EXTRA_TOOL_ORIGINS = [o.strip() for o in env("LTI_EXTRA_TOOL_ORIGINS", "").split(",") if o.strip()]  # type: ignore[union-attr]
     # Extra origins allowed to frame the tool, e.g. a Canvas institution's own domain (comma separated).

@@ -9,7 +9,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def _settings_read() -> set[str]:
     source = (ROOT / "config" / "settings.py").read_text()
-    return set(re.findall(r'\benv(?:_int|_bool)?\(\s*"([A-Z0-9_]+)"', source)) | set(
+    return set(re.findall(r'\benv(?:_int|_bool|_int_or_none)?\(\s*"([A-Z0-9_]+)"', source)) | set(
         re.findall(r'os\.environ\.get\(\s*"([A-Z0-9_]+)"', source))
 
 
