@@ -62,6 +62,11 @@ class DraftPage:
     hand_mentees: list[tuple[int, str]]
 
     @property
+    def hand_limit(self) -> int:
+        """At most this many people of each side are offered in the "pair by hand" lists."""
+        return LISTED
+
+    @property
     def has_draft(self) -> bool:
         """Whether the pairs shown are a draft the instructor can still change."""
         return self.status is PairStatus.PROPOSED
