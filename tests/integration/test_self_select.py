@@ -272,3 +272,15 @@ def test_a_withdrawal_racing_an_answer_is_refused_instead_of_overwriting_it(coho
         self_select.withdraw_request(cohort, mentee, request.id)
     db.session.rollback()
     assert db.session.scalar(select(MentorRequest.status)) is RequestStatus.DECLINED
+
+
+def test_a_long_list_of_mentors_comes_ten_a_page_in_the_order_of_the_whole_ranking_each_explained(cohort):
+    mentors = [make_mentor(cohort, offered={"ai_tools": 1 + n % 5}) for n in range(25)]
+    mentee = make_mentee(cohort, wanted={"ai_tools": 1})
+    pages = [self_select.mentee_choices(cohort, mentee, number) for number in (1, 2, 3)]
+    assert [len(p.offers) for p in pages] == [10, 10, 5] and {p.page.total for p in pages} == {25}
+    ranked = [o.mentor_id for p in pages for o in p.offers]
+    assert sorted(ranked) == sorted(m.id for m in mentors)  # every mentor once, across the pages
+    assert all(o.sentences for p in pages for o in p.offers)  # each offer shown says why it fits
+    last = self_select.mentee_choices(cohort, mentee, 10**6)  # a page past the end shows the last one
+    assert last.page.number == 3 and [o.mentor_id for o in last.offers] == ranked[20:]

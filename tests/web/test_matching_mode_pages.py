@@ -14,6 +14,7 @@ from lti_app.mentoring.models.matching_choice import MentorRequest, Ranking, Req
 from lti_app.mentoring.models.person import Person
 from lti_app.mentoring.services import matching
 from tests.factories_matching_modes import make_mentee, make_mentor, mode_cohort
+from tests.queries import counted_queries
 from tests.web.course_pages import OTHER_COURSE, commit, launch
 
 
@@ -208,3 +209,27 @@ def test_the_link_for_the_matching_page_shows_only_when_participants_choose(app,
         link = render_template("instructor/matching_modes_link.html", cohort=choosing)
         assert f"/instructor/cohorts/{choosing.id}/matching-modes/" in link and "Rankings and the stable matching" in link
         assert render_template("instructor/matching_modes_link.html", cohort=engine).strip() == ""
+
+
+def test_a_mentees_list_of_mentors_is_paged_and_costs_the_same_queries_with_4_or_40_mentors(teacher, learners, platform):
+    mentee_browser, _ = learners
+    cohort, _, _, _ = people_in(teacher, platform, MatchMode.SELF_SELECT)
+    url = f"learner/cohorts/{cohort.id}/choosing/mentors"
+
+    def queries_with(mentors: int) -> tuple[int, str]:
+        while len(matching.sides_of(cohort).mentors) < mentors:
+            make_mentor(cohort, offered={"ai_tools": 3})
+        commit()
+        with counted_queries() as seen:
+            answer = mentee_browser.get(url)
+        assert answer.status_code == 200
+        return len(seen), html(answer)
+
+    few, small = queries_with(4)
+    many, big = queries_with(40)
+    assert few == many, f"{few} queries with 4 mentors, {many} with 40"
+    assert "1–10 of 40 mentors fit you." in big and big.count('<button type="submit">Ask ') == 10 and 'rel="next"' in big
+    assert "4 mentors fit you." in small
+    for odd in ("abc", "-1", "0", str(10**12)):
+        assert mentee_browser.get(f"{url}?page={odd}").status_code == 200
+    assert "31–40 of 40" in html(mentee_browser.get(f"{url}?page={10**12}"))

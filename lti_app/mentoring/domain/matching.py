@@ -17,7 +17,7 @@ switches that rule off for the cohort. Forbidden pairs are never made.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 
 import numpy as np
@@ -169,11 +169,14 @@ def unmatched_of(mentors: Sequence[Profile], mentees: Sequence[Profile], setting
 
 def rank_mentors_for(mentee: Profile, mentors: Sequence[Profile], settings: MatchSettings | None = None, *,
                      taken: Mapping[int, int] | None = None, names: Mapping[int, str] | None = None,
-                     labels: Mapping[str, str] | None = None) -> tuple[RankedMentor, ...]:
+                     labels: Mapping[str, str] | None = None, exclude: Collection[int] = (),
+                     explain: slice | None = None) -> tuple[RankedMentor, ...]:
     """Mentors this mentee may choose: those passing every rule with room left, best score first.
 
     `taken` counts the mentees each mentor already has; a mentor at capacity is not offered. Pairs
-    below the cohort's minimum score are not offered either. Ties go to the lower mentor id.
+    below the cohort's minimum score are not offered either, nor the mentors in `exclude`. Ties go to the
+    lower mentor id. With `explain`, only the ranks in that slice get their explanation (a page of a long
+    list: explaining thousands of mentors nobody reads is most of the cost); the others get none.
     """
     settings = settings or MatchSettings()
     matrix = score_matrix(mentors, [mentee], settings)
@@ -183,11 +186,15 @@ def rank_mentors_for(mentee: Profile, mentors: Sequence[Profile], settings: Matc
     if settings.rules.capacity and taken:
         room = cohort.arrays[0].capacity - np.array([taken.get(p.id, 0) for p in cohort.mentors], dtype=np.int64)
         ok &= room > 0
+    if exclude:
+        ok &= ~np.isin(np.array([p.id for p in cohort.mentors], dtype=np.int64), np.array(list(exclude), dtype=np.int64))
     rows = np.flatnonzero(ok)
-    explained = explained_pairs(cohort, rows, np.zeros_like(rows), Explainer(settings, "mentee", names, labels))
-    ranked = [RankedMentor(cohort.mentors[i].id, score, explanation)
-              for i, (score, explanation) in zip(rows.tolist(), explained)]
-    return tuple(sorted(ranked, key=lambda r: (-r.score, r.mentor_id)))
+    ids = np.array([cohort.mentors[i].id for i in rows], dtype=np.int64)
+    rows = rows[np.lexsort((ids, -values[rows]))]  # best score first, ties to the lower mentor id
+    shown = rows[explain] if explain is not None else rows
+    explained = explained_pairs(cohort, shown, np.zeros_like(shown), Explainer(settings, "mentee", names, labels))
+    reasons = dict(zip(shown.tolist(), explained))
+    return tuple(RankedMentor(cohort.mentors[i].id, *reasons.get(i, (float(values[i]), ()))) for i in rows.tolist())
 
 
 def explain_pair(mentor: Profile, mentee: Profile, settings: MatchSettings | None = None, *,

@@ -35,7 +35,9 @@ from lti_app.mentoring.models.matching_choice import MESSAGE_LENGTH, MentorReque
 from lti_app.mentoring.services.matching import Sides, pinned_keys, settings_of, sides_of
 from lti_app.mentoring.services.matching_edits import pair_by_hand
 from lti_app.mentoring.services.matching_modes import check_choosing, check_side
+from lti_app.mentoring.services.paging import Page, clamp_page
 
+OFFERS_PER_PAGE = 10  # mentors a mentee reads at once, each with why they fit
 FULL_NOTE = "The mentor's places filled up before they answered."
 
 
@@ -51,11 +53,16 @@ class Offer:
 
 @dataclass(frozen=True)
 class MenteeChoices:
-    """What a mentee's page shows: the mentors on offer, their own requests (newest first), places left."""
+    """What a mentee's page shows: one page of the mentors on offer, their own requests (newest first), places left."""
 
-    offers: list[Offer]
+    page: Page[Offer]
     requests: list[MentorRequest]
     places_left: int
+
+    @property
+    def offers(self) -> list[Offer]:
+        """The mentors on offer on this page, best fit first."""
+        return self.page.items
 
     @property
     def open_request(self) -> MentorRequest | None:
@@ -95,13 +102,14 @@ class Draft:
         return cls(frozenset(pairs), Counter(m for m, _ in pairs), Counter(e for _, e in pairs))
 
 
-def _offers(cohort: Cohort, sides: Sides, mentee: Enrolment, draft: Draft) -> list[RankedMentor]:
-    """Mentors passing the rules and the minimum score with the mentee, with a place left, not already theirs."""
+def _offers(cohort: Cohort, sides: Sides, mentee: Enrolment, draft: Draft, explain: slice) -> list[RankedMentor]:
+    """Mentors passing the rules and the minimum score with the mentee, with a place left, not already theirs
+    (only the ranks in ``explain`` are explained)."""
     mentors = sides.of(sides.mentors)
-    ranked = rank_mentors_for(sides.profiles[mentee.id], mentors, settings_of(cohort), taken=draft.per_mentor,
-                              names=sides.names, labels=sides.labels)
-    room = {p.id for p in mentors if draft.per_mentor[p.id] < p.capacity}
-    return [r for r in ranked if r.mentor_id in room and (r.mentor_id, mentee.id) not in draft.pairs]
+    full = {p.id for p in mentors if draft.per_mentor[p.id] >= p.capacity}
+    theirs = {mentor for mentor, pair_mentee in draft.pairs if pair_mentee == mentee.id}
+    return list(rank_mentors_for(sides.profiles[mentee.id], mentors, settings_of(cohort), taken=draft.per_mentor,
+                                 names=sides.names, labels=sides.labels, exclude=full | theirs, explain=explain))
 
 
 def _requests(*where) -> list[MentorRequest]:
@@ -117,17 +125,26 @@ def _mentee_places(cohort: Cohort, mentee: Enrolment, draft: Draft) -> int:
     return max(cohort.mentors_per_mentee - draft.per_mentee[mentee.id], 0)
 
 
-def mentee_choices(cohort: Cohort, mentee: Enrolment) -> MenteeChoices:
-    """The mentors a mentee may request (best fit first, explained to them) and the mentee's requests."""
+def _window(number: int) -> slice:
+    """The ranks shown on page ``number`` of a mentee's offers."""
+    return slice((number - 1) * OFFERS_PER_PAGE, number * OFFERS_PER_PAGE)
+
+
+def mentee_choices(cohort: Cohort, mentee: Enrolment, page: int | None = 1) -> MenteeChoices:
+    """One page of the mentors a mentee may request (best fit first, explained to them) and the mentee's requests."""
     check_choosing(cohort, MatchMode.SELF_SELECT)
     sides = sides_of(cohort)
     check_side(sides, mentee, Role.MENTEE)
     draft, mine = Draft.of(cohort), _requests(MentorRequest.mentee_enrolment_id == mentee.id)
     by_mentor = {r.mentor_enrolment_id: r for r in mine}
-    left = _mentee_places(cohort, mentee, draft)
+    left, number = _mentee_places(cohort, mentee, draft), page or 1
+    ranked = _offers(cohort, sides, mentee, draft, _window(number)) if left else []
+    if clamp_page(number, len(ranked), OFFERS_PER_PAGE) != number:  # a page past the end shows the last one
+        number = clamp_page(number, len(ranked), OFFERS_PER_PAGE)
+        ranked = _offers(cohort, sides, mentee, draft, _window(number)) if ranked else []
     offers = [Offer(r.mentor_id, sides.names[r.mentor_id], tuple(c.sentence for c in r.explanation),
-                    by_mentor.get(r.mentor_id)) for r in _offers(cohort, sides, mentee, draft)] if left else []
-    return MenteeChoices(offers, mine, left)
+                    by_mentor.get(r.mentor_id)) for r in ranked[_window(number)]]
+    return MenteeChoices(Page(offers, len(ranked), number, OFFERS_PER_PAGE), mine, left)
 
 
 def _check_new_request(cohort: Cohort, sides: Sides, mentee: Enrolment, mentor_id: int) -> None:
@@ -139,7 +156,7 @@ def _check_new_request(cohort: Cohort, sides: Sides, mentee: Enrolment, mentor_i
     draft = Draft.of(cohort)
     if not _mentee_places(cohort, mentee, draft):
         raise InvalidInput("You already have as many mentors as this cohort allows.")
-    if mentor_id not in {r.mentor_id for r in _offers(cohort, sides, mentee, draft)}:
+    if mentor_id not in {r.mentor_id for r in _offers(cohort, sides, mentee, draft, explain=slice(0, 0))}:
         raise InvalidInput("This mentor is not available to you: their places are taken, or the pair does not fit "
                            "the cohort's rules.")
 

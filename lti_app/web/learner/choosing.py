@@ -15,6 +15,7 @@ from lti_app.mentoring.services import cohorts, enrolments, matching_modes, mutu
 from lti_app.web.course_pages import commit_or_flash, form_status, render_page
 from lti_app.web.forms import attach_error
 from lti_app.web.learner.choosing_forms import AnswerForm, RequestForm, ranking_form
+from lti_app.web.pagination import requested_page
 
 bp = Blueprint("choosing", __name__, url_prefix="/cohorts/<int:cohort_id>/choosing")
 
@@ -39,7 +40,7 @@ def _mine(course_id: int, cohort_id: int) -> tuple[Cohort, Enrolment]:
 def mentors(course_id: int, cohort_id: int):
     """A mentee's mentors on offer, best fit first and why, and their requests."""
     cohort, me = _mine(course_id, cohort_id)
-    found = self_select.mentee_choices(cohort, me)
+    found = self_select.mentee_choices(cohort, me, requested_page())
     return render_page("learner/choosing/mentors.html", cohort=cohort, choices=found, form=RequestForm(),
                        answer=AnswerForm())
 
