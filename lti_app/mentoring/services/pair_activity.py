@@ -21,6 +21,9 @@ from lti_app.mentoring.models.pairing import Pair, PairStatus
 from lti_app.mentoring.models.workspace import Agreement, Goal, Meeting, Milestone, Task
 
 PUBLISHED = (PairStatus.ACTIVE, PairStatus.ENDED)
+# What a goal's progress is worked out from (``goal_percent`` reads these names from a Goal or from a row).
+GOAL_FACTS = (Goal.pair_id, Goal.progress_from, Goal.baseline_rating, Goal.target_rating, Goal.current_rating,
+              Goal.end_rating_owner, Goal.end_rating_partner, Goal.updated_at)
 
 
 @dataclass(frozen=True)
@@ -93,23 +96,25 @@ def _milestone_activity(pair_ids: Sequence[int]) -> dict[int, datetime | None]:
 def _goals(pair_ids: Sequence[int]) -> tuple[dict[int, _GoalCounts], dict[int, datetime | None]]:
     per_goal = (select(Task.goal_id, func.count(Task.id).label("total"), func.count(Task.done_at).label("done"))
                 .where(Task.pair_id.in_(pair_ids), Task.goal_id.is_not(None)).group_by(Task.goal_id).subquery())
+    # The goals' columns, not Goal objects: building thousands of ORM objects was most of a cohort's pair health.
     rows = db.session.execute(
-        select(Goal, func.coalesce(per_goal.c.total, 0), func.coalesce(per_goal.c.done, 0))
+        select(*GOAL_FACTS, func.coalesce(per_goal.c.total, 0).label("total"),
+               func.coalesce(per_goal.c.done, 0).label("done"))
         .outerjoin(per_goal, per_goal.c.goal_id == Goal.id).where(Goal.pair_id.in_(pair_ids)))
     counts: dict[int, _GoalCounts] = defaultdict(_GoalCounts)
     touched: dict[int, datetime | None] = {}
-    for goal, total, done in rows:
-        percent = goal_percent(goal, done, total)
+    for goal in rows:
+        percent = goal_percent(goal, goal.done, goal.total)
         found = counts[goal.pair_id]
         found.total += 1
         found.done += progress.goal_done(percent, goal.end_rating_owner, goal.end_rating_partner)
-        found.rerated += goal.rerated
+        found.rerated += goal.end_rating_owner is not None and goal.end_rating_partner is not None
         touched[goal.pair_id] = _latest(touched.get(goal.pair_id), goal.updated_at)
     return counts, touched
 
 
-def goal_percent(goal: Goal, tasks_done: int, tasks_total: int) -> int:
-    """The goal's progress in percent, given the counts of its tasks."""
+def goal_percent(goal: Any, tasks_done: int, tasks_total: int) -> int:
+    """The goal's progress in percent, given the counts of its tasks (a Goal, or a row of its ``GOAL_FACTS``)."""
     rating = progress.latest_rating(goal.current_rating, goal.end_rating_owner, goal.end_rating_partner)
     return progress.goal_progress(goal.progress_from.value, tasks_done, tasks_total, goal.baseline_rating,
                                   goal.target_rating, rating)
