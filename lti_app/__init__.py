@@ -17,12 +17,7 @@ PER_PROCESS_CACHES = frozenset({"SimpleCache", "NullCache", "simple", "null", "F
 
 def create_app(config_name: str | None = None, overrides: dict[str, Any] | None = None) -> Flask:
     """Build the application: settings, extensions, blueprints, error pages and CLI."""
-    app = Flask(
-        __name__,
-        instance_path=str(INSTANCE_DIR),
-        template_folder=str(ROOT / "templates"),
-        static_folder="static",
-    )
+    app = Flask(__name__, instance_path=str(INSTANCE_DIR), template_folder=str(ROOT / "templates"), static_folder="static")
     app.config.from_object(get_config(config_name))
     app.config.update(overrides or {})
     _refuse_a_per_process_cache(app)

@@ -28,8 +28,13 @@ def register_web(app: Flask) -> None:
         app.register_blueprint(demo_bp)
     errors.register(app)
     security.register(app)
+    _register_url_helpers(app)
+
+
+def _register_url_helpers(app: Flask) -> None:
+    """Ids and page numbers in every audience's URLs: a huge id is not found (never a 500); pages keep their filters."""
     from lti_app.web.ids import refuse_impossible_ids
     from lti_app.web.pagination import page_url
 
-    app.url_value_preprocessor(refuse_impossible_ids)  # every audience's pages: a huge id is not found, never a 500
+    app.url_value_preprocessor(refuse_impossible_ids)
     app.add_template_global(page_url, "page_url")
