@@ -23,6 +23,7 @@ from lti_app.mentoring.models.pairing import Pair, PairStatus
 from lti_app.mentoring.models.person import Person
 from lti_app.mentoring.services.matching import Sides, current_proposal, shown_status
 from lti_app.mentoring.services.paging import Page, page_of, page_of_list
+from lti_app.mentoring.services.participants import person_matches
 
 SHOWS = {"all": "All pairs", "pinned": "Pinned pairs", "below": "Pairs scoring below", "unmatched": "People not paired"}
 LISTED = 50  # people offered in each "pair by hand" list: enough to pick from, never the whole cohort
@@ -72,18 +73,10 @@ class DraftPage:
         return self.status is PairStatus.PROPOSED
 
 
-def _like(q: str) -> str:
-    """``q`` as a LIKE pattern matching it anywhere, its own wildcards taken literally."""
-    return "%" + re.sub(r"([\\%_])", r"\\\1", q.casefold()) + "%"
-
-
 def _named(cohort: Cohort, q: str):
     """Ids of the cohort's enrolments whose person's name or e-mail contains ``q`` (a subquery)."""
-    pattern = _like(q)
-    full = func.coalesce(Person.given_name, "") + " " + func.coalesce(Person.family_name, "")
-    fields = (Person.name, Person.email, full)
     return select(Enrolment.id).join(Person, Enrolment.person_id == Person.id).where(
-        Enrolment.cohort_id == cohort.id, or_(*(func.lower(f).like(pattern, escape="\\") for f in fields)))
+        Enrolment.cohort_id == cohort.id, person_matches(q))
 
 
 def pairs_page(cohort: Cohort, status: PairStatus, filters: DraftFilter, number: int | None) -> Page[Pair]:

@@ -56,9 +56,10 @@ def clean_search(text: str | None) -> str:
 
 
 def person_matches(search: str) -> ColumnElement[bool]:
-    """SQL: the person's name, given or family name, or e-mail contains ``search`` (any case)."""
+    """SQL: the person's name, given or family name (or both), or e-mail contains ``search`` (any case)."""
     pattern = "%" + search.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    columns = (Person.name, Person.given_name, Person.family_name, Person.email)
+    full = func.coalesce(Person.given_name, "") + " " + func.coalesce(Person.family_name, "")
+    columns = (Person.name, Person.given_name, Person.family_name, Person.email, full)
     return or_(*(func.lower(c).like(pattern, escape="\\") for c in columns))
 
 
