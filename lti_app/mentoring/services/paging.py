@@ -55,12 +55,12 @@ def clamp_page(number: int | None, total: int, size: int = PAGE_SIZE) -> int:
     return min(max(1, number or 1), pages)
 
 
-def page_of(statement: Select, number: int | None, size: int = PAGE_SIZE, *, scalars: bool = True) -> Page:
+def page_of(statement: Select, number: int | None, size: int = PAGE_SIZE) -> Page:
     """Run ``statement`` (ordered) for one page: a count of the whole list, then the page's rows."""
     total = db.session.scalar(select(func.count()).select_from(statement.order_by(None).subquery())) or 0
     number = clamp_page(number, total, size)
     paged = statement.limit(size).offset((number - 1) * size)
-    rows = list(db.session.scalars(paged) if scalars else db.session.execute(paged))
+    rows = list(db.session.scalars(paged))
     return Page(items=rows, total=total, number=number, size=size)
 
 
