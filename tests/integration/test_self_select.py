@@ -12,7 +12,7 @@ from lti_app.mentoring.domain.profile_fields import CareerStage
 from lti_app.mentoring.errors import IllegalTransition, InvalidInput, NotFound
 from lti_app.mentoring.models.matching_choice import MentorRequest, RequestStatus
 from lti_app.mentoring.models.pairing import Pair, PairStatus
-from lti_app.mentoring.services import matching, matching_edits, self_select
+from lti_app.mentoring.services import matching, matching_edits, self_select, self_select_answers
 from tests.factories_matching_modes import make_mentee, make_mentor, mode_cohort, set_mode
 
 
@@ -41,7 +41,7 @@ def test_an_accepted_request_becomes_a_pinned_proposed_pair_with_score_explanati
     mentor, mentee = make_mentor(cohort), make_mentee(cohort)
     request = self_select.request_mentor(cohort, mentee, mentor.id, "  Hello, I would like to learn AI tools.  ")
     assert request.status is RequestStatus.REQUESTED and request.message == "Hello, I would like to learn AI tools."
-    self_select.accept_request(cohort, mentor, request.id, request.version)
+    self_select_answers.accept_request(cohort, mentor, request.id, request.version)
     pair = draft(cohort)[(mentor.id, mentee.id)]
     assert pair.pinned and pair.score > 0 and pair.explanation and "sentence" in pair.explanation[0]
     assert (mentor.id, mentee.id) in matching.settings_of(cohort).pinned
@@ -52,7 +52,7 @@ def test_the_engine_run_for_the_rest_keeps_accepted_pairs_and_publishing_activat
     m1, m2 = make_mentor(cohort), make_mentor(cohort)
     e1, e2 = make_mentee(cohort), make_mentee(cohort)
     request = self_select.request_mentor(cohort, e1, m2.id)
-    self_select.accept_request(cohort, m2, request.id)
+    self_select_answers.accept_request(cohort, m2, request.id)
     matching.run_matching(cohort)
     assert set(draft(cohort)) == {(m2.id, e1.id), (m1.id, e2.id)} and draft(cohort)[(m2.id, e1.id)].pinned
     matching.publish_pairs(cohort)
@@ -70,11 +70,11 @@ def test_accepting_twice_makes_one_pair_and_a_late_decline_is_refused(cohort):
     mentor, mentee = make_mentor(cohort), make_mentee(cohort)
     request = self_select.request_mentor(cohort, mentee, mentor.id)
     version = request.version
-    self_select.accept_request(cohort, mentor, request.id, version)
-    assert self_select.accept_request(cohort, mentor, request.id, version) is request
+    self_select_answers.accept_request(cohort, mentor, request.id, version)
+    assert self_select_answers.accept_request(cohort, mentor, request.id, version) is request
     assert db.session.scalar(select(func.count()).select_from(Pair)) == 1
     with pytest.raises(InvalidInput, match="already accepted"):
-        self_select.decline_request(cohort, mentor, request.id, request.version)
+        self_select_answers.decline_request(cohort, mentor, request.id, request.version)
 
 
 def test_a_mentee_has_one_open_request_at_a_time_and_may_ask_again_after_withdrawing(cohort):
@@ -95,7 +95,7 @@ def test_a_declined_request_cannot_be_made_again_but_another_mentor_can_be_asked
     m1, m2 = make_mentor(cohort), make_mentor(cohort)
     mentee = make_mentee(cohort)
     request = self_select.request_mentor(cohort, mentee, m1.id)
-    self_select.decline_request(cohort, m1, request.id, request.version)
+    self_select_answers.decline_request(cohort, m1, request.id, request.version)
     with pytest.raises(InvalidInput, match="declined your request"):
         self_select.request_mentor(cohort, mentee, m1.id)
     assert self_select.request_mentor(cohort, mentee, m2.id).is_open
@@ -105,7 +105,7 @@ def test_a_mentee_with_their_mentor_is_offered_nobody_and_cannot_ask_again(cohor
     m1, m2 = make_mentor(cohort), make_mentor(cohort)
     mentee = make_mentee(cohort)
     request = self_select.request_mentor(cohort, mentee, m1.id)
-    self_select.accept_request(cohort, m1, request.id)
+    self_select_answers.accept_request(cohort, m1, request.id)
     choices = self_select.mentee_choices(cohort, mentee)
     assert choices.places_left == 0 and choices.offers == []
     with pytest.raises(InvalidInput, match="as many mentors as this cohort allows"):
@@ -116,12 +116,12 @@ def test_a_full_mentor_is_no_longer_offered_and_their_other_open_requests_are_de
     mentor = make_mentor(cohort)  # one place
     e1, e2, e3 = make_mentee(cohort), make_mentee(cohort), make_mentee(cohort)
     r1, r2 = self_select.request_mentor(cohort, e1, mentor.id), self_select.request_mentor(cohort, e2, mentor.id)
-    self_select.accept_request(cohort, mentor, r1.id)
-    assert r2.status is RequestStatus.DECLINED and r2.note == self_select.FULL_NOTE
+    self_select_answers.accept_request(cohort, mentor, r1.id)
+    assert r2.status is RequestStatus.DECLINED and r2.note == self_select_answers.FULL_NOTE
     assert self_select.mentee_choices(cohort, e3).offers == []
     with pytest.raises(InvalidInput, match="not available"):
         self_select.request_mentor(cohort, e3, mentor.id)
-    assert self_select.mentor_inbox(cohort, mentor).places_left == 0
+    assert self_select_answers.mentor_inbox(cohort, mentor).places_left == 0
 
 
 def test_a_mentor_whose_places_are_pinned_cannot_accept_more(cohort):
@@ -131,7 +131,7 @@ def test_a_mentor_whose_places_are_pinned_cannot_accept_more(cohort):
     matching_edits.pair_by_hand(cohort, mentor, e2)
     matching_edits.pair_by_hand(cohort, mentor, e3)  # the instructor fills both places
     with pytest.raises(InvalidInput, match="All your places are taken"):
-        self_select.accept_request(cohort, mentor, r1.id, r1.version)
+        self_select_answers.accept_request(cohort, mentor, r1.id, r1.version)
     assert r1.is_open and (mentor.id, e1.id) not in draft(cohort)
 
 
@@ -142,7 +142,7 @@ def test_a_mentor_with_two_places_accepts_two_and_an_acceptance_replaces_an_unpi
     matching.run_matching(cohort)  # an unpinned proposal for everyone
     for mentee in (e1, e2):
         request = self_select.request_mentor(cohort, mentee, mentor.id)
-        self_select.accept_request(cohort, mentor, request.id)
+        self_select_answers.accept_request(cohort, mentor, request.id)
     assert set(draft(cohort)) == {(mentor.id, e1.id), (mentor.id, e2.id)}
     assert all(p.pinned for p in draft(cohort).values()) and other.id not in {m for m, _ in draft(cohort)}
 
@@ -153,7 +153,7 @@ def test_accepting_a_withdrawn_request_is_refused_with_a_clear_message_and_nothi
     seen = request.version
     self_select.withdraw_request(cohort, mentee, request.id)
     with pytest.raises(InvalidInput, match="withdrew this request before you answered"):
-        self_select.accept_request(cohort, mentor, request.id, seen)
+        self_select_answers.accept_request(cohort, mentor, request.id, seen)
     assert draft(cohort) == {}
 
 
@@ -164,14 +164,14 @@ def test_an_answer_from_a_page_read_before_the_request_changed_is_refused(cohort
     self_select.withdraw_request(cohort, mentee, request.id)
     self_select.request_mentor(cohort, mentee, mentor.id, "second")
     with pytest.raises(InvalidInput, match="changed since you opened the page"):
-        self_select.decline_request(cohort, mentor, request.id, seen)
+        self_select_answers.decline_request(cohort, mentor, request.id, seen)
     assert request.is_open
 
 
 def test_withdrawing_an_answered_request_is_refused(cohort):
     mentor, mentee = make_mentor(cohort), make_mentee(cohort)
     request = self_select.request_mentor(cohort, mentee, mentor.id)
-    self_select.decline_request(cohort, mentor, request.id)
+    self_select_answers.decline_request(cohort, mentor, request.id)
     with pytest.raises(InvalidInput, match="already answered"):
         self_select.withdraw_request(cohort, mentee, request.id)
 
@@ -181,7 +181,7 @@ def test_another_cohorts_request_or_someone_elses_is_not_found(cohort):
     request = self_select.request_mentor(cohort, mentee, mentor.id)
     elsewhere = mode_cohort(MatchMode.SELF_SELECT)
     with pytest.raises(NotFound):
-        self_select.accept_request(cohort, other_mentor, request.id)
+        self_select_answers.accept_request(cohort, other_mentor, request.id)
     with pytest.raises(NotFound):
         self_select.withdraw_request(elsewhere, mentee, request.id)
     with pytest.raises(NotFound):
@@ -194,7 +194,7 @@ def test_each_side_only_reaches_its_own_page(cohort):
     with pytest.raises(InvalidInput, match="for mentees"):
         self_select.mentee_choices(cohort, mentor)
     with pytest.raises(InvalidInput, match="for mentors"):
-        self_select.mentor_inbox(cohort, mentee)
+        self_select_answers.mentor_inbox(cohort, mentee)
 
 
 def test_choosing_needs_the_self_select_mode_and_closed_enrolment(cohort):
@@ -208,7 +208,7 @@ def test_choosing_needs_the_self_select_mode_and_closed_enrolment(cohort):
         self_select.mentee_choices(cohort, mentee)
     cohort.state = CohortState.MATCHED
     with pytest.raises(IllegalTransition, match="published"):
-        self_select.mentor_inbox(cohort, mentor)
+        self_select_answers.mentor_inbox(cohort, mentor)
 
 
 def test_a_forbidden_pair_is_neither_offered_nor_requested(cohort):

@@ -1,4 +1,4 @@
-"""Self-select mode: a mentee requests a mentor who fits them; the mentor accepts or declines.
+"""Self-select mode: a mentee requests a mentor who fits them (the mentor's answers: ``self_select_answers``).
 
 Every function flushes, none commits.
 
@@ -20,12 +20,12 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from lti_app.extensions import db, utcnow
-from lti_app.mentoring.domain.matching import explain_pair, rank_mentors_for, score_matrix
+from lti_app.mentoring.domain.matching import rank_mentors_for
 from lti_app.mentoring.domain.matching_settings import MatchMode
 from lti_app.mentoring.domain.matching_types import RankedMentor, Role
 from lti_app.mentoring.errors import InvalidInput, NotFound
@@ -33,12 +33,10 @@ from lti_app.mentoring.models.cohort import Cohort
 from lti_app.mentoring.models.enrolment import Enrolment
 from lti_app.mentoring.models.matching_choice import MESSAGE_LENGTH, MentorRequest, RequestStatus
 from lti_app.mentoring.services.matching import Sides, pinned_keys, settings_of, sides_of
-from lti_app.mentoring.services.matching_edits import pair_by_hand
 from lti_app.mentoring.services.matching_modes import check_choosing, check_side
 from lti_app.mentoring.services.paging import Page, clamp_page
 
 OFFERS_PER_PAGE = 10  # mentors a mentee reads at once, each with why they fit
-FULL_NOTE = "The mentor's places filled up before they answered."
 
 
 @dataclass(frozen=True)
@@ -71,23 +69,6 @@ class MenteeChoices:
 
 
 @dataclass(frozen=True)
-class Incoming:
-    """A request as its mentor sees it: the mentee's name and why they fit, in the mentor's words."""
-
-    request: MentorRequest
-    name: str
-    sentences: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class MentorInbox:
-    """A mentor's requests (open ones first) and places left."""
-
-    requests: list[Incoming]
-    places_left: int
-
-
-@dataclass(frozen=True)
 class Draft:
     """The pinned pairs of the cohort's draft, counted per mentor and per mentee."""
 
@@ -112,7 +93,8 @@ def _offers(cohort: Cohort, sides: Sides, mentee: Enrolment, draft: Draft, expla
                                  names=sides.names, labels=sides.labels, exclude=full | theirs, explain=explain))
 
 
-def _requests(*where) -> list[MentorRequest]:
+def requests_where(*where) -> list[MentorRequest]:
+    """The requests matching ``where``, newest first."""
     return list(db.session.scalars(select(MentorRequest).where(*where).order_by(MentorRequest.id.desc())))
 
 
@@ -121,7 +103,8 @@ def _between(mentee_id: int, mentor_id: int) -> MentorRequest | None:
         MentorRequest.mentee_enrolment_id == mentee_id, MentorRequest.mentor_enrolment_id == mentor_id))
 
 
-def _mentee_places(cohort: Cohort, mentee: Enrolment, draft: Draft) -> int:
+def mentee_places(cohort: Cohort, mentee: Enrolment, draft: Draft) -> int:
+    """How many more mentors this mentee may have in the draft."""
     return max(cohort.mentors_per_mentee - draft.per_mentee[mentee.id], 0)
 
 
@@ -135,9 +118,9 @@ def mentee_choices(cohort: Cohort, mentee: Enrolment, page: int | None = 1) -> M
     check_choosing(cohort, MatchMode.SELF_SELECT)
     sides = sides_of(cohort)
     check_side(sides, mentee, Role.MENTEE)
-    draft, mine = Draft.of(cohort), _requests(MentorRequest.mentee_enrolment_id == mentee.id)
+    draft, mine = Draft.of(cohort), requests_where(MentorRequest.mentee_enrolment_id == mentee.id)
     by_mentor = {r.mentor_enrolment_id: r for r in mine}
-    left, number = _mentee_places(cohort, mentee, draft), page or 1
+    left, number = mentee_places(cohort, mentee, draft), page or 1
     ranked = _offers(cohort, sides, mentee, draft, _window(number)) if left else []
     if clamp_page(number, len(ranked), OFFERS_PER_PAGE) != number:  # a page past the end shows the last one
         number = clamp_page(number, len(ranked), OFFERS_PER_PAGE)
@@ -150,11 +133,11 @@ def mentee_choices(cohort: Cohort, mentee: Enrolment, page: int | None = 1) -> M
 def _check_new_request(cohort: Cohort, sides: Sides, mentee: Enrolment, mentor_id: int) -> None:
     """InvalidInput when the mentee may not ask this mentor now."""
     is_open = MentorRequest.status == RequestStatus.REQUESTED
-    if waiting := _requests(MentorRequest.mentee_enrolment_id == mentee.id, is_open):
+    if waiting := requests_where(MentorRequest.mentee_enrolment_id == mentee.id, is_open):
         raise InvalidInput(f"You already asked {waiting[0].mentor.person.display_name}: wait for their answer, "
                            "or withdraw that request first.")
     draft = Draft.of(cohort)
-    if not _mentee_places(cohort, mentee, draft):
+    if not mentee_places(cohort, mentee, draft):
         raise InvalidInput("You already have as many mentors as this cohort allows.")
     if mentor_id not in {r.mentor_id for r in _offers(cohort, sides, mentee, draft, explain=slice(0, 0))}:
         raise InvalidInput("This mentor is not available to you: their places are taken, or the pair does not fit "
@@ -217,11 +200,11 @@ def withdraw_request(cohort: Cohort, mentee: Enrolment, request_id: int) -> Ment
         raise InvalidInput(f"{found.mentor.person.display_name} already answered this request "
                            f"({found.status.value}); it can no longer be withdrawn.")
     found.status = RequestStatus.WITHDRAWN
-    _flush_or_refuse()
+    flush_or_refuse()
     return found
 
 
-def _flush_or_refuse() -> None:
+def flush_or_refuse() -> None:
     """Flush; a request changed by someone else meanwhile (its version moved on) is refused, nothing overwritten."""
     try:
         db.session.flush()
@@ -230,90 +213,6 @@ def _flush_or_refuse() -> None:
                            "look at it again.") from None
 
 
-def mentor_inbox(cohort: Cohort, mentor: Enrolment) -> MentorInbox:
-    """A mentor's requests (open first, withdrawn ones left out), each mentee explained to the mentor."""
-    check_choosing(cohort, MatchMode.SELF_SELECT)
-    sides = sides_of(cohort)
-    check_side(sides, mentor, Role.MENTOR)
-    settings, me = settings_of(cohort), sides.profiles[mentor.id]
-    found = []
-    answerable = MentorRequest.status != RequestStatus.WITHDRAWN
-    for request in _requests(MentorRequest.mentor_enrolment_id == mentor.id, answerable):
-        if (mentee := sides.profiles.get(request.mentee_enrolment_id)) is None:
-            continue  # the mentee has left the cohort
-        _, explanation = explain_pair(me, mentee, settings, viewer="mentor", names=sides.names, labels=sides.labels)
-        found.append(Incoming(request, sides.names[mentee.id], tuple(c.sentence for c in explanation)))
-    found.sort(key=lambda i: not i.request.is_open)
-    return MentorInbox(found, max(me.capacity - Draft.of(cohort).per_mentor[mentor.id], 0))
-
-
-def _answerable(cohort: Cohort, mentor: Enrolment, request_id: int, version: int | None,
-                answered: RequestStatus) -> MentorRequest:
-    """The request read afresh under a lock on its mentor; refused unless open and at the version the page showed.
-
-    A request already ``answered`` that way (a double submit) comes back as it is.
-    """
-    db.session.scalar(select(Enrolment).where(Enrolment.id == mentor.id).with_for_update()
-                      .execution_options(populate_existing=True))  # one answer of this mentor at a time
-    found = request_of(cohort, request_id, mentor=mentor)
-    db.session.refresh(found)  # as committed by now, not as first read
-    name = found.mentee.person.display_name
-    if found.status is answered:
-        return found
-    if found.status is RequestStatus.WITHDRAWN:
-        raise InvalidInput(f"{name} withdrew this request before you answered; nothing was changed.")
-    if not found.is_open:
-        raise InvalidInput(f"You already {found.status.value} this request; nothing was changed.")
-    if version is not None and found.version != version:
-        raise InvalidInput(f"{name}'s request changed since you opened the page: look at it again, then answer.")
-    return found
-
-
-def accept_request(cohort: Cohort, mentor: Enrolment, request_id: int, version: int | None = None) -> MentorRequest:
-    """Accept a request: the pair joins the draft, pinned; accepting twice is harmless. Flushes."""
-    check_choosing(cohort, MatchMode.SELF_SELECT)
-    found = _answerable(cohort, mentor, request_id, version, RequestStatus.ACCEPTED)
-    if found.status is RequestStatus.ACCEPTED:
-        return found
-    sides, draft, mentee = sides_of(cohort), Draft.of(cohort), found.mentee
-    check_side(sides, mentor, Role.MENTOR)
-    capacity = sides.profiles[mentor.id].capacity
-    if draft.per_mentor[mentor.id] >= capacity:
-        raise InvalidInput("All your places are taken, so you cannot accept more mentees.")
-    if mentee.id not in sides.profiles or not _mentee_places(cohort, mentee, draft):
-        raise InvalidInput(f"{mentee.person.display_name} no longer needs a mentor here; this request cannot be accepted.")
-    if not score_matrix([sides.profiles[mentor.id]], [sides.profiles[mentee.id]], settings_of(cohort)).eligible[0, 0]:
-        raise InvalidInput("This pair no longer fits the cohort's rules; your instructor can tell you more.")
-    found.status, found.answered_at = RequestStatus.ACCEPTED, utcnow()
-    _flush_or_refuse()  # before the pair: a request withdrawn meanwhile makes none
-    pair_by_hand(cohort, mentor, mentee)
-    if draft.per_mentor[mentor.id] + 1 >= capacity:
-        _close_open_requests(mentor, FULL_NOTE)
-    return found
-
-
-def _close_open_requests(mentor: Enrolment, note: str) -> None:
-    """Decline the mentor's other open requests, saying why (one statement: a request withdrawn meanwhile is skipped)."""
-    db.session.execute(
-        update(MentorRequest).where(MentorRequest.mentor_enrolment_id == mentor.id,
-                                    MentorRequest.status == RequestStatus.REQUESTED)
-        .values(status=RequestStatus.DECLINED, note=note, answered_at=utcnow(), version=MentorRequest.version + 1)
-        .execution_options(synchronize_session=False))
-    for loaded in list(db.session.identity_map.values()):  # read them afresh when next used
-        if isinstance(loaded, MentorRequest) and loaded.mentor_enrolment_id == mentor.id:
-            db.session.expire(loaded)
-
-
-def decline_request(cohort: Cohort, mentor: Enrolment, request_id: int, version: int | None = None) -> MentorRequest:
-    """Decline a request; the mentee may ask someone else (declining twice is harmless). Flushes."""
-    check_choosing(cohort, MatchMode.SELF_SELECT)
-    found = _answerable(cohort, mentor, request_id, version, RequestStatus.DECLINED)
-    if found.is_open:
-        found.status, found.answered_at = RequestStatus.DECLINED, utcnow()
-        _flush_or_refuse()
-    return found
-
-
-def cohort_requests(cohort: Cohort) -> list[MentorRequest]:
+def cohortrequests_where(cohort: Cohort) -> list[MentorRequest]:
     """Every request of the cohort, newest first (for the instructor: who asked whom, and the answer)."""
-    return _requests(MentorRequest.cohort_id == cohort.id)
+    return requests_where(MentorRequest.cohort_id == cohort.id)

@@ -11,7 +11,8 @@ from lti_app.extensions import db
 from lti_app.mentoring.errors import InvalidInput
 from lti_app.mentoring.models.cohort import Cohort
 from lti_app.mentoring.models.enrolment import Enrolment
-from lti_app.mentoring.services import cohorts, enrolments, matching_modes, mutual_ranking, self_select
+from lti_app.mentoring.services import (cohorts, enrolments, matching_modes, mutual_ranking, self_select,
+                                        self_select_answers)
 from lti_app.web.course_pages import commit_or_flash, form_status, render_page
 from lti_app.web.forms import attach_error
 from lti_app.web.learner.choosing_forms import AnswerForm, RequestForm, ranking_form
@@ -74,21 +75,22 @@ def withdraw(course_id: int, cohort_id: int):
 def requests(course_id: int, cohort_id: int):
     """A mentor's requests from mentees, each with why they fit."""
     cohort, me = _mine(course_id, cohort_id)
-    inbox = self_select.mentor_inbox(cohort, me)
+    inbox = self_select_answers.mentor_inbox(cohort, me)
     return render_page("learner/choosing/requests.html", cohort=cohort, inbox=inbox, answer=AnswerForm())
 
 
 @bp.post("/requests/accept")
 def accept(course_id: int, cohort_id: int):
     """Accept a request: the pair joins the instructor's draft."""
-    return _answer(course_id, cohort_id, self_select.accept_request,
+    return _answer(course_id, cohort_id, self_select_answers.accept_request,
                    "Accepted. Your instructor publishes the pairs; then you will see your mentee as your partner.")
 
 
 @bp.post("/requests/decline")
 def decline(course_id: int, cohort_id: int):
     """Decline a request."""
-    return _answer(course_id, cohort_id, self_select.decline_request, "Declined. The mentee can ask someone else.")
+    return _answer(course_id, cohort_id, self_select_answers.decline_request,
+                   "Declined. The mentee can ask someone else.")
 
 
 def _answer(course_id: int, cohort_id: int, service, done: str):
