@@ -28,6 +28,11 @@ def env_int_or_none(name: str) -> int | None:
     return None if value is None else int(value)
 
 
+def env_list(name: str, default: str = "") -> list[str]:
+    """Return a comma-separated list setting, without blanks."""
+    return [item.strip() for item in str(env(name, default)).split(",") if item.strip()]
+
+
 def env_bool(name: str, default: bool) -> bool:
     """Return a boolean setting: 1/true/yes/on are true."""
     return str(env(name, "1" if default else "0")).lower() in {"1", "true", "yes", "on"}
@@ -81,6 +86,10 @@ class Base:
     # Registration and deployment records cached for logins and launches; unset: 300 s in a shared cache (Redis),
     # off in the in-process one (a `flask platform deactivate` in another process could not reach its copy).
     LTI_REGISTRATION_CACHE_SECONDS = env_int_or_none("LTI_REGISTRATION_CACHE_SECONDS")
+    # Host names the tool may call although they resolve to a private, loopback or otherwise non-public address, and
+    # over plain HTTP (a test Moodle on a campus network): the one rule for every outbound call (registration, key
+    # sets, tokens, AGS, NRPS). Exact host names, comma separated; empty by default in production.
+    LTI_PRIVATE_HOSTS = env_list("LTI_PRIVATE_HOSTS")
     # Extra origins our target_link_uri may use besides the request's own (comma separated).
     LTI_EXTRA_TOOL_ORIGINS = [o.strip() for o in env("LTI_EXTRA_TOOL_ORIGINS", "").split(",") if o.strip()]  # type: ignore[union-attr]
     # Extra origins allowed to frame the tool, e.g. a Canvas institution's own domain (comma separated).
@@ -90,6 +99,10 @@ class Base:
     OPERATOR_LOCKOUT_SECONDS = env_int("OPERATOR_LOCKOUT_SECONDS", 15 * 60)
     OPERATOR_SESSION_SECONDS = env_int("OPERATOR_SESSION_SECONDS", 30 * 60)
     OPERATOR_SESSION_MAX_SECONDS = env_int("OPERATOR_SESSION_MAX_SECONDS", 12 * 3600)
+    # Sign-in attempts per client address (Flask-Limiter syntax; in memory, or in Redis when REDIS_URL is set).
+    SIGN_IN_RATE_LIMIT = env("SIGN_IN_RATE_LIMIT", "10 per minute;100 per day")
+    # Strict-Transport-Security max-age on HTTPS responses (0: no header).
+    HSTS_SECONDS = env_int("HSTS_SECONDS", 0)
     TOOL_TITLE = env("TOOL_TITLE", "ReMentor")
     TOOL_KEY_FILE = env("TOOL_KEY_FILE", str(INSTANCE_DIR / "tool_key.pem"))
     # Dynamic registrations from these issuers are active at once, without the operator's approval (comma
@@ -128,6 +141,8 @@ class Development(Base):
     SESSION_COOKIE_PARTITIONED = False
     PREFERRED_URL_SCHEME = env("PREFERRED_URL_SCHEME", "http")
     PROXY_FIX_HOPS = env_int("PROXY_FIX_HOPS", 0)
+    # The demo platform and a Moodle or Canvas on this machine are on loopback, over plain HTTP.
+    LTI_PRIVATE_HOSTS = env_list("LTI_PRIVATE_HOSTS", "localhost,127.0.0.1,::1")
 
 
 class Testing(Base):
@@ -139,6 +154,8 @@ class Testing(Base):
     PROXY_FIX_HOPS = 0
     DEMO_ENABLED = False
     JOBS_ASYNC = False  # tests that exercise the queue turn it on and run a burst worker
+    # The test LMS servers run on loopback; the tests of the outbound guard set their own list.
+    LTI_PRIVATE_HOSTS = ["localhost", "127.0.0.1", "::1"]
 
 
 class Production(Base):
@@ -146,6 +163,7 @@ class Production(Base):
 
     DEMO_ENABLED = False
     LOG_FORMAT = env("LOG_FORMAT", "json")
+    HSTS_SECONDS = env_int("HSTS_SECONDS", 365 * 24 * 3600)
     # Launch state (OIDC state and nonce, the launch data, continue tokens) lives in the cache: with several worker
     # processes or instances a per-process cache sends the login and the launch to different memories.
     CACHE_TYPE = "RedisCache"

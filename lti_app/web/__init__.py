@@ -13,8 +13,10 @@ def register_web(app: Flask) -> None:
     from lti_app.web.launch.registration import bp as registration_bp
     from lti_app.web.launch.routes import bp as launch_bp
     from lti_app.web.learner.routes import bp as learner_bp
+    from lti_app.web.ids import IdConverter
     from lti_app.web.lms_admin.routes import bp as lms_admin_bp
 
+    app.url_map.converters["id"] = IdConverter  # before any route names it
     app.register_blueprint(launch_bp)
     app.register_blueprint(deep_linking_bp)
     app.register_blueprint(registration_bp)
@@ -32,9 +34,7 @@ def register_web(app: Flask) -> None:
 
 
 def _register_url_helpers(app: Flask) -> None:
-    """Ids and page numbers in every audience's URLs: a huge id is not found (never a 500); pages keep their filters."""
-    from lti_app.web.ids import refuse_impossible_ids
+    """Page numbers in every audience's URLs: pages keep their filters."""
     from lti_app.web.pagination import page_url
 
-    app.url_value_preprocessor(refuse_impossible_ids)
     app.add_template_global(page_url, "page_url")

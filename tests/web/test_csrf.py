@@ -16,7 +16,7 @@ def _post_rules(app):
 
 
 def _url(rule) -> str:
-    values = {arg: (1 if rule._converters[arg].__class__.__name__ == "IntegerConverter" else "x") for arg in rule.arguments}
+    values = {arg: (1 if rule._converters[arg].__class__.__name__ in {"IntegerConverter", "IdConverter"} else "x") for arg in rule.arguments}
     return rule.build(values)[1]
 
 

@@ -114,7 +114,7 @@ def dashboard():
     )
 
 
-@bp.get("/platforms/<int:platform_id>")
+@bp.get("/platforms/<id:platform_id>")
 def platform(platform_id: int):
     """One platform: its values, deployments, refused launches by error code, and the tool's values."""
     row = _platform(platform_id)
@@ -124,7 +124,7 @@ def platform(platform_id: int):
     )
 
 
-@bp.route("/platforms/<int:platform_id>/edit", methods=["GET", "POST"])
+@bp.route("/platforms/<id:platform_id>/edit", methods=["GET", "POST"])
 def edit_platform(platform_id: int):
     """Edit a registration's name, issuer, client ID and endpoints."""
     row = _platform(platform_id)
@@ -140,21 +140,21 @@ def edit_platform(platform_id: int):
     return render_template("admin/platform_edit.html", platform=row, form=form), 400 if form.errors else 200
 
 
-@bp.post("/platforms/<int:platform_id>/approve")
+@bp.post("/platforms/<id:platform_id>/approve")
 def approve(platform_id: int):
     """Approve a pending registration (and the deployments that came with it)."""
     row = approve_platform(_platform(platform_id))
     return _done(f"Approved platform {row.id} ({row.issuer}, client {row.client_id}).", "admin.platform", platform_id=row.id)
 
 
-@bp.post("/platforms/<int:platform_id>/activate")
+@bp.post("/platforms/<id:platform_id>/activate")
 def activate(platform_id: int):
     """Allow launches from a registration."""
     row = set_platform_active(_platform(platform_id), True)
     return _done(f"Activated platform {row.id} ({row.issuer}, client {row.client_id}).", "admin.platform", platform_id=row.id)
 
 
-@bp.post("/platforms/<int:platform_id>/deactivate")
+@bp.post("/platforms/<id:platform_id>/deactivate")
 def deactivate(platform_id: int):
     """Refuse launches from a registration (nothing is deleted)."""
     row = set_platform_active(_platform(platform_id), False)
@@ -162,7 +162,7 @@ def deactivate(platform_id: int):
 
 
 # -- deployments --------------------------------------------------------------------------------------------
-@bp.post("/platforms/<int:platform_id>/deployments")
+@bp.post("/platforms/<id:platform_id>/deployments")
 def add_deployment_to(platform_id: int):
     """Register another deployment ID for a platform."""
     row, form = _platform(platform_id), DeploymentForm()
@@ -175,21 +175,21 @@ def add_deployment_to(platform_id: int):
     return _done(f"Added deployment {added.deployment_id} to platform {row.id}.", "admin.platform", platform_id=row.id)
 
 
-@bp.post("/deployments/<int:deployment_id>/approve")
+@bp.post("/deployments/<id:deployment_id>/approve")
 def approve_deployment_(deployment_id: int):
     """Approve a deployment first seen in a launch."""
     row = approve_deployment(_deployment(deployment_id))
     return _done(f"Approved deployment {row.deployment_id} of platform {row.platform_id}.", "admin.platform", platform_id=row.platform_id)
 
 
-@bp.post("/deployments/<int:deployment_id>/activate")
+@bp.post("/deployments/<id:deployment_id>/activate")
 def activate_deployment(deployment_id: int):
     """Allow launches through a deployment."""
     row = set_deployment_active(_deployment(deployment_id), True)
     return _done(f"Activated deployment {row.deployment_id} of platform {row.platform_id}.", "admin.platform", platform_id=row.platform_id)
 
 
-@bp.post("/deployments/<int:deployment_id>/deactivate")
+@bp.post("/deployments/<id:deployment_id>/deactivate")
 def deactivate_deployment(deployment_id: int):
     """Refuse launches through a deployment."""
     row = set_deployment_active(_deployment(deployment_id), False)

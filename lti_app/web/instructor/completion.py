@@ -18,7 +18,7 @@ from lti_app.web.instructor.completion_forms import CompletionForm, RetryForm
 from lti_app.web.instructor.forms import StandingFilterForm
 from lti_app.web.pagination import requested_page
 
-bp = Blueprint("completion", __name__, url_prefix="/cohorts/<int:cohort_id>/completion")
+bp = Blueprint("completion", __name__, url_prefix="/cohorts/<id:cohort_id>/completion")
 
 
 def _page(cohort, form: CompletionForm):

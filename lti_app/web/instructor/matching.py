@@ -19,7 +19,7 @@ from lti_app.web.instructor.matching_forms import (
 )
 from lti_app.web.pagination import requested_page
 
-bp = Blueprint("matching", __name__, url_prefix="/cohorts/<int:cohort_id>/matching")
+bp = Blueprint("matching", __name__, url_prefix="/cohorts/<id:cohort_id>/matching")
 bp.register_blueprint(matching_jobs.bp)
 
 

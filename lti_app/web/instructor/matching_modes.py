@@ -15,7 +15,7 @@ from lti_app.web.course_pages import commit_or_flash, render_page
 from lti_app.web.forms import ConfirmForm
 from lti_app.web.pagination import requested_page
 
-bp = Blueprint("matching_modes", __name__, url_prefix="/cohorts/<int:cohort_id>/matching-modes")
+bp = Blueprint("matching_modes", __name__, url_prefix="/cohorts/<id:cohort_id>/matching-modes")
 
 
 @bp.get("/")

@@ -20,7 +20,7 @@ from lti_app.web.instructor.forms import PairFilterForm
 from lti_app.web.instructor.pairs_forms import CloseCohortForm, EndPairForm, OpenContentForm, RepairForm
 from lti_app.web.pagination import requested_page
 
-bp = Blueprint("pairs", __name__, url_prefix="/cohorts/<int:cohort_id>/pairs")
+bp = Blueprint("pairs", __name__, url_prefix="/cohorts/<id:cohort_id>/pairs")
 
 
 def _today() -> date:
@@ -50,7 +50,7 @@ def health(course_id: int, cohort_id: int):
                        confirm=ConfirmForm(), close=CloseCohortForm())
 
 
-@bp.get("/<int:pair_id>")
+@bp.get("/<id:pair_id>")
 def pair(course_id: int, cohort_id: int, pair_id: int):
     """One pair's facts, its goals where privacy allows, the log of openings and the instructor's actions."""
     cohort, found = _pair(course_id, cohort_id, pair_id)
@@ -60,7 +60,7 @@ def pair(course_id: int, cohort_id: int, pair_id: int):
                        end_form=EndPairForm(), confirm=ConfirmForm())
 
 
-@bp.route("/<int:pair_id>/confidential/<content>", methods=["GET", "POST"])
+@bp.route("/<id:pair_id>/confidential/<content>", methods=["GET", "POST"])
 def confidential(course_id: int, cohort_id: int, pair_id: int, content: str):
     """Open the pair's meeting notes or feedback by giving a reason (logged, shown to the pair); each opening logs."""
     cohort, found = _pair(course_id, cohort_id, pair_id)
@@ -79,7 +79,7 @@ def confidential(course_id: int, cohort_id: int, pair_id: int, content: str):
     return render_page("instructor/pairs/open.html", form_status(form), cohort=cohort, pair=found, kind=kind, form=form)
 
 
-@bp.post("/<int:pair_id>/end")
+@bp.post("/<id:pair_id>/end")
 def end(course_id: int, cohort_id: int, pair_id: int):
     """End a pair with a reason; both partners then see it as ended."""
     cohort, found = _pair(course_id, cohort_id, pair_id)
@@ -91,7 +91,7 @@ def end(course_id: int, cohort_id: int, pair_id: int):
     return _to(".pair", cohort_id=cohort.id, pair_id=found.id)
 
 
-@bp.post("/<int:pair_id>/fit-checks/<int:fit_check_id>/handled")
+@bp.post("/<id:pair_id>/fit-checks/<id:fit_check_id>/handled")
 def handled(course_id: int, cohort_id: int, pair_id: int, fit_check_id: int):
     """Mark a request for help or a new partner as dealt with: the flag goes down."""
     cohort, found = _pair(course_id, cohort_id, pair_id)
@@ -100,7 +100,7 @@ def handled(course_id: int, cohort_id: int, pair_id: int, fit_check_id: int):
     return _to(".pair", cohort_id=cohort.id, pair_id=found.id)
 
 
-@bp.route("/<int:pair_id>/repair/<side>", methods=["GET", "POST"])
+@bp.route("/<id:pair_id>/repair/<side>", methods=["GET", "POST"])
 def repair(course_id: int, cohort_id: int, pair_id: int, side: str):
     """The candidates for a new partner of the pair's mentor or mentee (best first, with reasons); pick one."""
     cohort, found = _pair(course_id, cohort_id, pair_id)

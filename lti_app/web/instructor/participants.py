@@ -14,7 +14,7 @@ from lti_app.web.instructor.forms import MoveForm, ParticipantFilterForm
 from lti_app.web.instructor.roster import RosterUnavailable, course_roster, not_enrolled
 from lti_app.web.pagination import requested_page
 
-bp = Blueprint("participants", __name__, url_prefix="/cohorts/<int:cohort_id>")
+bp = Blueprint("participants", __name__, url_prefix="/cohorts/<id:cohort_id>")
 
 
 @bp.get("/participants/")
@@ -28,7 +28,7 @@ def participants(course_id: int, cohort_id: int):
     return render_page("instructor/participants.html", cohort=cohort, form=form, page=found, counts=counts)
 
 
-@bp.get("/participants/<int:enrolment_id>")
+@bp.get("/participants/<id:enrolment_id>")
 def participant(course_id: int, cohort_id: int, enrolment_id: int):
     """One participant's profile, with withdraw and move."""
     cohort = cohorts.cohort_in_course(course_id, cohort_id)
@@ -37,7 +37,7 @@ def participant(course_id: int, cohort_id: int, enrolment_id: int):
     return render_page("instructor/participant.html", cohort=cohort, enrolment=enrolment, move=move, confirm=ConfirmForm())
 
 
-@bp.post("/participants/<int:enrolment_id>/withdraw")
+@bp.post("/participants/<id:enrolment_id>/withdraw")
 def withdraw(course_id: int, cohort_id: int, enrolment_id: int):
     """Withdraw a participant from the cohort."""
     cohort = cohorts.cohort_in_course(course_id, cohort_id)
@@ -47,7 +47,7 @@ def withdraw(course_id: int, cohort_id: int, enrolment_id: int):
     return redirect(url_for(".participant", cohort_id=cohort.id, enrolment_id=enrolment.id))
 
 
-@bp.post("/participants/<int:enrolment_id>/move")
+@bp.post("/participants/<id:enrolment_id>/move")
 def move(course_id: int, cohort_id: int, enrolment_id: int):
     """Move a participant to another cohort of this course."""
     cohort = cohorts.cohort_in_course(course_id, cohort_id)

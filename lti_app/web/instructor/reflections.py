@@ -15,7 +15,7 @@ from lti_app.web.instructor.reflection_forms import AUDIENCE_HINTS, assignment_f
 from lti_app.web.pagination import requested_page
 from lti_app.web.reflection_pages import save_form, send_grades
 
-bp = Blueprint("reflections", __name__, url_prefix="/cohorts/<int:cohort_id>/reflections")
+bp = Blueprint("reflections", __name__, url_prefix="/cohorts/<id:cohort_id>/reflections")
 
 
 @bp.get("/")
@@ -41,7 +41,7 @@ def new_assignment(course_id: int, cohort_id: int):
                        assignment=None, hints=AUDIENCE_HINTS)
 
 
-@bp.route("/<int:assignment_id>/edit", methods=["GET", "POST"])
+@bp.route("/<id:assignment_id>/edit", methods=["GET", "POST"])
 def edit_assignment(course_id: int, cohort_id: int, assignment_id: int):
     """Change a reflection assignment."""
     cohort = cohorts.cohort_in_course(course_id, cohort_id)
@@ -55,7 +55,7 @@ def edit_assignment(course_id: int, cohort_id: int, assignment_id: int):
                        assignment=assignment, hints=AUDIENCE_HINTS)
 
 
-@bp.get("/<int:assignment_id>/")
+@bp.get("/<id:assignment_id>/")
 def submissions(course_id: int, cohort_id: int, assignment_id: int):
     """One page of who is asked to write the reflection (filtered): status, late flag, grade, gradebook sync; totals."""
     cohort = cohorts.cohort_in_course(course_id, cohort_id)
@@ -66,7 +66,7 @@ def submissions(course_id: int, cohort_id: int, assignment_id: int):
                        counts=reflections.count_submissions([assignment.id])[assignment.id])
 
 
-@bp.route("/<int:assignment_id>/submissions/<int:submission_id>", methods=["GET", "POST"])
+@bp.route("/<id:assignment_id>/submissions/<id:submission_id>", methods=["GET", "POST"])
 def submission(course_id: int, cohort_id: int, assignment_id: int, submission_id: int):
     """Read one reflection and grade it (with the rubric, if there is one) and comment."""
     found = grading.submission_in_course(course_id, submission_id)

@@ -17,7 +17,7 @@ from lti_app.web.instructor.pairs import bp as pairs_bp
 from lti_app.web.instructor.participants import bp as participants_bp
 from lti_app.web.instructor.reflections import bp as reflections_bp
 
-bp = Blueprint("instructor", __name__, url_prefix="/courses/<int:course_id>/instructor")
+bp = Blueprint("instructor", __name__, url_prefix="/courses/<id:course_id>/instructor")
 guard_course_pages(bp, staff=True)
 bp.register_blueprint(participants_bp)
 bp.register_blueprint(matching_bp)
@@ -51,7 +51,7 @@ def new_cohort(course_id: int):
     return render_page("instructor/cohort_form.html", form_status(form), form=form, cohort=None)
 
 
-@bp.get("/cohorts/<int:cohort_id>")
+@bp.get("/cohorts/<id:cohort_id>")
 def cohort(course_id: int, cohort_id: int):
     """A cohort's settings, state, actions and enrolment counts."""
     found = cohorts.cohort_in_course(course_id, cohort_id)
@@ -59,7 +59,7 @@ def cohort(course_id: int, cohort_id: int):
     return render_page("instructor/cohort.html", cohort=found, counts=counts, confirm=ConfirmForm())
 
 
-@bp.route("/cohorts/<int:cohort_id>/edit", methods=["GET", "POST"])
+@bp.route("/cohorts/<id:cohort_id>/edit", methods=["GET", "POST"])
 def edit_cohort(course_id: int, cohort_id: int):
     """Change a cohort's settings."""
     found = cohorts.cohort_in_course(course_id, cohort_id)
@@ -77,13 +77,13 @@ def edit_cohort(course_id: int, cohort_id: int):
     return render_page("instructor/cohort_form.html", form_status(form), form=form, cohort=found)
 
 
-@bp.post("/cohorts/<int:cohort_id>/open")
+@bp.post("/cohorts/<id:cohort_id>/open")
 def open_enrolment(course_id: int, cohort_id: int):
     """Open (or reopen) enrolment."""
     return _move(course_id, cohort_id, cohorts.open_enrolment, "Enrolment is open: learners of the course can join.")
 
 
-@bp.post("/cohorts/<int:cohort_id>/close")
+@bp.post("/cohorts/<id:cohort_id>/close")
 def close_enrolment(course_id: int, cohort_id: int):
     """Close enrolment."""
     return _move(course_id, cohort_id, cohorts.close_enrolment, "Enrolment is closed.")

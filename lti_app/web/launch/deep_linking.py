@@ -23,7 +23,7 @@ from lti_app.mentoring.services.reflections import course_assignments
 from lti_app.web import session as tool_session
 from lti_app.web.forms import choice_list
 
-bp = Blueprint("deep_linking", __name__, url_prefix="/courses/<int:course_id>/deep-link")
+bp = Blueprint("deep_linking", __name__, url_prefix="/courses/<id:course_id>/deep-link")
 
 PROGRAMME = "programme"
 TARGET = "rementor_target"

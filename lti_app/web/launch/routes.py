@@ -124,7 +124,7 @@ def index():
     return render_template("launch/about.html")
 
 
-@bp.get("/courses/<int:course_id>/")
+@bp.get("/courses/<id:course_id>/")
 def course_home(course_id: int):
     """Send the person to the home their role in this course gets."""
     membership = tool_session.membership_for(course_id)

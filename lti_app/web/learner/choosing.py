@@ -18,7 +18,7 @@ from lti_app.web.forms import attach_error
 from lti_app.web.learner.choosing_forms import AnswerForm, RequestForm, ranking_form
 from lti_app.web.pagination import requested_page
 
-bp = Blueprint("choosing", __name__, url_prefix="/cohorts/<int:cohort_id>/choosing")
+bp = Blueprint("choosing", __name__, url_prefix="/cohorts/<id:cohort_id>/choosing")
 
 ENTRY_LABELS = {"choose": ("Choose your mentor", ".mentors"), "requests": ("Requests from mentees", ".requests"),
                 "rank": ("Rank your preferences", ".ranking")}

@@ -23,7 +23,7 @@ from lti_app.web.course_pages import form_status, render_page
 from lti_app.web.forms import attach_error
 from lti_app.web.learner.feedback_forms import FitCheckForm, FeedbackForm
 
-bp = Blueprint("feedback", __name__, url_prefix="/pairs/<int:pair_id>")
+bp = Blueprint("feedback", __name__, url_prefix="/pairs/<id:pair_id>")
 
 
 @dataclass(frozen=True)
@@ -62,7 +62,7 @@ def overview(course_id: int, pair_id: int):
                        fit_check=fit_checks.fit_check_state(seat))
 
 
-@bp.route("/feedback/<int:round_number>", methods=["GET", "POST"])
+@bp.route("/feedback/<id:round_number>", methods=["GET", "POST"])
 def give(course_id: int, pair_id: int, round_number: int):
     """Give one round's feedback (once; a second submit shows the one given)."""
     seat = _seat(course_id, pair_id)

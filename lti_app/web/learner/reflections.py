@@ -23,7 +23,7 @@ def assignments(course_id: int):
     return render_page("learner/reflections.html", assigned=found, now=utcnow())
 
 
-@bp.route("/<int:assignment_id>", methods=["GET", "POST"])
+@bp.route("/<id:assignment_id>", methods=["GET", "POST"])
 def write(course_id: int, assignment_id: int):
     """The prompt, the participant's text (draft, submit, revise) and, once graded, the grade and comment."""
     assigned = reflections.assigned_to(course_id, assignment_id, g.membership.person_id)
@@ -40,7 +40,7 @@ def write(course_id: int, assignment_id: int):
                        submission=submission, form=form, refusal=refusal)
 
 
-@bp.get("/submissions/<int:submission_id>")
+@bp.get("/submissions/<id:submission_id>")
 def submission(course_id: int, submission_id: int):
     """One of the participant's own reflections as it was handed in, with its grade and comment."""
     found = submissions.submission_of_writer(course_id, submission_id, g.membership.person_id)

@@ -19,7 +19,7 @@ from lti_app.web.learner.forms import ROLE_HINTS, enrolment_form
 from lti_app.web.learner.reflections import bp as reflections_bp
 from lti_app.web.learner.workspace import bp as workspace_bp
 
-bp = Blueprint("learner", __name__, url_prefix="/courses/<int:course_id>/learner")
+bp = Blueprint("learner", __name__, url_prefix="/courses/<id:course_id>/learner")
 guard_course_pages(bp, staff=False)
 bp.register_blueprint(choosing_bp)
 bp.register_blueprint(feedback_bp)
@@ -45,7 +45,7 @@ def home(course_id: int):
                        joinable=joinable, today=utcnow().date())
 
 
-@bp.get("/cohorts/<int:cohort_id>")
+@bp.get("/cohorts/<id:cohort_id>")
 def orientation(course_id: int, cohort_id: int):
     """Roles and responsibilities, ground rules and privacy: read before enrolling, and any time later."""
     cohort = cohorts.visible_cohort_in_course(course_id, cohort_id)
@@ -54,7 +54,7 @@ def orientation(course_id: int, cohort_id: int):
                        refusal=cohort.enrolment_refusal(utcnow().date()))
 
 
-@bp.route("/cohorts/<int:cohort_id>/enrol", methods=["GET", "POST"])
+@bp.route("/cohorts/<id:cohort_id>/enrol", methods=["GET", "POST"])
 def enrol(course_id: int, cohort_id: int):
     """The enrolment form; a withdrawn learner finds their last profile filled in."""
     cohort = cohorts.visible_cohort_in_course(course_id, cohort_id)
@@ -73,7 +73,7 @@ def enrol(course_id: int, cohort_id: int):
     return render_page("learner/enrol.html", form_status(form), form=form, cohort=cohort, role_hints=ROLE_HINTS, editing=False)
 
 
-@bp.get("/cohorts/<int:cohort_id>/enrolment")
+@bp.get("/cohorts/<id:cohort_id>/enrolment")
 def enrolment(course_id: int, cohort_id: int):
     """The learner's own enrolment: profile, baseline and what they can still do."""
     cohort = cohorts.visible_cohort_in_course(course_id, cohort_id)
@@ -87,7 +87,7 @@ def enrolment(course_id: int, cohort_id: int):
                        pair_ids=active_pair_ids(found.id) if partners else [])
 
 
-@bp.route("/cohorts/<int:cohort_id>/enrolment/edit", methods=["GET", "POST"])
+@bp.route("/cohorts/<id:cohort_id>/enrolment/edit", methods=["GET", "POST"])
 def edit_enrolment(course_id: int, cohort_id: int):
     """Change the profile, until the cohort is matched."""
     cohort = cohorts.visible_cohort_in_course(course_id, cohort_id)
@@ -107,7 +107,7 @@ def edit_enrolment(course_id: int, cohort_id: int):
     return render_page("learner/enrol.html", form_status(form), form=form, cohort=cohort, role_hints=ROLE_HINTS, editing=True)
 
 
-@bp.post("/cohorts/<int:cohort_id>/enrolment/withdraw")
+@bp.post("/cohorts/<id:cohort_id>/enrolment/withdraw")
 def withdraw(course_id: int, cohort_id: int):
     """Leave the cohort (before matching); re-enrolling is possible while enrolment is open."""
     cohort = cohorts.visible_cohort_in_course(course_id, cohort_id)

@@ -19,7 +19,7 @@ from lti_app.web.learner.workspace_common import commit_or_show, guard_pair_page
 from lti_app.web.learner.workspace_forms import AgreementForm, MeetingForm, TaskForm, VersionForm, as_int
 from lti_app.web.learner.workspace_goals import bp as goals_bp
 
-bp = Blueprint("workspace", __name__, url_prefix="/pairs/<int:pair_id>")
+bp = Blueprint("workspace", __name__, url_prefix="/pairs/<id:pair_id>")
 guard_pair_pages(bp)
 bp.register_blueprint(goals_bp)
 
@@ -96,13 +96,13 @@ def new_task(course_id: int, pair_id: int):
     return render_page("learner/workspace/task_form.html", form_status(form), seat=seat, form=form)
 
 
-@bp.post("/tasks/<int:task_id>/done")
+@bp.post("/tasks/<id:task_id>/done")
 def complete_task(course_id: int, pair_id: int, task_id: int):
     """Mark a task done."""
     return _set_done(task_id, True)
 
 
-@bp.post("/tasks/<int:task_id>/reopen")
+@bp.post("/tasks/<id:task_id>/reopen")
 def reopen_task(course_id: int, pair_id: int, task_id: int):
     """Open a done task again."""
     return _set_done(task_id, False)

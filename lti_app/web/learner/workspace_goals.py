@@ -47,13 +47,13 @@ def new_goal(course_id: int, pair_id: int):
     return render_page("learner/workspace/goal_form.html", form_status(form), seat=seat, form=form, goal=None, hints=PROGRESS_HINTS)
 
 
-@bp.get("/<int:goal_id>")
+@bp.get("/<id:goal_id>")
 def goal(course_id: int, pair_id: int, goal_id: int):
     """One goal: baseline, target and progress, milestones, tasks, ratings."""
     return _goal_page(goals.goal_in_pair(g.seat.pair, goal_id))
 
 
-@bp.route("/<int:goal_id>/edit", methods=["GET", "POST"])
+@bp.route("/<id:goal_id>/edit", methods=["GET", "POST"])
 def edit_goal(course_id: int, pair_id: int, goal_id: int):
     """Change a goal, as read: a stale edit (the partner saved meanwhile) is refused."""
     seat = g.seat
@@ -65,7 +65,7 @@ def edit_goal(course_id: int, pair_id: int, goal_id: int):
     return render_page("learner/workspace/goal_form.html", form_status(form), seat=seat, form=form, goal=found, hints=PROGRESS_HINTS)
 
 
-@bp.post("/<int:goal_id>/milestones")
+@bp.post("/<id:goal_id>/milestones")
 def add_milestone(course_id: int, pair_id: int, goal_id: int):
     """Add a milestone; errors show on the goal page."""
     found = goals.goal_in_pair(g.seat.pair, goal_id)
@@ -77,13 +77,13 @@ def add_milestone(course_id: int, pair_id: int, goal_id: int):
     return _goal_page(goals.goal_in_pair(g.seat.pair, goal_id), 422, milestone=form)
 
 
-@bp.post("/<int:goal_id>/milestones/<int:milestone_id>/done")
+@bp.post("/<id:goal_id>/milestones/<id:milestone_id>/done")
 def reach_milestone(course_id: int, pair_id: int, goal_id: int, milestone_id: int):
     """Tick a milestone off."""
     return _set_milestone(goal_id, milestone_id, True)
 
 
-@bp.post("/<int:goal_id>/milestones/<int:milestone_id>/reopen")
+@bp.post("/<id:goal_id>/milestones/<id:milestone_id>/reopen")
 def reopen_milestone(course_id: int, pair_id: int, goal_id: int, milestone_id: int):
     """Open a milestone again."""
     return _set_milestone(goal_id, milestone_id, False)
@@ -96,7 +96,7 @@ def _set_milestone(goal_id: int, milestone_id: int, done: bool):
     return _to_goal(goal_id)
 
 
-@bp.post("/<int:goal_id>/rating")
+@bp.post("/<id:goal_id>/rating")
 def rate(course_id: int, pair_id: int, goal_id: int):
     """Record where the goal's owner stands now."""
     found = goals.goal_in_pair(g.seat.pair, goal_id)
@@ -108,7 +108,7 @@ def rate(course_id: int, pair_id: int, goal_id: int):
     return _goal_page(goals.goal_in_pair(g.seat.pair, goal_id), 422, rating=form)
 
 
-@bp.post("/<int:goal_id>/end-rating")
+@bp.post("/<id:goal_id>/end-rating")
 def rerate(course_id: int, pair_id: int, goal_id: int):
     """Give your end rating of the goal's owner (the owner rates themself, the partner rates them)."""
     found = goals.goal_in_pair(g.seat.pair, goal_id)

@@ -14,7 +14,7 @@ from lti_app.lti.models import Platform
 from lti_app.web import session as tool_session
 from lti_app.web.tool_values import tool_values
 
-bp = Blueprint("lms_admin", __name__, url_prefix="/courses/<int:course_id>/platform")
+bp = Blueprint("lms_admin", __name__, url_prefix="/courses/<id:course_id>/platform")
 
 
 @bp.app_context_processor
