@@ -123,3 +123,19 @@ def test_once_published_a_learner_sees_their_partner_and_why_and_nobody_elses(ap
     html = learner.get(f"learner/cohorts/{cohort.id}/enrolment").get_data(as_text=True)
     assert f"Your partner: {other_mentor.person.display_name}" in html and "Why you were matched" in html
     assert re.search(r"<li>[^<]*you", html, re.I) and "points" not in html
+
+
+def test_before_any_run_nobody_is_said_to_be_left_out(teacher):
+    cohort, _ = closed_cohort(teacher.course, mentees=3)
+    html = teacher.get(f"instructor/cohorts/{cohort.id}/matching/?show=unmatched").get_data(as_text=True)
+    assert "fairness" not in html.lower() and "Left out" not in html and "(mentee):" not in html
+
+
+def test_a_person_unpaired_by_hand_is_not_blamed_on_fairness_when_it_is_off(teacher):
+    cohort, _ = closed_cohort(teacher.course)
+    teacher.post(f"instructor/cohorts/{cohort.id}/matching/run")
+    first, _ = matching.pairs_of(cohort)
+    teacher.post(f"instructor/cohorts/{cohort.id}/matching/pairs/forbid", {"pair_id": str(first.id)})
+    html = teacher.get(f"instructor/cohorts/{cohort.id}/matching/?show=unmatched").get_data(as_text=True)
+    assert "fairness" not in html.lower()
+    assert html.count("(mentor):") == 1 and html.count("(mentee):") == 1  # the two left unpaired, each with a reason

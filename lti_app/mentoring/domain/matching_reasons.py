@@ -2,7 +2,8 @@
 
 Checked in this order: no partner passes the rules (naming the rule that excluded most of them), every
 partner who passes scores below the minimum, the partners who qualify are all full (the optimum gave
-their places to others), or, in fairness mode only, pairing them would have lowered the worst pair.
+their places to others), or, in fairness mode only, pairing them would have lowered the worst pair. Without
+fairness a person with a free partner is unpaired only because the draft was edited by hand since the run.
 """
 from __future__ import annotations
 
@@ -76,10 +77,14 @@ def _side(facts: SideFacts, settings: MatchSettings) -> list[Unmatched]:
             message = (f"The {plural(n_good, other)} who {verbs[0]} the rules and {verbs[1]} the minimum score "
                        f"{verbs[2]} full: the best assignment for the whole cohort gives their {room} to others.")
             found.append(Unmatched(person.id, role, UnmatchedReason.PARTNERS_TAKEN, None, message))
-        else:
+        elif settings.fairness:
             message = ("Left out by the fairness option: every pair still open to this person would score below "
                        "the worst pair of the proposal.")
             found.append(Unmatched(person.id, role, UnmatchedReason.FAIRNESS, None, message))
+        else:
+            message = (f"Not paired in this draft although a {other} who fits is still free (the draft was changed "
+                       "by hand): pair them by hand, or run the matching again.")
+            found.append(Unmatched(person.id, role, UnmatchedReason.LEFT_OPEN, None, message))
     return found
 
 

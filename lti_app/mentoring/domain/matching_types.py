@@ -43,6 +43,7 @@ class UnmatchedReason(StrEnum):
     BELOW_MIN_SCORE = "below_min_score"  # some pass the rules, none reaches the minimum score
     PARTNERS_TAKEN = "partners_taken"  # the eligible partners are full with better-fitting people
     FAIRNESS = "fairness"  # left out so that the worst pair could be lifted
+    LEFT_OPEN = "left_open"  # a partner is still free: the draft was edited by hand since the run
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,7 +22,9 @@ from lti_app.extensions import db, utcnow
 from lti_app.mentoring.domain.cohort_state import CohortState
 from lti_app.mentoring.domain.matching import explain_pair, propose_pairs, totals_of, unmatched_of
 from lti_app.mentoring.domain.matching_settings import MatchSettings
-from lti_app.mentoring.domain.matching_types import Contribution, PinnedPairError, Profile, Proposal, ProposedPair
+from lti_app.mentoring.domain.matching_types import (
+    Contribution, PinnedPairError, Profile, Proposal, ProposedPair, UnmatchedReason,
+)
 from lti_app.mentoring.domain.profile_fields import RoleWanted
 from lti_app.mentoring.domain.rotation import next_round
 from lti_app.mentoring.errors import IllegalTransition, InvalidInput
@@ -214,6 +216,9 @@ def pinned_keys(cohort: Cohort) -> set[tuple[int, int]]:
     return {(mentor, mentee) for mentor, mentee in rows}
 
 
+RULE_REASONS = (UnmatchedReason.NO_ELIGIBLE_PARTNER, UnmatchedReason.BELOW_MIN_SCORE)
+
+
 def shown_status(cohort: Cohort) -> PairStatus | None:
     """What the matching page shows: the draft (proposed pairs) if there is one, else the published pairs, else none."""
     found = set(db.session.scalars(select(Pair.status).where(
@@ -239,6 +244,8 @@ def current_proposal(cohort: Cohort, sides: Sides | None = None) -> tuple[list[P
                  len(mentors), len(mentees))
         matching_cache.keep_reasons(key, found)
     unmatched, n_mentors, n_mentees = found
+    if status is None:  # no draft (yet, or a run found no pair): only what the rules alone decide, no "left out"
+        unmatched = tuple(u for u in unmatched if u.reason in RULE_REASONS)
     return plain, Proposal(tuple(plain), unmatched, totals_of(plain, n_mentors, n_mentees))
 
 
