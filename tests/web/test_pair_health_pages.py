@@ -3,6 +3,7 @@ that the pair sees, ending, re-pairing, starting and closing."""
 from __future__ import annotations
 
 import pytest
+from markupsafe import escape
 from sqlalchemy import func, select
 
 from lti_app.extensions import db
@@ -168,3 +169,12 @@ def test_starting_and_closing_the_cohort_from_the_pairs_page(app, platform):
     world.teacher.post(world.pairs_url("close"), {"confirmed": "y"})
     db.session.expire_all()
     assert world.cohort.state is CohortState.FINISHED and world.pair.status is PairStatus.ENDED
+
+
+@pytest.mark.parametrize("privacy", [S, G, E])
+def test_the_health_page_says_what_the_cohorts_privacy_setting_lets_the_instructor_read(app, platform, privacy):
+    world = make_world(app, platform, privacy)
+    html = world.teacher.get(world.pairs_url()).get_data(as_text=True)
+    assert escape(privacy.label) in html and escape(privacy.for_instructors) in html
+    others = [p for p in (S, G, E) if p is not privacy]
+    assert not any(escape(other.for_instructors) in html for other in others)

@@ -27,6 +27,21 @@ class PrivacySetting(str, enum.Enum):
         """What it means, in plain words, addressed to the participant."""
         return PRIVACY_TEXT[self][1]
 
+    @property
+    def for_instructors(self) -> str:
+        """What it lets instructors read, addressed to them (the pairs pages)."""
+        return INSTRUCTOR_VIEW[self]
+
+
+INSTRUCTOR_VIEW = {
+    PrivacySetting.STATUS_ONLY: "You see each pair's activity and status; the pairs' goals, meeting notes and "
+                                "feedback stay private to them.",
+    PrivacySetting.GOALS_AND_STATUS: "You see each pair's activity and status, and on a pair's page its goals; "
+                                     "meeting notes and feedback stay private to the pair.",
+    PrivacySetting.EVERYTHING_WITH_LOG: "You see each pair's activity, status and goals; on a pair's page you can open "
+                                        "its meeting notes and feedback by giving a reason, which is logged and "
+                                        "shown to the pair.",
+}
 
 PRIVACY_TEXT = {
     PrivacySetting.STATUS_ONLY: (
