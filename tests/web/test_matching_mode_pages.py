@@ -8,6 +8,7 @@ from flask import g, render_template
 from sqlalchemy import func, select
 
 from lti_app.extensions import db
+from lti_app.mentoring.domain.cohort_state import CohortState
 from lti_app.mentoring.domain.matching_settings import MatchMode
 from lti_app.mentoring.models.course import Membership
 from lti_app.mentoring.models.matching_choice import MentorRequest, Ranking, RequestStatus
@@ -233,3 +234,20 @@ def test_a_mentees_list_of_mentors_is_paged_and_costs_the_same_queries_with_4_or
     for odd in ("abc", "-1", "0", str(10**12)):
         assert mentee_browser.get(f"{url}?page={odd}").status_code == 200
     assert "31–40 of 40" in html(mentee_browser.get(f"{url}?page={10**12}"))
+
+
+@pytest.mark.parametrize("mode", list(MatchMode))
+@pytest.mark.parametrize("state", [CohortState.ENROLMENT_OPEN, CohortState.ENROLMENT_CLOSED])
+def test_the_enrolment_page_says_how_pairs_are_made_in_the_cohorts_mode_and_state(teacher, learners, platform, mode,
+                                                                                  state):
+    mentee_browser, mentor_browser = learners
+    cohort, *_ = people_in(teacher, platform, mode, state=state)
+    for browser in (mentee_browser, mentor_browser):
+        page = html(browser.get(f"learner/cohorts/{cohort.id}/enrolment"))
+        instructor_pairs = "Your instructor will pair you after enrolment closes" in page
+        assert instructor_pairs == (mode is MatchMode.OPTIMAL and state is CohortState.ENROLMENT_OPEN)
+        if state is CohortState.ENROLMENT_CLOSED:
+            assert "Enrolment is closed" in page
+        if mode is MatchMode.SELF_SELECT and state is CohortState.ENROLMENT_CLOSED:
+            wanted = "choose your mentor now" if browser is mentee_browser else "answer their requests"
+            assert wanted in page

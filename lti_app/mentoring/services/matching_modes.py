@@ -86,6 +86,33 @@ def entry_points(cohort: Cohort, enrolment: Enrolment) -> list[str]:
     return []
 
 
+PAIRING_NOTES = {  # (mode, enrolment still open, side or None): how this participant gets a partner
+    (MatchMode.OPTIMAL, True, None): "Your instructor will pair you after enrolment closes; until then you can "
+                                     "change your profile.",
+    (MatchMode.OPTIMAL, False, None): "Enrolment is closed: your instructor is making the pairs. You can change your "
+                                      "profile until they are published.",
+    (MatchMode.SELF_SELECT, True, None): "When enrolment closes, mentees choose their mentor from the mentors on offer "
+                                         "and mentors answer their requests; until then you can change your profile.",
+    (MatchMode.SELF_SELECT, False, Role.MENTEE): "Enrolment is closed: choose your mentor now (below). Your instructor "
+                                                 "publishes the pairs once mentees have chosen.",
+    (MatchMode.SELF_SELECT, False, Role.MENTOR): "Enrolment is closed: mentees are choosing their mentors; answer "
+                                                 "their requests (below). Your instructor publishes the pairs.",
+    (MatchMode.MUTUAL, True, None): "When enrolment closes you rank the partners you would like; your instructor then "
+                                    "makes the pairs from everyone's rankings.",
+    (MatchMode.MUTUAL, False, None): "Enrolment is closed: rank the partners you would like (below); your instructor "
+                                     "then makes the pairs from everyone's rankings.",
+}
+
+
+def pairing_note(cohort: Cohort, enrolment: Enrolment) -> str | None:
+    """How this participant will get a partner, said for the cohort's mode and state (None once pairs are out)."""
+    if not cohort.state.profiles_editable or not enrolment.is_active:
+        return None
+    mode, still_open = mode_of(cohort), cohort.state is CohortState.ENROLMENT_OPEN
+    side = side_of(cohort, enrolment) if mode is MatchMode.SELF_SELECT and not still_open else None
+    return PAIRING_NOTES[(mode, still_open, side)]
+
+
 def request_counts(cohort: Cohort) -> dict[RequestStatus, int]:
     """How many of the cohort's requests are in each state (every state present, 0 when none), in one query."""
     rows = db.session.execute(select(MentorRequest.status, func.count()).where(MentorRequest.cohort_id == cohort.id)

@@ -31,6 +31,12 @@ def choosing_links(cohort: Cohort, enrolment: Enrolment) -> list[tuple[str, str]
             for name in matching_modes.entry_points(cohort, enrolment)]
 
 
+@bp.app_template_global()
+def pairing_note(cohort: Cohort, enrolment: Enrolment) -> str | None:
+    """How this participant gets a partner in this cohort's mode and state, for their enrolment page."""
+    return matching_modes.pairing_note(cohort, enrolment)
+
+
 def _mine(course_id: int, cohort_id: int) -> tuple[Cohort, Enrolment]:
     """The cohort (visible in this course) and the learner's own enrolment in it."""
     cohort = cohorts.visible_cohort_in_course(course_id, cohort_id)
