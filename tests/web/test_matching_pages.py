@@ -139,3 +139,17 @@ def test_a_person_unpaired_by_hand_is_not_blamed_on_fairness_when_it_is_off(teac
     html = teacher.get(f"instructor/cohorts/{cohort.id}/matching/?show=unmatched").get_data(as_text=True)
     assert "fairness" not in html.lower()
     assert html.count("(mentor):") == 1 and html.count("(mentee):") == 1  # the two left unpaired, each with a reason
+
+
+def test_pair_by_hand_starts_empty_so_nobody_is_paired_by_submitting_it_as_shown(teacher):
+    cohort, _ = closed_cohort(teacher.course, mentors=3, mentees=3)
+    teacher.post(f"instructor/cohorts/{cohort.id}/matching/run")
+    first, *_ = matching.pairs_of(cohort)
+    teacher.post(f"instructor/cohorts/{cohort.id}/matching/pairs/forbid", {"pair_id": str(first.id)})
+    html = teacher.get(f"instructor/cohorts/{cohort.id}/matching/").get_data(as_text=True)
+    fields = re.findall(r'<input[^>]*name="(mentor|mentee)"[^>]*>', html)
+    assert sorted(fields) == ["mentee", "mentor"]
+    for tag in re.findall(r'<input[^>]*name="(?:mentor|mentee)"[^>]*>', html):
+        assert 'value=""' in tag or "value=" not in tag  # nothing chosen in advance
+    refused = teacher.post(f"instructor/cohorts/{cohort.id}/matching/pairs/by-hand", {"mentor": "", "mentee": ""})
+    assert refused.status_code in (303, 422) and len(matching.pairs_of(cohort)) == 2
