@@ -178,3 +178,12 @@ def test_the_health_page_says_what_the_cohorts_privacy_setting_lets_the_instruct
     assert escape(privacy.label) in html and escape(privacy.for_instructors) in html
     others = [p for p in (S, G, E) if p is not privacy]
     assert not any(escape(other.for_instructors) in html for other in others)
+
+
+def test_every_instructor_page_of_a_pair_names_the_mentor_first(app, platform):
+    world = make_world(app, platform, S)
+    mentor, mentee = world.pair.mentor.person.display_name, world.pair.mentee.person.display_name
+    pages = [world.pairs_url(), world.pairs_url(str(world.pair.id)), f"instructor/cohorts/{world.cohort.id}/matching/"]
+    for page in pages:
+        html = world.teacher.get(page).get_data(as_text=True)
+        assert mentor in html and html.index(mentor) < html.index(mentee), page
