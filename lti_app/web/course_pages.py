@@ -21,6 +21,13 @@ from lti_app.web import session as tool_session
 T = TypeVar("T")
 
 
+WRONG_SIDE = {  # by whether the page is for staff
+    True: "This page is for the course's instructors. Open ReMentor from your course to reach your own pages.",
+    False: "This page is for the course's learners. As an instructor of this course, your pages are the instructor's "
+           "pages: open ReMentor from your course to reach them.",
+}
+
+
 def guard_course_pages(bp: Blueprint, *, staff: bool) -> None:
     """Check the session's membership before each view of ``bp``; fill ``course_id`` into its URLs."""
     bp.add_app_template_filter(long_date, "long_date")
@@ -33,7 +40,7 @@ def guard_course_pages(bp: Blueprint, *, staff: bool) -> None:
             abort(404)
         membership = tool_session.membership_for(course_id)
         if membership.role.is_staff != staff:
-            abort(403)
+            abort(403, description=WRONG_SIDE[staff])
         g.membership = membership
 
     @bp.url_defaults

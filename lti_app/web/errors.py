@@ -11,6 +11,17 @@ from lti_app.lti.launch_stats import count_launch_error
 from lti_app.mentoring.errors import MentoringError
 
 
+PLAIN_WORDS = {  # for an error raised without a message of its own
+    400: "The request could not be understood. Go back, reload the page and try again.",
+    403: "This page is not open to you.",
+    404: "This page does not exist, or it is not yours to see.",
+    405: "This address cannot be used that way. Go back and use the page's own buttons and links.",
+    410: "This page is no longer available.",
+    413: "What you sent is too large.",
+    429: "Too many attempts. Wait a little and try again.",
+}
+
+
 def _wants_json() -> bool:
     return request.path.startswith("/api/")
 
@@ -51,7 +62,9 @@ def register(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         db.session.rollback()
-        return _render_http(error.code or 500, error.description or error.name)
+        generic = error.description == type(error).description  # Werkzeug's own words, not ours
+        status = error.code or 500
+        return _render_http(status, PLAIN_WORDS.get(status, error.name) if generic else error.description)
 
 
 def _render_http(status: int, message: str):

@@ -5,6 +5,7 @@ Routes are read from the URL map, so a new page is covered the day it is added.
 from __future__ import annotations
 
 import re
+from html import unescape
 from dataclasses import dataclass
 
 import pytest
@@ -150,3 +151,20 @@ def test_an_enrolment_of_another_cohort_answers_not_found_even_in_the_same_cours
     cohort_b, enrolment_a = world.ids_b["cohort_id"], world.ids_a["enrolment_id"]
     page = world.instructor_b.get(f"instructor/cohorts/{cohort_b}/participants/{enrolment_a}")
     assert page.status_code == 404
+
+
+def test_a_page_of_the_other_side_is_refused_on_the_tools_page_in_plain_words(app, platform):
+    learner = launch(app, platform, platform.learners[0].sub)
+    teacher = launch(app, platform, platform.instructor.sub)
+    for browser, path, words in ((learner, "instructor/", "for the course's instructors"),
+                                 (teacher, "learner/", "for the course's learners")):
+        page = browser.get(path)
+        html = unescape(page.get_data(as_text=True))
+        assert page.status_code == 403 and words in html and "Not allowed" in html
+        assert "read-protected" not in html  # Werkzeug's own words never reach a person
+
+
+def test_an_error_without_a_message_of_its_own_is_said_in_plain_words(client):
+    page = client.get("/courses/1/no-such-page")
+    assert page.status_code == 404 and "does not exist" in page.get_data(as_text=True)
+    assert "requested URL was not found" not in page.get_data(as_text=True)
