@@ -3,6 +3,9 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
 FLASK  := $(BIN)/flask --app lti_app
+# `make run PORT=5050`: the demo's address follows the port unless DEMO_BASE_URL says otherwise.
+PORT   ?= 5000
+export DEMO_BASE_URL ?= http://127.0.0.1:$(PORT)
 
 .PHONY: run test bench clean
 
@@ -22,7 +25,7 @@ run: $(VENV)/.run-deps
 	$(FLASK) db upgrade
 	$(FLASK) keys ensure
 	$(FLASK) demo seed
-	$(FLASK) run --host 127.0.0.1 --port 5000
+	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 test: $(VENV)/.test-deps
 	$(BIN)/pytest

@@ -14,6 +14,7 @@ from lti_app.demo import public_jwks
 from lti_app.extensions import db
 from lti_app.lti.models import Deployment, Platform, ToolKey
 from lti_app.lti.services.nrps import fetch_roster
+from lti_app.mentoring.models.course import Course
 from lti_app.lti.services.platform_client import connector_for
 from lti_app.web.demo import registration
 from tests.lti_platform import cookie_check_next, forms_of, path_of
@@ -98,6 +99,28 @@ def test_demo_seed_twice_registers_one_platform_with_its_key_set_inline(dev_app,
     assert platform.key_set_url is None and platform.key_set == public_jwks(key_file.read_text())
     assert [d.deployment_id for d in platform.deployments] == ["demo-deployment"]
     assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+
+
+def test_seeding_again_at_another_address_moves_the_demo_lms_and_its_course_in_place(dev_app, seed):
+    seed()
+    with dev_app.test_request_context():
+        from lti_app.web.demo.programme import seed_programme
+        seed_programme()
+    before = db.session.scalar(select(Platform))
+    platform_id, courses = before.id, count(Course)
+    dev_app.config["DEMO_BASE_URL"] = "http://127.0.0.1:5050"
+    moved = seed()
+    assert "Updated issuer" in moved
+    assert (count(Platform), count(Deployment), count(Course)) == (1, 1, courses)
+    platform = db.session.scalar(select(Platform))
+    assert platform.id == platform_id and platform.issuer == "http://127.0.0.1:5050/demo/platform"
+    assert platform.auth_login_url == "http://127.0.0.1:5050/demo/platform/auth"
+
+
+def test_make_run_serves_on_the_port_it_is_given_and_the_demo_follows_it():
+    makefile = (Path(__file__).parents[2] / "Makefile").read_text()
+    assert "PORT   ?= 5000" in makefile and "export DEMO_BASE_URL ?= http://127.0.0.1:$(PORT)" in makefile
+    assert "--port $(PORT)" in makefile
 
 
 def _submit(client, page):
