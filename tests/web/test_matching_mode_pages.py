@@ -251,3 +251,33 @@ def test_the_enrolment_page_says_how_pairs_are_made_in_the_cohorts_mode_and_stat
         if mode is MatchMode.SELF_SELECT and state is CohortState.ENROLMENT_CLOSED:
             wanted = "choose your mentor now" if browser is mentee_browser else "answer their requests"
             assert wanted in page
+
+
+def _settings_form(mode: str, min_score: str = "0") -> dict:
+    data = {"mode": mode, "min_overlap_hours": "1", "min_score": min_score, "rule_capacity": "y"}
+    for name in ("skills", "channels", "interests", "goals", "department", "generation"):
+        data |= {f"weight_{name}": "1", f"direction_{name}": "complementary" if name == "skills" else "similar"}
+    return data
+
+
+@pytest.mark.parametrize("state", [CohortState.DRAFT, CohortState.ENROLMENT_OPEN, CohortState.ENROLMENT_CLOSED])
+def test_matching_settings_are_saved_in_every_state_before_matching(teacher, platform, state):
+    cohort, *_ = people_in(teacher, platform, MatchMode.OPTIMAL, state=state)
+    saved = teacher.post(f"instructor/cohorts/{cohort.id}/matching/settings", _settings_form("self_select", "3"))
+    assert saved.status_code == 303
+    db.session.expire_all()
+    assert matching.settings_of(cohort).mode is MatchMode.SELF_SELECT and matching.settings_of(cohort).min_score == 3
+
+
+def test_a_locked_mode_is_refused_by_its_field_and_the_form_keeps_what_was_typed(teacher, learners, platform):
+    cohort, mentee, mentor, _ = people_in(teacher, platform, MatchMode.SELF_SELECT)
+    db.session.add(MentorRequest(cohort_id=cohort.id, mentee_enrolment_id=mentee.id, mentor_enrolment_id=mentor.id))
+    commit()
+    refused = teacher.post(f"instructor/cohorts/{cohort.id}/matching/settings", _settings_form("mutual", "7"))
+    page = html(refused)
+    assert refused.status_code == 400 and "How pairs are made is locked" in page and "1 choice" in page
+    assert re.search(r'name="min_score"[^>]*value="7', page) or re.search(r'value="7"[^>]*name="min_score"', page)
+    db.session.expire_all()
+    assert matching.settings_of(cohort).mode is MatchMode.SELF_SELECT  # nothing saved
+    kept = teacher.post(f"instructor/cohorts/{cohort.id}/matching/settings", _settings_form("self_select", "7"))
+    assert kept.status_code == 303  # the other settings still change

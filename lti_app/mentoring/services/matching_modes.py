@@ -16,8 +16,9 @@ from lti_app.mentoring.domain.profile_fields import EnrolmentStatus
 from lti_app.mentoring.errors import IllegalTransition, InvalidInput
 from lti_app.mentoring.models.cohort import Cohort
 from lti_app.mentoring.models.enrolment import Enrolment
-from lti_app.mentoring.models.matching_choice import MentorRequest, RequestStatus
+from lti_app.mentoring.models.matching_choice import MentorRequest, Ranking, RequestStatus
 from lti_app.mentoring.services.matching import Sides, settings_of, split_sides
+from lti_app.mentoring.services.matching_guards import check_no_busy_run
 from lti_app.mentoring.services.paging import Page, page_of
 
 MODE_WORDS = {MatchMode.OPTIMAL: "the matching engine", MatchMode.SELF_SELECT: "mentees choosing their mentor",
@@ -84,6 +85,33 @@ def entry_points(cohort: Cohort, enrolment: Enrolment) -> list[str]:
     if mode is MatchMode.SELF_SELECT:
         return ["requests" if side_of(cohort, enrolment) is Role.MENTOR else "choose"]
     return []
+
+
+def check_settings_change(cohort: Cohort, wanted: MatchMode) -> None:
+    """The matching settings may be saved in every state before the cohort finishes (they only matter when a draft
+    is made), but the mode may not change under choices participants already made, nor after the first publish.
+    The refusal names the mode field."""
+    if cohort.state is CohortState.FINISHED:
+        raise IllegalTransition("This cohort is finished: its matching settings no longer change.")
+    check_no_busy_run(cohort)
+    current = mode_of(cohort)
+    if wanted is current:
+        return
+    if cohort.state.matching_inputs_locked:
+        raise InvalidInput(f"How pairs are made is locked: the pairs of this cohort were made by {MODE_WORDS[current]} "
+                           "and are published.", field="mode")
+    made = choices_made(cohort)
+    if made:
+        raise InvalidInput(f"How pairs are made is locked: participants already made {made} choice"
+                           f"{'' if made == 1 else 's'} (requests or rankings) under {MODE_WORDS[current]}. The other "
+                           "settings can still change.", field="mode")
+
+
+def choices_made(cohort: Cohort) -> int:
+    """How many mentor requests and rankings the cohort's participants have made (two counts, one query)."""
+    requests = select(func.count()).select_from(MentorRequest).where(MentorRequest.cohort_id == cohort.id)
+    rankings = select(func.count()).select_from(Ranking).where(Ranking.cohort_id == cohort.id)
+    return int(db.session.scalar(select(requests.scalar_subquery() + rankings.scalar_subquery())) or 0)
 
 
 PAIRING_NOTES = {  # (mode, enrolment still open, side or None): how this participant gets a partner

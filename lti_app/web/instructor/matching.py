@@ -9,7 +9,10 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, redirect, request, url_for
 
 from lti_app.extensions import db
-from lti_app.mentoring.services import cohorts, matching, matching_draft, matching_edits, matching_runs, rotation
+from lti_app.mentoring.errors import MentoringError
+from lti_app.mentoring.services import (
+    cohorts, matching, matching_draft, matching_edits, matching_modes, matching_runs, rotation,
+)
 from lti_app.mentoring.services.paging import PAGE_SIZE
 from lti_app.web.course_pages import commit_or_flash, form_status, render_page
 from lti_app.web.forms import ConfirmForm
@@ -51,8 +54,14 @@ def settings(course_id: int, cohort_id: int):
     current = matching.settings_of(cohort)
     form = MatchingSettingsForm.for_settings(current)
     if form.validate_on_submit():
-        matching.check_drafting(cohort)
-        matching.save_settings(cohort, form.to_settings(current))
+        wanted = form.to_settings(current)
+        try:
+            matching_modes.check_settings_change(cohort, wanted.mode)
+        except MentoringError as refused:  # the form stays as the instructor filled it, the message by its field
+            field = getattr(form, refused.field, None) if refused.field else None
+            (field.errors if field is not None else form.form_errors).append(refused.message)
+            return render_page("instructor/matching_settings.html", refused.status, cohort=cohort, form=form)
+        matching.save_settings(cohort, wanted)
         db.session.commit()
         flash("The matching settings are saved. Run the matching to see their effect.", "ok")
         return _back(cohort.id)
