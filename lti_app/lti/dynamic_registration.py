@@ -13,8 +13,10 @@ and has no timeouts. Checks added here:
   Hosted Canvas passes without an exception: in production Canvas builds the configuration URL on the
   issuer's host (canvas-lms ``DynamicRegistrationController#oidc_configuration_url``), even though the
   administrator works on the school's own domain; self-hosted Canvas and Moodle serve it from the issuer;
-- every platform URL we fetch or store is HTTPS on a public host (the configuration URL comes from an
-  unauthenticated request: an SSRF surface); no redirects are followed; documents are size-limited;
+- every platform URL we fetch or store passes the outbound rule (lti/outbound.py: HTTPS on a public address, or
+  a host the operator listed in ``LTI_PRIVATE_HOSTS``; the configuration URL comes from an unauthenticated
+  request: an SSRF surface); no redirects are followed; documents are size-limited; a failure to connect says
+  "could not be reached" whatever the cause, so that pages tell no open port from a closed one;
 - the registration token goes only to the checked configuration and registration endpoints, never into
   logs or pages (Canvas also puts it in the configuration URL's query, so URLs are shown without query).
 
@@ -29,7 +31,6 @@ Platform quirks:
 """
 from __future__ import annotations
 
-import ipaddress
 import json
 import time
 from dataclasses import dataclass
@@ -39,10 +40,11 @@ from urllib.parse import urlsplit
 import jwt
 import requests
 from flask import current_app
+from requests_hardened.ip_filter import InvalidIPAddress
 
 from lti_app.extensions import db, utcnow
-from lti_app.lti import approvals, claims, errors
-from lti_app.lti.http import make_session
+from lti_app.lti import approvals, claims, errors, outbound
+from lti_app.lti.http import TimeoutSession, make_session
 from lti_app.lti.models import Deployment, Platform, origin_of
 
 MAX_DOCUMENT_BYTES = 256 * 1024
@@ -87,38 +89,30 @@ class ClientRegistration:
 
 def shown(url: str) -> str:
     """A URL fit for pages and logs: without its query, where Canvas puts the registration token."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # "Invalid IPv6 URL": still without its query
+        return url.split("?", 1)[0].split("#", 1)[0][:300]
     return f"{parts.scheme}://{parts.netloc}{parts.path}"
 
 
-def _private_host(host: str) -> bool:
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
-    try:
-        return not ipaddress.ip_address(host).is_global
-    except ValueError:
-        return False
-
-
-def check_url(url: Any, what: str, error: type[errors.RegistrationError], *, allow_private: bool) -> str:
-    """``url`` if it is HTTPS on a public host (plain HTTP and private hosts too with ``allow_private``)."""
+def check_url(url: Any, what: str, error: type[errors.RegistrationError], private_hosts: frozenset[str]) -> str:
+    """``url`` if the tool may call it (``outbound.refusal``: HTTPS on a public address, or a listed private host)."""
     if not isinstance(url, str):
         raise error(f"The {what} is not a URL.")
-    parts = urlsplit(url)
-    if parts.scheme not in ({"https", "http"} if allow_private else {"https"}) or not parts.hostname:
-        raise error(f"The {what} {shown(url)!r} is not an HTTPS URL.")
-    if not allow_private and _private_host(parts.hostname):
-        raise error(f"The {what} {shown(url)!r} points to a private address.")
+    reason = outbound.refusal(url, private_hosts)
+    if reason is not None:
+        raise error(f"The {what} {shown(url)!r} {reason}.")
     return url
 
 
-def check_request(openid_configuration: str | None, registration_token: str | None, *, allow_private: bool) -> None:
+def check_request(openid_configuration: str | None, registration_token: str | None, private_hosts: frozenset[str]) -> None:
     """The initiation request names a configuration URL and carries an unexpired registration token."""
     if not openid_configuration:
         raise errors.RegistrationRequestInvalid("The request has no openid_configuration parameter.")
     if not registration_token:
         raise errors.RegistrationRequestInvalid("The request has no registration_token parameter.")
-    check_url(openid_configuration, "configuration URL", errors.RegistrationRequestInvalid, allow_private=allow_private)
+    check_url(openid_configuration, "configuration URL", errors.RegistrationRequestInvalid, private_hosts)
     try:  # Tokens are opaque by the spec, but Moodle's and Canvas' are JWTs: refuse an expired one early.
         expires = jwt.decode(registration_token, options={"verify_signature": False}).get("exp")
     except jwt.PyJWTError:
@@ -139,8 +133,8 @@ def _json_document(response: requests.Response, what: str, error: type[errors.Re
         raise error(f"The {what} is not JSON.") from exc
 
 
-def fetch_configuration(url: str, token: str, session: requests.Session, *, allow_private: bool) -> PlatformConfiguration:
-    """GET the platform's OpenID configuration (with the token as bearer) and check it."""
+def fetch_configuration(url: str, token: str, session: TimeoutSession) -> PlatformConfiguration:
+    """GET the platform's OpenID configuration (with the token as bearer) and check it by the session's rule."""
     headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
     try:
         with session.get(url, headers=headers, allow_redirects=False, stream=True) as response:
@@ -151,12 +145,14 @@ def fetch_configuration(url: str, token: str, session: requests.Session, *, allo
             if response.status_code != 200:
                 raise errors.PlatformConfigurationUnavailable(f"{shown(url)} answered HTTP {response.status_code}.")
             document = _json_document(response, "configuration", errors.InvalidPlatformConfiguration)
+    except InvalidIPAddress as exc:
+        raise errors.RegistrationRequestInvalid(f"The configuration URL {shown(url)!r} {outbound.REFUSED}.") from exc
     except requests.RequestException as exc:
-        raise errors.PlatformConfigurationUnavailable(f"{shown(url)} could not be reached ({type(exc).__name__}).") from exc
-    return parse_configuration(url, document, allow_private=allow_private)
+        raise errors.PlatformConfigurationUnavailable(f"{shown(url)} could not be reached.") from exc
+    return parse_configuration(url, document, session.private_hosts)
 
 
-def parse_configuration(url: str, document: Any, *, allow_private: bool) -> PlatformConfiguration:
+def parse_configuration(url: str, document: Any, private_hosts: frozenset[str]) -> PlatformConfiguration:
     """The configuration's fields, after the issuer and URL checks."""
     if not isinstance(document, dict):
         raise errors.InvalidPlatformConfiguration("The configuration is not a JSON object.")
@@ -168,7 +164,7 @@ def parse_configuration(url: str, document: Any, *, allow_private: bool) -> Plat
         raise errors.InvalidPlatformConfiguration("The configuration is not an LTI platform configuration.")
     check_issuer(url, document["issuer"])
     for name in REQUIRED_FIELDS:
-        check_url(document[name], name, errors.InvalidPlatformConfiguration, allow_private=allow_private)
+        check_url(document[name], name, errors.InvalidPlatformConfiguration, private_hosts)
     return PlatformConfiguration(
         url=url,
         **{name: document[name] for name in REQUIRED_FIELDS},
@@ -188,14 +184,16 @@ def check_issuer(url: str, issuer: str) -> None:
         raise errors.IssuerMismatch(f"The configuration at {shown(url)} names the issuer {issuer!r}, on another origin.")
 
 
-def register_client(configuration: PlatformConfiguration, token: str, body: dict[str, Any], session: requests.Session) -> ClientRegistration:
+def register_client(configuration: PlatformConfiguration, token: str, body: dict[str, Any], session: TimeoutSession) -> ClientRegistration:
     """POST our client registration to the platform (once: Moodle's token is single use)."""
     endpoint = configuration.registration_endpoint
     headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
     try:
         response = session.post(endpoint, json=body, headers=headers, allow_redirects=False)
+    except InvalidIPAddress as exc:
+        raise errors.InvalidPlatformConfiguration(f"The registration_endpoint {shown(endpoint)!r} {outbound.REFUSED}.") from exc
     except requests.RequestException as exc:
-        raise errors.RegistrationRefused(f"{shown(endpoint)} could not be reached ({type(exc).__name__}).") from exc
+        raise errors.RegistrationRefused(f"{shown(endpoint)} could not be reached.") from exc
     said = response.text.strip()[:300]
     if response.status_code in (401, 403):
         raise errors.RegistrationTokenRejected(f"{shown(endpoint)} refused the registration token: {said or response.status_code}.")
@@ -257,11 +255,10 @@ def register_tool(openid_configuration: str | None, registration_token: str | No
     Every failure raises a named RegistrationError before anything is stored.
     """
     config = current_app.config
-    allow_private = bool(config.get("DEBUG"))
-    check_request(openid_configuration, registration_token, allow_private=allow_private)
-    assert openid_configuration and registration_token
-    session = make_session(config["LTI_HTTP_CONNECT_TIMEOUT"], config["LTI_HTTP_READ_TIMEOUT"])
+    session = make_session(config["LTI_HTTP_CONNECT_TIMEOUT"], config["LTI_HTTP_READ_TIMEOUT"], config["LTI_PRIVATE_HOSTS"])
     with session:
-        configuration = fetch_configuration(openid_configuration, registration_token, session, allow_private=allow_private)
+        check_request(openid_configuration, registration_token, session.private_hosts)
+        assert openid_configuration and registration_token
+        configuration = fetch_configuration(openid_configuration, registration_token, session)
         registration = register_client(configuration, registration_token, body, session)
     return store_registration(configuration, registration, auto_approve_issuers=config["REGISTRATION_AUTO_APPROVE_ISSUERS"])

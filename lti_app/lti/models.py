@@ -70,7 +70,10 @@ def origin_of(url: str | None) -> str | None:
     """scheme://host[:port] of an http(s) URL, else None."""
     if not url:
         return None
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # "Invalid IPv6 URL"
+        return None
     if parts.scheme not in {"http", "https"} or not parts.netloc:
         return None
     return f"{parts.scheme}://{parts.netloc}"

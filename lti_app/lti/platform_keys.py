@@ -7,27 +7,31 @@ forced refetch is rate-limited per key set URL so that a forged ``kid`` cannot m
 from __future__ import annotations
 
 import hashlib
+import json
 import threading
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 import requests
 from flask import current_app
+from requests_hardened.ip_filter import InvalidIPAddress
 
 from lti_app.extensions import cache
 from lti_app.lti import errors
-from lti_app.lti.http import make_session
+from lti_app.lti.http import TimeoutSession, make_session
+from lti_app.lti.outbound import REFUSED, PlatformAddressRefused, host_names, refusal
 
 _sessions = threading.local()
 
 
-def http_session() -> requests.Session:
-    """The outbound session with the configured timeouts, one per thread (connections are reused)."""
+def http_session() -> TimeoutSession:
+    """The outbound session with the configured timeouts and private hosts, one per thread (connections are reused)."""
     config = current_app.config
     timeout = (config["LTI_HTTP_CONNECT_TIMEOUT"], config["LTI_HTTP_READ_TIMEOUT"])
+    private_hosts = host_names(config["LTI_PRIVATE_HOSTS"])
     session = getattr(_sessions, "session", None)
-    if session is None or session.timeout != timeout:
-        session = _sessions.session = make_session(*timeout)
+    if session is None or session.timeout != timeout or session.private_hosts != private_hosts:
+        session = _sessions.session = make_session(*timeout, private_hosts)
     return session
 
 
@@ -49,21 +53,36 @@ def may_refetch(url: str) -> bool:
 
 
 def key_set(url: str, session: requests.Session, refresh: bool = False) -> dict[str, Any]:
-    """The platform's JWKS from the shared cache, fetched (with a timeout) when absent or on ``refresh``."""
-    if not url.startswith(("https://", "http://")):
-        raise errors.InvalidToken(f"The platform's key set URL {url!r} is not an HTTP(S) URL.")
+    """The platform's JWKS from the shared cache, fetched (with a timeout) when absent or on ``refresh``.
+
+    A URL the tool may not call (lti/outbound.py) raises PlatformAddressRefused without a connection.
+    """
+    reason = refusal(url, getattr(session, "private_hosts", frozenset()))
+    if reason is not None:
+        raise PlatformAddressRefused(f"The platform's key set URL {url} {reason}.")
     key = _keyset_cache_key(url)
     if not refresh:
         cached = cache.get(key)
         if cached is not None:
             return cached
-    try:
-        response = session.get(url)
-        response.raise_for_status()
-        key_set = response.json()
-    except (requests.RequestException, ValueError) as exc:
-        raise errors.PlatformUnavailable(f"The platform's key set at {url} could not be fetched: {exc}") from exc
+    key_set = _fetch(url, session)
     if not isinstance(key_set, dict) or not isinstance(key_set.get("keys"), list):
         raise errors.PlatformUnavailable(f"The platform's key set at {url} is not a JWKS document.")
     cache.set(key, key_set, timeout=current_app.config["LTI_KEYSET_CACHE_SECONDS"])
     return key_set
+
+
+def _fetch(url: str, session: requests.Session) -> Any:
+    try:
+        response = session.get(url)
+        body = response.content
+    except InvalidIPAddress as exc:
+        raise PlatformAddressRefused(f"The platform's key set URL {url} {REFUSED}.") from exc
+    except requests.RequestException as exc:
+        raise errors.PlatformUnavailable(f"The platform's key set at {url} could not be reached.") from exc
+    if response.status_code != 200:
+        raise errors.PlatformUnavailable(f"The platform's key set at {url} answered HTTP {response.status_code}.")
+    try:
+        return json.loads(body)
+    except ValueError as exc:
+        raise errors.PlatformUnavailable(f"The platform's key set at {url} is not JSON.") from exc

@@ -1,5 +1,13 @@
 """Facts about registrations learnt from validated launches.
 
+A course's service URLs (AGS line items, NRPS memberships) are kept only when they are on one of the platform's
+hosts (``platform_hosts``): its issuer's, the hosts of its registered login, token and key set URLs, and the
+origins its signed launches named (Canvas serves services on the school's own domain, which launches teach us).
+Host names are compared exactly, ports aside. Listing a host in ``LTI_PRIVATE_HOSTS`` does not make it any
+platform's: that setting says which hosts may be called at all, this rule whose token may go where. A launch
+naming a service on another host is still launched, without that service (as when the claim is absent), and
+the connector checks again at call time (rows stored before this rule).
+
 Most launches bring nothing new: the origins are known from the platform's (cached) record, and the
 course's service endpoints from a fingerprint of what the last launch wrote, kept in the shared cache
 after its commit. So a launch reads and writes these rows only when something changed.
@@ -8,13 +16,17 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 
 from sqlalchemy import select
 
 from lti_app.extensions import cache, db
 from lti_app.lti.claims import AgsEndpoint, LaunchContext
 from lti_app.lti.models import LtiContext, Platform, origin_of
+from lti_app.lti.outbound import host_of
 from lti_app.lti.registration_cache import PlatformRecord, on_commit
+
+log = logging.getLogger(__name__)
 
 MAX_FRAME_ORIGINS = 20
 SERVICES_KEY_PREFIX = "lti:context-services:"
@@ -38,28 +50,51 @@ def note_launch_origins(platform: Platform | PlatformRecord, context: LaunchCont
     return True
 
 
+def platform_hosts(platform: Platform | PlatformRecord) -> frozenset[str]:
+    """The hosts the platform's service URLs may be on (see the module's docstring)."""
+    urls = (platform.issuer, platform.auth_login_url, platform.auth_token_url, platform.key_set_url,
+            *(platform.frame_origins or ()))
+    return frozenset(filter(None, map(host_of, urls)))
+
+
+def _own(url: str | None, hosts: frozenset[str], what: str, platform_id: int) -> str | None:
+    """``url`` when it is on one of the platform's hosts; else None, with a warning naming the host."""
+    if url and host_of(url) not in hosts:
+        log.warning("launch from platform %s names its %s on host %r, not one of the platform's: not kept",
+                    platform_id, what, host_of(url))
+        return None
+    return url
+
+
 def _services_fingerprint(context: LaunchContext) -> str:
     ags = context.ags
     carried = [context.nrps_url, ags.lineitems_url if ags else None, sorted(ags.scopes) if ags else None]
     return hashlib.sha256(json.dumps(carried).encode()).hexdigest()
 
 
-def note_context_services(platform_id: int, course_id: int, context: LaunchContext) -> LtiContext | None:
-    """Keep the course's NRPS and AGS endpoints from its newest launch that carried them. Flushes.
+def note_context_services(platform: int | Platform, course_id: int, context: LaunchContext) -> LtiContext | None:
+    """Keep the course's NRPS and AGS endpoints on the platform's hosts from its newest launch that carried them.
+    Flushes.
 
-    Returns None, without a query, when the previous launch into the course carried the same endpoints.
+    Returns None, without a query, when the previous launch into the course carried the same endpoints. Call it
+    after ``note_launch_origins``, so that the launch's own origins count (given an id, the row it updated is read).
     """
     key, fingerprint = f"{SERVICES_KEY_PREFIX}{course_id}", _services_fingerprint(context)
     if cache.get(key) == fingerprint:
         return None
+    if isinstance(platform, int):
+        platform = db.session.get(Platform, platform)
+    hosts = platform_hosts(platform)
+    nrps_url = _own(context.nrps_url, hosts, "NRPS membership URL", platform.id)
+    lineitems_url = _own(context.ags.lineitems_url if context.ags else None, hosts, "AGS line items URL", platform.id)
     row = db.session.scalar(select(LtiContext).where(LtiContext.course_id == course_id))
     if row is None:
-        row = LtiContext(course_id=course_id, platform_id=platform_id, ags_scopes=[])
+        row = LtiContext(course_id=course_id, platform_id=platform.id, ags_scopes=[])
         db.session.add(row)
-    if context.nrps_url:
-        row.memberships_url = context.nrps_url
-    if context.ags and context.ags.lineitems_url:
-        row.lineitems_url = context.ags.lineitems_url
+    if nrps_url:
+        row.memberships_url = nrps_url
+    if lineitems_url and context.ags:
+        row.lineitems_url = lineitems_url
         row.ags_scopes = sorted(context.ags.scopes)
     db.session.flush()
     # Only once committed: a launch that rolls back must not make the next one skip its write.

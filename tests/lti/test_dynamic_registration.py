@@ -11,6 +11,8 @@ from sqlalchemy import func, select
 from lti_app.extensions import db
 from lti_app.lti.claims import ALL_SERVICE_SCOPES
 from lti_app.lti.models import Deployment, Platform
+from lti_app.lti.outbound import REFUSED
+from tests.conftest import fresh_app
 from tests.lti import simulated_lms
 from tests.lti.simulated_lms import CANVAS, CANVAS_SSO, MOODLE, TOOL_CONFIGURATION
 
@@ -19,6 +21,13 @@ TOOL = "https://tool.test"
 
 def count(model) -> int:
     return db.session.scalar(select(func.count()).select_from(model))
+
+
+@pytest.fixture
+def strict_client(request):
+    """A client of an app with no private hosts listed (production's default)."""
+    for app in fresh_app(request, {"LTI_PRIVATE_HOSTS": []}):
+        yield app.test_client()
 
 
 @pytest.fixture
@@ -182,14 +191,16 @@ def test_a_missing_configuration_url_is_refused(client, moodle):
     "config_url, says",
     [
         pytest.param("http://moodle.test/mod/lti/openid-configuration.php", "not an HTTPS URL", id="plain-http"),
-        pytest.param("https://127.0.0.1/mod/lti/openid-configuration.php", "private address", id="loopback"),
-        pytest.param("https://10.0.0.8/openid-configuration", "private address", id="private-network"),
-        pytest.param("https://localhost/openid-configuration", "private address", id="localhost"),
+        pytest.param("https://127.0.0.1/mod/lti/openid-configuration.php", REFUSED, id="loopback"),
+        pytest.param("https://10.0.0.8/openid-configuration", REFUSED, id="private-network"),
+        pytest.param("https://localhost/openid-configuration", REFUSED, id="localhost"),
         pytest.param("file:///etc/passwd", "not an HTTPS URL", id="file"),
+        pytest.param("https://[::1/openid-configuration", "not a URL", id="broken-ipv6"),
     ],
 )
-def test_a_configuration_url_that_is_not_public_https_is_never_fetched(client, mocker, moodle, config_url, says):
-    refused(client.get(moodle.register_url(moodle.issue_token(), config_url)), 400, "RegistrationRequestInvalid", says)
+def test_a_configuration_url_that_is_not_public_https_is_never_fetched(strict_client, mocker, moodle, config_url, says):
+    page = strict_client.get(moodle.register_url(moodle.issue_token(), config_url))
+    refused(page, 400, "RegistrationRequestInvalid", says)
     assert mocker.request_history == []
 
 
@@ -227,7 +238,8 @@ def test_the_registration_token_never_reaches_a_page_or_the_log(client, mocker, 
     "answer, status, code, says",
     [
         pytest.param({"exc": requests.ConnectionError}, 502, "PlatformConfigurationUnavailable", "could not be reached", id="unreachable"),
-        pytest.param({"exc": requests.Timeout}, 502, "PlatformConfigurationUnavailable", "Timeout", id="timeout"),
+        pytest.param({"exc": requests.Timeout}, 502, "PlatformConfigurationUnavailable", "could not be reached", id="timeout"),
+        pytest.param({"exc": requests.exceptions.SSLError}, 502, "PlatformConfigurationUnavailable", "could not be reached", id="tls"),
         pytest.param({"status_code": 500, "text": "oops"}, 502, "PlatformConfigurationUnavailable", "HTTP 500", id="server-error"),
         pytest.param({"status_code": 302, "headers": {"Location": "http://169.254.169.254/"}}, 502,
                      "PlatformConfigurationUnavailable", "HTTP 302", id="redirect-not-followed"),
@@ -249,7 +261,9 @@ def test_an_unreachable_or_unreadable_configuration_is_refused(client, mocker, m
         pytest.param({"jwks_uri": ""}, "lacks jwks_uri", id="empty-jwks-uri"),
         pytest.param({simulated_lms.PLATFORM_CONFIGURATION: None}, "not an LTI platform configuration", id="plain-openid"),
         pytest.param({"jwks_uri": "http://moodle.test/mod/lti/certs.php"}, "jwks_uri", id="key-set-over-http"),
-        pytest.param({"authorization_endpoint": "https://192.168.1.5/auth.php"}, "private address", id="private-login"),
+        pytest.param({"authorization_endpoint": "https://192.168.1.5/auth.php"}, REFUSED, id="private-login"),
+        pytest.param({"token_endpoint": "https://2130706433/token.php"}, REFUSED, id="numeric-loopback-token"),
+        pytest.param({"registration_endpoint": "https://[::ffff:10.0.0.1]/register"}, REFUSED, id="mapped-private-registration"),
     ],
 )
 def test_an_invalid_configuration_is_refused_before_registering(client, mocker, change, says):

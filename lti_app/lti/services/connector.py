@@ -17,8 +17,11 @@ import requests
 from pylti1p3.exception import LtiServiceException
 from pylti1p3.service_connector import ServiceConnector, TServiceConnectorResponse
 
+from requests_hardened.ip_filter import InvalidIPAddress
+
 from lti_app.extensions import cache
 from lti_app.lti import errors
+from lti_app.lti.outbound import REFUSED, PlatformAddressRefused, host_of
 
 TOKEN_EXPIRY_MARGIN_SECONDS = 60
 # A token read from the shared cache has at least the margin left, so a connector may keep it for less than that.
@@ -46,8 +49,30 @@ class ServiceError(errors.LaunchError):
         self.body = body[:2000]
 
 
+class ForeignServiceUrl(errors.LaunchError):
+    """A service URL on a host that is not the platform's (see registrations.platform_hosts)."""
+
+    status = 502
+    title = "The LMS named a service address that is not its own"
+    advice = "Launch ReMentor again from the course so that the LMS tells it its service addresses again."
+
+
 class ToolServiceConnector(ServiceConnector):
-    """Token cache in the shared cache, lenient pagination, named errors for unreachable platforms."""
+    """Token cache in the shared cache, lenient pagination, named errors for unreachable platforms.
+
+    Service calls go only to ``service_hosts`` (``platform_client.connector_for`` sets the platform's hosts,
+    ``registrations.platform_hosts``; without it, the hosts of the registration's own URLs).
+    """
+
+    service_hosts: frozenset[str] | None = None
+
+    def _allowed_hosts(self) -> frozenset[str]:
+        if self.service_hosts is not None:
+            return self.service_hosts
+        registration = self._registration
+        urls = (registration.get_issuer(), registration.get_auth_login_url(), registration.get_auth_token_url(),
+                registration.get_key_set_url())
+        return frozenset(filter(None, map(host_of, urls)))
 
     def _scope_key(self, scopes: Sequence[str]) -> str:
         registration = self._registration
@@ -82,10 +107,14 @@ class ToolServiceConnector(ServiceConnector):
     def _fetch_access_token(self, scopes: Sequence[str]) -> str:
         try:
             return super().get_access_token(scopes)
+        except InvalidIPAddress as exc:
+            raise PlatformAddressRefused(f"The platform's token URL {REFUSED}.") from exc
         except requests.RequestException as exc:
-            raise errors.PlatformUnavailable(f"The platform's token endpoint could not be reached: {exc}") from exc
+            raise errors.PlatformUnavailable("The platform's token endpoint could not be reached.") from exc
         except LtiServiceException as exc:
             raise _service_error("The platform refused an access token", exc) from exc
+        except (KeyError, TypeError) as exc:
+            raise errors.PlatformUnavailable("The platform's token endpoint answered without an access token.") from exc
 
     def make_service_request(
         self,
@@ -99,18 +128,24 @@ class ToolServiceConnector(ServiceConnector):
         case_insensitive_headers: bool = False,
         method: str | None = None,
     ) -> TServiceConnectorResponse:
-        """One authorised call; 5xx and network failures raise PlatformUnavailable, 4xx ServiceError."""
+        """One authorised call; 5xx and network failures raise PlatformUnavailable, 3xx and 4xx ServiceError, a URL
+        on another host than the platform's ForeignServiceUrl (all before any connection)."""
+        host = host_of(url)
+        if host not in self._allowed_hosts():
+            raise ForeignServiceUrl(f"The service URL on {host or url!r} is not on one of the platform's hosts.")
         headers = {"Authorization": "Bearer " + self.get_access_token(scopes), "Accept": accept}
         verb = method or ("POST" if is_post else "GET")
         if verb in {"POST", "PUT"}:
             headers["Content-Type"] = content_type
         try:
             response = self._requests_session.request(verb, url, data=data or None, headers=headers)
+        except InvalidIPAddress as exc:
+            raise PlatformAddressRefused(f"The service URL {url} {REFUSED}.") from exc
         except requests.RequestException as exc:
-            raise errors.PlatformUnavailable(f"The platform could not be reached at {url}: {exc}") from exc
+            raise errors.PlatformUnavailable(f"The platform could not be reached at {url}.") from exc
         if response.status_code >= 500:
             raise errors.PlatformUnavailable(f"The platform answered {response.status_code} at {url}.")
-        if not response.ok:
+        if not response.ok or response.status_code >= 300:
             raise ServiceError(
                 f"The platform answered {response.status_code} at {url}", response.status_code, response.text
             )

@@ -9,12 +9,16 @@ from flask import current_app
 
 from lti_app.lti.http import make_session
 from lti_app.lti.models import Platform
+from lti_app.lti.registrations import platform_hosts
 from lti_app.lti.services.connector import ToolServiceConnector
 from lti_app.lti.tool_config import registration_for
 
 
 def connector_for(platform: Platform) -> ToolServiceConnector:
-    """A service connector for ``platform``, with our signing key and outbound timeouts."""
+    """A service connector for ``platform``, with our signing key, outbound timeouts and private hosts, calling
+    services only on the platform's hosts."""
     config = current_app.config
-    session = make_session(config["LTI_HTTP_CONNECT_TIMEOUT"], config["LTI_HTTP_READ_TIMEOUT"])
-    return ToolServiceConnector(registration_for(platform), session)
+    session = make_session(config["LTI_HTTP_CONNECT_TIMEOUT"], config["LTI_HTTP_READ_TIMEOUT"], config["LTI_PRIVATE_HOSTS"])
+    connector = ToolServiceConnector(registration_for(platform), session)
+    connector.service_hosts = platform_hosts(platform)
+    return connector
