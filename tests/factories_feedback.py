@@ -10,11 +10,16 @@ from lti_app.mentoring.models.enrolment import Enrolment
 from lti_app.mentoring.models.feedback import Feedback, FitCheck
 from lti_app.mentoring.models.pairing import Pair
 from lti_app.mentoring.services.feedback import FeedbackFields
-from tests.factories_workspace import TODAY, at_midnight, make_pair
+from tests.factories_workspace import TODAY, at_midnight, make_pair, make_running_cohort
 
 
 def published_days_ago(days: int, cohort=None, **overrides: Any) -> Pair:
-    """An active pair (of a running cohort by default) published ``days`` days ago."""
+    """An active pair published ``days`` days ago, of a running cohort (by default one whose programme started that
+    day, so that the pair's feedback rounds count from its publication)."""
+    if cohort is None:
+        starts = TODAY - timedelta(days=days)
+        cohort = make_running_cohort(starts_on=starts, enrolment_opens_on=starts - timedelta(days=30),
+                                     enrolment_closes_on=starts - timedelta(days=10))
     return make_pair(cohort, published_at=at_midnight(TODAY - timedelta(days=days)), **overrides)
 
 

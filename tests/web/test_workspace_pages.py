@@ -261,3 +261,29 @@ def test_the_meeting_that_meets_the_cohorts_completion_rule_completes_both_partn
     rows = db.session.scalars(select(GradeOutbox).where(GradeOutbox.target == "programme")).all()
     assert sorted(r.person_id for r in rows) == sorted([ws.pair.mentor.person_id, ws.pair.mentee.person_id])
     assert {(r.activity_progress, r.grading_progress, r.score_given) for r in rows} == {("Completed", "FullyGraded", 90)}
+
+
+def test_before_the_programme_starts_no_meeting_is_offered_and_no_feedback_round_falls_due(app, platform):
+    from lti_app.mentoring.domain.cohort_state import CohortState
+    from lti_app.mentoring.services import feedback
+    from tests.factories_workspace import at_midnight
+
+    mentor = launch(app, platform, platform.learners[0].sub)
+    starts = TODAY + timedelta(days=20)
+    cohort = make_running_cohort(mentor.course, name="Autumn pilot", state=CohortState.MATCHED, starts_on=starts,
+                                 enrolment_opens_on=TODAY - timedelta(days=30), enrolment_closes_on=TODAY - timedelta(days=5),
+                                 feedback_interval_days=14)
+    pair = make_pair(cohort, person_of(platform.learners[0].sub), person_of(platform.learners[1].sub),
+                     published_at=at_midnight(TODAY))
+    commit()
+    base = f"learner/pairs/{pair.id}/"
+    for page in ("", "meetings", "meetings/new"):
+        shown = html(mentor.get(base + page))
+        assert "Meetings can be logged from" in shown and 'href="/courses/' + str(mentor.course_id) + '/' + base + 'meetings/new"' not in shown
+        assert 'name="held_on"' not in shown, page
+    refused = mentor.post(base + "meetings/new", {"held_on": TODAY.isoformat(), "duration_minutes": "30",
+                                                  "channel": "video", "topics": "Kick-off", "form_token": "t1"})
+    assert refused.status_code == 422 and count(Meeting) == 0
+    db.session.expire_all()
+    assert feedback.due_on(pair, 1) == starts + timedelta(days=14)  # counted from the start, not the publication
+    assert "due</span>" not in html(mentor.get(base))

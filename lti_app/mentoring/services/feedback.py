@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from lti_app.extensions import db
 from lti_app.mentoring.domain.cohort_state import long_date
 from lti_app.mentoring.domain.pair_feedback import TEXT_MAX, current_round, round_due_on
+from lti_app.mentoring.domain.pair_progress import first_meeting_day
 from lti_app.mentoring.errors import InvalidInput
 from lti_app.mentoring.models.feedback import Feedback
 from lti_app.mentoring.models.pairing import Pair, PairStatus
@@ -64,8 +65,9 @@ class FeedbackOverview:
 
 
 def published_on(pair: Pair) -> date:
-    """The day the pair was published (rounds count from it)."""
-    return (pair.published_at or pair.created_at).date()
+    """The day feedback rounds count from: the pair's first day together (the later of the programme's start and
+    the day the pair was published), so no round falls due before the programme starts."""
+    return first_meeting_day(pair.cohort.starts_on, (pair.published_at or pair.created_at).date())
 
 
 def round_now(pair: Pair, today: date) -> int:

@@ -30,6 +30,14 @@ def workspace_pairs() -> list[PairSeat]:
     return pairs.pairs_of_person(g.membership.course_id, g.membership.person_id)
 
 
+@bp.app_template_global("meetings_open_on")
+def meetings_open_on(seat: PairSeat):
+    """The day this pair can log its first meeting while that day is still ahead (the programme has not started);
+    None once meetings can be logged."""
+    first = meetings.first_meeting_day(seat.pair)
+    return first if first > utcnow().date() else None
+
+
 @bp.get("/")
 def overview(course_id: int, pair_id: int):
     """Partner, agreement status, the meeting clock, goals with progress, tasks and the latest meetings."""
