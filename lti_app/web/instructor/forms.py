@@ -96,6 +96,16 @@ class CohortForm(FlaskForm):
         return cls(data=data)
 
     @classmethod
+    def from_fields(cls, fields: CohortFields) -> CohortForm:
+        """The form filled with plain cohort values (a copy's, before the instructor changes them)."""
+        data = {name: getattr(fields, name) for name in (
+            "name", "description", "enrolment_opens_on", "enrolment_closes_on", "starts_on", "ends_on",
+            "meeting_cadence_days", "feedback_interval_days", "mentor_capacity", "mentors_per_mentee", "ground_rules")}
+        data |= {"privacy": fields.privacy.value, "skill_codes": list(fields.skill_codes),
+                 "custom_skills": "\n".join(fields.custom_skill_labels)}
+        return cls(data=data)
+
+    @classmethod
     def new(cls) -> CohortForm:
         """An empty form with the default catalogue ticked."""
         return cls(data={"skill_codes": [s.code for s in DEFAULT_CATALOGUE]})

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, url_for
 
-from lti_app.extensions import db
+from lti_app.extensions import db, utcnow
 from lti_app.mentoring.errors import InvalidInput
-from lti_app.mentoring.services import cohorts
+from lti_app.mentoring.services import cohort_copies, cohorts
 from lti_app.mentoring.services.participants import count_participants
 from lti_app.web.course_pages import commit_or_flash, form_status, guard_course_pages, render_page
 from lti_app.web.forms import ConfirmForm, attach_error
@@ -49,6 +49,25 @@ def new_cohort(course_id: int):
             flash(f"“{cohort.name}” is saved as a draft. Open enrolment when it is ready.", "ok")
             return redirect(url_for(".cohort", cohort_id=cohort.id))
     return render_page("instructor/cohort_form.html", form_status(form), form=form, cohort=None)
+
+
+@bp.route("/cohorts/<id:cohort_id>/copy", methods=["GET", "POST"])
+def copy_cohort(course_id: int, cohort_id: int):
+    """A new draft cohort set up like this one (dates moved on, no people), the form shown to adjust it first."""
+    source = cohorts.cohort_in_course(course_id, cohort_id)
+    form = CohortForm.from_fields(cohort_copies.next_round_fields(source, utcnow().date()))
+    if form.validate_on_submit():
+        try:
+            cohort = cohort_copies.copy_cohort(source, form.to_fields())
+        except InvalidInput as refused:
+            db.session.rollback()
+            attach_error(form, refused.field, refused.message)
+        else:
+            db.session.commit()
+            flash(f"“{cohort.name}” is saved as a draft, set up like “{source.name}”. Open enrolment when it is ready.", "ok")
+            return redirect(url_for(".cohort", cohort_id=cohort.id))
+    return render_page("instructor/cohort_form.html", form_status(form), form=form, cohort=None, copy_of=source,
+                       copied=cohort_copies.COPIED)
 
 
 @bp.get("/cohorts/<id:cohort_id>")
