@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 
 from lti_app.extensions import db, utcnow
 from lti_app.lti import approvals, keys
+from lti_app.lti.management import set_deployment_active, set_platform_active
 from lti_app.lti.models import Deployment, Platform
 
 platform_cli = AppGroup("platform", help="LMS registrations (issuer + client ID).")
@@ -99,7 +100,7 @@ def platform_list():
 
 def _set_active(issuer: str, client_id: str | None, active: bool) -> None:
     platform = _platform(issuer, client_id)
-    platform.active = active
+    set_platform_active(platform, active)  # switching off also ends the platform's sessions
     db.session.commit()
     click.echo(f"Platform {platform.id} ({platform.issuer}, client {platform.client_id}) is now {'active' if active else 'inactive'}.")
 
@@ -116,7 +117,7 @@ def platform_activate(issuer, client_id):
 @click.argument("issuer")
 @click.option("--client-id")
 def platform_deactivate(issuer, client_id):
-    """Refuse launches from a registration (nothing is deleted)."""
+    """Refuse launches from a registration and end its open sessions (nothing is deleted)."""
     _set_active(issuer, client_id, False)
 
 
@@ -133,6 +134,21 @@ def deployment_add(issuer, deployment_id, client_id, name):
     db.session.add(Deployment(platform=platform, deployment_id=deployment_id, name=name))
     _commit(f"Deployment {deployment_id!r} is already registered for {issuer!r}.")
     click.echo(f"Added deployment {deployment_id} to platform {platform.id} ({issuer}, client {platform.client_id}).")
+
+
+@deployment_cli.command("deactivate")
+@click.argument("issuer")
+@click.argument("deployment_id")
+@click.option("--client-id")
+def deployment_deactivate(issuer, deployment_id, client_id):
+    """Refuse launches through a deployment and end its open sessions."""
+    platform = _platform(issuer, client_id)
+    deployment = approvals.find_deployment_row(platform, deployment_id)
+    if deployment is None:
+        raise click.ClickException(f"Deployment {deployment_id!r} is not known for {issuer!r} (client {platform.client_id}).")
+    set_deployment_active(deployment, False)
+    db.session.commit()
+    click.echo(f"Deployment {deployment_id} of {issuer} (client {platform.client_id}) is now inactive.")
 
 
 @platform_cli.command("pending")
@@ -252,8 +268,9 @@ def register_cli(app: Flask) -> None:
     """Attach the command groups to the app."""
     from lti_app.operators.cli import operator_cli
     from lti_app.web.grade_sync_cli import grades_cli
+    from lti_app.web.sessions_cli import sessions_cli
 
-    for group in (platform_cli, deployment_cli, keys_cli, operator_cli, worker_command, grades_cli):
+    for group in (platform_cli, deployment_cli, keys_cli, operator_cli, worker_command, grades_cli, sessions_cli):
         app.cli.add_command(group)
     if app.config["DEMO_ENABLED"]:
         from lti_app.web.demo.cli import demo_cli

@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from lti_app.extensions import db
+from lti_app.lti import sessions
 from lti_app.lti.models import Deployment, Platform
 
 
@@ -68,9 +69,11 @@ def update_platform(platform: Platform, fields: PlatformFields) -> Platform:
 
 
 def set_platform_active(platform: Platform, active: bool) -> Platform:
-    """Allow or refuse launches from a registration (nothing is deleted). Flushes."""
+    """Allow or refuse launches from a registration (nothing is deleted); switching off ends its sessions. Flushes."""
     platform.active = active
     db.session.flush()
+    if not active:
+        sessions.end_platform_sessions(platform.id)
     return platform
 
 
@@ -86,7 +89,9 @@ def add_deployment(platform: Platform, deployment_id: str, name: str | None = No
 
 
 def set_deployment_active(deployment: Deployment, active: bool) -> Deployment:
-    """Allow or refuse launches through one deployment. Flushes."""
+    """Allow or refuse launches through one deployment; switching off ends its sessions. Flushes."""
     deployment.active = active
     db.session.flush()
+    if not active:
+        sessions.end_deployment_sessions(deployment.id)
     return deployment

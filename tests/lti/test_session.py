@@ -4,7 +4,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from lti_app import create_app
-from tests.lti_platform import LmsBrowser, path_of
+from tests.lti_platform import LmsBrowser, forms_of, path_of
 
 
 def test_the_session_cookie_is_cross_site_secure_and_partitioned(browser, platform):
@@ -24,11 +24,14 @@ def test_a_browser_that_blocks_cookies_in_the_frame_is_offered_a_new_window(brow
     offer = framed.get(token_url)
     assert offer.status_code == 200 and "Open ReMentor in a new window" in offer.get_data(as_text=True)
 
-    # The new window is a top-level context where cookies work.
+    # The new window is a top-level context where cookies work: it names the person, and a click goes on.
     new_window = app.test_client()
     link = next(a for a in offer.get_data(as_text=True).split('"') if "window=new" in a).replace("&amp;", "&")
-    opened = new_window.get(link)
-    assert opened.status_code == 302 and "/learner/" in opened.headers["Location"]
+    asked = new_window.get(link)
+    assert asked.status_code == 200 and f"Continue as {learner.name}" in asked.get_data(as_text=True)
+    form = forms_of(asked)[0]
+    opened = new_window.post(path_of(form.action), data=form.fields)
+    assert opened.status_code == 303 and "/learner/" in opened.headers["Location"]
     home = new_window.get(path_of(opened.headers["Location"]))
     assert home.status_code == 200 and learner.name in home.get_data(as_text=True)
 

@@ -61,30 +61,62 @@ def finish_launch(context: LaunchContext, tool_conf: DatabaseToolConf) -> Respon
     note_context_services(platform.id, membership.course_id, context)
     note_launch(platform.id)
     target, course_id, membership_id = landing_url(context, membership), membership.course_id, membership.id
+    session_id = tool_session.open_course_session(
+        course_id, membership_id, platform_id=platform.id, deployment_id=facts.deployment_id, subject=facts.subject
+    )
     db.session.commit()
     if known is None:
         remember_launch(facts, membership)
     admin = context.roles.is_platform_admin
-    tool_session.remember(course_id, membership_id, context.launch_id, platform_admin=admin)
-    token = tool_session.issue_continue_token(course_id, membership_id, context.launch_id, target, admin)
+    tool_session.remember(course_id, membership_id, context.launch_id, session_id, platform_admin=admin)
+    token = tool_session.issue_continue_token(
+        course_id, membership_id, context.launch_id, target, session_id=session_id, platform_admin=admin,
+        platform_name=platform.name,
+    )
     return redirect(url_for("launch.continue_launch", token=token), code=303)
+
+
+def _expired() -> tuple[str, int]:
+    return render_template("launch/continue_expired.html"), 410
 
 
 @bp.get("/lti/continue/<token>")
 def continue_launch(token: str):
-    """Go on in this frame when the session cookie came back; otherwise offer a new window."""
+    """Go on in this frame when the session cookie came back; otherwise offer a new window, which asks first.
+
+    A GET never signs a browser in: the new window names the person and course and waits for a confirming POST
+    (see ``confirm_continue``), so a link someone sends cannot sign its reader in as them unawares.
+    """
     payload = tool_session.peek_continue_token(token)
     if payload is None:
-        return render_template("launch/continue_expired.html"), 410
-    if tool_session.launch_id_for(payload["course"]) == payload["l"]:
+        return _expired()
+    if tool_session.is_launching_browser(payload):
         tool_session.spend_continue_token(token)
         return redirect(payload["target"])
-    if request.args.get("window") == "new":
-        if not tool_session.spend_continue_token(token):
-            return render_template("launch/continue_expired.html"), 410
-        tool_session.remember(payload["course"], payload["m"], payload["l"], platform_admin=payload.get("a", False))
-        return redirect(payload["target"])
-    return render_template("launch/cookies_blocked.html", token=token), 200
+    if request.args.get("window") != "new":
+        return render_template("launch/cookies_blocked.html", token=token), 200
+    membership = tool_session.continue_membership(payload)
+    if membership is None:
+        return _expired()
+    return render_template(
+        "launch/continue_confirm.html", token=token, person=membership.person, course=membership.course,
+        platform_name=payload.get("p") or "your LMS",
+    ), 200
+
+
+@bp.post("/lti/continue/<token>")
+def confirm_continue(token: str):
+    """The person in the new window confirmed whose session it is (CSRF-checked): move the session here."""
+    payload = tool_session.peek_continue_token(token)
+    if payload is None or not tool_session.spend_continue_token(token):
+        return _expired()
+    session_id = tool_session.hand_over(payload)
+    if session_id is None:  # a later launch or an operator ended the session meanwhile
+        db.session.rollback()
+        return _expired()
+    db.session.commit()
+    tool_session.remember(payload["course"], payload["m"], payload["l"], session_id, platform_admin=payload["a"])
+    return redirect(payload["target"], code=303)
 
 
 @bp.get("/lti/jwks")

@@ -1,0 +1,45 @@
+"""``flask --app lti_app sessions end``: an operator ends one person's LTI sessions in every browser and course.
+
+The person is named by the platform's issuer and their ``sub`` (exact), or by e-mail (every person the tool
+knows with that address, on any platform). Their next page asks them to open ReMentor from their course again;
+a new launch opens a new session as usual (to refuse launches, deactivate the platform or deployment).
+"""
+from __future__ import annotations
+
+import click
+from flask.cli import AppGroup
+from sqlalchemy import func, select
+
+from lti_app.extensions import db
+from lti_app.lti import sessions
+from lti_app.lti.models import Platform
+from lti_app.mentoring.models.person import Person
+
+sessions_cli = AppGroup("sessions", help="Sessions browsers opened by launching the tool.")
+
+
+def _people(issuer: str | None, sub: str | None, email: str | None) -> list[tuple[int, str]]:
+    """(platform id, subject) of every person the options name."""
+    query = select(Person.platform_id, Person.subject)
+    if email:
+        query = query.where(func.lower(Person.email) == email.strip().lower())
+    else:
+        query = query.join(Platform, Platform.id == Person.platform_id).where(Platform.issuer == issuer, Person.subject == sub)
+    return [(platform_id, subject) for platform_id, subject in db.session.execute(query.order_by(Person.id))]
+
+
+@sessions_cli.command("end")
+@click.option("--issuer", help="The platform's issuer (with --sub).")
+@click.option("--sub", help="The person's subject (user id) on that platform.")
+@click.option("--email", help="Instead: every person with this e-mail address.")
+def sessions_end(issuer: str | None, sub: str | None, email: str | None) -> None:
+    """End a person's sessions in every browser and course (they must launch again)."""
+    if email and (issuer or sub) or not email and not (issuer and sub):
+        raise click.UsageError("Give --issuer and --sub, or --email alone.")
+    people = _people(issuer, sub, email)
+    if not people:
+        named = f"e-mail {email!r}" if email else f"sub {sub!r} on issuer {issuer!r}"
+        raise click.ClickException(f"No person with {named} has launched ReMentor.")
+    ended = sum(sessions.end_person_sessions([platform_id], subject) for platform_id, subject in people)
+    db.session.commit()
+    click.echo(f"Ended {ended} session(s) of {len(people)} person record(s); their next launch opens a new one.")
