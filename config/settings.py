@@ -71,6 +71,8 @@ class Base:
     SESSION_COOKIE_PARTITIONED = True
     SESSION_COOKIE_HTTPONLY = True
     PERMANENT_SESSION_LIFETIME = env_int("SESSION_LIFETIME_SECONDS", 8 * 3600)
+    # The operators' /admin pages have their own session cookie: SameSite=Strict, path /admin, never partitioned.
+    ADMIN_SESSION_COOKIE_NAME = env("ADMIN_SESSION_COOKIE_NAME", "rementor_admin")
     WTF_CSRF_TIME_LIMIT = env_int("CSRF_TIME_LIMIT_SECONDS", 8 * 3600)
     # Our CSRF protection relies on the token, not the Referer: LMS iframes send foreign referers.
     WTF_CSRF_SSL_STRICT = False

@@ -8,6 +8,7 @@ cache, for the same reason.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache as memoise
@@ -104,20 +105,31 @@ def _fingerprint(address: str) -> str:
     return _UNKNOWN_PREFIX + hashlib.sha256(address.encode()).hexdigest()
 
 
-def sign_in_operator(email: str, password: str, *, max_failures: int, lockout: timedelta, now: datetime | None = None) -> SignIn:
-    """Check an address and password; count failures and lock the account at ``max_failures``. Flushes."""
+def sign_in_operator(
+    email: str, password: str, *, max_failures: int, lockout: timedelta, now: datetime | None = None,
+    trusted: Callable[[Operator], bool] = lambda operator: False,
+) -> SignIn:
+    """Check an address and password; count failures and lock the account at ``max_failures``. Flushes.
+
+    ``trusted(operator)``: whether the asking browser is one the operator signed in from before. While the
+    account is locked only such a browser is heard, and its success leaves the lock in place: guessing from
+    many addresses locks out strangers, never the operator in their own browser.
+    """
     now = now or utcnow()
     password = password[:MAX_PASSWORD_LENGTH + 1]
     operator = find_operator(email)
     if operator is None:
         check_password_hash(_dummy_hash(), password)
         return _unknown_address_failed(normalise_email(email), max_failures, lockout)
-    if operator.is_locked(now):
+    locked = operator.is_locked(now)
+    if locked and not trusted(operator):
         check_password_hash(_dummy_hash(), password)
         return SignIn(None, locked=True)
     if not check_password_hash(operator.password_hash, password) or not operator.active:
-        return _failed(operator, max_failures, lockout, now)
-    operator.failed_logins, operator.locked_until, operator.last_login_at = 0, None, now
+        return SignIn(None) if locked else _failed(operator, max_failures, lockout, now)
+    if not locked:
+        operator.failed_logins, operator.locked_until = 0, None
+    operator.last_login_at = now
     db.session.flush()
     return SignIn(operator)
 

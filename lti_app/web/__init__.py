@@ -6,7 +6,7 @@ from flask import Flask
 
 def register_web(app: Flask) -> None:
     """Register blueprints, error handlers and response headers."""
-    from lti_app.web import errors, security
+    from lti_app.web import cookies, errors, security, throttle
     from lti_app.web.admin.routes import bp as admin_bp
     from lti_app.web.instructor.routes import bp as instructor_bp
     from lti_app.web.launch.deep_linking import bp as deep_linking_bp
@@ -30,6 +30,8 @@ def register_web(app: Flask) -> None:
         app.register_blueprint(demo_bp)
     errors.register(app)
     security.register(app)
+    cookies.register(app)
+    throttle.register(app)  # after the blueprints: it wraps the sign-in view
     _register_url_helpers(app)
 
 

@@ -40,6 +40,11 @@ def sign_in(client: Any, email: str, password: str = OPERATOR_PASSWORD, next_pat
         return client.post("/admin/login", data=data, query_string=query)
 
 
+def admin_session(client: Any) -> Any:
+    """``session_transaction`` on the operator's own cookie (the one sent to ``/admin``)."""
+    return client.session_transaction("/admin/")
+
+
 def admin_post(client: Any, path: str, **data: Any) -> Any:
     """Post to an operators' page as its own form does (with the CSRF token)."""
     token = csrf_token(client)

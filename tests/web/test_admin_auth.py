@@ -10,7 +10,7 @@ from lti_app.operators.services import set_operator_password
 from lti_app.web.admin.auth import SESSION_KEY
 from tests.factories import make_operator
 from tests.lti_platform import LmsBrowser
-from tests.web.admin_client import admin_post, sign_in
+from tests.web.admin_client import admin_post, admin_session, sign_in
 
 PUBLIC = {"admin.login"}
 
@@ -64,18 +64,18 @@ def test_five_failures_lock_the_account_and_then_the_right_password_is_refused_t
 def test_an_idle_session_times_out_on_the_server(client, operator, app):
     sign_in(client, operator.email)
     assert client.get("/admin/").status_code == 200
-    with client.session_transaction() as session:
+    with admin_session(client) as session:
         entry = session[SESSION_KEY]
         session[SESSION_KEY] = {**entry, "seen": entry["seen"] - app.config["OPERATOR_SESSION_SECONDS"] - 1}
     ended = client.get("/admin/")
     assert ended.status_code == 403 and "session has ended" in ended.get_data(as_text=True)
-    with client.session_transaction() as session:
+    with admin_session(client) as session:
         assert SESSION_KEY not in session
 
 
 def test_a_session_ends_after_its_maximum_age_even_when_busy(client, operator, app):
     sign_in(client, operator.email)
-    with client.session_transaction() as session:
+    with admin_session(client) as session:
         entry = session[SESSION_KEY]
         session[SESSION_KEY] = {**entry, "since": entry["since"] - app.config["OPERATOR_SESSION_MAX_SECONDS"] - 1}
     assert client.get("/admin/").status_code == 403
@@ -83,12 +83,12 @@ def test_a_session_ends_after_its_maximum_age_even_when_busy(client, operator, a
 
 def test_signing_out_ends_the_session_even_for_a_copy_of_the_cookie(client, operator, app):
     sign_in(client, operator.email)
-    with client.session_transaction() as session:
+    with admin_session(client) as session:
         copied = dict(session)
     assert admin_post(client, "/admin/logout").status_code == 302
     assert client.get("/admin/").status_code == 403
     thief = app.test_client()
-    with thief.session_transaction() as session:
+    with admin_session(thief) as session:
         session.update(copied)
     assert thief.get("/admin/").status_code == 403
 

@@ -8,7 +8,6 @@ the operator or changing their password ends their open sessions too.
 """
 from __future__ import annotations
 
-import hashlib
 import secrets
 import time
 from datetime import timedelta
@@ -19,18 +18,20 @@ from flask import current_app, g, session
 from lti_app.extensions import cache, db
 from lti_app.operators.models import Operator
 from lti_app.operators.services import SignIn, sign_in_operator
+from lti_app.web.admin.browsers import is_trusted, password_stamp
 
 SESSION_KEY = "operator"
 _SID_PREFIX = "admin:session:"
 
 
 def check_credentials(email: str, password: str) -> SignIn:
-    """Check an operator's address and password under the configured lock-out rules. Flushes."""
+    """Check an operator's address and password under the configured lock-out rules (a browser the operator
+    signed in from before still gets in while the account is locked). Flushes."""
     config = current_app.config
     return sign_in_operator(
         email, password,
         max_failures=config["OPERATOR_MAX_FAILED_LOGINS"],
-        lockout=timedelta(seconds=config["OPERATOR_LOCKOUT_SECONDS"]),
+        lockout=timedelta(seconds=config["OPERATOR_LOCKOUT_SECONDS"]), trusted=is_trusted,
     )
 
 
@@ -42,13 +43,8 @@ def begin_session(operator: Operator) -> None:
     """Open an operator session in this browser (replacing any earlier one)."""
     end_session()
     sid, now = secrets.token_urlsafe(24), int(time.time())
-    session[SESSION_KEY] = {"id": operator.id, "sid": sid, "since": now, "seen": now, "v": _password_stamp(operator)}
+    session[SESSION_KEY] = {"id": operator.id, "sid": sid, "since": now, "seen": now, "v": password_stamp(operator)}
     cache.set(_SID_PREFIX + sid, operator.id, timeout=_idle_seconds())
-
-
-def _password_stamp(operator: Operator) -> str:
-    """Changes with the operator's password, so that a new password ends the sessions opened with the old one."""
-    return hashlib.sha256(operator.password_hash.encode()).hexdigest()[:16]
 
 
 def end_session() -> None:
@@ -78,7 +74,7 @@ def current_operator() -> Operator | None:
         return None
     now = time.time()
     operator = db.session.get(Operator, entry["id"]) if _still_valid(entry, now) else None
-    if operator is None or not operator.active or entry.get("v") != _password_stamp(operator):
+    if operator is None or not operator.active or entry.get("v") != password_stamp(operator):
         end_session()
         g.operator_session_ended = True
         return None

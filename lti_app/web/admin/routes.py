@@ -20,6 +20,7 @@ from lti_app.lti.management import (
 )
 from lti_app.lti.models import Deployment, Platform
 from lti_app.web.admin import auth
+from lti_app.web.admin.browsers import remember_browser
 from lti_app.web.admin.forms import DeploymentForm, LoginForm, PlatformForm, RetireForm, RotateForm
 from lti_app.web.security import forget_platform_origins
 from lti_app.web.tool_values import tool_values
@@ -28,7 +29,10 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 PUBLIC_ENDPOINTS = {"admin.login"}
 WRONG_CREDENTIALS = "That e-mail address and password do not match an operator account."
-LOCKED_OUT = "Too many failed sign-ins: this account is locked for a while. Try again later, or ask another operator."
+LOCKED_OUT = (
+    "Too many failed sign-ins: this account is locked for a while, except in the browsers it signed in from before. "
+    "Try again later, or ask another operator."
+)
 
 
 @bp.before_request
@@ -81,7 +85,8 @@ def _deployment(deployment_id: int) -> Deployment:
 # -- signing in and out -------------------------------------------------------------------------------------
 @bp.route("/login", methods=["GET", "POST"])
 def login():
-    """Sign in; the same answer for an unknown address and a wrong password, 429 while locked out."""
+    """Sign in; the same answer for an unknown address and a wrong password, 429 while locked out or throttled
+    (web.throttle limits the POSTs per client address)."""
     form, status, message = LoginForm(), 200, None
     if form.validate_on_submit():
         outcome = auth.check_credentials(form.email.data, form.password.data)
@@ -89,7 +94,8 @@ def login():
         if outcome.operator is not None:
             auth.begin_session(outcome.operator)
             current_app.logger.info("admin: %s signed in", outcome.operator.email)
-            return redirect(auth.safe_next(request.args.get("next")) or url_for("admin.dashboard"))
+            target = auth.safe_next(request.args.get("next")) or url_for("admin.dashboard")
+            return remember_browser(redirect(target), outcome.operator)
         status, message = (429, LOCKED_OUT) if outcome.locked else (401, WRONG_CREDENTIALS)
         current_app.logger.warning("admin: refused sign-in for %r (%s)", form.email.data[:255], status)
     return render_template("admin/login.html", form=form, message=message), status
