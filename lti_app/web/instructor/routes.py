@@ -4,14 +4,16 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, url_for
 
 from lti_app.extensions import db, utcnow
+from lti_app.mentoring.domain.cohort_settings import PrivacySetting
 from lti_app.mentoring.errors import InvalidInput
-from lti_app.mentoring.services import cohort_copies, cohorts
+from lti_app.mentoring.services import cohort_copies, cohorts, next_steps
 from lti_app.mentoring.services.participants import count_participants
 from lti_app.web.course_pages import commit_or_flash, form_status, guard_course_pages, render_page
 from lti_app.web.forms import ConfirmForm, attach_error
 from lti_app.web.instructor.forms import CohortForm
 from lti_app.web.instructor.completion import bp as completion_bp
 from lti_app.web.instructor.matching import bp as matching_bp
+from lti_app.web.instructor.matching_forms import MODE_LABELS
 from lti_app.web.instructor.matching_modes import bp as matching_modes_bp
 from lti_app.web.instructor.pairs import bp as pairs_bp
 from lti_app.web.instructor.participants import bp as participants_bp
@@ -31,7 +33,15 @@ bp.register_blueprint(reflections_bp)
 def home(course_id: int):
     """The course's cohorts with their state and counts."""
     found = cohorts.cohorts_of(course_id)
-    return render_page("instructor/home.html", cohorts=found, counts=count_participants([c.id for c in found]))
+    counts = count_participants([c.id for c in found])
+    return render_page("instructor/home.html", cohorts=found, counts=counts, steps=next_steps.checklists(found, counts))
+
+
+@bp.get("/guide")
+def guide(course_id: int):
+    """One page on running the programme: a pilot, the matching modes, privacy, the gradebook."""
+    return render_page("instructor/guide.html", modes={mode.value: words for mode, words in MODE_LABELS.items()},
+                       privacy_settings=list(PrivacySetting))
 
 
 @bp.route("/cohorts/new", methods=["GET", "POST"])
@@ -74,8 +84,10 @@ def copy_cohort(course_id: int, cohort_id: int):
 def cohort(course_id: int, cohort_id: int):
     """A cohort's settings, state, actions and enrolment counts."""
     found = cohorts.cohort_in_course(course_id, cohort_id)
-    counts = count_participants([found.id])[found.id]
-    return render_page("instructor/cohort.html", cohort=found, counts=counts, confirm=ConfirmForm())
+    counts = count_participants([found.id])
+    steps = next_steps.checklists([found], counts)[found.id]
+    return render_page("instructor/cohort.html", cohort=found, counts=counts[found.id], steps=steps,
+                       confirm=ConfirmForm())
 
 
 @bp.route("/cohorts/<id:cohort_id>/edit", methods=["GET", "POST"])
