@@ -281,3 +281,16 @@ def test_a_locked_mode_is_refused_by_its_field_and_the_form_keeps_what_was_typed
     assert matching.settings_of(cohort).mode is MatchMode.SELF_SELECT  # nothing saved
     kept = teacher.post(f"instructor/cohorts/{cohort.id}/matching/settings", _settings_form("self_select", "7"))
     assert kept.status_code == 303  # the other settings still change
+
+
+def test_the_home_page_leads_a_mentee_to_choose_and_tells_a_mentor_who_is_waiting(teacher, learners, platform):
+    mentee_browser, mentor_browser = learners
+    cohort, mentee, mentor, _ = people_in(teacher, platform, MatchMode.SELF_SELECT)
+    home = html(mentee_browser.get("learner/"))
+    assert re.search(rf'href="[^"]*/learner/cohorts/{cohort.id}/choosing/mentors"', home)
+    assert "waiting for your answer" not in html(mentor_browser.get("learner/"))
+    db.session.add(MentorRequest(cohort_id=cohort.id, mentee_enrolment_id=mentee.id, mentor_enrolment_id=mentor.id))
+    commit()
+    mentor_home = html(mentor_browser.get("learner/"))
+    assert "1 mentee is waiting for your answer" in mentor_home
+    assert re.search(rf'href="[^"]*/learner/cohorts/{cohort.id}/choosing/requests"', mentor_home)

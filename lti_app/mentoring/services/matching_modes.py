@@ -141,6 +141,15 @@ def pairing_note(cohort: Cohort, enrolment: Enrolment) -> str | None:
     return PAIRING_NOTES[(mode, still_open, side)]
 
 
+def waiting_for(enrolment_ids: list[int]) -> dict[int, int]:
+    """Mentor enrolment id → how many mentees' requests wait for their answer (one query for all of them)."""
+    if not enrolment_ids:
+        return {}
+    return dict(db.session.execute(select(MentorRequest.mentor_enrolment_id, func.count()).where(
+        MentorRequest.mentor_enrolment_id.in_(enrolment_ids), MentorRequest.status == RequestStatus.REQUESTED)
+        .group_by(MentorRequest.mentor_enrolment_id)).all())
+
+
 def request_counts(cohort: Cohort) -> dict[RequestStatus, int]:
     """How many of the cohort's requests are in each state (every state present, 0 when none), in one query."""
     rows = db.session.execute(select(MentorRequest.status, func.count()).where(MentorRequest.cohort_id == cohort.id)

@@ -9,7 +9,7 @@ from flask import Blueprint, flash, g, redirect, url_for
 from lti_app.extensions import db, utcnow
 from lti_app.mentoring.domain.cohort_state import CohortState
 from lti_app.mentoring.errors import AlreadyEnrolled, InvalidInput
-from lti_app.mentoring.services import cohorts, enrolments, matching
+from lti_app.mentoring.services import cohorts, enrolments, matching, matching_modes
 from lti_app.mentoring.services.workspace_overview import active_pair_ids
 from lti_app.web.course_pages import commit_or_flash, form_status, guard_course_pages, render_page
 from lti_app.web.forms import ConfirmForm
@@ -42,7 +42,8 @@ def home(course_id: int):
     visible = cohorts.cohorts_of(course_id, visible_to_learners=True)
     joinable = [c for c in visible if c.state is CohortState.ENROLMENT_OPEN and not (c.id in mine and mine[c.id].is_active)]
     return render_page("learner/home.html", mine=mine, yours=[c for c in visible if c.id in mine],
-                       joinable=joinable, today=utcnow().date())
+                       joinable=joinable, today=utcnow().date(),
+                       waiting=matching_modes.waiting_for([e.id for e in mine.values()]))
 
 
 @bp.get("/cohorts/<id:cohort_id>")
