@@ -25,19 +25,26 @@ def own_csrf_token() -> Iterator[None]:
         g.pop("csrf_token", None)
 
 
-def csrf_token(client: Any) -> str:
+def _from(address: str | None) -> dict[str, str]:
+    """Headers of a request from ``address`` as the proxy reports it (needs PROXY_FIX_HOPS=1)."""
+    return {"X-Forwarded-For": address} if address else {}
+
+
+def csrf_token(client: Any, address: str | None = None) -> str:
     """This browser's CSRF token, read from the sign-in page's form."""
     with own_csrf_token():
-        form = next(f for f in forms_of(client.get("/admin/login")) if "csrf_token" in f.fields)
+        form = next(f for f in forms_of(client.get("/admin/login", headers=_from(address))) if "csrf_token" in f.fields)
     return form.fields["csrf_token"]
 
 
-def sign_in(client: Any, email: str, password: str = OPERATOR_PASSWORD, next_path: str | None = None) -> Any:
-    """Post the sign-in form; the response."""
+def sign_in(
+    client: Any, email: str, password: str = OPERATOR_PASSWORD, next_path: str | None = None, address: str | None = None,
+) -> Any:
+    """Post the sign-in form (from the client ``address`` behind the proxy, when given); the response."""
     query = {"next": next_path} if next_path else None
-    data = {"csrf_token": csrf_token(client), "email": email, "password": password}
+    data = {"csrf_token": csrf_token(client, address), "email": email, "password": password}
     with own_csrf_token():
-        return client.post("/admin/login", data=data, query_string=query)
+        return client.post("/admin/login", data=data, query_string=query, headers=_from(address))
 
 
 def admin_session(client: Any) -> Any:
