@@ -9,7 +9,7 @@ from lti_app.mentoring.domain.cohort_state import CohortState
 from lti_app.mentoring.domain.profile_fields import CareerStage, EnrolmentStatus, RoleWanted
 from lti_app.mentoring.errors import IllegalTransition, InvalidInput
 from lti_app.mentoring.models.pairing import Pair, PairStatus
-from lti_app.mentoring.services import matching, matching_edits
+from lti_app.mentoring.services import matching, matching_edits, partners
 from tests.factories import make_cohort, make_enrolment
 
 
@@ -131,10 +131,10 @@ def test_a_published_participant_sees_their_partner_and_why_in_their_own_words(c
     mentor, mentee = make_mentor(cohort), make_mentee(cohort)
     matching.run_matching(cohort)
     matching.publish_pairs(cohort)
-    [seen_by_mentee] = matching.partners_of(mentee)
+    [seen_by_mentee] = partners.partners_of(mentee)
     assert seen_by_mentee.name == mentor.person.display_name and seen_by_mentee.role == "mentor"
     assert seen_by_mentee.sentences and any("you" in s.lower() for s in seen_by_mentee.sentences)
-    assert matching.partners_of(mentor)[0].name == mentee.person.display_name
+    assert partners.partners_of(mentor)[0].name == mentee.person.display_name
 
 
 def test_the_reasons_a_run_keeps_for_its_draft_are_those_worked_out_afresh(cohort):

@@ -10,7 +10,7 @@ from lti_app.extensions import db
 from lti_app.mentoring.domain.cohort_state import CohortState
 from lti_app.mentoring.errors import IllegalTransition, InvalidInput
 from lti_app.mentoring.models.pairing import Pair, PairStatus
-from lti_app.mentoring.services import matching, matching_edits, rotation
+from lti_app.mentoring.services import matching, matching_edits, partners, rotation
 from tests.factories import make_cohort, make_enrolment
 from tests.integration.test_matching_services import make_mentee, make_mentor, pairs
 
@@ -58,7 +58,7 @@ def test_publishing_a_round_ends_the_previous_pairs_and_participants_see_only_th
     assert all(p.status is PairStatus.ENDED and p.ended_at is not None for p in old.values())
     assert cohort.state is CohortState.RUNNING and rotation.published_round(cohort) == 2
     new = {p.mentee_enrolment_id: p for p in published}
-    [partner] = matching.partners_of(mentees[0])
+    [partner] = partners.partners_of(mentees[0])
     assert partner.name == new[mentees[0].id].mentor.person.display_name
     assert partner.name != old[mentees[0].id].mentor.person.display_name
 

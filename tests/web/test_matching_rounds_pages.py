@@ -14,7 +14,7 @@ from lti_app.mentoring.domain.cohort_state import CohortState
 from lti_app.mentoring.models.matching_run import MatchingRun, RunState
 from lti_app.mentoring.models.pairing import PairStatus
 from lti_app.mentoring.models.person import Person
-from lti_app.mentoring.services import matching, matching_edits
+from lti_app.mentoring.services import matching, matching_edits, partners
 from tests.factories import make_cohort
 from tests.integration.test_matching_services import make_mentee, make_mentor, pairs
 from tests.markers import needs_redis
@@ -97,7 +97,7 @@ def test_a_running_cohort_starts_a_new_round_and_publishes_it_once(app, platform
     teacher.post(f"instructor/cohorts/{cohort.id}/matching/publish", {"confirmed": "y"})
     cohort.state = CohortState.RUNNING
     commit()
-    [first_partner] = matching.partners_of(mine)
+    [first_partner] = partners.partners_of(mine)
     assert "Start a new round" in page(teacher, cohort)
     assert teacher.post(f"instructor/cohorts/{cohort.id}/matching/run").status_code == 303
     html = page(teacher, cohort)
@@ -106,7 +106,7 @@ def test_a_running_cohort_starts_a_new_round_and_publishes_it_once(app, platform
     teacher.post(f"instructor/cohorts/{cohort.id}/matching/publish", {"confirmed": "y", "round": "2"})
     db.session.expire_all()
     assert cohort.state is CohortState.RUNNING and {p.round for p in matching.pairs_of(cohort, PairStatus.ACTIVE)} == {2}
-    [new_partner] = matching.partners_of(mine)
+    [new_partner] = partners.partners_of(mine)
     assert new_partner.name != first_partner.name
     assert f"Your partner: {new_partner.name}" in learner.get(f"learner/cohorts/{cohort.id}/enrolment").get_data(as_text=True)
     teacher.post(f"instructor/cohorts/{cohort.id}/matching/publish", {"confirmed": "y", "round": "2"})

@@ -287,3 +287,8 @@ def test_before_the_programme_starts_no_meeting_is_offered_and_no_feedback_round
     db.session.expire_all()
     assert feedback.due_on(pair, 1) == starts + timedelta(days=14)  # counted from the start, not the publication
     assert "due</span>" not in html(mentor.get(base))
+
+
+def test_the_workspace_says_why_the_partners_were_matched(ws):
+    page = html(ws.mentee.get(ws.base))
+    assert "Why you were matched" in page and "<li>" in page.split("Why you were matched")[1].split("</details>")[0]

@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from sqlalchemy import Row, delete, insert, or_, select
+from sqlalchemy import Row, delete, insert, select
 from sqlalchemy.orm import aliased
 
 from lti_app.extensions import db, utcnow
@@ -272,32 +272,3 @@ def publish_pairs(cohort: Cohort) -> list[Pair]:
     db.session.flush()
     return pairs
 
-
-@dataclass(frozen=True)
-class Partner:
-    """A participant's published partner, as that participant may see them."""
-
-    name: str
-    role: str  # the partner's role: "mentor" or "mentee"
-    sentences: tuple[str, ...]
-
-
-def partners_of(enrolment: Enrolment) -> list[Partner]:
-    """The active partners of one participant, each with why they were matched, worded for this participant."""
-    pairs = db.session.scalars(select(Pair).where(
-        Pair.cohort_id == enrolment.cohort_id, Pair.status == PairStatus.ACTIVE,
-        or_(Pair.mentor_enrolment_id == enrolment.id, Pair.mentee_enrolment_id == enrolment.id)).order_by(Pair.id)).all()
-    if not pairs:
-        return []
-    settings = settings_of(enrolment.cohort)
-    labels = {s.code: s.label for s in enrolment.cohort.skills}
-    found = []
-    for pair in pairs:
-        viewer = "mentor" if pair.mentor_enrolment_id == enrolment.id else "mentee"
-        other = pair.mentee if viewer == "mentor" else pair.mentor
-        names = {other.id: other.person.display_name}
-        _, explanation = explain_pair(profile_of(pair.mentor), profile_of(pair.mentee), settings,
-                                      viewer=viewer, names=names, labels=labels)
-        found.append(Partner(other.person.display_name, "mentee" if viewer == "mentor" else "mentor",
-                             tuple(c.sentence for c in explanation)))
-    return found

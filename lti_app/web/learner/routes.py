@@ -9,7 +9,7 @@ from flask import Blueprint, flash, g, redirect, url_for
 from lti_app.extensions import db, utcnow
 from lti_app.mentoring.domain.cohort_state import CohortState
 from lti_app.mentoring.errors import AlreadyEnrolled, InvalidInput
-from lti_app.mentoring.services import cohorts, enrolments, matching, matching_modes
+from lti_app.mentoring.services import cohorts, enrolments, matching_modes, partners
 from lti_app.mentoring.services.workspace_overview import active_pair_ids
 from lti_app.web.course_pages import commit_or_flash, form_status, guard_course_pages, render_page
 from lti_app.web.forms import ConfirmForm
@@ -82,10 +82,10 @@ def enrolment(course_id: int, cohort_id: int):
     if found is None:
         flash("You have not enrolled in this cohort yet.", "ok")
         return redirect(url_for(".orientation", cohort_id=cohort.id))
-    partners = matching.partners_of(found) if found.is_active else []  # only this learner's own pairs
+    mine = partners.partners_of(found) if found.is_active else []  # only this learner's own pairs
     return render_page("learner/enrolment.html", cohort=cohort, enrolment=found, confirm=ConfirmForm(),
-                       refusal=cohort.enrolment_refusal(utcnow().date()), partners=partners,
-                       pair_ids=active_pair_ids(found.id) if partners else [])
+                       refusal=cohort.enrolment_refusal(utcnow().date()), partners=mine,
+                       pair_ids=active_pair_ids(found.id) if mine else [])
 
 
 @bp.route("/cohorts/<id:cohort_id>/enrolment/edit", methods=["GET", "POST"])

@@ -8,7 +8,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, g, redirect, request, url_for
 
 from lti_app.extensions import utcnow
-from lti_app.mentoring.services import agreements, meetings, pairs, tasks
+from lti_app.mentoring.services import agreements, meetings, pairs, partners, tasks
 from lti_app.mentoring.services.goals import goals_of_pair
 from lti_app.mentoring.services.pairs import PairSeat
 from lti_app.mentoring.services.workspace_overview import overview_of
@@ -43,7 +43,7 @@ def overview(course_id: int, pair_id: int):
     """Partner, agreement status, the meeting clock, goals with progress, tasks and the latest meetings."""
     seat = g.seat
     return render_page("learner/workspace/overview.html", seat=seat, view=overview_of(seat, utcnow().date()),
-                       confirm=ConfirmForm())
+                       why=partners.partner_in(seat.pair, seat.me).sentences, confirm=ConfirmForm())
 
 
 @bp.route("/agreement", methods=["GET", "POST"])
