@@ -100,6 +100,16 @@ class MissingClaim(LaunchError):
     advice = "Tell your LMS administrator which item is missing (shown below); the tool's settings in the LMS may need fixing."
 
 
+class InvalidClaim(LaunchError):
+    """A claim the tool reads has a value of the wrong JSON type or form (lti/claim_types.py)."""
+
+    title = "The launch carries information ReMentor cannot read"
+    advice = (
+        "Tell your LMS administrator which item is malformed (shown below): the LMS sent it in a form "
+        "LTI 1.3 does not allow."
+    )
+
+
 class WrongMessageType(LaunchError):
     """An LTI message type this endpoint does not handle."""
 

@@ -8,7 +8,9 @@ Built on pylti1p3next's Flask classes, with the checks that library lacks added 
 - the platform key set is cached, never fetched per launch, and refetched once on an unknown ``kid``
   (platforms rotate keys) with a rate limit so a forged ``kid`` cannot make us hammer the platform;
 - every outbound call has a timeout; ``target_link_uri`` must point at this tool;
-- unknown or inactive registrations and deployments fail with named errors.
+- unknown or inactive registrations and deployments fail with named errors;
+- every claim read, and every login parameter, has its JSON type checked first (``claim_types``), so a value of
+  the wrong shape is a named error, never a crash: before the signature only what finds the registration.
 """
 from __future__ import annotations
 
@@ -26,11 +28,16 @@ from pylti1p3.contrib.flask import FlaskCacheDataStorage, FlaskMessageLaunch, Fl
 from pylti1p3.exception import LtiException, OIDCException
 
 from lti_app.extensions import cache
-from lti_app.lti import claims, errors, messages, platform_keys
+from lti_app.lti import claim_types, claims, errors, messages, platform_keys
 from lti_app.lti.services.connector import ToolServiceConnector
 from lti_app.lti.tool_config import DatabaseToolConf
 
 LAUNCH_KEY_PREFIX = "lti:launch:"
+# The login initiation's parameters (LTI 1.3 core §5.1.1) and the longest value each may have.
+LOGIN_PARAMETERS = {
+    "iss": 255, "client_id": 255, "lti_deployment_id": 255, "login_hint": 4000, "lti_message_hint": 8000,
+    "target_link_uri": 2000,
+}
 
 
 class LaunchStorage(FlaskCacheDataStorage):
@@ -49,6 +56,7 @@ class ToolOIDCLogin(FlaskOIDCLogin):
 
     def start(self, launch_url: str, request_host_url: str) -> Any:
         """Validate the login request and answer with the redirect to the platform's auth endpoint."""
+        self.check_parameters()
         target = self._get_request_param("target_link_uri")
         if target and not messages.is_our_url(target, request_host_url):
             raise errors.ForeignTargetLink(f"target_link_uri {target!r} is not a URL of this tool.")
@@ -62,6 +70,16 @@ class ToolOIDCLogin(FlaskOIDCLogin):
             return self.redirect(launch_url)
         except OIDCException as exc:
             raise errors.InvalidLogin(str(exc)) from exc
+
+    def check_parameters(self) -> None:
+        """Each login parameter sent is text of a sane length (so ``Platform.find`` gets a storable string)."""
+        for name, max_length in LOGIN_PARAMETERS.items():
+            value = self._get_request_param(name)
+            if value is not None and not claim_types.is_text(value, max_length):
+                raise errors.InvalidLogin(f"The login parameter {name} is not text of at most {max_length} characters.")
+        target = self._get_request_param("target_link_uri")
+        if target and not claim_types.is_http_url(target):
+            raise errors.InvalidLogin("The login parameter target_link_uri is not an http(s) URL.")
 
 
 class ToolMessageLaunch(FlaskMessageLaunch):
@@ -93,7 +111,7 @@ class ToolMessageLaunch(FlaskMessageLaunch):
         self._validated = True
         try:
             self.validate_state().validate_jwt_format().validate_registration()
-            self.validate_jwt_signature().validate_nonce().validate_deployment().validate_message()
+            self.validate_jwt_signature().validate_claims().validate_nonce().validate_deployment().validate_message()
         except errors.LaunchError:
             self._validated = False
             raise
@@ -115,9 +133,17 @@ class ToolMessageLaunch(FlaskMessageLaunch):
         if not self._get_request_param("id_token"):
             raise errors.MissingClaim("The launch has no id_token.")
         try:
-            return super().validate_jwt_format()
+            super().validate_jwt_format()
         except LtiException as exc:
             raise errors.InvalidToken(str(exc)) from exc
+        header, body = self._jwt.get("header"), self._jwt.get("body")
+        if not isinstance(header, dict) or not isinstance(body, dict):
+            raise errors.InvalidToken("The launch token's header or payload is not a JSON object.")
+        if not claim_types.is_text(header.get("alg"), 20) or not claim_types.is_text(header.get("kid", ""), 255):
+            raise errors.InvalidToken("The launch token's header names its algorithm or key (kid) in a form that cannot be used.")
+        # Unverified still: only the claims that find the registration and that the signature check reads.
+        self._jwt["body"] = claim_types.checked(body, claim_types.TOKEN_CLAIMS)
+        return self
 
     def client_id_candidates(self) -> list[str]:
         """Client ids the token could be for: ``azp``, then every audience (each at most once)."""
@@ -206,7 +232,12 @@ class ToolMessageLaunch(FlaskMessageLaunch):
         except (ValueError, TypeError) as exc:
             raise errors.InvalidToken(f"The platform's key {kid!r} cannot be read.") from exc
 
-    # -- nonce, deployment, message -------------------------------------------------------------------
+    # -- claims, nonce, deployment, message ------------------------------------------------------------
+    def validate_claims(self) -> ToolMessageLaunch:
+        """Every other claim the tool reads, now that the platform signed them (wrong optional values dropped)."""
+        self._jwt["body"] = claim_types.checked(self._get_jwt_body(), claim_types.MESSAGE_CLAIMS)
+        return self
+
     def validate_nonce(self) -> ToolMessageLaunch:
         nonce = self._get_jwt_body().get("nonce")
         if not nonce:

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 from flask import current_app
 
-from lti_app.lti import claims, errors
+from lti_app.lti import claim_types, claims, errors
 
 
 def tool_origins(request_host_url: str) -> set[str]:
@@ -20,7 +20,7 @@ def tool_origins(request_host_url: str) -> set[str]:
 
 def is_our_url(url: str | None, request_host_url: str) -> bool:
     """Whether ``url`` is an absolute URL on one of this tool's origins."""
-    if not url:
+    if not claim_types.is_http_url(url):
         return False
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}" in tool_origins(request_host_url)
