@@ -70,7 +70,10 @@ def _staff_launch(course_id: int, launch_id: str):
     membership = tool_session.membership_for(course_id)
     if not membership.role.is_staff or tool_session.launch_id_for(course_id) != launch_id:
         abort(404)
-    return membership, restore_launch(launch_id)
+    launch = restore_launch(launch_id)
+    if not launch.is_deep_link_launch():  # a resource-link launch has no platform to answer: no picker for it
+        abort(404)
+    return membership, launch
 
 
 def _form(offers: dict[str, ContentItem]) -> PlacementForm:
