@@ -42,6 +42,15 @@ def _platform(issuer: str, client_id: str | None) -> Platform:
     return platform
 
 
+def _deployment(platform: Platform, deployment_id: str) -> Deployment:
+    deployment = approvals.find_deployment_row(platform, deployment_id)
+    if deployment is None:
+        raise click.ClickException(
+            f"Deployment {deployment_id!r} is not known for {platform.issuer!r} (client {platform.client_id})."
+        )
+    return deployment
+
+
 def _commit(message: str) -> None:
     try:
         db.session.commit()
@@ -143,9 +152,7 @@ def deployment_add(issuer, deployment_id, client_id, name):
 def deployment_deactivate(issuer, deployment_id, client_id):
     """Refuse launches through a deployment and end its open sessions."""
     platform = _platform(issuer, client_id)
-    deployment = approvals.find_deployment_row(platform, deployment_id)
-    if deployment is None:
-        raise click.ClickException(f"Deployment {deployment_id!r} is not known for {issuer!r} (client {platform.client_id}).")
+    deployment = _deployment(platform, deployment_id)
     set_deployment_active(deployment, False)
     db.session.commit()
     click.echo(f"Deployment {deployment_id} of {issuer} (client {platform.client_id}) is now inactive.")
@@ -185,9 +192,7 @@ def platform_approve(issuer, client_id):
 def deployment_approve(issuer, deployment_id, client_id):
     """Approve a deployment first seen in a launch."""
     platform = _platform(issuer, client_id)
-    deployment = approvals.find_deployment_row(platform, deployment_id)
-    if deployment is None:
-        raise click.ClickException(f"Deployment {deployment_id!r} is not known for {issuer!r} (client {platform.client_id}).")
+    deployment = _deployment(platform, deployment_id)
     if not deployment.pending:
         click.echo(f"Deployment {deployment_id} of {issuer} was already approved.")
         return
