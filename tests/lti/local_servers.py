@@ -1,6 +1,6 @@
 """Real servers on 127.0.0.1 for the outbound guard's tests, and a resolver the tests control.
 
-``Listener`` accepts TCP connections and counts them (it answers nothing): a test that must make no connection
+``Listener`` accepts TCP connections and counts them (it answers nothing; it keeps what each sent first): a test that must make no connection
 asserts ``listener.accepted == 0``. ``PlatformServer`` serves a ``SimulatedPlatform`` (Moodle-shaped) over plain
 HTTP, or a fixed redirect. ``Resolver`` replaces ``socket.getaddrinfo`` for chosen names and passes every other
 name and every numeric address to the real one.
@@ -23,14 +23,22 @@ from tests.lti import simulated_lms
 class _Counting(socketserver.BaseRequestHandler):
     def handle(self) -> None:
         self.server.accepted += 1  # type: ignore[attr-defined]
+        self.request.settimeout(0.5)
+        try:
+            first = self.request.recv(256)
+        except OSError:
+            first = b""
+        self.server.received.append(first)  # type: ignore[attr-defined]
 
 
 class Listener:
-    """A TCP server on 127.0.0.1 that counts the connections it accepts and closes them at once."""
+    """A TCP server on 127.0.0.1 that counts the connections it accepts, keeps the first bytes each sent
+    (``received``) and closes them."""
 
     def __init__(self) -> None:
         self.server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), _Counting)
         self.server.accepted = 0  # type: ignore[attr-defined]
+        self.server.received = []  # type: ignore[attr-defined]
         self.port = self.server.server_address[1]
         self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
         self.thread.start()
@@ -38,6 +46,10 @@ class Listener:
     @property
     def accepted(self) -> int:
         return self.server.accepted  # type: ignore[attr-defined]
+
+    @property
+    def received(self) -> list[bytes]:
+        return self.server.received  # type: ignore[attr-defined]
 
     def close(self) -> None:
         self.server.shutdown()

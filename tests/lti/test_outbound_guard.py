@@ -141,6 +141,21 @@ def test_the_rule_judges_mapped_and_embedded_addresses_and_lets_public_ones_pass
     assert not any(public(ipaddress.ip_address(host.strip("[]"))) for host in NOT_PUBLIC)
 
 
+def test_through_a_proxy_the_address_is_still_checked_and_the_proxy_tunnels_to_it(monkeypatch, listener):
+    """With HTTPS_PROXY the tool resolves and judges the name itself and asks the proxy for the checked address."""
+    for name in ("NO_PROXY", "no_proxy", "HTTPS_PROXY", "https_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HTTPS_PROXY", f"http://127.0.0.1:{listener.port}")
+    resolve(monkeypatch, **{"lms.example": [[PUBLIC]], "intranet.test": [["127.0.0.1"]]})
+    session = make_session(0.5, 0.5)
+    with pytest.raises(AddressRefused):
+        session.get("https://intranet.test/secrets")
+    assert listener.accepted == 0
+    with pytest.raises(requests.RequestException):  # the "proxy" hangs up after reading the request
+        session.get("https://lms.example/jwks")
+    assert [first.split(b" ")[:2] for first in listener.received] == [[b"CONNECT", f"{PUBLIC}:443".encode()]]
+
+
 # -- redirects are never followed -----------------------------------------------------------------------------
 def test_a_redirect_to_another_address_is_not_followed(app, listener):
     server = PlatformServer(lambda *request: (302, {"Location": f"http://127.0.0.1:{listener.port}/meta-data"}, ""))
