@@ -32,10 +32,12 @@ def test_a_partner_gives_the_due_round_and_the_other_reads_it_once_given(app):
     assert feedback.feedback_overview(mentee, TODAY).rounds[0].theirs is None
     given, created = feedback.give_feedback(mentor, 1, fields(working="  Your questions.\r\nReally.  "), TODAY)
     assert created and given.working == "Your questions.\nReally." and given.satisfaction == 4
-    seen_by_mentee = feedback.feedback_overview(mentee, TODAY)
-    assert seen_by_mentee.rounds[0].theirs.id == given.id and seen_by_mentee.due_now
+    seen_by_mentee = feedback.feedback_overview(mentee, TODAY)  # given, but read only once the mentee gives theirs
+    assert seen_by_mentee.rounds[0].theirs is None and seen_by_mentee.rounds[0].theirs_waiting and seen_by_mentee.due_now
     seen_by_mentor = feedback.feedback_overview(mentor, TODAY)
     assert seen_by_mentor.rounds[0].mine.id == given.id and not seen_by_mentor.due_now
+    feedback.give_feedback(mentee, 1, fields(), TODAY)
+    assert feedback.feedback_overview(mentee, TODAY).rounds[0].theirs.id == given.id
 
 
 def test_a_second_submit_of_a_round_returns_the_feedback_already_given(app):

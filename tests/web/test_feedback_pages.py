@@ -99,3 +99,13 @@ def test_only_the_two_partners_reach_the_feedback_pages(app, platform):
         assert world.sessions["mentee"].get(world.learner_url(path)).status_code in (200, 303), path
     assert world.sessions["stranger"].post(world.learner_url("feedback/1"), ANSWERS).status_code == 404
     assert count(Feedback) == 1
+
+
+def test_the_partners_feedback_is_read_only_after_giving_ones_own(app, platform):
+    world = make_world(app, platform)  # the mentee has given round 1, the mentor not yet
+    mentor = world.sessions["mentor"]
+    before = mentor.get(world.learner_url("feedback/")).get_data(as_text=True)
+    assert FEEDBACK not in before and "You read it once you have given yours" in before
+    mentor.post(world.learner_url("feedback/1"), ANSWERS)
+    after = mentor.get(world.learner_url("feedback/")).get_data(as_text=True)
+    assert FEEDBACK in after and "You read it once you have given yours" not in after

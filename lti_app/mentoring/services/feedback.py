@@ -45,8 +45,9 @@ class FeedbackRound:
     number: int
     due_on: date
     mine: Feedback | None
-    theirs: Feedback | None
+    theirs: Feedback | None  # None until this partner has given their own (or the pair has ended)
     current: bool
+    theirs_waiting: bool = False  # the partner has given theirs: it shows once this partner gives their own
 
 
 @dataclass(frozen=True)
@@ -90,9 +91,13 @@ def feedback_overview(seat: PairSeat, today: date) -> FeedbackOverview:
     """The rounds due so far for one partner, with their own feedback and the feedback given to them."""
     pair, current = seat.pair, round_now(seat.pair, today)
     given = {(f.author_enrolment_id, f.round_number): f for f in feedback_of_pair(pair.id)}
-    rounds = [FeedbackRound(n, due_on(pair, n), given.get((seat.me.id, n)), given.get((seat.partner.id, n)), n == current)
-              for n in range(current, 0, -1)]
-    return FeedbackOverview(rounds, current, due_on(pair, current + 1), pair.status is PairStatus.ACTIVE)
+    active = pair.status is PairStatus.ACTIVE
+    rounds = []
+    for n in range(current, 0, -1):  # the partner's answer is read only after giving one's own: neither shapes the other
+        mine, theirs = given.get((seat.me.id, n)), given.get((seat.partner.id, n))
+        shown = theirs if mine is not None or not active else None
+        rounds.append(FeedbackRound(n, due_on(pair, n), mine, shown, n == current, theirs is not None and shown is None))
+    return FeedbackOverview(rounds, current, due_on(pair, current + 1), active)
 
 
 def feedback_for_round(seat: PairSeat, number: int) -> Feedback | None:
