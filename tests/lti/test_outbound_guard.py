@@ -170,14 +170,19 @@ def test_a_redirect_to_another_address_is_not_followed(app, listener):
 
 
 # -- LTI_PRIVATE_HOSTS: a test Moodle over HTTP on loopback ---------------------------------------------------------
-def test_a_listed_host_is_reached_over_plain_http_and_registered(app):
+def register_with_local_moodle(app) -> tuple:
+    """Register from a Moodle-shaped platform served over plain HTTP on 127.0.0.1: the page and the server."""
     server = PlatformServer(lambda *request: answer(*request))
     moodle = moodle_at(server.base)
     answer = serve(moodle)
     try:
-        page = app.test_client().get(moodle.register_url(moodle.issue_token()))
+        return app.test_client().get(moodle.register_url(moodle.issue_token())), server
     finally:
         server.close()
+
+
+def test_a_listed_host_is_reached_over_plain_http_and_registered(app):
+    page, server = register_with_local_moodle(app)
     assert page.status_code == 200, page.get_data(as_text=True)
     platform = db.session.scalar(select(Platform))
     assert (platform.issuer, platform.key_set_url) == (server.base, f"{server.base}/mod/lti/certs.php")
@@ -186,13 +191,7 @@ def test_a_listed_host_is_reached_over_plain_http_and_registered(app):
 
 
 def test_the_same_host_is_refused_when_the_list_is_empty(strict_app):
-    server = PlatformServer(lambda *request: answer(*request))
-    moodle = moodle_at(server.base)
-    answer = serve(moodle)
-    try:
-        page = strict_app.test_client().get(moodle.register_url(moodle.issue_token()))
-    finally:
-        server.close()
+    page, server = register_with_local_moodle(strict_app)
     refused_page(page, says="is not an HTTPS URL")
     assert server.requests == [] and db.session.scalar(select(Deployment)) is None
 
