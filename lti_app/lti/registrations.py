@@ -57,8 +57,13 @@ def platform_hosts(platform: Platform | PlatformRecord) -> frozenset[str]:
     return frozenset(filter(None, map(host_of, urls)))
 
 
+def own_service_url(platform: Platform | PlatformRecord, url: str | None, what: str) -> str | None:
+    """``url`` when it is on one of the platform's hosts; else None, with a warning naming the host (``what``: which
+    service URL, for the log). For a launch's AGS line item URL, which the course's pages keep."""
+    return _own(url, platform_hosts(platform), what, platform.id)
+
+
 def _own(url: str | None, hosts: frozenset[str], what: str, platform_id: int) -> str | None:
-    """``url`` when it is on one of the platform's hosts; else None, with a warning naming the host."""
     if url and host_of(url) not in hosts:
         log.warning("launch from platform %s names its %s on host %r, not one of the platform's: not kept",
                     platform_id, what, host_of(url))

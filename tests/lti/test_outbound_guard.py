@@ -270,3 +270,14 @@ def test_an_unreachable_service_names_no_exception(app, platform, monkeypatch):
     monkeypatch.setattr(platform, "handle", lambda *a: (_ for _ in ()).throw(requests.exceptions.SSLError("bad handshake")))
     html = teacher.post(f"instructor/cohorts/{cohort.id}/roster/refresh", follow_redirects=True).get_data(as_text=True)
     assert "could not be reached" in html and "SSLError" not in html and "handshake" not in html
+
+
+def test_a_line_item_url_is_kept_only_on_the_platform_s_hosts(app, platform, caplog):
+    from lti_app.lti.registrations import own_service_url
+
+    row = platform.registration
+    with caplog.at_level(logging.WARNING, logger="lti_app.lti.registrations"):
+        assert own_service_url(row, f"{LMS}/lineitems/7", "AGS line item URL") == f"{LMS}/lineitems/7"
+        assert own_service_url(row, "https://LMS.test./lineitems/7", "AGS line item URL") == "https://LMS.test./lineitems/7"
+        assert own_service_url(row, "https://lms.test.evil.test/lineitems/7", "AGS line item URL") is None
+    assert "'lms.test.evil.test'" in caplog.text
