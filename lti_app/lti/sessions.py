@@ -105,9 +105,10 @@ def _end(*conditions: ColumnElement[bool]) -> int:
     return db.session.execute(statement).rowcount
 
 
-def end_session(session_id: str) -> int:
-    """End one session by its id. Flushes."""
-    return _end(BrowserSession.token_hash == hash_session_id(session_id))
+def end_sessions(session_ids: Iterable[str]) -> int:
+    """End sessions by their ids (a browser's entries that a new one replaced). Flushes."""
+    hashes = [hash_session_id(session_id) for session_id in session_ids]
+    return _end(BrowserSession.token_hash.in_(hashes)) if hashes else 0
 
 
 def end_platform_sessions(platform_id: int) -> int:

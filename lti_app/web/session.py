@@ -153,7 +153,10 @@ def hand_over(payload: dict[str, Any]) -> str | None:
     The caller commits, then calls ``remember`` with the id (the cookie never names a session the database lacks).
     """
     session_id, old_hash = sessions.new_session_id(), payload.get("h")
-    return session_id if old_hash and sessions.hand_over(old_hash, session_id) else None
+    if not old_hash or not sessions.hand_over(old_hash, session_id):
+        return None
+    sessions.end_sessions(_replaced_ids(payload["course"]))  # what this browser held before, as ``remember`` drops it
+    return session_id
 
 
 def session_cookie_is_cross_site() -> bool:

@@ -144,3 +144,14 @@ def test_an_unknown_token_gives_the_expired_page_to_a_get_and_to_a_confirming_po
     with own_csrf_token():
         answer = new_window.post("/lti/continue/not-a-token", data=form.fields)
     assert answer.status_code == 410 and _signed_in_courses(new_window) == {}
+
+
+def test_a_hand_over_into_a_browser_with_another_session_of_the_course_ends_that_one(app, platform):
+    other = platform.learners[1]
+    new_window = app.test_client()
+    assert LmsBrowser(new_window, platform).launch(other.sub).status_code == 200
+    link = _launched_without_cookie(app, platform, platform.learners[0].sub)
+    assert _confirm(new_window, _ask(new_window, link)).status_code == 303
+    db.session.expire_all()
+    remaining = db.session.scalar(db.select(db.func.count()).select_from(BrowserSession))
+    assert remaining == 1  # the hand-over's session only: the browser's earlier one (the other learner's) ended
