@@ -112,7 +112,7 @@ def check_request(openid_configuration: str | None, registration_token: str | No
         raise errors.RegistrationRequestInvalid("The request has no openid_configuration parameter.")
     if not registration_token:
         raise errors.RegistrationRequestInvalid("The request has no registration_token parameter.")
-    check_url(openid_configuration, "configuration URL", errors.RegistrationRequestInvalid, private_hosts)
+    check_url(openid_configuration, "configuration URL", outbound.RegistrationAddressRefused, private_hosts)
     try:  # Tokens are opaque by the spec, but Moodle's and Canvas' are JWTs: refuse an expired one early.
         expires = jwt.decode(registration_token, options={"verify_signature": False}).get("exp")
     except jwt.PyJWTError:
@@ -146,7 +146,7 @@ def fetch_configuration(url: str, token: str, session: TimeoutSession) -> Platfo
                 raise errors.PlatformConfigurationUnavailable(f"{shown(url)} answered HTTP {response.status_code}.")
             document = _json_document(response, "configuration", errors.InvalidPlatformConfiguration)
     except InvalidIPAddress as exc:
-        raise errors.RegistrationRequestInvalid(f"The configuration URL {shown(url)!r} {outbound.REFUSED}.") from exc
+        raise outbound.RegistrationAddressRefused(f"The configuration URL {shown(url)!r} {outbound.REFUSED}.") from exc
     except requests.RequestException as exc:
         raise errors.PlatformConfigurationUnavailable(f"{shown(url)} could not be reached.") from exc
     return parse_configuration(url, document, session.private_hosts)

@@ -47,6 +47,17 @@ class AddressRefused(InvalidIPAddress):
     """The URL's host is not one the tool may call (a RequestException: callers that catch those catch it)."""
 
 
+class RegistrationAddressRefused(errors.RegistrationRequestInvalid):
+    """A registration's configuration URL that the tool may not call."""
+
+    title = "ReMentor may not call your LMS at this address"
+    advice = (
+        "ReMentor calls an LMS only over HTTPS on a public address. A test LMS on a private network or over plain "
+        "HTTP must be listed by ReMentor's operator in the LTI_PRIVATE_HOSTS setting, under the host name it has in "
+        "this address."
+    )
+
+
 class PlatformAddressRefused(errors.PlatformUnavailable):
     """A platform URL (key set, token, service) that the tool may not call."""
 

@@ -200,7 +200,8 @@ def test_a_missing_configuration_url_is_refused(client, moodle):
 )
 def test_a_configuration_url_that_is_not_public_https_is_never_fetched(strict_client, mocker, moodle, config_url, says):
     page = strict_client.get(moodle.register_url(moodle.issue_token(), config_url))
-    refused(page, 400, "RegistrationRequestInvalid", says)
+    html = refused(page, 400, "RegistrationAddressRefused", says)
+    assert "LTI_PRIVATE_HOSTS" in html
     assert mocker.request_history == []
 
 

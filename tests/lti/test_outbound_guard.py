@@ -69,7 +69,7 @@ def register(client, config_url: str):
     return client.get("/lti/register", query_string={"openid_configuration": config_url, "registration_token": "t"})
 
 
-def refused_page(page, status: int = 400, code: str = "RegistrationRequestInvalid", says: str = REFUSED) -> str:
+def refused_page(page, status: int = 400, code: str = "RegistrationAddressRefused", says: str = REFUSED) -> str:
     html = page.get_data(as_text=True)
     assert page.status_code == status, html
     assert f"<code>{code}</code>" in html and says in html

@@ -16,7 +16,6 @@ from typing import Any, Sequence
 import requests
 from pylti1p3.exception import LtiServiceException
 from pylti1p3.service_connector import ServiceConnector, TServiceConnectorResponse
-
 from requests_hardened.ip_filter import InvalidIPAddress
 
 from lti_app.extensions import cache
