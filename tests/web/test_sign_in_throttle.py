@@ -118,3 +118,9 @@ def test_a_forged_trusted_browser_cookie_is_ignored(app, operator):
     forger = app.test_client()
     forger.set_cookie("rementor_admin_browser", "eyJvIjoxLCJ2IjoiMCJ9.forged.sig", domain="tool.test", path="/admin")
     assert sign_in(forger, operator.email, address=OWN_ADDRESS).status_code == 429
+
+
+@pytest.mark.parametrize("forwarded", ["not an address", "", "300.1.2.3", "::ffff:203.0.113.7"])
+def test_an_odd_forwarded_address_is_counted_as_it_is_and_never_a_500(app, operator, forwarded):
+    statuses = [sign_in(app.test_client(), operator.email, WRONG, address=forwarded).status_code for _ in range(4)]
+    assert statuses == [401, 401, 401, 429]
