@@ -294,3 +294,19 @@ def test_the_home_page_leads_a_mentee_to_choose_and_tells_a_mentor_who_is_waitin
     mentor_home = html(mentor_browser.get("learner/"))
     assert "1 mentee is waiting for your answer" in mentor_home
     assert re.search(rf'href="[^"]*/learner/cohorts/{cohort.id}/choosing/requests"', mentor_home)
+
+
+def test_a_setting_left_out_because_its_rule_or_criterion_is_off_keeps_its_stored_value(teacher, platform):
+    cohort, *_ = people_in(teacher, platform, MatchMode.OPTIMAL)
+    data = _settings_form("optimal") | {"min_overlap_hours": "3", "weight_goals": "2", "direction_goals": "different"}
+    data["rule_availability_overlap"] = "y"
+    assert teacher.post(f"instructor/cohorts/{cohort.id}/matching/settings", data).status_code == 303
+    off = {k: v for k, v in data.items() if k not in ("rule_availability_overlap", "min_overlap_hours", "direction_goals")}
+    assert teacher.post(f"instructor/cohorts/{cohort.id}/matching/settings", off | {"weight_goals": "0"}).status_code == 303
+    db.session.expire_all()
+    settings = matching.settings_of(cohort)
+    assert not settings.rules.availability_overlap and settings.rules.min_overlap_hours == 3
+    assert settings.criteria["goals"].weight == 0 and settings.criteria["goals"].direction.value == "different"
+    page = html(teacher.get(f"instructor/cohorts/{cohort.id}/matching/settings"))
+    assert re.search(r'<input[^>]*disabled[^>]*name="min_overlap_hours"|<input[^>]*name="min_overlap_hours"[^>]*disabled', page)
+    assert re.search(r'<select[^>]*disabled[^>]*name="direction_goals"|<select[^>]*name="direction_goals"[^>]*disabled', page)

@@ -18,7 +18,7 @@ from lti_app.web.course_pages import commit_or_flash, form_status, render_page
 from lti_app.web.forms import ConfirmForm
 from lti_app.web.instructor import matching_jobs
 from lti_app.web.instructor.matching_forms import (
-    AllowPairForm, HandPairForm, MatchingSettingsForm, PublishForm, RoundPublishForm, SwapForm,
+    DIRECTION_WORDS, AllowPairForm, HandPairForm, MatchingSettingsForm, PublishForm, RoundPublishForm, SwapForm,
 )
 from lti_app.web.pagination import requested_page
 
@@ -60,12 +60,14 @@ def settings(course_id: int, cohort_id: int):
         except MentoringError as refused:  # the form stays as the instructor filled it, the message by its field
             field = getattr(form, refused.field, None) if refused.field else None
             (field.errors if field is not None else form.form_errors).append(refused.message)
-            return render_page("instructor/matching_settings.html", refused.status, cohort=cohort, form=form)
+            return render_page("instructor/matching_settings.html", refused.status, cohort=cohort, form=form,
+                               direction_words=DIRECTION_WORDS)
         matching.save_settings(cohort, wanted)
         db.session.commit()
         flash("The matching settings are saved. Run the matching to see their effect.", "ok")
         return _back(cohort.id)
-    return render_page("instructor/matching_settings.html", form_status(form), cohort=cohort, form=form)
+    return render_page("instructor/matching_settings.html", form_status(form), cohort=cohort, form=form,
+                       direction_words=DIRECTION_WORDS)
 
 
 @bp.post("/run")

@@ -31,6 +31,13 @@ MODE_LABELS = {
                        "Mentees and mentors each rank the people who fit them, and you compute the stable matching "
                        "from their rankings, then publish."),
 }
+DIRECTION_WORDS = {  # one sentence each, with an example
+    Direction.COMPLEMENTARY: "one partner offers what the other wants to learn, for example a mentor strong in "
+                             "social media with a mentee who wants to learn it (skills only)",
+    Direction.SIMILAR: "the more the partners share, the better, for example both prefer video calls",
+    Direction.DIFFERENT: "the more they differ, the better, for example partners from different departments or "
+                         "generations",
+}
 CRITERION_LABELS = {"skills": "Skills", "channels": "Channels", "interests": "Interests", "goals": "Goals",
                     "department": "Department", "generation": "Generation"}
 
@@ -41,8 +48,9 @@ class MatchingSettingsForm(FlaskForm):
     # Optional: a form posted without it (an older page) keeps the cohort's mode.
     mode = RadioField("How pairs are made", choices=choice_list((m.value, label) for m, (label, _) in MODE_LABELS.items()),
                       validators=[Optional()])
+    # Optional: disabled (so not sent) while its rule is off; the stored value is then kept.
     min_overlap_hours = IntegerField("Minimum overlapping hours a week", validators=[
-        InputRequired("Give a number of hours."), NumberRange(0, 168, "Choose from 0 to 168 hours.")])
+        Optional(), NumberRange(0, 168, "Choose from 0 to 168 hours.")])
     min_score = FloatField("Minimum score of a pair (0-100 points)", validators=[
         InputRequired("Give a minimum score."), NumberRange(0, 100, "Choose from 0 to 100.")])
     fairness = BooleanField("Fairness: lift the worst pair, even at some cost to the total")
@@ -66,15 +74,22 @@ class MatchingSettingsForm(FlaskForm):
         """The rule checkboxes, in order."""
         return [self[f"rule_{name}"] for name in RULE_LABELS]
 
+    def _direction(self, name: str, current: MatchSettings) -> Direction:
+        """The direction chosen, or the stored one when none was sent (its select is disabled at weight 0)."""
+        value = self[f"direction_{name}"].data
+        allowed = {d.value: d for d in ALLOWED_DIRECTIONS[name]}
+        return allowed.get(value) or current.criteria[name].direction
+
     def criterion_fields(self) -> list[tuple]:
         """(label, weight field, direction field) per criterion."""
         return [(CRITERION_LABELS[n], self[f"weight_{n}"], self[f"direction_{n}"]) for n in CRITERIA]
 
     def to_settings(self, current: MatchSettings) -> MatchSettings:
         """``current`` with this form's choices (pins and forbidden pairs are kept)."""
+        hours = self.min_overlap_hours.data
         rules = Rules(**{name: self[f"rule_{name}"].data for name in RULE_LABELS},
-                      min_overlap_hours=self.min_overlap_hours.data)
-        criteria = {n: Criterion(float(self[f"weight_{n}"].data), Direction(self[f"direction_{n}"].data)) for n in CRITERIA}
+                      min_overlap_hours=current.rules.min_overlap_hours if hours is None else hours)
+        criteria = {n: Criterion(float(self[f"weight_{n}"].data), self._direction(n, current)) for n in CRITERIA}
         mode = MatchMode(self.mode.data) if self.mode.data else current.mode
         return dataclasses.replace(current, rules=rules, criteria=criteria, min_score=float(self.min_score.data),
                                    fairness=self.fairness.data, mode=mode)
@@ -87,7 +102,7 @@ for _name in CRITERIA:
         InputRequired("Give a weight."), NumberRange(0, 5, "Choose from 0 (off) to 5.")]))
     _choices = [(d.value, d.value.capitalize()) for d in Direction if d in ALLOWED_DIRECTIONS[_name]]
     setattr(MatchingSettingsForm, f"direction_{_name}", SelectField(f"{CRITERION_LABELS[_name]} direction",
-                                                                    choices=choice_list(_choices)))
+                                                                    choices=choice_list(_choices), validate_choice=False))
 
 
 class HandPairForm(FlaskForm):
