@@ -12,8 +12,8 @@ The rule:
 
 ``GuardedAdapter`` enforces it on every connection: requests-hardened's adapter resolves the name once, and the
 connection goes to that address, pinned (urllib3 gets the address, not the name: no second lookup, so DNS
-rebinding cannot swap it); we judge that very address by the rule above (the library's own check misses
-multicast IPv6, site-local and reserved ranges). The other addresses the name may have are never used, so they
+rebinding cannot swap it); we judge that very address by the rule above (the library's own check lets
+site-local and reserved IPv6 ranges through, such as the IPv4-compatible ``::127.0.0.1``). The other addresses the name may have are never used, so they
 are not judged either (a second lookup to judge them could answer differently anyway). A name that does not
 resolve is refused like a private one, with the same words, so that pages tell nothing about internal names.
 Redirects are never followed (``http.TimeoutSession``). With ``HTTPS_PROXY`` set the check still happens here and

@@ -123,6 +123,14 @@ def test_a_name_resolving_to_a_private_address_first_is_refused(strict_app, list
     assert connections == [] and listener.accepted == 0
 
 
+@pytest.mark.parametrize("address", ["::127.0.0.1", "fec0::1", "100.64.0.1", "ff0e::1"])
+def test_a_name_resolving_to_an_address_the_library_alone_would_let_through_is_refused(
+        strict_app, monkeypatch, connections, address):
+    resolve(monkeypatch, **{"odd.test": [[address]]})
+    refused_page(register(strict_app.test_client(), "https://odd.test/openid-configuration"))
+    assert connections == []
+
+
 def test_dns_rebinding_connects_to_the_address_that_was_checked(strict_app, listener, monkeypatch, connections):
     """The name answers a public address, then loopback: the connection goes to the checked public address."""
     resolver = resolve(monkeypatch, **{"rebind.test": [[PUBLIC, "127.0.0.1"], ["127.0.0.1"]]})
