@@ -25,7 +25,7 @@ def create_and_open_a_cohort(page, live_server: str, name: str) -> None:
     page.wait_for_url(re.compile(r".*/instructor/cohorts/\d+$"))
     assert "is saved as a draft" in page.content()
     page.get_by_role("button", name="Open enrolment").click()
-    assert "Enrolment is open" in page.content()
+    page.get_by_text("Enrolment is open").first.wait_for()
 
 
 def fill_the_enrolment_form(page) -> None:

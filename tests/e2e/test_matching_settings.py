@@ -11,6 +11,7 @@ pytestmark = pytest.mark.e2e
 def test_a_rule_or_criterion_switched_off_disables_its_setting_and_saving_keeps_the_rest(live_server, page):
     create_and_open_a_cohort(page, live_server, "Settings cohort")
     page.get_by_role("link", name="Matching settings").click()
+    page.wait_for_url("**/matching/settings")
     hours = page.get_by_label("Minimum overlapping hours a week")
     goals_direction = page.get_by_label("Goals direction")
     assert hours.is_enabled() and goals_direction.is_enabled()
@@ -20,7 +21,7 @@ def test_a_rule_or_criterion_switched_off_disables_its_setting_and_saving_keeps_
     assert goals_direction.is_disabled()
     page.get_by_label("Mentees choose their mentor").check()
     page.get_by_role("button", name="Save the settings").click()
-    assert "The matching settings are saved" in page.content()
+    page.get_by_text("The matching settings are saved").wait_for()
     page.get_by_role("link", name="Cohorts").first.click()
     page.get_by_role("link", name="Settings cohort").click()
     page.get_by_role("link", name="Matching settings").click()
