@@ -4,7 +4,8 @@ from __future__ import annotations
 from typing import Any, Iterable
 
 from flask_wtf import FlaskForm
-from wtforms import SelectMultipleField
+from wtforms import DateField, SelectMultipleField
+from wtforms.validators import InputRequired, Optional
 from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -16,6 +17,24 @@ class ConfirmForm(FlaskForm):
 def choice_list(pairs: Iterable[tuple[Any, str]], optgroup: str | None = None) -> list[SelectChoice]:
     """(value, label) pairs as WTForms choices (tuples are deprecated in WTForms 3.3)."""
     return [SelectChoice(value, label, optgroup=optgroup) for value, label in pairs]
+
+
+class DayField(DateField):
+    """A date input (the browser's date picker shows it in the person's own format) whose messages name the field:
+    "Programme starts on: choose a date." when it is missing (if required) or unreadable."""
+
+    def __init__(self, label: str, *, required: bool = True, **kwargs: Any) -> None:
+        message = f"{label.removesuffix(' (optional)')}: choose a date."
+        super().__init__(label, validators=[InputRequired(message) if required else Optional()], format="%Y-%m-%d",
+                         **kwargs)
+        self.unreadable = message
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        """The date sent, or the field's own message when it is not one."""
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as unreadable:
+            raise ValueError(self.unreadable) from unreadable
 
 
 class MultiCheckboxField(SelectMultipleField):

@@ -218,3 +218,13 @@ def test_a_course_whose_lms_shares_no_roster_says_what_to_ask_for(app, platform)
     commit()
     page = teacher.get(f"instructor/cohorts/{cohort.id}/roster")
     assert page.status_code == 200 and "has not shared this course&#39;s roster" in page.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("field", "value", "message"), [
+    ("starts_on", "", "Programme starts on: choose a date."),
+    ("enrolment_closes_on", "31/02/2026", "Enrolment closes on: choose a date."),
+])
+def test_a_missing_or_unreadable_date_is_refused_by_name(teacher, field, value, message):
+    refused = teacher.post("instructor/cohorts/new", cohort_form(**{field: value}))
+    assert refused.status_code == 422 and message in refused.get_data(as_text=True)
+    assert "2026-03-01" not in refused.get_data(as_text=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from lti_app.mentoring.domain.cohort_settings import CADENCE_CHOICES, DEFAULT_GROUND_RULES, PrivacySetting
@@ -16,13 +16,10 @@ from lti_app.mentoring.services.completion import StandingFilter
 from lti_app.mentoring.services.grading import SUBMISSION_STATES, SubmissionFilter
 from lti_app.mentoring.services.pair_health import ATTENTION, PAIR_STATES, PairFilter
 from lti_app.mentoring.services.participants import ParticipantFilter, clean_search
-from lti_app.web.forms import MultiCheckboxField, choice_list
+from lti_app.web.forms import DayField, MultiCheckboxField, choice_list
 
-DATE_MESSAGE = "Enter a date, for example 2026-03-01."
-
-
-def _date(label: str) -> DateField:
-    return DateField(label, validators=[InputRequired(DATE_MESSAGE)], format="%Y-%m-%d")
+def _date(label: str) -> DayField:
+    return DayField(label)
 
 
 class CohortForm(FlaskForm):

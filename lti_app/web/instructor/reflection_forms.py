@@ -12,7 +12,7 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from wtforms import (
-    BooleanField, DateField, FieldList, FloatField, Form, FormField, RadioField, StringField, TextAreaField,
+    BooleanField, FieldList, FloatField, Form, FormField, RadioField, StringField, TextAreaField,
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
@@ -25,10 +25,9 @@ from lti_app.mentoring.models.cohort import Cohort
 from lti_app.mentoring.models.reflection import ReflectionAssignment, Submission
 from lti_app.mentoring.services.grading import GradeFields
 from lti_app.mentoring.services.reflections import AssignmentFields
-from lti_app.web.forms import attach_error, choice_list
+from lti_app.web.forms import DayField, attach_error, choice_list
 from lti_app.web.reflection_pages import version_field
 
-DATE_MESSAGE = "Enter a date, for example 2026-03-01."
 EMPTY_RUBRIC_ROWS = 2
 AUDIENCE_HINTS = {
     Audience.MENTORS.value: "Participants on the mentor side (their pairs, or the side the matching gives them).",
@@ -58,8 +57,8 @@ class AssignmentFormBase(FlaskForm):
     audience = RadioField("Who writes it", default=Audience.BOTH.value,
                           choices=choice_list((a.value, a.label) for a in Audience),
                           validators=[InputRequired("Choose who writes this reflection.")])
-    opens_on = DateField("Opens on", format="%Y-%m-%d", validators=[InputRequired(DATE_MESSAGE)])
-    due_on = DateField("Due on", format="%Y-%m-%d", validators=[InputRequired(DATE_MESSAGE)])
+    opens_on = DayField("Opens on")
+    due_on = DayField("Due on")
     points = FloatField("Points", default=10, validators=[
         InputRequired("Give the points the reflection is worth."),
         NumberRange(0.01, MAX_POINTS, f"Choose from more than 0 to {MAX_POINTS:g}.")])

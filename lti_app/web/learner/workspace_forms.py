@@ -10,7 +10,7 @@ import secrets
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
 from lti_app.mentoring.domain.cohort_settings import CADENCE_CHOICES
@@ -21,9 +21,8 @@ from lti_app.mentoring.services.agreements import AgreementTerms
 from lti_app.mentoring.services.meetings import MeetingFields
 from lti_app.mentoring.services.pairs import PairSeat
 from lti_app.mentoring.services.tasks import TaskFields
-from lti_app.web.forms import choice_list
+from lti_app.web.forms import DayField, choice_list
 
-DATE_MESSAGE = "Give a date, for example 2026-03-14."
 CHANNELS = choice_list((c.value, c.label) for c in Channel)
 RATINGS = choice_list([("", "Choose a rating"), *((str(n), text) for n, text in LEVEL_LABELS.items())])
 
@@ -45,19 +44,6 @@ def people_choices(seat: PairSeat, blank: str | None = None) -> list:
     """The two partners as choices (you first), optionally after a blank choice."""
     people = [(str(seat.me.id), f"You ({seat.me.person.display_name})"), (str(seat.partner.id), seat.partner.person.display_name)]
     return choice_list([("", blank), *people] if blank else people)
-
-
-class DayField(DateField):
-    """A date input whose unreadable value gets a message saying what to type."""
-
-    def __init__(self, label: str, **kwargs: Any) -> None:
-        super().__init__(label, validators=[Optional()], format="%Y-%m-%d", **kwargs)
-
-    def process_formdata(self, valuelist: list[Any]) -> None:
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as unreadable:
-            raise ValueError(DATE_MESSAGE) from unreadable
 
 
 class VersionForm(FlaskForm):
@@ -100,7 +86,7 @@ class AgreementForm(FlaskForm):
 class MeetingForm(FlaskForm):
     """A meeting held, with action items that become tasks of the person chosen."""
 
-    held_on = DayField("Date of the meeting")
+    held_on = DayField("Date of the meeting", required=False)
     duration_minutes = IntegerField("Length in minutes", validators=[Optional()])
     channel = SelectField("How you met", choices=CHANNELS, validate_choice=False)
     topics = TextAreaField("What you talked about")
@@ -127,7 +113,7 @@ class TaskForm(FlaskForm):
 
     title = StringField("What is to be done", validators=[Length(max=300, message="Keep it under 300 characters.")])
     owner_enrolment_id = SelectField("Who does it", validate_choice=False)
-    due_on = DayField("Due by (optional)")
+    due_on = DayField("Due by (optional)", required=False)
     goal_id = SelectField("For the goal (optional)", validate_choice=False)
     form_token = HiddenField(default=new_token)
 

@@ -11,7 +11,8 @@ from lti_app.mentoring.models.workspace import Goal, ProgressFrom
 from lti_app.mentoring.services.goals import GoalFields
 from lti_app.mentoring.services.pairs import PairSeat
 from lti_app.web.forms import MultiCheckboxField, choice_list
-from lti_app.web.learner.workspace_forms import RATINGS, DayField, as_int, new_token, people_choices
+from lti_app.web.forms import DayField
+from lti_app.web.learner.workspace_forms import RATINGS, as_int, new_token, people_choices
 
 PROGRESS_HINTS = {
     ProgressFrom.TASKS.value: "The share of this goal's tasks that are done.",
@@ -28,7 +29,7 @@ class GoalForm(FlaskForm):
     skill_codes = MultiCheckboxField("Skills this goal builds", validate_choice=False)
     baseline_rating = SelectField("Where the owner starts (only if not rated at enrolment)", choices=RATINGS)
     target_rating = SelectField("Target rating", choices=RATINGS)
-    target_on = DayField("Reach the target by")
+    target_on = DayField("Reach the target by", required=False)
     progress_from = RadioField("Measure progress by", choices=choice_list((p.value, p.label) for p in ProgressFrom),
                                validate_choice=False)
     version = HiddenField()
@@ -60,7 +61,7 @@ class MilestoneForm(FlaskForm):
     """A step towards the goal, due by a date."""
 
     title = StringField("Milestone", validators=[Length(max=200, message="Keep it under 200 characters.")])
-    due_on = DayField("Due on")
+    due_on = DayField("Due on", required=False)
     form_token = HiddenField(default=new_token)
 
 
