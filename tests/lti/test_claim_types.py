@@ -126,26 +126,24 @@ def bodies(app, lms) -> dict[str, str]:
     return {kind: json.dumps(body_of(form["fields"]["id_token"])) for kind, form in signed.items()}
 
 
+def new_login(app, lms, body: str, message_type: str) -> Login:
+    """A fresh browser's real login, with ``body`` as the LMS would sign it for this login (its nonce, now)."""
+    client = app.test_client()
+    auth = to_platform(client, lms, message_type)
+    now = int(time.time())
+    return Login(client, auth, {**json.loads(body), "nonce": auth["nonce"], "iat": now, "exp": now + 600})
+
+
 @pytest.fixture
 def login(app, lms, bodies):
-    """``login(message_type)``: a fresh browser's login, with the LMS's body for it (this login's nonce)."""
-
-    def start(message_type: str = RESOURCE_LINK_REQUEST) -> Login:
-        client = app.test_client()
-        auth = to_platform(client, lms, message_type)
-        now = int(time.time())
-        return Login(client, auth, {**json.loads(bodies[message_type]), "nonce": auth["nonce"], "iat": now, "exp": now + 300})
-
-    return start
+    """``login(message_type)``: a fresh browser's login."""
+    return lambda message_type=RESOURCE_LINK_REQUEST: new_login(app, lms, bodies[message_type], message_type)
 
 
 @pytest.fixture(scope="module")
 def one_login(app, lms, bodies) -> Login:
     """One login for the unsigned tokens: each is refused before its nonce would be spent, so the login serves them all."""
-    client = app.test_client()
-    auth = to_platform(client, lms, RESOURCE_LINK_REQUEST)
-    now = int(time.time())
-    return Login(client, auth, {**json.loads(bodies[RESOURCE_LINK_REQUEST]), "nonce": auth["nonce"], "iat": now, "exp": now + 600})
+    return new_login(app, lms, bodies[RESOURCE_LINK_REQUEST], RESOURCE_LINK_REQUEST)
 
 
 def body_of(token: str) -> dict[str, Any]:
@@ -175,10 +173,13 @@ def sign(lms, body: Any, header: Any = STANDARD, signed: bool = True) -> str:
     """A token over any JSON (PyJWT refuses some of the shapes tried here): RS256 with the LMS key, or unsigned."""
     if header is STANDARD:
         header = {"alg": "RS256" if signed else "none", "typ": "JWT", "kid": lms.kid}
-    signing_input = f"{b64(json.dumps(header).encode())}.{b64(json.dumps(body).encode())}"
-    if not signed:
-        return signing_input + "."
-    return signing_input + "." + b64(RS256.sign(signing_input.encode(), _platform_key()))
+    return signed_as_text(b64(json.dumps(header).encode()), json.dumps(body), signed)
+
+
+def signed_as_text(header: str, payload: str, signed: bool = True) -> str:
+    """The token of an encoded header and a payload's JSON text, RS256-signed or not."""
+    signing_input = f"{header}.{b64(payload.encode())}"
+    return signing_input + "." + (b64(RS256.sign(signing_input.encode(), _platform_key())) if signed else "")
 
 
 def named(page, code: str | None = None) -> str:
@@ -289,3 +290,16 @@ def test_login_parameters_of_the_wrong_shape_are_refused(app, lms, method, param
     client = app.test_client()
     page = client.get("/lti/login", query_string=fields) if method == "GET" else client.post("/lti/login", data=fields)
     named(page, "InvalidLogin")
+
+
+@pytest.mark.parametrize("depth", [50, 100_000])
+def test_a_deeply_nested_claim_is_no_crash(login, lms, depth):
+    """JSON nested past the parser's recursion limit is an unreadable token; a merely deep unknown claim is kept."""
+    browser = login()
+    header = sign(lms, browser.body).split(".")[0]
+    nested = "[" * depth + "]" * depth
+    page = browser.post(signed_as_text(header, json.dumps(browser.body)[:-1] + f', "https://example.test/nested": {nested}}}'))
+    if depth > 10_000:
+        named(page, "InvalidToken")
+    else:
+        assert page.status_code == 303
