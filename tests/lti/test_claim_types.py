@@ -47,12 +47,12 @@ FITTING = {
 REFUSE, IGNORE = "refuse", "ignore"
 RS256 = RSAAlgorithm(RSAAlgorithm.SHA256)
 STANDARD: Any = object()
-TOKEN_CLAIMS = {"iss", "aud", "azp", "sub", "exp", "iat", "nbf"}  # read before the signature
+TOKEN_CLAIMS = {"iss", "aud", "azp", "sub", "exp", "iat", "nbf", "jti"}  # read before the signature (PyJWT reads jti)
 
 # (path in the id_token, kind, what a value of another kind does)
 CLAIMS: list[tuple[tuple[str, ...], str, str]] = [
     (("iss",), "string", REFUSE), (("aud",), "audience", REFUSE), (("azp",), "string", REFUSE),
-    (("exp",), "number", REFUSE), (("iat",), "number", REFUSE), (("nbf",), "number", REFUSE),
+    (("exp",), "number", REFUSE), (("iat",), "number", REFUSE), (("nbf",), "number", REFUSE), (("jti",), "string", REFUSE),
     (("sub",), "string", REFUSE), (("nonce",), "string", REFUSE), ((LTI + "deployment_id",), "string", REFUSE),
     ((LTI + "message_type",), "string", REFUSE), ((LTI + "version",), "string", REFUSE),
     ((LTI + "target_link_uri",), "url", REFUSE), ((LTI + "roles",), "strings", REFUSE),
