@@ -85,7 +85,6 @@ def test_the_deep_linking_return_form_posts_where_the_csp_allows(browser, client
     assert origin_of(back.action) in directive(answer, "form-action")
 
 
-@pytest.mark.xfail(strict=True, reason="needs allow_form_action(response.return_url) in deep_linking.respond")
 def test_a_return_url_on_an_origin_the_platform_never_named_is_allowed_on_that_page(browser, client, platform, monkeypatch):
     school = "https://school.example.edu/courses/1/deep_linking_response"  # Canvas: the school's own domain
     monkeypatch.setattr(DemoPlatform, "deep_link_return_url", property(lambda self: school))

@@ -22,6 +22,7 @@ from lti_app.mentoring.models.reflection import REFLECTION_TAG, ReflectionAssign
 from lti_app.mentoring.services.reflections import course_assignments
 from lti_app.web import session as tool_session
 from lti_app.web.forms import choice_list
+from lti_app.web.security import allow_form_action
 
 bp = Blueprint("deep_linking", __name__, url_prefix="/courses/<id:course_id>/deep-link")
 
@@ -100,4 +101,5 @@ def respond(course_id: int, launch_id: str):
     if not form.validate_on_submit():
         abort(400)
     response = build_response(launch, [offers[form.item.data]])
+    allow_form_action(response.return_url)  # this page form-posts to the platform's return URL, whatever its origin
     return render_template("launch/deep_link_return.html", response=response)
