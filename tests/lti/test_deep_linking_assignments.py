@@ -133,3 +133,12 @@ def test_a_link_to_a_reflection_this_course_lacks_lands_on_home_with_a_message(b
     assert page.status_code == 200 and "a reflection this course does not have" in html and "Elsewhere" not in html
     db.session.expire_all()
     assert elsewhere.lineitem_url is None
+
+
+def test_a_placed_links_line_item_on_another_host_is_not_kept(browser, client, platform, assignment):
+    (item,) = place(browser, client, platform, f"reflection-{assignment.id}")
+    page = browser.launch(platform.learners[0].sub,
+                          **placed_link_claims(platform, item, "https://collector.example.net/lineitems/7"))
+    assert page.status_code == 200  # the launch goes on: the column is simply not known yet
+    db.session.expire_all()
+    assert assignment.lineitem_url is None

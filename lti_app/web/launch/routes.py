@@ -60,7 +60,7 @@ def finish_launch(context: LaunchContext, tool_conf: DatabaseToolConf) -> Respon
         forget_platform_origins()
     note_context_services(platform.id, membership.course_id, context)
     note_launch(platform.id)
-    target, course_id, membership_id = landing_url(context, membership), membership.course_id, membership.id
+    target, course_id, membership_id = landing_url(context, membership, platform), membership.course_id, membership.id
     session_id = tool_session.open_course_session(
         course_id, membership_id, platform_id=platform.id, deployment_id=facts.deployment_id, subject=facts.subject
     )

@@ -11,6 +11,9 @@ from __future__ import annotations
 from flask import flash, url_for
 
 from lti_app.lti.claims import LaunchContext
+from lti_app.lti.models import Platform
+from lti_app.lti.registration_cache import PlatformRecord
+from lti_app.lti.registrations import own_service_url
 from lti_app.mentoring.errors import NotFound
 from lti_app.mentoring.models.reflection import REFLECTION_TAG, ReflectionAssignment
 from lti_app.mentoring.services import reflections
@@ -20,12 +23,12 @@ from lti_app.web.launch.deep_linking import ASSIGNMENT, TARGET
 UNKNOWN_REFLECTION = "The link you followed is for a reflection this course does not have. Here is your home page instead."
 
 
-def landing_url(context: LaunchContext, membership: KnownMembership) -> str:
-    """The first page after a launch."""
+def landing_url(context: LaunchContext, membership: KnownMembership, platform: Platform | PlatformRecord) -> str:
+    """The first page after a launch (``platform``: whose hosts a placed reflection's line item URL must be on)."""
     if context.is_deep_linking:
         return url_for("deep_linking.picker", course_id=membership.course_id, launch_id=context.launch_id)
     if context.custom.get(TARGET) == REFLECTION_TAG:
-        assignment = _placed_assignment(context, membership.course_id)
+        assignment = _placed_assignment(context, membership.course_id, platform)
         if assignment is not None:
             return _reflection_url(assignment, membership)
         flash(UNKNOWN_REFLECTION, "error")
@@ -37,7 +40,8 @@ def _home_url(membership: KnownMembership) -> str:
     return url_for(endpoint, course_id=membership.course_id)
 
 
-def _placed_assignment(context: LaunchContext, course_id: int) -> ReflectionAssignment | None:
+def _placed_assignment(context: LaunchContext, course_id: int,
+                       platform: Platform | PlatformRecord) -> ReflectionAssignment | None:
     """The course's assignment the link names, its gradebook column noted; None for any other id."""
     try:
         assignment_id = int(context.custom.get(ASSIGNMENT, ""))
@@ -47,7 +51,8 @@ def _placed_assignment(context: LaunchContext, course_id: int) -> ReflectionAssi
     except (ValueError, NotFound):
         return None
     if context.ags is not None:
-        reflections.note_lineitem_url(assignment, context.ags.lineitem_url)
+        lineitem = own_service_url(platform, context.ags.lineitem_url, "AGS line item URL")
+        reflections.note_lineitem_url(assignment, lineitem)
     return assignment
 
 
