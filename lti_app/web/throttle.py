@@ -70,15 +70,17 @@ def register(app: Flask) -> None:
 
 def _retry_after_seconds() -> int:
     current = sign_in_limiter().current_limit
-    reset_at = current.reset_at if current is not None else int(time.time()) + 60
-    return max(1, reset_at - int(time.time()))
+    if current is None:
+        return 60
+    # the storage rounds the window's end up to a whole second: never say more than the window itself
+    return max(1, min(current.limit.get_expiry(), current.reset_at - int(time.time())))
 
 
 def too_many_requests(error: RateLimitExceeded) -> tuple[str, int, dict[str, str]]:
     """The 429 page: in the tool's look, saying when to try again (also in ``Retry-After``)."""
     db.session.rollback()
     seconds = _retry_after_seconds()
-    minutes = -(-seconds // 60)
+    minutes = max(1, (seconds + 30) // 60)  # to the nearest minute: the window ends within a second of a whole one
     when = time.strftime("%H:%M UTC", time.gmtime(time.time() + seconds))
     current_app.logger.warning("sign-in throttled for %s (%s)", client_key(), error.limit.limit)
     page = render_template("errors/too_many_requests.html", minutes=minutes, seconds=seconds, when=when)
