@@ -10,7 +10,7 @@ from lti_app.demo.course import DEMO_PEOPLE, INSTITUTION, INSTRUCTOR, LEARNER, D
 from lti_app.extensions import db
 from lti_app.lti import keys
 from lti_app.lti.models import Deployment, Platform
-from tests.lti_platform import LmsBrowser, RegisteredLms, cached_pem, make_test_lms, route_to
+from tests.lti_platform import LmsBrowser, RegisteredLms, cached_pem, forms_of, make_test_lms, route_to
 
 ADMIN = DemoPerson("u-9001", "Ada", "Admin", "ada.admin@example.edu", (INSTITUTION + "Administrator",))
 ADMIN_TEACHING = DemoPerson("u-9002", "Ines", "Instructor-Admin", "ines@example.edu", (INSTRUCTOR, INSTITUTION + "Administrator"))
@@ -106,6 +106,8 @@ def test_the_administrator_flag_survives_the_new_window_continue(app, two_lms):
     a, _ = two_lms
     launched = LmsBrowser(app.test_client(), a).launch(ADMIN.sub, follow=False)
     new_window = app.test_client()
-    opened = new_window.get(urlsplit(launched.headers["Location"]).path + "?window=new")
+    asked = new_window.get(urlsplit(launched.headers["Location"]).path + "?window=new")  # "Continue as …?"
+    (form,) = [f for f in forms_of(asked) if f.method == "post"]
+    opened = new_window.post(urlsplit(form.action).path, data=form.fields)
     course = int(urlsplit(opened.headers["Location"]).path.split("/")[2])
     assert new_window.get(f"/courses/{course}/platform/").status_code == 200
