@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 
 from lti_app.extensions import db, utcnow
 from lti_app.lti import approvals, keys
-from lti_app.lti.management import set_deployment_active, set_platform_active
+from lti_app.lti.management import check_called_urls, set_deployment_active, set_platform_active
 from lti_app.lti.models import Deployment, Platform
 
 platform_cli = AppGroup("platform", help="LMS registrations (issuer + client ID).")
@@ -81,6 +81,10 @@ def platform_add(name, issuer, client_id, auth_login_url, token_url, key_set_url
             raise click.BadParameter("the file is not a JWKS document", param_hint="--key-set-file")
     else:
         _url(key_set_url, "--key-set-url")
+    try:
+        check_called_urls(token_URL=token_url, key_set_URL=key_set_url)
+    except ValueError as refused:
+        raise click.ClickException(str(refused)) from refused
     if db.session.scalar(select(Platform).where(Platform.issuer == issuer, Platform.client_id == client_id)):
         raise click.ClickException(f"Issuer {issuer!r} with client ID {client_id!r} is already registered.")
     platform = Platform(

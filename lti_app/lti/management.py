@@ -11,8 +11,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from flask import current_app
+
 from lti_app.extensions import db
-from lti_app.lti import sessions
+from lti_app.lti import outbound, sessions
 from lti_app.lti.models import Deployment, Platform
 
 
@@ -31,6 +33,16 @@ class PlatformFields:
     auth_token_url: str
     auth_audience: str | None = None
     key_set_url: str | None = None
+
+
+def check_called_urls(**urls: str | None) -> None:
+    """The URLs the tool itself calls (token, key set), by the outbound rule an operator's entry must meet too:
+    ValueError naming the first one it refuses, at once rather than at the next launch or grade."""
+    private_hosts = outbound.host_names(current_app.config["LTI_PRIVATE_HOSTS"])
+    for what, url in urls.items():
+        if url and (why := outbound.refusal(url, private_hosts)):
+            raise ValueError(f"The {what.replace('_', ' ')} {url!r} {why}. A test LMS on a private network or over "
+                             "plain HTTP must be listed in the LTI_PRIVATE_HOSTS setting.")
 
 
 def all_platforms() -> list[Platform]:
@@ -59,6 +71,7 @@ def update_platform(platform: Platform, fields: PlatformFields) -> Platform:
         raise RegistrationConflict(conflict)
     if not fields.key_set_url and not platform.key_set:
         raise ValueError("A key set URL is needed: this registration has no inline key set.")
+    check_called_urls(token_URL=fields.auth_token_url, key_set_URL=fields.key_set_url)
     platform.name, platform.issuer, platform.client_id = fields.name, fields.issuer, fields.client_id
     platform.auth_login_url, platform.auth_token_url = fields.auth_login_url, fields.auth_token_url
     platform.auth_audience = fields.auth_audience or None

@@ -97,3 +97,16 @@ def test_a_key_id_starting_with_a_dash_can_be_retired(cli):
     result = cli("keys", "retire", "-starts-with-a-dash")
     assert result.exit_code == 0, result.output
     assert db.session.scalar(select(ToolKey).where(ToolKey.kid == "-starts-with-a-dash")).retired_at is not None
+
+
+@pytest.mark.parametrize(("option", "url", "why"), [
+    ("--token-url", "http://moodle.uni.test/mod/lti/token.php", "is not an HTTPS URL"),
+    ("--key-set-url", "https://169.254.169.254/latest", "points to an address the tool may not call"),
+    ("--key-set-url", "https://2130706433/certs", "points to an address the tool may not call"),
+])
+def test_platform_add_refuses_a_url_the_tool_may_not_call(cli, option, url, why):
+    args = list(ADD)
+    args[args.index(option) + 1] = url
+    result = cli(*args)
+    assert result.exit_code != 0 and why in result.output and "LTI_PRIVATE_HOSTS" in result.output
+    assert db.session.scalar(select(Platform)) is None

@@ -122,6 +122,8 @@ def test_an_operator_edits_a_platforms_endpoints(operator_client, platform):
         ({"key_set_url": "ftp://lms.test/jwks"}, "Enter an http(s) URL"),
         ({"issuer": "https://taken.test", "client_id": "taken"}, "is already registered"),
         ({"key_set_url": ""}, "A key set URL is needed"),
+        ({"auth_token_url": "http://lms.test/token"}, "is not an HTTPS URL"),
+        ({"key_set_url": "https://10.0.0.7/jwks"}, "points to an address the tool may not call"),
     ],
 )
 def test_bad_endpoints_and_a_taken_issuer_and_client_id_are_refused(operator_client, platform, changes, message):
