@@ -77,8 +77,10 @@ class StateMismatch(LaunchError):
 
     title = "Your browser did not keep the launch session"
     advice = (
-        "Your browser may block cookies inside the course page. Launch again and choose "
-        "'Open in a new window', or allow cookies for this site."
+        "Your browser may block cookies inside the course page. Go back to your course and open ReMentor again. "
+        "If this keeps happening, allow cookies for this site in your browser, or ask your course's teacher to "
+        "open the activity in a new window (Moodle: the activity's Launch container “New window”; Canvas: the "
+        "tool's “Load in a new tab” option)."
     )
 
 

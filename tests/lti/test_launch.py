@@ -106,6 +106,8 @@ def test_a_launch_post_from_another_browser_is_refused(browser, platform, app):
     browser.launch(platform.learners[0].sub)
     other = app.test_client().post("/lti/launch", data=browser.flow.form["fields"])
     assert other.status_code == 400 and "StateMismatch" in other.get_data(as_text=True)
+    page = other.get_data(as_text=True)
+    assert "open ReMentor again" in page and "Open in a new window" not in page  # no button it does not have
 
 
 LTI = "https://purl.imsglobal.org/spec/lti/claim/"
