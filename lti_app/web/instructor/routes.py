@@ -1,12 +1,16 @@
 """Pages for course staff (instructors, teaching assistants, designers, administrators): the course's cohorts."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, url_for
+from collections.abc import Callable
+
+from flask import Blueprint, Response, flash, redirect, url_for
 
 from lti_app.extensions import db, utcnow
 from lti_app.mentoring.domain.cohort_settings import PrivacySetting
 from lti_app.mentoring.errors import InvalidInput
+from lti_app.mentoring.models.cohort import Cohort
 from lti_app.mentoring.services import cohort_copies, cohorts, next_steps
+from lti_app.mentoring.services.cohorts import CohortFields
 from lti_app.mentoring.services.participants import count_participants
 from lti_app.web.course_pages import commit_or_flash, form_status, guard_course_pages, render_page
 from lti_app.web.forms import ConfirmForm, attach_error
@@ -48,16 +52,10 @@ def guide(course_id: int):
 def new_cohort(course_id: int):
     """Create a cohort (a draft until enrolment opens)."""
     form = CohortForm.new()  # on POST the submitted values replace these defaults
-    if form.validate_on_submit():
-        try:
-            cohort = cohorts.create_cohort(course_id, form.to_fields())
-        except InvalidInput as refused:
-            db.session.rollback()
-            attach_error(form, refused.field, refused.message)
-        else:
-            db.session.commit()
-            flash(f"“{cohort.name}” is saved as a draft. Open enrolment when it is ready.", "ok")
-            return redirect(url_for(".cohort", cohort_id=cohort.id))
+    saved = _saved_cohort(form, lambda fields: cohorts.create_cohort(course_id, fields),
+                          lambda made: f"“{made.name}” is saved as a draft. Open enrolment when it is ready.")
+    if saved is not None:
+        return saved
     return render_page("instructor/cohort_form.html", form_status(form), form=form, cohort=None)
 
 
@@ -66,16 +64,11 @@ def copy_cohort(course_id: int, cohort_id: int):
     """A new draft cohort set up like this one (dates moved on, no people), the form shown to adjust it first."""
     source = cohorts.cohort_in_course(course_id, cohort_id)
     form = CohortForm.from_fields(cohort_copies.next_round_fields(source, utcnow().date()))
-    if form.validate_on_submit():
-        try:
-            cohort = cohort_copies.copy_cohort(source, form.to_fields())
-        except InvalidInput as refused:
-            db.session.rollback()
-            attach_error(form, refused.field, refused.message)
-        else:
-            db.session.commit()
-            flash(f"“{cohort.name}” is saved as a draft, set up like “{source.name}”. Open enrolment when it is ready.", "ok")
-            return redirect(url_for(".cohort", cohort_id=cohort.id))
+    saved = _saved_cohort(form, lambda fields: cohort_copies.copy_cohort(source, fields),
+                          lambda made: f"“{made.name}” is saved as a draft, set up like “{source.name}”. Open "
+                                       "enrolment when it is ready.")
+    if saved is not None:
+        return saved
     return render_page("instructor/cohort_form.html", form_status(form), form=form, cohort=None, copy_of=source,
                        copied=cohort_copies.COPIED)
 
@@ -95,17 +88,28 @@ def edit_cohort(course_id: int, cohort_id: int):
     """Change a cohort's settings."""
     found = cohorts.cohort_in_course(course_id, cohort_id)
     form = CohortForm.for_cohort(found)  # on POST the submitted values replace the stored ones
-    if form.validate_on_submit():
-        try:
-            cohorts.update_cohort(found, form.to_fields())
-        except InvalidInput as refused:
-            db.session.rollback()
-            attach_error(form, refused.field, refused.message)
-        else:
-            db.session.commit()
-            flash("Your changes are saved.", "ok")
-            return redirect(url_for(".cohort", cohort_id=found.id))
+    saved = _saved_cohort(form, lambda fields: cohorts.update_cohort(found, fields),
+                          lambda _: "Your changes are saved.")
+    if saved is not None:
+        return saved
     return render_page("instructor/cohort_form.html", form_status(form), form=form, cohort=found)
+
+
+def _saved_cohort(form: CohortForm, save: Callable[[CohortFields], Cohort],
+                  done: Callable[[Cohort], str]) -> Response | None:
+    """For a valid submitted form: save the cohort, commit, flash what ``done`` says of it and go to its page.
+    None when there is nothing to save, or the service refused (rolled back, the message by its field)."""
+    if not form.validate_on_submit():
+        return None
+    try:
+        cohort = save(form.to_fields())
+    except InvalidInput as refused:
+        db.session.rollback()
+        attach_error(form, refused.field, refused.message)
+        return None
+    db.session.commit()
+    flash(done(cohort), "ok")
+    return redirect(url_for(".cohort", cohort_id=cohort.id))
 
 
 @bp.post("/cohorts/<id:cohort_id>/open")
