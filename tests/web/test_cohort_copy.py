@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
 from markupsafe import escape
 from sqlalchemy import func, select
 
@@ -22,11 +21,6 @@ from tests.factories_matching_modes import set_mode
 from tests.factories_reflections import make_assignment
 from tests.web.course_pages import OTHER_COURSE, commit, launch
 from tests.web.test_cohort_pages import TODAY, cohort_form
-
-
-@pytest.fixture
-def teacher(app, platform):
-    return launch(app, platform, platform.instructor.sub)
 
 
 def finished_cohort(course):

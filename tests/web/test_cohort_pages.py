@@ -35,11 +35,6 @@ def cohort_form(**overrides):
     return data
 
 
-@pytest.fixture
-def teacher(app, platform):
-    return launch(app, platform, platform.instructor.sub)
-
-
 def cohorts_in_db() -> int:
     return db.session.scalar(select(func.count()).select_from(Cohort))
 

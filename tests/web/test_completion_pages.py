@@ -19,11 +19,6 @@ RULES = {"enabled": "y", "min_meetings": "2", "require_goals_rerated": "y", "gra
 
 
 @pytest.fixture
-def teacher(app, platform):
-    return launch(app, platform, platform.instructor.sub)
-
-
-@pytest.fixture
 def pair(teacher, platform):
     cohort = make_running_cohort(teacher.course, name="Pilot")
     mentor = lms_person(platform, teacher.course, platform.learners[0].sub)

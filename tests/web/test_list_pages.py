@@ -14,14 +14,9 @@ from tests.factories_feedback import make_fit_check, published_days_ago
 from tests.factories_grades import enable_completion
 from tests.factories_reflections import make_assignment, make_submission
 from tests.factories_workspace import make_running_cohort
-from tests.web.course_pages import commit, launch
+from tests.web.course_pages import commit
 
 ROWS = 55  # more than a page of 50
-
-
-@pytest.fixture
-def teacher(app, platform):
-    return launch(app, platform, platform.instructor.sub)
 
 
 def page(session, url: str) -> str:

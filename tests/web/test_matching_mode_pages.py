@@ -20,11 +20,6 @@ from tests.web.course_pages import OTHER_COURSE, commit, launch
 
 
 @pytest.fixture
-def teacher(app, platform):
-    return launch(app, platform, platform.instructor.sub)
-
-
-@pytest.fixture
 def learners(app, platform, teacher):
     """(mentee's browser, mentor's browser), both launched into the teacher's course."""
     return launch(app, platform, platform.learners[0].sub), launch(app, platform, platform.learners[1].sub)

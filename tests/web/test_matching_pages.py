@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from sqlalchemy import select
 
 from lti_app.extensions import db
@@ -14,11 +13,6 @@ from lti_app.mentoring.services import matching
 from tests.factories import make_cohort
 from tests.integration.test_matching_services import make_mentee, make_mentor
 from tests.web.course_pages import OTHER_COURSE, commit, launch
-
-
-@pytest.fixture
-def teacher(app, platform):
-    return launch(app, platform, platform.instructor.sub)
 
 
 def closed_cohort(course, mentors=2, mentees=2):

@@ -14,14 +14,9 @@ from lti_app.mentoring.services import matching, matching_edits, matching_runs
 from lti_app.web.instructor import matching_jobs
 from tests.factories_matching_modes import make_mentee, make_mentor, mode_cohort, set_mode
 from tests.queries import counted_queries, queries_of_request
-from tests.web.course_pages import commit, launch
+from tests.web.course_pages import commit
 
 SMALL, LARGE = 2, 6  # mentors (and as many mentees): 4 and 12 people
-
-
-@pytest.fixture
-def teacher(app, platform):
-    return launch(app, platform, platform.instructor.sub)
 
 
 def drafted(course, n, mode=MatchMode.OPTIMAL):

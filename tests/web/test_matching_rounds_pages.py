@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import uuid
 
-import pytest
 from sqlalchemy import select
 
 from lti_app import jobs
@@ -22,11 +21,6 @@ from tests.web.course_pages import OTHER_COURSE, commit, launch
 from tests.web.test_matching_pages import closed_cohort
 
 REDIS_URL = os.environ.get("REDIS_URL")
-
-
-@pytest.fixture
-def teacher(app, platform):
-    return launch(app, platform, platform.instructor.sub)
 
 
 def page(session, cohort):

@@ -4,17 +4,11 @@ from __future__ import annotations
 import re
 import pytest
 
-from lti_app.extensions import db
 from lti_app.mentoring.domain.cohort_state import CohortState
 from lti_app.mentoring.domain.next_steps import CohortFacts, checklist, next_step
 from tests.factories import make_cohort, make_enrolment
 from tests.queries import counted_queries
 from tests.web.course_pages import commit, launch
-
-
-@pytest.fixture
-def teacher(app, platform):
-    return launch(app, platform, platform.instructor.sub)
 
 
 @pytest.mark.parametrize(("state", "draft", "to_grade", "expected"), [

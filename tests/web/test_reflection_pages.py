@@ -40,11 +40,6 @@ def assignment_form(**overrides):
 
 
 @pytest.fixture
-def teacher(app, platform):
-    return launch(app, platform, platform.instructor.sub)
-
-
-@pytest.fixture
 def learner(app, platform, teacher):
     return launch(app, platform, platform.learners[0].sub)
 
