@@ -140,3 +140,24 @@ def custom_skills(labels: Iterable[str], taken: Iterable[str] = ()) -> tuple[Ski
         used.add(code)
         made.append(Skill(code, label, SkillCategory.CUSTOM))
     return tuple(made)
+
+
+def catalogue_after(current: Iterable[Skill], codes: Iterable[str], custom_labels: Iterable[str]) -> tuple[Skill, ...]:
+    """The catalogue an edit asks for, in display order: the default skills ticked (the default catalogue's
+    order), then one skill per custom label (blank and repeated labels dropped, case ignored).
+
+    A skill that stays keeps its code and label: a default by its code, a custom one by its label ignoring case.
+    A new custom label gets a code that no default skill and no skill of ``current`` has.
+    """
+    current = tuple(current)
+    chosen = set(codes)
+    kept = {s.code: s for s in current if s.category is not SkillCategory.CUSTOM}
+    defaults = [kept.get(s.code, s) for s in DEFAULT_CATALOGUE if s.code in chosen]
+    existing = {s.label.casefold(): s for s in current if s.category is SkillCategory.CUSTOM}
+    labels: dict[str, str] = {}  # casefolded → the label as first written
+    for raw in custom_labels:
+        if label := clean_label(raw)[:MAX_LABEL_LENGTH]:
+            labels.setdefault(label.casefold(), label)
+    made = {s.label.casefold(): s for s in custom_skills(
+        [label for key, label in labels.items() if key not in existing], DEFAULT_CODES | {s.code for s in current})}
+    return (*defaults, *(existing.get(key) or made[key] for key in labels))

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from lti_app.extensions import db, utcnow
 from lti_app.mentoring.domain.cohort_settings import PrivacySetting
 from lti_app.mentoring.domain.cohort_state import CohortState, long_date
-from lti_app.mentoring.domain.skills import DEFAULT_CATALOGUE, DEFAULT_CODES, SkillCategory, clean_label, custom_skills
+from lti_app.mentoring.domain.skills import DEFAULT_CODES, Skill, SkillCategory, catalogue_after, clean_label
 from lti_app.mentoring.errors import EnrolmentRefused, InvalidInput, NotFound
 from lti_app.mentoring.models.cohort import Cohort, CohortSkill
 from lti_app.mentoring.models.enrolment import Enrolment, EnrolmentSkill
@@ -80,23 +80,12 @@ def _apply(cohort: Cohort, fields: CohortFields) -> None:
 
 
 def _sync_skills(cohort: Cohort, fields: CohortFields) -> None:
-    """Make the catalogue match the fields, keeping the rows (and codes) of skills that stay."""
-    chosen = set(fields.skill_codes)
-    keep: list[CohortSkill] = [s for s in cohort.skills if s.code in chosen and s.category is not SkillCategory.CUSTOM]
-    have = {s.code for s in keep}
-    keep += [CohortSkill(code=s.code, label=s.label, category=s.category)
-             for s in DEFAULT_CATALOGUE if s.code in chosen and s.code not in have]
-    existing_custom = {s.label.casefold(): s for s in cohort.skills if s.category is SkillCategory.CUSTOM}
-    labels = [clean_label(x) for x in fields.custom_skill_labels if clean_label(x)]
-    new_labels = [x for x in labels if x.casefold() not in existing_custom]
-    taken = DEFAULT_CODES | {s.code for s in cohort.skills}
-    made = {s.label.casefold(): s for s in custom_skills(new_labels, taken)}
-    for label in dict.fromkeys(x.casefold() for x in labels):
-        found = existing_custom.get(label)
-        keep.append(found or CohortSkill(code=made[label].code, label=made[label].label, category=SkillCategory.CUSTOM))
+    """Make the catalogue what the fields ask for (``skills.catalogue_after``), keeping the rows of skills that stay."""
+    wanted = catalogue_after((Skill(s.code, s.label, s.category) for s in cohort.skills), fields.skill_codes,
+                             fields.custom_skill_labels)
+    rows = {s.code: s for s in cohort.skills}
+    keep = [rows.get(w.code) or CohortSkill(code=w.code, label=w.label, category=w.category) for w in wanted]
     _refuse_removing_chosen_skills(cohort, [s for s in cohort.skills if s not in keep])
-    order = {s.code: n for n, s in enumerate(DEFAULT_CATALOGUE)}
-    keep.sort(key=lambda s: (s.category is SkillCategory.CUSTOM, order.get(s.code, 0)))
     for position, skill in enumerate(keep):
         skill.position = position
     cohort.skills = keep
