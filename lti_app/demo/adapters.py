@@ -4,11 +4,11 @@ lti1p3platform's ``framework`` package is avoided on purpose: its templates modu
 ``pkg_resources``. Its abstract classes are filled in here: a request built from plain values, a
 platform configuration holding one registration, an OIDC login that returns the URL, and a message
 launch that returns the id_token and state instead of rendering a form. The registration signs
-through ``DemoPlatform.sign`` so that tests can change claims and headers of the id_token.
+through the platform's ``sign`` (``ports.Signer``) so that tests can change claims and headers of the id_token.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import Any, Mapping
 
 from cryptography.hazmat.primitives import serialization
 from lti1p3platform.ltiplatform import LTI1P3PlatformConfAbstract
@@ -17,8 +17,7 @@ from lti1p3platform.oidc_login import OIDCLoginAbstract
 from lti1p3platform.registration import Registration
 from lti1p3platform.request import Request, TRequest
 
-if TYPE_CHECKING:
-    from lti_app.demo.platform import DemoPlatform
+from lti_app.demo.ports import Signer
 
 HEADER_OPTIONS = ("kid", "alg", "key")  # claim overrides that change how the token is signed, not its claims
 
@@ -52,12 +51,12 @@ class DictRequest(Request):
 
 
 class SigningRegistration(Registration):
-    """lti1p3platform's registration, signing through DemoPlatform.sign with a launch's claim overrides.
+    """lti1p3platform's registration, signing through the platform's ``sign`` with a launch's claim overrides.
 
     An override with value None removes the claim; ``kid``, ``alg`` and ``key`` change the signature.
     """
 
-    def __init__(self, platform: DemoPlatform, overrides: Mapping[str, Any] | None = None) -> None:
+    def __init__(self, platform: Signer, overrides: Mapping[str, Any] | None = None) -> None:
         self._platform, self._overrides = platform, dict(overrides or {})
 
     def platform_encode_and_sign(self, payload: dict[str, Any], expiration: int | None = None) -> str:

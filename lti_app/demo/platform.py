@@ -6,7 +6,7 @@ authorisation endpoint that signs the id_token, its JWKS, the OAuth 2 token endp
 real platform: the redirect_uri must be the registered launch URL, the client assertion's iss, sub,
 aud and jti are checked, and a deep-linking response must be addressed to it and echo its ``data``.
 
-The web layer (``lti_app.web.demo``) serves it over HTTP in development; the tests call it directly
+Its blueprint (``lti_app.demo.routes``) serves it over HTTP in development; the tests call it directly
 and route the tool's outbound requests to ``handle``.
 """
 from __future__ import annotations

@@ -16,7 +16,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Callable, Mapping
+from typing import Any, Callable, Mapping
 from urllib.parse import parse_qsl, urlsplit
 
 import jwt
@@ -29,9 +29,7 @@ from lti1p3platform.service_connector import AssignmentsGradesService, NamesRole
 from requests.structures import CaseInsensitiveDict
 
 from lti_app.demo.adapters import DictRequest
-
-if TYPE_CHECKING:
-    from lti_app.demo.platform import DemoPlatform
+from lti_app.demo.ports import Gradebook
 
 SCORE_FIELDS = ("userId", "timestamp", "activityProgress", "gradingProgress")
 
@@ -55,7 +53,7 @@ def _paginate(items: list[Any], page: int, limit: int | None) -> dict[str, Any]:
 class _Ags(AssignmentsGradesService):
     """lti1p3platform's AGS handlers over the platform's gradebook."""
 
-    def __init__(self, request: Request, platform: DemoPlatform, lineitem_url: str | None = None) -> None:
+    def __init__(self, request: Request, platform: Gradebook, lineitem_url: str | None = None) -> None:
         super().__init__(request, platform.conf(), platform.lineitems_url, lineitem_url)
         self.platform = platform
 
@@ -134,7 +132,7 @@ class _Ags(AssignmentsGradesService):
 class _Nrps(NamesRoleProvisioningService):
     """lti1p3platform's NRPS handler over the demo course's people."""
 
-    def __init__(self, request: Request, platform: DemoPlatform) -> None:
+    def __init__(self, request: Request, platform: Gradebook) -> None:
         super().__init__(request, platform.conf(), platform.memberships_url)
         self.platform = platform
 

@@ -25,7 +25,7 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(lms_admin_bp)
     app.register_blueprint(admin_bp)
     if app.config["DEMO_ENABLED"]:
-        from lti_app.web.demo.routes import bp as demo_bp
+        from lti_app.demo.routes import bp as demo_bp
 
         app.register_blueprint(demo_bp)
     errors.register(app)

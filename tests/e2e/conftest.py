@@ -38,7 +38,7 @@ def live_server(tmp_path):
     """ReMentor in the development configuration on 127.0.0.1, with the demo LMS seeded; yields its base URL."""
     from lti_app import create_app
     from lti_app.extensions import db
-    from lti_app.web.demo import registration
+    from lti_app.demo import registration
 
     port = _free_port()
     base = f"http://127.0.0.1:{port}"

@@ -17,7 +17,7 @@ def demo_programme(live_server, tmp_path):
     """The live server's database with the demo programme seeded (its running cohort and published pairs)."""
     from lti_app import create_app
     from lti_app.extensions import db
-    from lti_app.web.demo import programme
+    from lti_app.demo import programme
 
     app = create_app("development", {
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'e2e.sqlite'}", "CACHE_TYPE": "SimpleCache",

@@ -16,7 +16,7 @@ from lti_app.lti.models import Deployment, Platform, ToolKey
 from lti_app.lti.services.nrps import fetch_roster
 from lti_app.mentoring.models.course import Course
 from lti_app.lti.services.platform_client import connector_for
-from lti_app.web.demo import registration
+from lti_app.demo import registration
 from tests.lti_platform import cookie_check_next, forms_of, path_of
 
 BASE = "http://localhost"
@@ -104,7 +104,7 @@ def test_demo_seed_twice_registers_one_platform_with_its_key_set_inline(dev_app,
 def test_seeding_again_at_another_address_moves_the_demo_lms_and_its_course_in_place(dev_app, seed):
     seed()
     with dev_app.test_request_context():
-        from lti_app.web.demo.programme import seed_programme
+        from lti_app.demo.programme import seed_programme
         seed_programme()
     before = db.session.scalar(select(Platform))
     platform_id, courses = before.id, count(Course)

@@ -9,7 +9,7 @@ from lti_app.mentoring.models.cohort import Cohort
 from lti_app.mentoring.models.course import Membership
 from lti_app.mentoring.models.enrolment import Enrolment
 from lti_app.mentoring.models.pairing import Pair, PairStatus
-from lti_app.web.demo.programme import COHORT_NAME, demo_pairs
+from lti_app.demo.programme import COHORT_NAME, demo_pairs
 from tests.web import test_demo
 from tests.web.test_demo import _open_as
 

@@ -14,7 +14,7 @@ from flask import Blueprint, Response, abort, jsonify, render_template, request,
 
 from lti_app.demo import DEEP_LINKING_REQUEST, RESOURCE_LINK_REQUEST, AuthorizationError, DeepLinkingRejected, DemoPlatform
 from lti_app.extensions import csrf
-from lti_app.web.demo import registration
+from lti_app.demo import registration
 
 bp = Blueprint("demo", __name__, url_prefix="/demo")
 

@@ -25,7 +25,7 @@ from lti_app.mentoring.models.course import Course, CourseRole, Membership
 from lti_app.mentoring.models.enrolment import Enrolment, EnrolmentSkill
 from lti_app.mentoring.models.pairing import Pair, PairStatus
 from lti_app.mentoring.services.launches import LaunchFacts, record_launch
-from lti_app.web.demo import registration
+from lti_app.demo import registration
 
 COHORT_NAME = "Demo programme"
 SKILLS = ("ai_tools", "social_media_strategy", "inclusive_language", "strategic_thinking", "career_navigation",

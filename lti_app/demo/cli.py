@@ -4,7 +4,7 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
-from lti_app.web.demo import programme, registration
+from lti_app.demo import programme, registration
 
 demo_cli = AppGroup("demo", help="The demo LMS (development only).")
 
