@@ -45,7 +45,7 @@ from lti_app.lti.models import LtiContext  # noqa: E402
 from lti_app.lti.services.ags import SCORE_TYPE  # noqa: E402
 from lti_app.mentoring.models.grade_outbox import GradeOutbox  # noqa: E402
 from lti_app.mentoring.services import grade_outbox  # noqa: E402
-from lti_app.web import grade_sync  # noqa: E402
+from lti_app.tasks import grades as grade_sync  # noqa: E402
 from tests.factories import make_cohort, make_course, make_membership, make_person, make_platform  # noqa: E402
 from tests.factories_reflections import make_assignment  # noqa: E402
 from tests.queries import counted_queries  # noqa: E402

@@ -79,7 +79,7 @@ class Clock:
 
     def __init__(self, monkeypatch: Any) -> None:
         from lti_app.mentoring.services import grade_outbox
-        from lti_app.web import grade_sync
+        from lti_app.tasks import grades as grade_sync
 
         self.now: datetime = utcnow()
         for module in (grade_outbox, grade_sync):

@@ -12,7 +12,7 @@ from lti_app.extensions import db
 from lti_app.mentoring.errors import InvalidInput
 from lti_app.mentoring.services.submissions import Saved
 from lti_app.web.forms import attach_error
-from lti_app.web.grade_sync import dispatch, note_activity
+from lti_app.tasks.grades import dispatch, note_activity
 
 T = TypeVar("T")
 

@@ -7,15 +7,15 @@ import uuid
 
 import pytest
 
-from lti_app import jobs
+from lti_app.tasks import jobs
 from lti_app.extensions import db
-from lti_app.mentoring.domain.grade_sync import GradeState
+from lti_app.mentoring.domain.grade_states import GradeState
 from lti_app.mentoring.domain.profile_fields import EnrolmentStatus
 from lti_app.mentoring.domain.reflections import Audience, SubmissionStatus
 from lti_app.mentoring.models.completion import Completion
 from lti_app.mentoring.models.grade_outbox import GradeOutbox
 from lti_app.mentoring.services import completion
-from lti_app.web import grade_sync
+from lti_app.tasks import grades as grade_sync
 from tests.factories_grades import enable_completion, gradebook_course, lms_person
 from tests.factories_reflections import make_assignment, make_submission
 from tests.factories_workspace import (

@@ -7,7 +7,7 @@ import pytest
 
 from lti_app.extensions import db, utcnow
 from lti_app.lti.models import Platform
-from lti_app.mentoring.domain.grade_sync import GradeState
+from lti_app.mentoring.domain.grade_states import GradeState
 from lti_app.mentoring.errors import InvalidInput, NotFound
 from lti_app.mentoring.models.grade_outbox import GradeOutbox
 from lti_app.mentoring.services import grade_claims as claims

@@ -6,7 +6,7 @@ import uuid
 
 import pytest
 
-from lti_app import jobs
+from lti_app.tasks import jobs
 from lti_app.extensions import cache
 from tests.markers import needs_redis
 

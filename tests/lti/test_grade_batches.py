@@ -9,12 +9,12 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from lti_app import jobs
+from lti_app.tasks import jobs
 from lti_app.extensions import db
 from lti_app.lti.services import platform_client
 from lti_app.mentoring.models.grade_outbox import GradeOutbox
 from lti_app.mentoring.services import grade_outbox as outbox
-from lti_app.web import grade_sync
+from lti_app.tasks import grades as grade_sync
 from tests.conftest import file_database, fresh_app
 from tests.factories import make_cohort
 from tests.factories_grades import Clock, Outage, gradebook_course, lms_person

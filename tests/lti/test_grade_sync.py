@@ -9,13 +9,13 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from lti_app import jobs
+from lti_app.tasks import jobs
 from lti_app.extensions import db, utcnow
-from lti_app.mentoring.domain.grade_sync import GradeState
+from lti_app.mentoring.domain.grade_states import GradeState
 from lti_app.mentoring.models.course import CourseRole
 from lti_app.mentoring.models.grade_outbox import GradeOutbox
 from lti_app.mentoring.services import grade_outbox as outbox
-from lti_app.web import grade_sync
+from lti_app.tasks import grades as grade_sync
 from tests.factories import make_cohort, make_course
 from tests.factories_grades import (
     CONNECTION_ERROR,

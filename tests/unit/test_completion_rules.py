@@ -8,9 +8,8 @@ import pytest
 from lti_app.mentoring.domain.completion import (
     CompletionFacts, CompletionRules, check_completion, check_completion_settings, sides_of,
 )
-from lti_app.mentoring.domain.grade_sync import (
-    GradeState, backoff_seconds, refusal_message, retry_schedule, status_label,
-)
+from lti_app.lti.services.connector import refusal_message
+from lti_app.mentoring.domain.grade_states import GradeState, backoff_seconds, retry_schedule, status_label
 from lti_app.mentoring.errors import InvalidInput
 
 ALL_RULES = CompletionRules(min_meetings=3, require_goals_rerated=True, require_all_reflections=True)

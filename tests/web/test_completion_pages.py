@@ -6,7 +6,7 @@ import html as html_lib
 import pytest
 
 from lti_app.extensions import db
-from lti_app.mentoring.domain.grade_sync import GradeState
+from lti_app.mentoring.domain.grade_states import GradeState
 from lti_app.mentoring.models.completion import CohortCompletion
 from lti_app.mentoring.models.grade_outbox import GradeOutbox
 from lti_app.mentoring.services import grade_outbox as outbox
@@ -78,7 +78,7 @@ def test_a_refused_score_is_listed_with_the_lms_message_and_retry_now_sends_it(t
                                 score_given=6, score_maximum=10)
     commit()
     teacher.post(f"instructor/cohorts/{pair.cohort_id}/completion/evaluate")  # nobody completes; nothing sent
-    from lti_app.web import grade_sync
+    from lti_app.tasks import grades as grade_sync
 
     grade_sync.dispatch([entry.id])
     html = page_of(teacher, pair.cohort_id)

@@ -7,7 +7,7 @@ import uuid
 
 from sqlalchemy import select
 
-from lti_app import jobs
+from lti_app.tasks import jobs
 from lti_app.extensions import db
 from lti_app.mentoring.domain.cohort_state import CohortState
 from lti_app.mentoring.models.matching_run import MatchingRun, RunState

@@ -9,6 +9,7 @@ quotes Moodle 4.5 sends on line-item containers are followed too.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import time
 from typing import Any, Sequence
@@ -46,6 +47,28 @@ class ServiceError(errors.LaunchError):
         super().__init__(detail)
         self.status_code = status_code
         self.body = body[:2000]
+
+    @property
+    def message(self) -> str:
+        """The platform's reason in one short line (from its error body), else our description of the failure."""
+        return refusal_message(self.body) or self.detail
+
+
+def refusal_message(body: str, limit: int = 300) -> str:
+    """The useful part of a platform's error body: the JSON ``error``/``message`` when there is one, else the text."""
+    text = (body or "").strip()
+    try:
+        data = json.loads(text)
+    except ValueError:
+        data = None
+    if isinstance(data, dict):
+        for key in ("error", "message", "reason", "errors", "detail"):
+            if data.get(key):
+                found = data[key]
+                text = found if isinstance(found, str) else json.dumps(found)
+                break
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 class ForeignServiceUrl(errors.LaunchError):

@@ -6,19 +6,21 @@ marked superseded and never sent (sending it would put an old score back in the 
 """
 from __future__ import annotations
 
+import enum
 from datetime import datetime
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lti_app.extensions import db, utcnow
-from lti_app.mentoring.domain.grade_sync import ACTIVITY_PROGRESS, GRADING_PROGRESS, TARGETS, GradeState
+from lti_app.mentoring.domain.grade_states import GradeState, GradeTarget, Marking, Progress
 from lti_app.mentoring.models.cohort import enum_column
 from lti_app.mentoring.models.person import Person
 
 
-def _one_of(column: str, values: tuple[str, ...]) -> str:
-    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+def _one_of(column: str, values: type[enum.Enum]) -> str:
+    # the migrated table also allows the other AGS progress words of its first version; nothing writes them
+    return f"{column} IN ({', '.join(repr(v.value) for v in values)})"
 
 
 class GradeOutbox(db.Model):
@@ -26,9 +28,9 @@ class GradeOutbox(db.Model):
 
     __tablename__ = "grade_outbox"
     __table_args__ = (
-        CheckConstraint(_one_of("target", TARGETS), name="known_target"),
-        CheckConstraint(_one_of("activity_progress", ACTIVITY_PROGRESS), name="known_activity_progress"),
-        CheckConstraint(_one_of("grading_progress", GRADING_PROGRESS), name="known_grading_progress"),
+        CheckConstraint(_one_of("target", GradeTarget), name="known_target"),
+        CheckConstraint(_one_of("activity_progress", Progress), name="known_activity_progress"),
+        CheckConstraint(_one_of("grading_progress", Marking), name="known_grading_progress"),
         CheckConstraint("score_given IS NULL OR score_maximum IS NOT NULL", name="maximum_with_score"),
         CheckConstraint("score_given IS NULL OR score_given >= 0", name="score_not_negative"),
         CheckConstraint("score_maximum IS NULL OR score_maximum > 0", name="maximum_positive"),
@@ -41,10 +43,10 @@ class GradeOutbox(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     course_id: Mapped[int] = mapped_column(ForeignKey("course.id", ondelete="CASCADE"), index=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
-    target: Mapped[str] = mapped_column(String(20))  # "reflection" (an assignment) or "programme" (a cohort)
+    target: Mapped[str] = mapped_column(String(20))  # a GradeTarget value: an assignment's column, or a cohort's
     target_id: Mapped[int]
-    activity_progress: Mapped[str] = mapped_column(String(20))
-    grading_progress: Mapped[str] = mapped_column(String(20))
+    activity_progress: Mapped[str] = mapped_column(String(20))  # a Progress value
+    grading_progress: Mapped[str] = mapped_column(String(20))  # a Marking value
     score_given: Mapped[float | None]
     score_maximum: Mapped[float | None]
     comment: Mapped[str | None] = mapped_column(Text)

@@ -18,12 +18,13 @@ from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueCo
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lti_app.extensions import db, utcnow
+from lti_app.mentoring.domain.grade_states import GradeTarget
 from lti_app.mentoring.domain.reflections import Audience, Criterion, RevisePolicy, SubmissionStatus
 from lti_app.mentoring.models.cohort import Cohort, enum_column
 from lti_app.mentoring.models.enrolment import Enrolment
 from lti_app.mentoring.models.person import Person
 
-REFLECTION_TAG = "reflection"  # the line item tag, and the grade outbox's target name
+REFLECTION_TAG = GradeTarget.REFLECTION.value  # the line item tag, and the grade outbox's target name
 
 
 class ReflectionAssignment(db.Model):

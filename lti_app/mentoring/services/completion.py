@@ -20,6 +20,7 @@ from lti_app.extensions import db, utcnow
 from lti_app.mentoring.domain.completion import (
     CompletionCheck, CompletionFacts, CompletionRules, check_completion, check_completion_settings, sides_of,
 )
+from lti_app.mentoring.domain.grade_states import GradeTarget, Marking, Progress
 from lti_app.mentoring.domain.profile_fields import EnrolmentStatus
 from lti_app.mentoring.domain.reflections import SubmissionStatus
 from lti_app.mentoring.models.cohort import Cohort
@@ -33,9 +34,6 @@ from lti_app.mentoring.services.grade_outbox import outstanding_in_course, recor
 from lti_app.mentoring.services.pair_activity import goals_rerated_by_enrolment, meetings_held_by_enrolment
 from lti_app.mentoring.services.paging import PAGE_SIZE, Page, page_of
 from lti_app.mentoring.services.participants import by_name, person_matches
-
-PROGRAMME = "programme"
-
 
 @dataclass(frozen=True)
 class Standing:
@@ -204,8 +202,8 @@ def evaluate_completion(cohort: Cohort, enrolment_ids: Iterable[int] | None = No
     completing = [e for e in waiting if check_completion(rules, facts[e.id]).complete]
     if not completing:
         return []
-    outbox_ids = record_scores([dict(course_id=cohort.course_id, person_id=e.person_id, target=PROGRAMME,
-                                     target_id=cohort.id, activity_progress="Completed", grading_progress="FullyGraded",
+    outbox_ids = record_scores([dict(course_id=cohort.course_id, person_id=e.person_id, target=GradeTarget.PROGRAMME,
+                                     target_id=cohort.id, activity_progress=Progress.COMPLETED, grading_progress=Marking.FINAL,
                                      score_given=settings.grade_points, score_maximum=settings.score_maximum)
                                 for e in completing])
     db.session.execute(insert(Completion), [{"enrolment_id": e.id, "cohort_id": cohort.id, "completed_at": utcnow(),

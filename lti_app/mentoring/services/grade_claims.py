@@ -22,7 +22,7 @@ from sqlalchemy import and_, bindparam, exists, func, select, update
 from sqlalchemy.orm import aliased
 
 from lti_app.extensions import db
-from lti_app.mentoring.domain.grade_sync import GradeState, backoff_seconds
+from lti_app.mentoring.domain.grade_states import GradeState, backoff_seconds
 from lti_app.mentoring.models.course import CourseRole, Membership
 from lti_app.mentoring.models.grade_outbox import GradeOutbox
 from lti_app.mentoring.models.person import Person

@@ -1,22 +1,21 @@
 """The grade outbox: record scores with the grade (same transaction), read their sync status, move rows along.
 
-``record_score`` is what grading and completion call; the web layer sends the rows after the commit
-(``lti_app.web.grade_sync``), claiming them in batches and recording their outcomes in bulk
+``record_score`` is what grading and completion call; the tasks package sends the rows after the commit
+(``lti_app.tasks.grades``), claiming them in batches and recording their outcomes in bulk
 (``grade_claims``). Rows of one (person, target, target id) go out strictly in creation order. The ``mark_*``
 functions move one row along (an instructor's action, a test's setup). Everything here flushes; nothing commits.
 """
 from __future__ import annotations
 
-from typing import Any
-
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
+from typing import Any, TypeVar
 
 from sqlalchemy import func, insert, select
 
 from lti_app.extensions import db, utcnow
-from lti_app.mentoring.domain.grade_sync import (
-    ACTIVITY_PROGRESS, GRADING_PROGRESS, NOTHING_YET, TARGETS, GradeState, SyncStatus, backoff_seconds, status_label,
+from lti_app.mentoring.domain.grade_states import (
+    NOTHING_YET, GradeState, GradeTarget, Marking, Progress, SyncStatus, backoff_seconds, status_label,
 )
 from lti_app.mentoring.errors import InvalidInput, NotFound
 from lti_app.mentoring.models.cohort import Cohort
@@ -24,21 +23,31 @@ from lti_app.mentoring.models.grade_outbox import GradeOutbox
 from lti_app.mentoring.models.reflection import ReflectionAssignment
 
 OUTSTANDING = (GradeState.PENDING, GradeState.FAILED)
+E = TypeVar("E", GradeTarget, Progress, Marking)
+
+
+def _one_of(kind: type[E], value: str, what: str) -> E:
+    try:
+        return kind(value)
+    except ValueError:
+        raise InvalidInput(f"Unknown {what} {value!r}: one of {', '.join(k.value for k in kind)}") from None
 
 
 def score_values(
     *, course_id: int, person_id: int, target: str, target_id: int, activity_progress: str, grading_progress: str,
     score_given: float | None = None, score_maximum: float | None = None, comment: str | None = None,
 ) -> dict[str, Any]:
-    """The columns of a new score to send after the commit, checked (refuses an unknown target or progress)."""
-    if target not in TARGETS:
-        raise InvalidInput(f"Unknown grade target {target!r}: one of {', '.join(TARGETS)}")
-    if activity_progress not in ACTIVITY_PROGRESS or grading_progress not in GRADING_PROGRESS:
-        raise InvalidInput(f"Unknown progress {activity_progress!r}/{grading_progress!r}")
+    """The columns of a new score to send after the commit, checked (refuses an unknown target or progress).
+
+    ``target`` is a ``GradeTarget``, ``activity_progress`` a ``Progress``, ``grading_progress`` a ``Marking``
+    (members or their values)."""
+    target = _one_of(GradeTarget, target, "grade target")
+    progress = _one_of(Progress, activity_progress, "progress")
+    marking = _one_of(Marking, grading_progress, "grading state")
     if score_given is not None and (score_maximum is None or score_maximum <= 0 or score_given < 0):
         raise InvalidInput("A score needs a positive maximum and cannot be negative", field="score_given")
-    return {"course_id": course_id, "person_id": person_id, "target": target, "target_id": target_id,
-            "activity_progress": activity_progress, "grading_progress": grading_progress, "score_given": score_given,
+    return {"course_id": course_id, "person_id": person_id, "target": target.value, "target_id": target_id,
+            "activity_progress": progress.value, "grading_progress": marking.value, "score_given": score_given,
             "score_maximum": score_maximum, "comment": comment or None, "state": GradeState.PENDING, "attempts": 0,
             "next_attempt_at": utcnow()}
 
@@ -82,11 +91,11 @@ def _status_of(rows: Sequence[GradeOutbox]) -> SyncStatus:
     return SyncStatus(newest.state.value, label)
 
 
-def sync_statuses(target: str, target_id: int, person_ids: Iterable[int]) -> dict[int, SyncStatus]:
+def sync_statuses(target: GradeTarget | str, target_id: int, person_ids: Iterable[int]) -> dict[int, SyncStatus]:
     """{person id: the sync status of their newest score on this column}; "none" for people with no score yet."""
     ids = list(dict.fromkeys(person_ids))
     rows = db.session.scalars(
-        select(GradeOutbox).where(GradeOutbox.target == target, GradeOutbox.target_id == target_id,
+        select(GradeOutbox).where(GradeOutbox.target == GradeTarget(target).value, GradeOutbox.target_id == target_id,
                                   GradeOutbox.person_id.in_(ids)).order_by(GradeOutbox.id)).all()
     by_person: dict[int, list[GradeOutbox]] = {}
     for row in rows:
@@ -183,15 +192,16 @@ def count_by_state(course_id: int | None = None) -> dict[str, int]:
 
 def target_titles(entries: Iterable[GradeOutbox]) -> dict[tuple[str, int], str]:
     """{(target, target id): what the column is called} for a list of rows (two queries at most)."""
-    wanted: dict[str, set[int]] = {"reflection": set(), "programme": set()}
+    wanted: dict[GradeTarget, set[int]] = {target: set() for target in GradeTarget}
     for entry in entries:
-        wanted[entry.target].add(entry.target_id)
+        wanted[GradeTarget(entry.target)].add(entry.target_id)
     titles = {}
-    if wanted["reflection"]:
+    if wanted[GradeTarget.REFLECTION]:
         for a_id, title in db.session.execute(select(ReflectionAssignment.id, ReflectionAssignment.title)
-                                              .where(ReflectionAssignment.id.in_(wanted["reflection"]))):
-            titles[("reflection", a_id)] = f"Reflection: {title}"
-    if wanted["programme"]:
-        for c_id, name in db.session.execute(select(Cohort.id, Cohort.name).where(Cohort.id.in_(wanted["programme"]))):
-            titles[("programme", c_id)] = f"{name}: mentoring programme"
+                                              .where(ReflectionAssignment.id.in_(wanted[GradeTarget.REFLECTION]))):
+            titles[(GradeTarget.REFLECTION.value, a_id)] = f"Reflection: {title}"
+    if wanted[GradeTarget.PROGRAMME]:
+        for c_id, name in db.session.execute(select(Cohort.id, Cohort.name)
+                                             .where(Cohort.id.in_(wanted[GradeTarget.PROGRAMME]))):
+            titles[(GradeTarget.PROGRAMME.value, c_id)] = f"{name}: mentoring programme"
     return titles

@@ -2,8 +2,8 @@
 
 A grade is a score from 0 to the assignment's points, with a score per rubric criterion when the assignment
 has a rubric (the criteria's scores add up to the score; without a score given, their sum is the score) and
-an optional comment. Every grade writes a grade-outbox row in the same transaction (``Completed`` /
-``FullyGraded`` with the score, the maximum and the comment). Drafts are the writer's own: staff see that one
+an optional comment. Every grade writes a grade-outbox row in the same transaction (completed,
+its grade final, with the score, the maximum and the comment). Drafts are the writer's own: staff see that one
 exists, never its text, and cannot grade it. The grading page carries the version it was read at, so a grade
 given to a text that has since been revised (or regraded by someone else) is refused.
 """
@@ -17,11 +17,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from lti_app.extensions import db, utcnow
-from lti_app.mentoring.domain.grade_sync import SyncStatus
+from lti_app.mentoring.domain.grade_states import GradeTarget, Marking, Progress, SyncStatus
 from lti_app.mentoring.domain.reflections import MAX_COMMENT_LENGTH, SubmissionStatus, check_grade
 from lti_app.mentoring.errors import InvalidInput, NotFound
 from lti_app.mentoring.models.enrolment import Enrolment
-from lti_app.mentoring.models.reflection import REFLECTION_TAG, ReflectionAssignment, Submission
+from lti_app.mentoring.models.reflection import ReflectionAssignment, Submission
 from lti_app.mentoring.services.grade_outbox import record_score, sync_statuses
 from lti_app.mentoring.services.paging import Page, page_of_list
 from lti_app.mentoring.services.reflections import Writer, writers_of
@@ -83,7 +83,7 @@ def _rows(assignment: ReflectionAssignment, writers: Sequence[Writer]) -> list[S
     enrolments = [loaded[i] for i in ids]
     found = {s.enrolment_id: s for s in db.session.scalars(select(Submission).where(
         Submission.assignment_id == assignment.id, Submission.enrolment_id.in_(ids)))} if ids else {}
-    statuses = sync_statuses(REFLECTION_TAG, assignment.id, [e.person_id for e in enrolments])
+    statuses = sync_statuses(GradeTarget.REFLECTION, assignment.id, [e.person_id for e in enrolments])
     return [SubmissionRow(e, found.get(e.id), statuses[e.person_id]) for e in enrolments]
 
 
@@ -117,7 +117,7 @@ def submission_in_course(course_id: int, submission_id: int) -> Submission:
 def sync_of(submission: Submission) -> SyncStatus:
     """The gradebook sync of the writer's newest score on this assignment."""
     person_id = submission.enrolment.person_id
-    return sync_statuses(REFLECTION_TAG, submission.assignment_id, [person_id])[person_id]
+    return sync_statuses(GradeTarget.REFLECTION, submission.assignment_id, [person_id])[person_id]
 
 
 def _comment(text: str) -> str:
@@ -148,7 +148,7 @@ def grade_submission(submission: Submission, fields: GradeFields, *, grader_pers
     submission.graded_at, submission.graded_by_person_id = now or utcnow(), grader_person_id
     flush_or_stale(STALE_GRADER, field=None)
     entry = record_score(course_id=assignment.cohort.course_id, person_id=submission.enrolment.person_id,
-                         target=REFLECTION_TAG, target_id=assignment.id, activity_progress="Completed",
-                         grading_progress="FullyGraded", score_given=score, score_maximum=assignment.points,
+                         target=GradeTarget.REFLECTION, target_id=assignment.id, activity_progress=Progress.COMPLETED,
+                         grading_progress=Marking.FINAL, score_given=score, score_maximum=assignment.points,
                          comment=comment or None)
     return Saved(submission, (entry.id,))

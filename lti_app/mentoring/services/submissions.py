@@ -2,7 +2,7 @@
 
 When writing is allowed is ``domain.reflections.write_refusal`` (opening day, due day in the writer's time
 zone, late work, revision policy, graded). Submitting writes a grade-outbox row in the same transaction
-(``Submitted`` / ``PendingManual``) the first time the reflection is handed in; a draft writes none, and a
+(submitted, its grade pending) the first time the reflection is handed in; a draft writes none, and a
 revision leaves the status (and so the gradebook) as it is.
 
 Double submits and stale pages: the page carries the version it was read at (0 before the first save). The
@@ -19,11 +19,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from lti_app.extensions import db, utcnow
+from lti_app.mentoring.domain.grade_states import GradeTarget, Marking, Progress
 from lti_app.mentoring.domain.reflections import MAX_BODY_LENGTH, SubmissionStatus, as_html, local_day, write_refusal
 from lti_app.mentoring.domain.rich_text import is_blank, sanitise
 from lti_app.mentoring.errors import InvalidInput, NotFound
 from lti_app.mentoring.models.enrolment import Enrolment
-from lti_app.mentoring.models.reflection import REFLECTION_TAG, ReflectionAssignment, Submission
+from lti_app.mentoring.models.reflection import ReflectionAssignment, Submission
 from lti_app.mentoring.services.grade_outbox import record_score
 from lti_app.mentoring.services.reflections import submission_of
 
@@ -135,8 +136,8 @@ def submit_reflection(assignment: ReflectionAssignment, enrolment: Enrolment, bo
         "late": today_of(enrolment, now) > assignment.due_on})
     if not first:
         return Saved(submission)
-    entry = record_score(course_id=assignment.cohort.course_id, person_id=enrolment.person_id, target=REFLECTION_TAG,
-                         target_id=assignment.id, activity_progress="Submitted", grading_progress="PendingManual")
+    entry = record_score(course_id=assignment.cohort.course_id, person_id=enrolment.person_id, target=GradeTarget.REFLECTION,
+                         target_id=assignment.id, activity_progress=Progress.SUBMITTED, grading_progress=Marking.PENDING)
     return Saved(submission, (entry.id,))
 
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, request, url_for
 
 from lti_app.extensions import db
+from lti_app.mentoring.domain.grade_states import GradeTarget
 from lti_app.mentoring.errors import InvalidInput
 from lti_app.mentoring.services import cohorts, completion, grade_outbox
-from lti_app.web import grade_sync
+from lti_app.tasks import grades as grade_sync
 from lti_app.web.course_pages import commit_or_flash, form_status, render_page
 from lti_app.web.forms import ConfirmForm, attach_error
 from lti_app.web.instructor.completion_forms import CompletionForm, RetryForm
@@ -24,7 +25,7 @@ bp = Blueprint("completion", __name__, url_prefix="/cohorts/<id:cohort_id>/compl
 def _page(cohort, form: CompletionForm):
     filters = StandingFilterForm(request.args)
     standings = completion.standings_page(cohort, filters.to_filter(), requested_page())
-    statuses = grade_outbox.sync_statuses("programme", cohort.id, [s.enrolment.person_id for s in standings.items])
+    statuses = grade_outbox.sync_statuses(GradeTarget.PROGRAMME, cohort.id, [s.enrolment.person_id for s in standings.items])
     outstanding = completion.outstanding_scores(cohort.course_id)
     return render_page(
         "instructor/completion.html", form_status(form), cohort=cohort, form=form, standings=standings,

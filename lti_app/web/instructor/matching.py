@@ -2,7 +2,7 @@
 and each new round of a matched or running cohort (rotation).
 
 A blueprint nested in ``instructor``: its guard (staff of this course) runs first for every view here. A cohort
-bigger than ``MATCHING_INLINE_LIMIT`` is matched by a background job (``matching_jobs``).
+bigger than ``MATCHING_INLINE_LIMIT`` is matched by a background job (``tasks.matching_job``).
 """
 from __future__ import annotations
 
@@ -16,14 +16,14 @@ from lti_app.mentoring.services import (
 from lti_app.mentoring.services.paging import PAGE_SIZE
 from lti_app.web.course_pages import commit_or_flash, form_status, render_page
 from lti_app.web.forms import ConfirmForm
-from lti_app.web.instructor import matching_jobs
+from lti_app.web.instructor import matching_progress
 from lti_app.web.instructor.matching_forms import (
     DIRECTION_WORDS, AllowPairForm, HandPairForm, MatchingSettingsForm, PublishForm, RoundPublishForm, SwapForm,
 )
 from lti_app.web.pagination import requested_page
 
 bp = Blueprint("matching", __name__, url_prefix="/cohorts/<id:cohort_id>/matching")
-bp.register_blueprint(matching_jobs.bp)
+bp.register_blueprint(matching_progress.bp)
 
 
 def _back(cohort_id: int):
@@ -77,7 +77,7 @@ def run(course_id: int, cohort_id: int):
     if not ConfirmForm().validate_on_submit():
         return _back(cohort.id)
     if matching_runs.needs_background(cohort, current_app.config["MATCHING_INLINE_LIMIT"]):
-        matching_jobs.run_in_background(cohort)
+        matching_progress.run_in_background(cohort)
     elif found := commit_or_flash(matching.run_matching, cohort):
         flash(proposed_message(found.totals.pairs, [u.message for u in found.unmatched]), "ok")
     return _back(cohort.id)

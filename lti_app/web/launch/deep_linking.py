@@ -17,6 +17,7 @@ from wtforms.validators import InputRequired
 from lti_app.lti.launch import restore_launch
 from lti_app.lti.services.deep_linking import ContentItem, build_response
 from lti_app.mentoring.domain.cohort_state import long_date
+from lti_app.mentoring.domain.grade_states import GradeTarget
 from lti_app.mentoring.domain.reflections import points_label
 from lti_app.mentoring.models.reflection import REFLECTION_TAG, ReflectionAssignment
 from lti_app.mentoring.services.reflections import course_assignments
@@ -26,7 +27,7 @@ from lti_app.web.security import allow_form_action
 
 bp = Blueprint("deep_linking", __name__, url_prefix="/courses/<id:course_id>/deep-link")
 
-PROGRAMME = "programme"
+PROGRAMME = GradeTarget.PROGRAMME.value  # the item's value in the form, and its custom target
 TARGET = "rementor_target"
 ASSIGNMENT = "rementor_assignment"
 

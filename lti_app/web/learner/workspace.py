@@ -12,7 +12,7 @@ from lti_app.mentoring.services import agreements, meetings, pairs, partners, ta
 from lti_app.mentoring.services.goals import goals_of_pair
 from lti_app.mentoring.services.pairs import PairSeat
 from lti_app.mentoring.services.workspace_overview import overview_of
-from lti_app.web import grade_sync
+from lti_app.tasks import grades as grade_sync
 from lti_app.web.course_pages import commit_or_flash, form_status, render_page
 from lti_app.web.forms import ConfirmForm
 from lti_app.web.learner.workspace_common import commit_or_show, guard_pair_pages

@@ -10,7 +10,7 @@ from lti_app.extensions import utcnow
 from lti_app.mentoring.models.workspace import Goal
 from lti_app.mentoring.services import goals
 from lti_app.mentoring.services.workspace_overview import view_of_goal
-from lti_app.web import grade_sync
+from lti_app.tasks import grades as grade_sync
 from lti_app.web.course_pages import commit_or_flash, form_status, render_page
 from lti_app.web.forms import ConfirmForm
 from lti_app.web.learner.workspace_common import commit_or_show

@@ -1,20 +1,43 @@
-"""Grade sync in plain terms: the states of an outbox row, the backoff between attempts, the label a page shows.
+"""Grades in the programme's own words: what a score is about, the states of an outbox row, the backoff between
+attempts, the label a page shows.
+
+A score says where a participant is (``Progress``: submitted, completed) and whether its grade is final or still
+to be given (``Marking``); its column is a reflection assignment's or the cohort's programme (``GradeTarget``).
+The LMS's own words for these (AGS ``activityProgress``/``gradingProgress``) are chosen where scores are sent
+(``lti_app.tasks.grade_sending``). The values are what the outbox rows store.
 
 An outbox row is written with the grade (same transaction) and sent after the commit:
-pending → sent | failed (the LMS refused it: a 4xx) | not_sendable (not a learner) | superseded (a newer
+pending → sent | failed (the LMS refused it) | not_sendable (not a learner) | superseded (a newer
 score for the same person and column was sent first). A platform that is down or answers 5xx leaves the row
 pending, with its next attempt further away each time.
 """
 from __future__ import annotations
 
 import enum
-import json
 from dataclasses import dataclass
 from datetime import datetime
 
-TARGETS = ("reflection", "programme")
-ACTIVITY_PROGRESS = ("Initialized", "Started", "InProgress", "Submitted", "Completed")
-GRADING_PROGRESS = ("FullyGraded", "Pending", "PendingManual", "Failed", "NotReady")
+
+class GradeTarget(str, enum.Enum):
+    """The gradebook column a score goes to: a reflection assignment's, or the programme's of a cohort."""
+
+    REFLECTION = "reflection"
+    PROGRAMME = "programme"
+
+
+class Progress(str, enum.Enum):
+    """How far the participant is with what the score is about."""
+
+    STARTED = "Started"
+    SUBMITTED = "Submitted"
+    COMPLETED = "Completed"
+
+
+class Marking(str, enum.Enum):
+    """Whether the score's grade is given (final) or still to come from an instructor (pending)."""
+
+    PENDING = "PendingManual"
+    FINAL = "FullyGraded"
 
 
 class GradeState(str, enum.Enum):
@@ -83,20 +106,3 @@ def status_label(
         return "waiting to send"
     when = f", next at {short_time(next_attempt_at)}" if next_attempt_at else ""
     return f"waiting to send (attempt {attempts + 1}{when})" + (f": {last_error}" if last_error else "")
-
-
-def refusal_message(body: str, limit: int = 300) -> str:
-    """The useful part of a platform's error body: the JSON ``error``/``message`` when there is one, else the text."""
-    text = (body or "").strip()
-    try:
-        data = json.loads(text)
-    except ValueError:
-        data = None
-    if isinstance(data, dict):
-        for key in ("error", "message", "reason", "errors", "detail"):
-            if data.get(key):
-                found = data[key]
-                text = found if isinstance(found, str) else json.dumps(found)
-                break
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -2,8 +2,9 @@
 
 ``enqueue(task, *args)`` runs ``task(*args)`` at once in this process when ``JOBS_ASYNC`` is off (the default
 without Redis: one process, nothing to set up), and otherwise puts it on the RQ queue, where
-``flask --app lti_app worker`` (or ``rq worker`` with the same environment) runs it. Tasks are module-level
-functions decorated with ``@task``: they get an application context whichever process runs them, and they
+``flask --app lti_app worker`` (``tasks.cli``; or ``rq worker`` with the same environment) runs it. Tasks are
+module-level functions of ``lti_app.tasks`` decorated with ``@task`` (a queued job names its function by import
+path): they get an application context whichever process runs them, and they
 commit their own work (they run after the request that asked for them has committed).
 """
 from __future__ import annotations

@@ -3,6 +3,9 @@
 The person is named by the platform's issuer and their ``sub`` (exact), or by e-mail (every person the tool
 knows with that address, on any platform). Their next page asks them to open ReMentor from their course again;
 a new launch opens a new session as usual (to refuse launches, deactivate the platform or deployment).
+
+It lives in ``tasks`` rather than beside ``lti/sessions.py`` because it finds people by the programme's records
+(their e-mail), and LTI plumbing never imports the programme.
 """
 from __future__ import annotations
 

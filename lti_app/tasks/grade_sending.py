@@ -25,16 +25,19 @@ from lti_app.lti.registrations import ags_endpoint
 from lti_app.lti.services.ags import AgsClient, Score, next_timestamps
 from lti_app.lti.services.connector import ServiceError, ToolServiceConnector
 from lti_app.lti.services.platform_client import connector_for
-from lti_app.mentoring.domain.grade_sync import backoff_seconds, refusal_message
+from lti_app.mentoring.domain.grade_states import Marking, Progress, backoff_seconds
 from lti_app.mentoring.models.course import CourseRole
 from lti_app.mentoring.models.grade_outbox import GradeOutbox
 from lti_app.mentoring.services.grade_claims import Claimed, Outcome
-from lti_app.web.grade_columns import NO_GRADE_SERVICE, ColumnUnavailable, column_for, course_contexts, kept_columns
+from lti_app.tasks.grade_columns import NO_GRADE_SERVICE, ColumnUnavailable, column_for, course_contexts, kept_columns
 
 log = logging.getLogger(__name__)
 # Worth another try later: a timeout, a conflict on the timestamp (Moodle's one-second resolution), rate limits.
 RETRYABLE_STATUS = frozenset({408, 409, 425, 429})
 RELEASED = Outcome("released")
+# The programme's words for a score, in AGS (§3.4.7 activityProgress, §3.4.8 gradingProgress).
+AGS_ACTIVITY = {Progress.STARTED: "Started", Progress.SUBMITTED: "Submitted", Progress.COMPLETED: "Completed"}
+AGS_GRADING = {Marking.PENDING: "PendingManual", Marking.FINAL: "FullyGraded"}
 
 
 @dataclass
@@ -90,8 +93,7 @@ def _failure(exc: Exception, entry: GradeOutbox) -> Outcome:
     if isinstance(exc, PlatformUnavailable):
         return Outcome("retry", exc.detail)
     if isinstance(exc, ServiceError):
-        message = refusal_message(exc.body) or exc.detail
-        return Outcome("retry" if exc.status_code in RETRYABLE_STATUS else "failed", message, exc.status_code)
+        return Outcome("retry" if exc.status_code in RETRYABLE_STATUS else "failed", exc.message, exc.status_code)
     if isinstance(exc, (ColumnUnavailable, PermissionError, ValueError, LaunchError)):
         return Outcome("failed", str(exc))
     # an unknown failure must not lose the score: keep it pending, loudly
@@ -151,8 +153,9 @@ class _Batch:
             if self.waits(entry, platform_id):
                 continue
             try:
-                score = Score(claimed.person.subject, entry.activity_progress, entry.grading_progress,
-                              entry.score_given, entry.score_maximum, entry.comment)
+                score = Score(claimed.person.subject, AGS_ACTIVITY[Progress(entry.activity_progress)],
+                              AGS_GRADING[Marking(entry.grading_progress)], entry.score_given, entry.score_maximum,
+                              entry.comment)
                 client.post_score(url, score, learner=True, timestamp=stamp)
             except Exception as exc:
                 self.failed(entry, platform_id, exc)

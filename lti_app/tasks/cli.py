@@ -1,11 +1,13 @@
-"""``flask --app lti_app grades sync|status``: resend the grade outbox, and see where it stands."""
+"""``flask --app lti_app grades sync|status`` (resend the grade outbox, see where it stands) and ``worker``."""
 from __future__ import annotations
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
 from lti_app.mentoring.services.grade_outbox import count_by_state
-from lti_app.web.grade_sync import sync_pending
+from lti_app.tasks import jobs
+from lti_app.tasks.grades import sync_pending
 
 grades_cli = AppGroup("grades", help="Grades and completion sent to the LMS (AGS).")
 
@@ -28,3 +30,13 @@ def grades_status() -> None:
     """Count the outbox rows in each state."""
     for state, count in count_by_state().items():
         click.echo(f"{state}\t{count}")
+
+
+@click.command("worker")
+@click.option("--burst", is_flag=True, help="Stop when the queue is empty (for cron or a test).")
+def worker_command(burst: bool) -> None:
+    """Run the background job worker (grade sync, large matchings) on the Redis queue."""
+    if not current_app.config["REDIS_URL"]:
+        raise click.ClickException("The worker needs REDIS_URL: without Redis, jobs run inline in the web process.")
+    click.echo(f"Working queue {current_app.config['JOBS_QUEUE']!r}" + (" until it is empty" if burst else ""))
+    jobs.run_worker(current_app._get_current_object(), burst=burst)  # type: ignore[attr-defined]

@@ -17,11 +17,12 @@ from sqlalchemy.orm import joinedload
 from lti_app.extensions import db
 from lti_app.lti.models import LtiContext
 from lti_app.lti.services.ags import AgsClient, LineItem
+from lti_app.mentoring.domain.grade_states import GradeTarget
 from lti_app.mentoring.models.completion import CohortCompletion
 from lti_app.mentoring.models.grade_outbox import GradeOutbox
-from lti_app.mentoring.models.reflection import REFLECTION_TAG, ReflectionAssignment
+from lti_app.mentoring.models.reflection import ReflectionAssignment
 
-PROGRAMME_TAG = "programme"
+REFLECTION, PROGRAMME = GradeTarget.REFLECTION.value, GradeTarget.PROGRAMME.value  # also the line items' tags
 
 
 class ColumnUnavailable(Exception):
@@ -41,12 +42,12 @@ def course_contexts(course_ids: Iterable[int]) -> dict[int, LtiContext]:
 
 def kept_columns(entries: Iterable[GradeOutbox]) -> dict[tuple[str, int], str]:
     """{(target, target id): line item URL} for the columns of these rows already known (two queries at most)."""
-    wanted: dict[str, set[int]] = {REFLECTION_TAG: set(), PROGRAMME_TAG: set()}
+    wanted: dict[str, set[int]] = {REFLECTION: set(), PROGRAMME: set()}
     for entry in entries:
         wanted[entry.target].add(entry.target_id)
     found: dict[tuple[str, int], str] = {}
-    for tag, model, id_column in ((REFLECTION_TAG, ReflectionAssignment, ReflectionAssignment.id),
-                                  (PROGRAMME_TAG, CohortCompletion, CohortCompletion.cohort_id)):
+    for tag, model, id_column in ((REFLECTION, ReflectionAssignment, ReflectionAssignment.id),
+                                  (PROGRAMME, CohortCompletion, CohortCompletion.cohort_id)):
         if wanted[tag]:
             rows = db.session.execute(select(id_column, model.lineitem_url)
                                       .where(id_column.in_(wanted[tag]), model.lineitem_url.is_not(None)))
@@ -71,11 +72,11 @@ def _kept_column(model: type, where: dict[str, int], missing: str, create: Calla
 
 def column_for(client: AgsClient, entry: GradeOutbox) -> str:
     """The line item URL of the row's column, found or created in the LMS when not known yet (flushes)."""
-    if entry.target == REFLECTION_TAG:
+    if entry.target == REFLECTION:
         return _kept_column(
             ReflectionAssignment, {"id": entry.target_id}, "The reflection assignment of this score no longer exists.",
-            lambda a: client.find_or_create_line_item(a.title, a.points, resource_id=a.resource_id, tag=REFLECTION_TAG))
+            lambda a: client.find_or_create_line_item(a.title, a.points, resource_id=a.resource_id, tag=REFLECTION))
     return _kept_column(
         CohortCompletion, {"cohort_id": entry.target_id}, "The cohort of this score has no completion settings any more.",
         lambda s: client.find_or_create_line_item(f"{s.cohort.name}: mentoring programme", s.score_maximum,
-                                                  resource_id=f"{PROGRAMME_TAG}-{s.cohort_id}", tag=PROGRAMME_TAG))
+                                                  resource_id=f"{PROGRAMME}-{s.cohort_id}", tag=PROGRAMME))
