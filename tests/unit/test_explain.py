@@ -38,7 +38,7 @@ def test_the_mentee_reads_what_the_mentor_offers_and_what_they_share():
     assert said["skills"] == ("Sam offers social media strategy, which you want to learn; "
                               "in return you offer budgeting, which Sam wants to learn.")
     assert said["channels"] == "You both prefer video calls."
-    assert said["goals"] == "Your goals both mention ai."
+    assert said["goals"] == "Your goals both mention AI."
     assert said["department"] == ("You and Sam work in different departments (marketing and finance): "
                                   "a window on another part of the organisation.")
     assert "different generations (gen z and baby boomers)" in said["generation"]
@@ -49,7 +49,7 @@ def test_the_mentor_and_the_instructor_read_the_same_pair_in_their_own_words():
     assert sentences("mentor")["skills"].startswith("You offer social media strategy, which Alex wants to learn")
     assert sentences("instructor")["skills"].startswith("Sam offers social media strategy, which Alex wants to learn")
     assert sentences("instructor")["channels"] == "Sam and Alex both prefer video calls."
-    assert sentences("instructor")["goals"] == "Sam's and Alex's goals both mention ai."
+    assert sentences("instructor")["goals"] == "Sam's and Alex's goals both mention AI."
 
 
 def test_without_names_the_partner_is_your_partner():
@@ -89,3 +89,29 @@ def test_a_pair_with_nothing_in_common_still_reads_as_a_sentence():
                                               generation=None, channels=frozenset()), nothing)
     assert score == 0 and explanation == ()
     assert summary(explanation) == "You meet every rule of the programme, though no shared preference stood out."
+
+
+def test_shared_goals_leave_out_stop_words_and_keep_the_writers_spelling():
+    mentor = replace(SAM, goals="Help each other build a better HR onboarding with Python")
+    mentee = replace(ALEX, goals="I want to build my Python skills for HR and each other team")
+    _, explanation = explain_pair(mentor, mentee, None, viewer="mentee", names=NAMES)
+    said = {c.criterion: c.sentence for c in explanation}
+    assert said["goals"] == "Your goals both mention Python and HR."
+
+
+def test_a_long_list_of_shared_topics_says_how_many_more_in_words():
+    words = "alpha beta gamma delta epsilon"
+    _, explanation = explain_pair(replace(SAM, goals=words), replace(ALEX, goals=words), None, viewer="mentee",
+                                  names=NAMES)
+    said = {c.criterion: c.sentence for c in explanation}
+    assert said["goals"] == "Your goals both mention alpha, beta, gamma and 2 other topics."
+
+
+def test_departments_and_interests_read_as_their_writers_spelled_them():
+    same = replace(ALEX, department="student union")
+    settings = MatchSettings(criteria={**MatchSettings().criteria,
+                                       "department": Criterion(1.0, Direction.SIMILAR)})
+    _, explanation = explain_pair(replace(SAM, department="student union"), same, settings, viewer="mentee",
+                                  names=NAMES, labels={"student union": "Student Union"})
+    said = {c.criterion: c.sentence for c in explanation}
+    assert said["department"] == "You both work in Student Union."

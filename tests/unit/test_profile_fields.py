@@ -28,8 +28,8 @@ def test_language_codes_are_split_checked_and_deduplicated():
     assert parse_language_codes("") == ((), ())
 
 
-def test_interest_tags_are_normalised_and_capped():
-    assert parse_tags("Podcasts, hiking\n  Board   GAMES,podcasts,,") == ("podcasts", "hiking", "board games")
+def test_interest_tags_keep_their_spelling_drop_repeats_ignoring_case_and_are_capped():
+    assert parse_tags("Podcasts, hiking\n  Board   GAMES,podcasts,,") == ("Podcasts", "hiking", "Board GAMES")
     assert len(parse_tags(",".join(f"tag{i}" for i in range(50)))) == 20
 
 

@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from lti_app.mentoring.domain.matching_arrays import goal_keyword_list
+from lti_app.mentoring.domain.matching_arrays import goal_keyword_list, keyword_spellings
 from lti_app.mentoring.domain.matching_settings import Direction, MatchSettings
 from lti_app.mentoring.domain.matching_types import Contribution, Profile
 
@@ -108,13 +108,14 @@ class Explainer:
             self._texts[item] = found
         return found
 
-    def words(self, items: Iterable[str]) -> str:
+    def words(self, items: Iterable[str], more: str = "more") -> str:
         """'a', 'a and b', 'a, b and c', 'a, b, c and 2 more' (each list written once per explainer)."""
-        key = tuple(items)
+        key = (*items, more)
         if (found := self._lists.get(key)) is None:
-            shown = [self.text(i) for i in key]
+            shown = [self.text(i) for i in key[:-1]]
             if len(shown) > MAX_LISTED:
-                shown = [*shown[:MAX_LISTED], f"{len(shown) - MAX_LISTED} more"]
+                extra = len(shown) - MAX_LISTED
+                shown = [*shown[:MAX_LISTED], f"{extra} {more}" if more == "more" or extra == 1 else f"{extra} {more}s"]
             found = shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
             self._lists[key] = found
         return found
@@ -246,18 +247,24 @@ def _goals_about(p: PairsView, d: Direction, which: Sequence[int]) -> Iterable[H
         return repeat(None, len(which))
     words_m = map(p.mentor_words.__getitem__, map(p.rows.__getitem__, which))
     words_e = map(p.mentee_words.__getitem__, map(p.cols.__getitem__, which))
-    return map(_shared_words, words_m, words_e)
+    goals_e = (p.mentees[p.cols[k]].goals for k in which)
+    return map(_shared_words, words_m, words_e, goals_e)
 
 
-def _shared_words(mentor_words: tuple[str, ...], mentee_words: tuple[str, ...]) -> tuple[str, ...]:
-    """The mentee's keywords that the mentor's goals mention too, in the mentee's order."""
+def _shared_words(mentor_words: tuple[str, ...], mentee_words: tuple[str, ...], mentee_goals: str) -> tuple[str, ...]:
+    """The mentee's keywords that the mentor's goals mention too, in the mentee's order, spelled as the mentee
+    wrote them."""
     mentor_set = set(mentor_words)
-    return tuple([w for w in mentee_words if w in mentor_set])
+    shared = [w for w in mentee_words if w in mentor_set]
+    if not shared:
+        return ()
+    spelled = keyword_spellings(mentee_goals)
+    return tuple(spelled.get(w, w) for w in shared)
 
 
 def _goals(x: Explainer, v: Voice, d: Direction, about: Any) -> str:
     if d is Direction.SIMILAR:
-        return f"{v.goals} both mention {x.words(about)}"
+        return f"{v.goals} both mention {x.words(about, 'other topic')}"
     return f"{v.pair} have different goals, which brings fresh perspectives"
 
 

@@ -21,6 +21,8 @@ STOPWORDS = frozenset(
     "about after also and are but can for from get have how into just learn learning like make more "
     "need new not our out over some that the their them then they this use using want what when which "
     "who will with within would you your better improve understand "
+    "each other build building help helping work working skill skills able well good much many really thing things "
+    "way ways lot try start keep one two three both everyone someone something very more most own same "
     "am an as at be by do go if in is it me my no of on or so to up us we".split()
 )
 WORD = re.compile(r"[^\W_]+")  # letters and digits
@@ -41,6 +43,17 @@ def _keywords_in(text: str) -> dict[str, None]:
     words = text.encode().translate(ASCII_WORDS).decode().split() if text.isascii() else WORD.findall(text)
     found = dict.fromkeys(map(_keyword, words))
     found.pop("", None)
+    return found
+
+
+@lru_cache(maxsize=1 << 12)
+def keyword_spellings(text: str) -> dict[str, str]:
+    """Each keyword of a goal as its writer first spelled it ("HR", "Python"), for sentences people read."""
+    found: dict[str, str] = {}
+    for word in WORD.findall(text):
+        keyword = _keyword(word.casefold())
+        if keyword:
+            found.setdefault(keyword, word)
     return found
 
 

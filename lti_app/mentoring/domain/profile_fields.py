@@ -149,10 +149,15 @@ def parse_language_codes(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
 
 
 def parse_tags(text: str | Iterable[str]) -> tuple[str, ...]:
-    """Interest tags: split on commas and new lines, lowercased, whitespace collapsed, repeats dropped, at most 20."""
+    """Interest tags as written: split on commas and new lines, whitespace collapsed, repeats (ignoring case)
+    dropped, at most 20. The matching compares them case-insensitively."""
     parts = re.split(r"[,\n]", text) if isinstance(text, str) else list(text)
-    tags = (" ".join(part.lower().split())[:MAX_TAG_LENGTH].strip() for part in parts)
-    return tuple(dict.fromkeys(tag for tag in tags if tag))[:MAX_TAGS]
+    tags = (" ".join(part.split())[:MAX_TAG_LENGTH].strip() for part in parts)
+    found: dict[str, str] = {}
+    for tag in tags:
+        if tag:
+            found.setdefault(tag.casefold(), tag)
+    return tuple(found.values())[:MAX_TAGS]
 
 
 def normalise_email(value: str | None) -> str | None:

@@ -35,7 +35,7 @@ from lti_app.mentoring.models.pairing import Pair, PairStatus
 from lti_app.mentoring.models.person import Person
 from lti_app.mentoring.services import matching_cache
 from lti_app.mentoring.services.matching_guards import check_no_busy_run, lock_cohort
-from lti_app.mentoring.services.matching_profiles import participants, profile_from, profile_of, skill_levels
+from lti_app.mentoring.services.matching_profiles import participants, profile_from, skill_levels, spellings
 from lti_app.mentoring.services.rotation import forget_pins, past_pairs_of, published_round
 
 Progress = Callable[[int, str], None]  # (percent, stage): told between stages, when nothing is pending
@@ -52,7 +52,7 @@ class Sides:
     mentees: list[Row]
     profiles: dict[int, Profile]  # enrolment id → profile
     names: dict[int, str]  # enrolment id → display name
-    labels: dict[str, str]  # skill code → label
+    labels: dict[str, str]  # skill code → label; a department's or interest's case-folded form → as written
     mentor_ids: tuple[int, ...] = ()  # the ids of ``mentors``, readable after a commit has expired the enrolments
     mentee_ids: tuple[int, ...] = ()
 
@@ -138,7 +138,8 @@ def sides_of(cohort: Cohort) -> Sides:
     mentors, mentees = split_sides(people, cohort.mentors_per_mentee)
     past, levels, week = past_partners(cohort, people), skill_levels(cohort.id), cohort.starts_on
     return Sides(mentors, mentees, {e.id: profile_from(e, e.email, past[e.id], week, levels[e.id]) for e in people},
-                 {e.id: Person.display_name.fget(e) for e in people}, {s.code: s.label for s in cohort.skills},
+                 {e.id: Person.display_name.fget(e) for e in people},
+                 spellings(people) | {s.code: s.label for s in cohort.skills},
                  tuple(e.id for e in mentors), tuple(e.id for e in mentees))
 
 

@@ -6,6 +6,7 @@ then ``skill_levels``), never one per person: at 5,000 participants lazy loads w
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from datetime import date
 from functools import lru_cache
 from types import MappingProxyType
@@ -102,10 +103,23 @@ def profile_from(enrolment: Enrolment | Row, email: str | None, past_partners: f
         languages=frozenset(enrolment.languages),
         availability=utc_hours(enrolment.availability, enrolment.time_zone, week_of),
         channels=frozenset(enrolment.channels),
-        interests=frozenset(enrolment.interests),
+        interests=frozenset(tag.casefold() for tag in enrolment.interests),
         goals=enrolment.goals,
         skills_offered=MappingProxyType(offered),
         skills_wanted=MappingProxyType(wanted),
         capacity=enrolment.capacity or 1,
         past_partners=past_partners,
     )
+
+
+def spellings(enrolments: Iterable[Enrolment | Row]) -> dict[str, str]:
+    """Departments and interests as their writers spelled them ("HR", "Student Union"), by the case-folded form the
+    engine compares, for the sentences that explain a match (the first spelling met wins)."""
+    found: dict[str, str] = {}
+    for enrolment in enrolments:
+        department = " ".join((enrolment.department or "").split())
+        for shown in (department, *enrolment.interests):
+            if shown:
+                found.setdefault(shown.casefold(), shown)
+    return found
+

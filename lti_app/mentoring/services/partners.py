@@ -10,7 +10,8 @@ from lti_app.mentoring.domain.matching import explain_pair
 from lti_app.mentoring.domain.matching_settings import MatchSettings
 from lti_app.mentoring.models.enrolment import Enrolment
 from lti_app.mentoring.models.pairing import Pair, PairStatus
-from lti_app.mentoring.services.matching import profile_of, settings_of
+from lti_app.mentoring.services.matching import settings_of
+from lti_app.mentoring.services.matching_profiles import profile_of, spellings
 
 
 @dataclass(frozen=True)
@@ -30,15 +31,15 @@ def partners_of(enrolment: Enrolment) -> list[Partner]:
     if not pairs:
         return []
     settings = settings_of(enrolment.cohort)
-    labels = {s.code: s.label for s in enrolment.cohort.skills}
-    return [partner_in(pair, enrolment, settings, labels) for pair in pairs]
+    return [partner_in(pair, enrolment, settings) for pair in pairs]
 
 
 def partner_in(pair: Pair, enrolment: Enrolment, settings: MatchSettings | None = None,
                labels: dict[str, str] | None = None) -> Partner:
     """``enrolment``'s partner in ``pair`` and why they were matched, worded for ``enrolment``."""
     settings = settings or settings_of(enrolment.cohort)
-    labels = labels if labels is not None else {s.code: s.label for s in enrolment.cohort.skills}
+    if labels is None:
+        labels = spellings([pair.mentor, pair.mentee]) | {s.code: s.label for s in enrolment.cohort.skills}
     viewer = "mentor" if pair.mentor_enrolment_id == enrolment.id else "mentee"
     other = pair.mentee if viewer == "mentor" else pair.mentor
     _, explanation = explain_pair(profile_of(pair.mentor), profile_of(pair.mentee), settings, viewer=viewer,
