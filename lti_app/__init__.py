@@ -11,13 +11,14 @@ from config.settings import INSTANCE_DIR, ConfigError, get_config
 from lti_app import logs
 from lti_app.extensions import cache, csrf, db, migrate
 
-ROOT = Path(__file__).resolve().parent.parent
+PACKAGE_DIR = Path(__file__).resolve().parent
+ROOT = PACKAGE_DIR.parent
 PER_PROCESS_CACHES = frozenset({"SimpleCache", "NullCache", "simple", "null", "FileSystemCache", "filesystem"})
 
 
 def create_app(config_name: str | None = None, overrides: dict[str, Any] | None = None) -> Flask:
     """Build the application: settings, extensions, blueprints, error pages and CLI."""
-    app = Flask(__name__, instance_path=str(INSTANCE_DIR), template_folder=str(ROOT / "templates"), static_folder="static")
+    app = Flask(__name__, instance_path=str(INSTANCE_DIR), template_folder=str(bundled("templates")), static_folder="static")
     app.config.from_object(get_config(config_name))
     app.config.update(overrides or {})
     _refuse_a_per_process_cache(app)
@@ -30,7 +31,7 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)  # type: ignore[method-assign]
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
+    migrate.init_app(app, db, directory=str(bundled("migrations")), render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     cache.init_app(app)
 
@@ -43,6 +44,12 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
 
     register_cli(app)
     return app
+
+
+def bundled(name: str) -> Path:
+    """``templates`` or ``migrations``: inside the installed package (a wheel, see setup.py), else at the checkout's top."""
+    inside = PACKAGE_DIR / name
+    return inside if inside.is_dir() else ROOT / name
 
 
 def _refuse_a_per_process_cache(app: Flask) -> None:
