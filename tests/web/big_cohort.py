@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lti_app.extensions import db
+from lti_app.mentoring.domain.grade_states import GradeTarget
 from lti_app.mentoring.domain.pair_feedback import FitAnswer
 from lti_app.mentoring.domain.profile_fields import EnrolmentStatus
 from lti_app.mentoring.domain.reflections import SubmissionStatus
@@ -17,7 +18,6 @@ from lti_app.mentoring.models.cohort import Cohort
 from lti_app.mentoring.models.completion import Completion
 from lti_app.mentoring.models.pairing import Pair
 from lti_app.mentoring.models.reflection import ReflectionAssignment, Submission
-from lti_app.mentoring.services.completion import PROGRAMME
 from lti_app.mentoring.services.grade_outbox import record_score
 from tests.factories import make_enrolment
 from tests.factories_feedback import make_feedback, make_fit_check, published_days_ago
@@ -55,7 +55,8 @@ class BigCohort:
             make_fit_check(pair, pair.mentee, FitAnswer.WANT_HELP, comment="We cannot find a time.")
         status = SubmissionStatus.GRADED if i % 2 else SubmissionStatus.SUBMITTED
         self.submissions.append(make_submission(self.assignment, pair.mentee, status, score=8.0 if i % 2 else None))
-        entry = record_score(course_id=self.cohort.course_id, person_id=pair.mentor.person_id, target=PROGRAMME,
+        entry = record_score(course_id=self.cohort.course_id, person_id=pair.mentor.person_id,
+                             target=GradeTarget.PROGRAMME,
                              target_id=self.cohort.id, activity_progress="Completed", grading_progress="FullyGraded",
                              score_given=90, score_maximum=100)
         db.session.add(Completion(enrolment_id=pair.mentor_enrolment_id, cohort_id=self.cohort.id, outbox_id=entry.id))
