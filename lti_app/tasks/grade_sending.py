@@ -35,7 +35,7 @@ log = logging.getLogger(__name__)
 # Worth another try later: a timeout, a conflict on the timestamp (Moodle's one-second resolution), rate limits.
 RETRYABLE_STATUS = frozenset({408, 409, 425, 429})
 RELEASED = Outcome("released")
-# The programme's words for a score, in AGS (§3.4.7 activityProgress, §3.4.8 gradingProgress).
+# The programme's words for a score in the LMS's (an AGS score's activityProgress and gradingProgress).
 AGS_ACTIVITY = {Progress.STARTED: "Started", Progress.SUBMITTED: "Submitted", Progress.COMPLETED: "Completed"}
 AGS_GRADING = {Marking.PENDING: "PendingManual", Marking.FINAL: "FullyGraded"}
 
