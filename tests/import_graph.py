@@ -171,3 +171,42 @@ def reaches(module: Module, modules: dict[str, Module]) -> list[Reach]:
     parents = _parents(module.tree)
     found = [*_statement_reaches(module, parents), *_usage_reaches(module, parents)]
     return [followed for reach in found for followed in _followed(reach, modules)]
+
+
+def _owner(target: str, modules: dict[str, Module]) -> str | None:
+    """The package's module a dotted name lies in (the longest known prefix), if any."""
+    parts = target.split(".")
+    for cut in range(len(parts), 0, -1):
+        if ".".join(parts[:cut]) in modules:
+            return ".".join(parts[:cut])
+    return None
+
+
+def import_cycles(modules: dict[str, Module], ignore: tuple[str, ...] = ()) -> list[list[str]]:
+    """Groups of modules that import one another in a circle (lazy and type-checking imports count too)."""
+    graph = {name: {o for r in reaches(module, modules) if (o := _owner(r.target, modules)) not in (None, name, *ignore)}
+             for name, module in modules.items() if name not in ignore}
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    found: list[list[str]] = []
+
+    def visit(name: str) -> None:  # Tarjan's strongly connected components
+        index[name] = low[name] = len(index)
+        stack.append(name)
+        for other in graph.get(name, ()):
+            if other not in index:
+                visit(other)
+                low[name] = min(low[name], low[other])
+            elif other in stack:
+                low[name] = min(low[name], index[other])
+        if low[name] == index[name]:
+            group = stack[stack.index(name):]
+            del stack[stack.index(name):]
+            if len(group) > 1:
+                found.append(sorted(group))
+
+    for name in sorted(graph):
+        if name not in index:
+            visit(name)
+    return found

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.import_graph import Module, load_package, parse, reaches
+from tests.import_graph import Module, import_cycles, load_package, parse, reaches
 
 PACKAGE = Path(__file__).resolve().parents[2] / "lti_app"
 TOOL = ("lti_app",)
@@ -154,6 +154,18 @@ def test_no_import_runs_the_wrong_way_between_the_layers():
     modules = _package()
     assert len(modules) > 50, "the package's sources were not found"
     assert violations(modules) == []
+
+
+def test_no_modules_import_one_another_in_a_circle():
+    """Type hints included (the demo's three modules once did); the app factory, which wires everything, aside."""
+    assert import_cycles(_package(), ignore=("lti_app",)) == []
+
+
+def test_the_cycle_check_catches_a_circle_through_type_hints():
+    source = "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from lti_app.demo.platform import DemoPlatform\n"
+    modules = _synthetic("lti_app.demo.adapters", source)
+    circles = import_cycles(modules, ignore=("lti_app",))
+    assert any({"lti_app.demo.adapters", "lti_app.demo.platform"} <= set(circle) for circle in circles), circles
 
 
 def test_the_demo_is_never_loaded_in_production():
