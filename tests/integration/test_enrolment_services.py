@@ -60,7 +60,7 @@ def test_a_learner_enrols_with_profile_skills_baseline_and_accepted_rules(cohort
     assert enrolment.levels(SkillKind.OFFERED) == {"ai_tools": 3}
     assert (enrolment.capacity, enrolment.manager_email, enrolment.department) == (1, "boss@uni.test", "Finance")
     assert (enrolment.channels, enrolment.availability, enrolment.interests) == (
-        ["video", "chat"], ["mon_morning", "wed_afternoon"], ["podcasts", "chess"])
+        ["video", "chat"], ["mon_morning", "wed_afternoon"], ["Podcasts", "Chess"])  # as written, repeats (ignoring case) dropped
     assert enrolment.career_stage is CareerStage.MID_CAREER
     assert enrolment.ground_rules_accepted_at is not None and enrolment.accepted_current_ground_rules
     assert enrolment.ground_rules_digest == text_digest(cohort.ground_rules)
