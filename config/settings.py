@@ -8,7 +8,10 @@ import os
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-INSTANCE_DIR = Path(os.environ.get("REMENTOR_INSTANCE_DIR", BASE_DIR / "instance"))
+# instance/ beside the code in a checkout; in an installed copy (``pip install .``) beside where it is run, never
+# inside site-packages.
+_DEFAULT_INSTANCE = BASE_DIR / "instance" if (BASE_DIR / "pyproject.toml").exists() else Path.cwd() / "instance"
+INSTANCE_DIR = Path(os.environ.get("REMENTOR_INSTANCE_DIR", _DEFAULT_INSTANCE))
 
 
 def env(name: str, default: str | None = None) -> str | None:
