@@ -10,48 +10,21 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import repeat
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 
 from lti_app.mentoring.domain.matching_arrays import goal_keyword_list, keyword_spellings
 from lti_app.mentoring.domain.matching_settings import Direction, MatchSettings
 from lti_app.mentoring.domain.matching_types import Contribution, Profile
+from lti_app.mentoring.domain.voice import Viewer, Voice
 
-Viewer = Literal["mentee", "mentor", "instructor"]
+__all__ = ["CHANNEL_WORDS", "Explainer", "PairsView", "Viewer", "Voice", "summary", "taught"]
+
 CHANNEL_WORDS = {"video": "video calls", "in_person": "meeting in person", "chat": "chat",
                  "email": "e-mail", "phone": "phone calls"}
 MAX_LISTED = 3
 SHARE_SHOWN = 1e-9  # points: criteria below this added nothing
-
-
-@dataclass(frozen=True, slots=True)
-class Voice:
-    """Who reads the sentence: 'you' for the viewer, a name (or 'your partner') for the other."""
-
-    mentor: str
-    mentee: str
-    viewer: Viewer
-
-    def does(self, role: str, verb: str) -> str:
-        """Subject and verb agreeing: 'you offer', 'Sam offers'."""
-        subject = self.mentor if role == "mentor" else self.mentee
-        return f"{subject} {verb}" if subject == "you" else f"{subject} {verb}s"
-
-    @property
-    def both(self) -> str:
-        """'you both' or 'Sam and Alex both'."""
-        return "you both" if self.viewer != "instructor" else f"{self.mentor} and {self.mentee} both"
-
-    @property
-    def pair(self) -> str:
-        """'you and Sam' or 'Sam and Alex'."""
-        return f"{self.mentee} and {self.mentor}" if self.viewer == "mentee" else f"{self.mentor} and {self.mentee}"
-
-    @property
-    def goals(self) -> str:
-        """'your goals' or "Sam's and Alex's goals"."""
-        return "your goals" if self.viewer != "instructor" else f"{self.mentor}'s and {self.mentee}'s goals"
 
 
 @dataclass(frozen=True)
