@@ -15,6 +15,7 @@ from lti_app.mentoring.services.participants import count_participants
 from lti_app.web.course_pages import commit_or_flash, form_status, guard_course_pages, render_page
 from lti_app.web.forms import ConfirmForm, attach_error
 from lti_app.web.instructor.forms import CohortForm
+from lti_app.web.learner.forms import ROLE_HINTS, enrolment_form
 from lti_app.web.instructor.completion import bp as completion_bp
 from lti_app.web.instructor.matching import bp as matching_bp
 from lti_app.web.instructor.matching_forms import MODE_LABELS
@@ -81,6 +82,21 @@ def cohort(course_id: int, cohort_id: int):
     steps = next_steps.checklists([found], counts)[found.id]
     return render_page("instructor/cohort.html", cohort=found, counts=counts[found.id], steps=steps,
                        confirm=ConfirmForm())
+
+
+@bp.get("/cohorts/<id:cohort_id>/preview")
+def preview(course_id: int, cohort_id: int):
+    """The cohort's orientation as a learner reads it (read-only: nothing on these pages is saved)."""
+    found = cohorts.cohort_in_course(course_id, cohort_id)
+    return render_page("learner/orientation.html", cohort=found, enrolment=None, refusal=None, preview=True)
+
+
+@bp.get("/cohorts/<id:cohort_id>/preview/enrol")
+def preview_enrol(course_id: int, cohort_id: int):
+    """The cohort's enrolment form as a learner fills it in, disabled (no form is sent from a preview)."""
+    found = cohorts.cohort_in_course(course_id, cohort_id)
+    return render_page("learner/enrol.html", form=enrolment_form(found), cohort=found, role_hints=ROLE_HINTS,
+                       editing=False, preview=True)
 
 
 @bp.route("/cohorts/<id:cohort_id>/edit", methods=["GET", "POST"])
