@@ -25,15 +25,15 @@ from lti1p3platform.exceptions import (
     InvalidKeySetUrl,
     LtiDeepLinkingResponseException,
     LtiException,
-    MissingRequiredClaim,
     PreflightRequestValidationException,
-    UnsupportedGrantType,
 )
 from lti1p3platform.registration import Registration
 
 from lti_app.demo.adapters import DictRequest, Launch, Login, PlatformConf, SigningRegistration, public_pem
 from lti_app.demo.course import COURSE_OFFERING, DEMO_PEOPLE, DemoCourse, DemoPerson
+from lti_app.demo.placements import PlacedLink, place
 from lti_app.demo.services import ServicesMixin
+from lti_app.demo.tokens import TokenEndpointMixin
 
 RESOURCE_LINK_REQUEST = "LtiResourceLinkRequest"
 DEEP_LINKING_REQUEST = "LtiDeepLinkingRequest"
@@ -46,7 +46,7 @@ AGS_SCOPES = [
 ]
 DEPLOYMENT_ID_CLAIM = "https://purl.imsglobal.org/spec/lti/claim/deployment_id"
 DL_DATA_CLAIM = "https://purl.imsglobal.org/spec/lti-dl/claim/data"
-ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+CUSTOM_CLAIM = "https://purl.imsglobal.org/spec/lti/claim/custom"
 _DEFAULT: Any = object()
 
 
@@ -66,7 +66,7 @@ def _b64(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 
 
-class DemoPlatform(ServicesMixin):
+class DemoPlatform(ServicesMixin, TokenEndpointMixin):
     """An LMS with one course, twelve people, a gradebook and a roster, registered with one tool."""
 
     def __init__(
@@ -92,6 +92,7 @@ class DemoPlatform(ServicesMixin):
         self.scores: list[dict[str, Any]] = []
         self.results: dict[str, dict[str, dict[str, Any]]] = {}
         self.placed_items: list[dict[str, Any]] = []
+        self.placed_links: dict[str, PlacedLink] = {}  # resource link id → the link deep linking placed
         self._seen_jti: set[str] = set()
         self._line_item_numbers = iter(range(2, 1_000_000))
         self.line_items: dict[str, dict[str, Any]] = {"1": {
@@ -187,13 +188,17 @@ class DemoPlatform(ServicesMixin):
         return jwt.encode(dict(payload), key or self.private_key_pem, algorithm=alg, headers=extra)
 
     # -- login and launch -----------------------------------------------------------------------------
-    def login_initiation(self, user_id: str, message_type: str = RESOURCE_LINK_REQUEST, method: str = "GET") -> tuple[str, dict[str, str]]:
-        """The third-party login initiation: (URL, params). GET: the URL carries the params; POST: form fields."""
+    def login_initiation(self, user_id: str, message_type: str = RESOURCE_LINK_REQUEST, method: str = "GET",
+                         link: str | None = None) -> tuple[str, dict[str, str]]:
+        """The third-party login initiation: (URL, params). GET: the URL carries the params; POST: form fields.
+        ``link``: a placed link's resource link id (default: where ReMentor lives in the course)."""
         self.person(user_id)
         if message_type not in (RESOURCE_LINK_REQUEST, DEEP_LINKING_REQUEST):
             raise ValueError(f"Unsupported message type {message_type!r}")
         login = Login(DictRequest({}), self.conf())
-        hint = "deep-linking" if message_type == DEEP_LINKING_REQUEST else f"resource-link:{self.course.resource_link_id}"
+        if link is not None and link not in self.placed_links:
+            raise KeyError(f"No placed link {link!r} in the demo course")
+        hint = "deep-linking" if message_type == DEEP_LINKING_REQUEST else f"resource-link:{link or self.course.resource_link_id}"
         login.set_lti_message_hint(hint=hint)
         if message_type == DEEP_LINKING_REQUEST:
             login.set_deeplinking_launch_url()
@@ -219,7 +224,7 @@ class DemoPlatform(ServicesMixin):
                 raise AuthorizationError(error, description)
         hint = q.get("lti_message_hint", "")
         match = re.fullmatch(r"resource-link:(.+)|deep-linking", hint)
-        if not match or (match.group(1) and match.group(1) != self.course.resource_link_id):
+        if not match or (match.group(1) and match.group(1) not in (self.course.resource_link_id, *self.placed_links)):
             raise AuthorizationError("invalid_request", f"Unknown lti_message_hint {hint!r}")
         return hint
 
@@ -232,7 +237,9 @@ class DemoPlatform(ServicesMixin):
         launch.set_user_data(person.sub, list(person.roles), person.name, person.email)
         launch.set_launch_context_claim(course.context_id, [COURSE_OFFERING], course.title, course.label)
         launch.set_launch_presentation_claim("iframe", f"{self.issuer}/courses/{course.context_id}")
-        launch.set_ags(self.lineitems_url, None if hint == "deep-linking" else self.line_items["1"]["id"])
+        placed = self.placed_links.get(hint.removeprefix("resource-link:"))
+        lineitem = None if hint == "deep-linking" else (placed.lineitem_url if placed else self.line_items["1"]["id"])
+        launch.set_ags(self.lineitems_url, lineitem)
         launch.set_nrps(self.memberships_url)
         launch.set_extra_claims({
             "given_name": person.given_name, "family_name": person.family_name, "locale": "en",
@@ -245,6 +252,9 @@ class DemoPlatform(ServicesMixin):
             launch.set_dl(self.deep_link_return_url, title="Add an activity to " + course.title,
                           description="Choose what to place in the course", accept_types={"ltiResourceLink"},
                           extra_data=self.deep_link_data)  # type: ignore[arg-type]
+        elif placed is not None:
+            launch.set_resource_link_claim(placed.resource_link_id, placed.title, placed.title)
+            launch.set_extra_claims({**launch.extra_claims, CUSTOM_CLAIM: dict(placed.custom)})
         else:
             launch.set_resource_link_claim(course.resource_link_id, "Where ReMentor lives in the course", course.resource_link_title)
         try:
@@ -252,36 +262,6 @@ class DemoPlatform(ServicesMixin):
         except PreflightRequestValidationException as exc:
             raise AuthorizationError("invalid_request", "The authentication request is incomplete") from exc
         return {"action": data["launch_url"], "fields": {"id_token": data["id_token"], "state": data["state"]}}
-
-    # -- token endpoint -------------------------------------------------------------------------------
-    def token(self, form: Mapping[str, Any]) -> tuple[int, dict[str, Any]]:
-        """OAuth 2 client credentials with a signed JWT assertion (1EdTech Security Framework §4.1)."""
-        form = {k: str(v) for k, v in dict(form).items()}
-        self.token_requests.append(form)
-        if form.get("client_assertion_type", ASSERTION_TYPE) != ASSERTION_TYPE:
-            return 400, {"error": "invalid_request", "error_description": "unsupported client_assertion_type"}
-        try:
-            granted = self.conf().get_access_token(form)
-        except MissingRequiredClaim as exc:
-            return 400, {"error": "invalid_request", "error_description": str(exc)}
-        except UnsupportedGrantType:
-            return 400, {"error": "unsupported_grant_type"}
-        except (LtiException, InvalidKeySetUrl, jwt.InvalidTokenError) as exc:
-            return 401, {"error": "invalid_client", "error_description": str(exc) or type(exc).__name__}
-        claims = jwt.decode(form["client_assertion"], options={"verify_signature": False})
-        aud = claims.get("aud")
-        problems = [
-            claims.get("iss") != self.client_id and "iss is not the client_id",
-            claims.get("sub") != self.client_id and "sub is not the client_id",
-            self.token_url not in (aud if isinstance(aud, list) else [aud]) and "aud is not the token endpoint",
-            (not claims.get("jti") or claims["jti"] in self._seen_jti) and "jti is missing or was used before",
-        ]
-        if any(problems):
-            return 401, {"error": "invalid_client", "error_description": "; ".join(p for p in problems if p)}
-        self._seen_jti.add(claims["jti"])
-        if not granted["scope"]:
-            return 400, {"error": "invalid_scope"}
-        return 200, dict(granted)
 
     # -- deep linking ---------------------------------------------------------------------------------
     def validate_deep_linking_response(self, token: str) -> list[dict[str, Any]]:
@@ -303,4 +283,12 @@ class DemoPlatform(ServicesMixin):
         if body.get(DL_DATA_CLAIM) != self.deep_link_data:
             raise DeepLinkingRejected("data was not echoed")
         self.placed_items.extend(items)
+        for item in items:
+            link = place(item, len(self.placed_links) + 1, self.lineitems_url, self._add_line_item)
+            self.placed_links[link.resource_link_id] = link
         return items
+
+    def _add_line_item(self, fields: dict[str, Any]) -> str:
+        number = str(self.next_line_item_number())
+        self.line_items[number] = {**fields, "id": f"{self.lineitems_url}/{number}"}
+        return self.line_items[number]["id"]

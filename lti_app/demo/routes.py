@@ -57,6 +57,18 @@ def launch(sub: str):
     return render_template("demo/login_initiation.html", person=person, action=url, fields=params, deep_linking=deep_linking)
 
 
+@bp.get("/open")
+def launch_placed():
+    """The LMS opens an activity deep linking placed: a launch through that link, as the person chosen."""
+    platform = _platform()
+    link, sub = request.args.get("link", ""), request.args.get("sub", "")
+    if link not in platform.placed_links or sub not in platform.people_by_sub:
+        abort(404)
+    url, params = platform.login_initiation(sub, RESOURCE_LINK_REQUEST, "POST", link=link)
+    return render_template("demo/login_initiation.html", person=platform.person(sub), action=url, fields=params,
+                           deep_linking=False)
+
+
 @bp.route("/platform/auth", methods=["GET", "POST"])
 @csrf.exempt  # the tool's OIDC authentication request (GET after its redirect, or a form post)
 def auth():

@@ -118,6 +118,9 @@ def test_staff_launching_the_placed_link_land_on_its_submissions(browser, client
         f"/instructor/cohorts/{assignment.cohort_id}/reflections/{assignment.id}/")
     db.session.expire_all()
     assert assignment.lineitem_url is None  # that launch carried no column
+    assert assignment.placed_at is not None  # but the placement is known
+    assert "Placed in the course by deep linking" in page.get_data(as_text=True)
+    assert "Not placed in the course yet" not in page.get_data(as_text=True)
 
 
 @pytest.mark.parametrize("which", ["another course's", "unknown", "not a number"])

@@ -22,7 +22,7 @@ from tests.import_graph import Module, import_cycles, load_package, parse, reach
 PACKAGE = Path(__file__).resolve().parents[2] / "lti_app"
 TOOL = ("lti_app",)
 # The LMS stand-in proper: it knows lti1p3platform and the standard library, nothing of the tool.
-DEMO_PLATFORM = tuple(f"lti_app.demo.{m}" for m in ("course", "ports", "adapters", "services", "platform"))
+DEMO_PLATFORM = tuple(f"lti_app.demo.{m}" for m in ("course", "ports", "adapters", "services", "placements", "tokens", "platform"))
 # Flask's request context, every way in: the proxies, their modules, the helpers that read the request or session.
 REQUEST_CONTEXT = (
     "flask.request", "flask.session", "flask.g", "flask.globals", "flask.ctx", "flask.wrappers", "flask.sessions",

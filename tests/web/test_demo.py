@@ -176,6 +176,50 @@ def test_the_full_demo_flow_runs_through_the_test_client(dev_app, seed):
     assert "rementor_target=programme" in text
 
 
+def _follow_launch(client, initiation):
+    """From the demo's login initiation page to the tool's first page, as the browser would."""
+    cookie_check = _submit(client, initiation)
+    to_platform = client.get(path_of(cookie_check_next(cookie_check)))
+    launch_form = client.get(path_of(to_platform.headers["Location"]))
+    assert launch_form.status_code == 200, launch_form.get_data(as_text=True)[:500]
+    launched = _submit(client, launch_form)
+    assert launched.status_code == 303, launched.get_data(as_text=True)[:500]
+    continued = client.get(path_of(launched.headers["Location"]))
+    return client.get(path_of(continued.headers["Location"]))
+
+
+def test_a_reflection_placed_by_deep_linking_is_listed_by_the_demo_course_and_opens_through_its_link(dev_app, seed):
+    from lti_app.demo.programme import COHORT_NAME
+    from lti_app.mentoring.models.cohort import Cohort
+    from lti_app.mentoring.models.reflection import ReflectionAssignment
+    from tests.factories_reflections import make_assignment
+
+    seed()
+    cohort = db.session.scalar(select(Cohort).where(Cohort.name == COHORT_NAME))
+    assignment_id = make_assignment(cohort, title="First month").id
+    db.session.commit()
+    client = dev_app.test_client()
+    html = client.get("/demo/").get_data(as_text=True)
+    picker = _open_as(client, html, "Add to course (deep linking)")
+    (choice,) = forms_of(picker)
+    back_to_lms = client.post(path_of(choice.action), data={**choice.fields, "item": f"reflection-{assignment_id}"})
+    placed = _submit(client, back_to_lms)
+    assert placed.status_code == 200 and "First month" in placed.get_data(as_text=True)
+    assignment = db.session.get(ReflectionAssignment, assignment_id)
+    assert assignment.placed_at is not None and assignment.lineitem_url is None  # placed, column not known yet
+
+    start = client.get("/demo/").get_data(as_text=True)
+    assert "Activities placed in the course" in start and "First month" in start and "graded" in start
+    link = re.search(r'name="link" value="([^"]+)"', start).group(1)
+    initiation = client.get(f"/demo/open?link={link}&sub=u-2001")
+    page = _follow_launch(client, initiation)
+    assert page.status_code == 200 and "First month" in page.get_data(as_text=True)
+    db.session.expire_all()
+    column = db.session.get(ReflectionAssignment, assignment_id).lineitem_url
+    assert column and column.startswith(f"{BASE}/demo/platform/courses/")  # the demo's own gradebook column
+    assert client.get("/demo/open?link=nope&sub=u-2001").status_code == 404
+
+
 def test_a_forged_deep_linking_response_is_refused_by_the_demo_lms(dev_app, seed):
     seed()
     client = dev_app.test_client()

@@ -49,6 +49,8 @@ class ReflectionAssignment(db.Model):
     accept_late: Mapped[bool] = mapped_column(default=False)
     revise_until: Mapped[RevisePolicy] = mapped_column(enum_column(RevisePolicy, 20), default=RevisePolicy.UNTIL_DUE)
     lineitem_url: Mapped[str | None] = mapped_column(String(1000))
+    # when deep linking last sent it to the course (its column is known from the first launch of the placed link)
+    placed_at: Mapped[datetime | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

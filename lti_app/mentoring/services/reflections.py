@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, load_only
@@ -163,6 +163,16 @@ def assignment_in_cohort(cohort: Cohort, assignment_id: int) -> ReflectionAssign
     if assignment.cohort_id != cohort.id:
         raise NotFound("There is no such reflection in this cohort.")
     return assignment
+
+
+def note_placed(course_id: int, resource_id: str, when: datetime) -> ReflectionAssignment | None:
+    """Record that deep linking sent the course's assignment ``resource_id`` (``reflection-<id>``) to the LMS; None
+    for anything else (the programme itself). Flushes."""
+    found = next((a for a in course_assignments(course_id) if a.resource_id == resource_id), None)
+    if found is not None:
+        found.placed_at = when
+        db.session.flush()
+    return found
 
 
 def note_lineitem_url(assignment: ReflectionAssignment, url: str | None) -> bool:

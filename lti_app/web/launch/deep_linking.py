@@ -14,12 +14,14 @@ from flask_wtf import FlaskForm
 from wtforms import RadioField
 from wtforms.validators import InputRequired
 
+from lti_app.extensions import db, utcnow
 from lti_app.lti.launch import restore_launch
 from lti_app.lti.services.deep_linking import ContentItem, build_response
 from lti_app.mentoring.domain.cohort_state import long_date
 from lti_app.mentoring.domain.grade_states import GradeTarget
 from lti_app.mentoring.domain.reflections import points_label
 from lti_app.mentoring.models.reflection import REFLECTION_TAG, ReflectionAssignment
+from lti_app.mentoring.services import reflections
 from lti_app.mentoring.services.reflections import course_assignments
 from lti_app.web import session as tool_session
 from lti_app.web.forms import choice_list
@@ -102,5 +104,7 @@ def respond(course_id: int, launch_id: str):
     if not form.validate_on_submit():
         abort(400)
     response = build_response(launch, [offers[form.item.data]])
+    if reflections.note_placed(course_id, form.item.data, utcnow()):  # its page says it is placed from now on
+        db.session.commit()
     allow_form_action(response.return_url)  # this page form-posts to the platform's return URL, whatever its origin
     return render_template("launch/deep_link_return.html", response=response)
