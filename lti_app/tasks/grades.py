@@ -1,6 +1,7 @@
 """Sending the grade outbox to the LMS by AGS, after the commit that wrote it, in batches.
 
-Views call ``dispatch(ids)`` right after their commit: the send job runs inline (embedded default) or on the
+The request's commit point (``commit_and_dispatch``) calls ``dispatch(ids)`` right after its commit with the rows
+the transaction recorded: the send job runs inline (embedded default) or on the
 RQ queue (``JOBS_ASYNC``, one job per batch of rows), where RQ retries it on the backoff schedule while a score
 is still pending; ``flask --app lti_app grades sync`` (cron) sends whatever is due. All three drain the outbox
 the same way: claim a batch of due rows that may go next (``grade_claims``: a row whose ``next_attempt_at`` is
@@ -26,6 +27,7 @@ from lti_app.extensions import db, utcnow
 from lti_app.mentoring.domain.grade_states import retry_schedule
 from lti_app.mentoring.services import completion as completion_service
 from lti_app.mentoring.services import grade_claims as claims
+from lti_app.mentoring.services import grade_outbox as outbox
 from lti_app.tasks import jobs
 from lti_app.tasks.grade_sending import RELEASED, Senders, send_batch
 
@@ -120,19 +122,25 @@ def dispatch(entry_ids: Iterable[int | None]) -> None:
             log.exception("Grade sync could not start for outbox rows %s; they stay pending", ids[start:start + size])
 
 
-def note_activity(enrolment_ids: Iterable[int]) -> list[int]:
-    """After a meeting, goal or reflection was committed: complete those participants who now meet their cohort's
-    rules, commit, and send their programme scores. Returns the new outbox ids; never raises."""
+def commit_and_dispatch() -> list[int]:
+    """The commit point's end: complete the participants the transaction noted (before the commit, so one commit
+    holds the activity and its completions), commit once, then send every outbox row the transaction recorded.
+    Returns the ids sent. A completion that cannot be evaluated is logged and left to ``grades sync``."""
     try:
-        completions = completion_service.evaluate_for_enrolments(list(enrolment_ids))
-        db.session.commit()
+        with db.session.begin_nested():
+            completion_service.evaluate_noted()
     except Exception:
-        db.session.rollback()
-        log.exception("Completion could not be evaluated for enrolments %s", list(enrolment_ids))
-        return []
-    ids = [c.outbox_id for c in completions if c.outbox_id is not None]
+        log.exception("Completion could not be evaluated; the next 'grades sync' evaluates it")
+    db.session.commit()
+    ids = outbox.take_recorded()
     dispatch(ids)
     return ids
+
+
+def drop_recorded() -> None:
+    """After a rollback: forget the side effects the transaction recorded; nothing of it is sent."""
+    outbox.take_recorded()
+    completion_service.forget_noted()
 
 
 def sync_pending(now: datetime | None = None) -> Counter:
@@ -141,6 +149,7 @@ def sync_pending(now: datetime | None = None) -> Counter:
     for cohort in completion_service.cohorts_with_completion():
         new.extend(c.outbox_id for c in completion_service.evaluate_completion(cohort))
     db.session.commit()
+    outbox.take_recorded()  # sent with every other due row just below
     counts = send_entries(None, now=now)
     counts["completed"] = len(new)
     return counts

@@ -7,11 +7,10 @@ get the ``long_date`` (1 March 2026) and ``day_month`` (1 March) filters.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from typing import Any, TypeVar
 
-from flask import Blueprint, abort, flash, g, render_template, request, url_for
+from flask import Blueprint, abort, g, render_template, request, url_for
 
 from lti_app.extensions import db
 from lti_app.mentoring.domain.cohort_state import long_date
@@ -72,15 +71,3 @@ def render_page(template: str, status: int = 200, **context: Any) -> tuple[str, 
 def form_status(form: Any) -> int:
     """422 when a submitted form has errors (the page shows them next to each field), else 200."""
     return 422 if form.errors else 200
-
-
-def commit_or_flash(action: Callable[..., T], *args: Any) -> T | None:
-    """Run one service for a button: commit and return its result, or flash its refusal, roll back and return None."""
-    try:
-        result = action(*args)
-    except MentoringError as refused:
-        db.session.rollback()
-        flash(refused.message, "error")
-        return None
-    db.session.commit()
-    return result

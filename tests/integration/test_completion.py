@@ -132,16 +132,22 @@ def lms_pair(platform):
     return pair
 
 
+def noted_and_committed(enrolment_ids: list[int]) -> list[int]:
+    """Note activity of these participants, then run the commit point's end: the outbox ids it dispatched."""
+    completion.note_activity(enrolment_ids)
+    return grade_sync.commit_and_dispatch()
+
+
 def test_logged_activity_completes_those_people_and_sends_their_programme_score_once(platform, lms_pair):
     make_meeting(lms_pair)
     db.session.commit()
-    ids = grade_sync.note_activity([lms_pair.mentor_enrolment_id])  # what the meeting view calls after its commit
+    ids = noted_and_committed([lms_pair.mentor_enrolment_id])  # what the meeting view's commit point does
 
     (score,) = platform.scores
     assert (score["userId"], score["scoreGiven"], score["scoreMaximum"]) == (platform.learners[0].sub, 90, 100)
     assert (score["activityProgress"], score["gradingProgress"]) == ("Completed", "FullyGraded")
     assert db.session.get(GradeOutbox, ids[0]).state is GradeState.SENT
-    assert grade_sync.note_activity([lms_pair.mentor_enrolment_id]) == []
+    assert noted_and_committed([lms_pair.mentor_enrolment_id]) == []
     assert len(platform.scores) == 1
 
 
@@ -159,7 +165,7 @@ def test_on_the_queue_the_score_waits_for_the_worker_which_sends_it(app, platfor
     app.config.update(JOBS_ASYNC=True, REDIS_URL=REDIS_URL, JOBS_QUEUE=f"rementor-test-{uuid.uuid4().hex[:8]}")
     make_meeting(lms_pair)
     db.session.commit()
-    ids = grade_sync.note_activity([lms_pair.mentor_enrolment_id, lms_pair.mentee_enrolment_id])
+    ids = noted_and_committed([lms_pair.mentor_enrolment_id, lms_pair.mentee_enrolment_id])
     assert len(ids) == 2 and platform.scores == []  # queued, not sent
     assert jobs.queue(app).count == 1
 

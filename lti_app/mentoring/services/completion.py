@@ -35,6 +35,8 @@ from lti_app.mentoring.services.pair_activity import goals_rerated_by_enrolment,
 from lti_app.mentoring.services.paging import PAGE_SIZE, Page, page_of
 from lti_app.mentoring.services.participants import by_name, person_matches
 
+_NOTED = "completion_noted"  # key in ``db.session.info``: enrolments whose completion the commit point evaluates
+
 @dataclass(frozen=True)
 class Standing:
     """One participant against the cohort's rules, and their completion if they have one."""
@@ -222,6 +224,23 @@ def evaluate_for_enrolments(enrolment_ids: Iterable[int]) -> list[Completion]:
     for cohort_id, ids in sorted(by_cohort.items()):
         new.extend(evaluate_completion(db.session.get(Cohort, cohort_id), ids))
     return new
+
+
+def note_activity(enrolment_ids: Iterable[int]) -> None:
+    """A meeting, goal or reflection of these participants was written: the commit point evaluates their
+    completion in this transaction, before its commit (``evaluate_noted``)."""
+    db.session.info.setdefault(_NOTED, set()).update(enrolment_ids)
+
+
+def evaluate_noted() -> list[Completion]:
+    """Evaluate completion for the participants noted since the last call, forgetting them (flushes)."""
+    noted = db.session.info.pop(_NOTED, set())
+    return evaluate_for_enrolments(sorted(noted)) if noted else []
+
+
+def forget_noted() -> None:
+    """Drop the noted participants (the transaction was rolled back)."""
+    db.session.info.pop(_NOTED, None)
 
 
 def cohorts_with_completion() -> list[Cohort]:

@@ -4,6 +4,8 @@
 (``lti_app.tasks.grades``), claiming them in batches and recording their outcomes in bulk
 (``grade_claims``). Rows of one (person, target, target id) go out strictly in creation order. The ``mark_*``
 functions move one row along (an instructor's action, a test's setup). Everything here flushes; nothing commits.
+The rows a transaction writes or makes due are noted on the session (``take_recorded``) for the request's one
+commit point, which sends them after its commit and drops them after a rollback.
 """
 from __future__ import annotations
 
@@ -24,6 +26,7 @@ from lti_app.mentoring.models.reflection import ReflectionAssignment
 
 OUTSTANDING = (GradeState.PENDING, GradeState.FAILED)
 E = TypeVar("E", GradeTarget, Progress, Marking)
+_RECORDED = "grade_outbox_ids"  # key in ``db.session.info``: rows to send after the commit
 
 
 def _one_of(kind: type[E], value: str, what: str) -> E:
@@ -58,7 +61,19 @@ def record_score(**score: Any) -> GradeOutbox:
     entry = GradeOutbox(**score_values(**score))
     db.session.add(entry)
     db.session.flush()
+    _remember([entry.id])
     return entry
+
+
+def _remember(ids: Iterable[int]) -> None:
+    """Note rows this transaction wrote or made due, for the commit point to send after its commit."""
+    db.session.info.setdefault(_RECORDED, []).extend(ids)
+
+
+def take_recorded() -> list[int]:
+    """The rows noted since the last call (each once, in order), forgetting them: after a commit, to send them;
+    after a rollback, to drop them."""
+    return list(dict.fromkeys(db.session.info.pop(_RECORDED, [])))
 
 
 def record_scores(scores: Sequence[dict[str, Any]]) -> dict[int, int]:
@@ -73,10 +88,12 @@ def record_scores(scores: Sequence[dict[str, Any]]) -> dict[int, int]:
         raise InvalidInput("Scores written together are one per person, on one column")
     (target, target_id), = columns
     db.session.execute(insert(GradeOutbox), rows)
-    return dict(db.session.execute(
+    ids = dict(db.session.execute(
         select(GradeOutbox.person_id, func.max(GradeOutbox.id))
         .where(GradeOutbox.target == target, GradeOutbox.target_id == target_id, GradeOutbox.person_id.in_(people))
         .group_by(GradeOutbox.person_id)).all())
+    _remember(ids.values())
+    return ids
 
 
 def _status_of(rows: Sequence[GradeOutbox]) -> SyncStatus:
@@ -177,6 +194,7 @@ def retry_entries(course_id: int, entry_ids: Iterable[int] | None = None) -> lis
     for row in rows:
         row.state, row.next_attempt_at = GradeState.PENDING, now
     db.session.flush()
+    _remember(row.id for row in rows)
     return [row.id for row in rows]
 
 

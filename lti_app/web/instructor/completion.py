@@ -1,23 +1,21 @@
 """Instructor page of a cohort's programme completion: the rules, who meets them, and the scores sent to the LMS.
 
 A blueprint nested in ``instructor``: its guard (staff of this course) runs first. Scores are sent after the
-commit (``grade_sync.dispatch``); the list at the bottom shows the course's scores still waiting or refused by
+commit (the commit point, ``unit_of_work``); the list at the bottom shows the course's scores still waiting or refused by
 the LMS, with a button to try again now.
 """
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, request, url_for
 
-from lti_app.extensions import db
 from lti_app.mentoring.domain.grade_states import GradeTarget
-from lti_app.mentoring.errors import InvalidInput
 from lti_app.mentoring.services import cohorts, completion, grade_outbox
-from lti_app.tasks import grades as grade_sync
-from lti_app.web.course_pages import commit_or_flash, form_status, render_page
-from lti_app.web.forms import ConfirmForm, attach_error
+from lti_app.web.course_pages import form_status, render_page
+from lti_app.web.forms import ConfirmForm
 from lti_app.web.instructor.completion_forms import CompletionForm, RetryForm
 from lti_app.web.instructor.forms import StandingFilterForm
 from lti_app.web.pagination import requested_page
+from lti_app.web.unit_of_work import act, save
 
 bp = Blueprint("completion", __name__, url_prefix="/cohorts/<id:cohort_id>/completion")
 
@@ -41,13 +39,7 @@ def settings(course_id: int, cohort_id: int):
     cohort = cohorts.cohort_in_course(course_id, cohort_id)
     form = CompletionForm.for_settings(completion.completion_settings(cohort))
     if form.validate_on_submit():
-        try:
-            completion.update_completion_settings(cohort, **form.to_fields())
-        except InvalidInput as refused:
-            db.session.rollback()
-            attach_error(form, refused.field, refused.message)
-        else:
-            db.session.commit()
+        if save(form, completion.update_completion_settings, cohort, **form.to_fields()) is not None:
             flash("The completion rules are saved. “Evaluate now” applies them.", "ok")
             return redirect(url_for(".settings", cohort_id=cohort.id), 303)
     return _page(cohort, form)
@@ -58,9 +50,8 @@ def evaluate(course_id: int, cohort_id: int):
     """Complete everyone who meets the rules now, and send their programme scores."""
     cohort = cohorts.cohort_in_course(course_id, cohort_id)
     if ConfirmForm().validate_on_submit():
-        done = commit_or_flash(completion.evaluate_completion, cohort)
+        done = act(completion.evaluate_completion, cohort)
         if done is not None:
-            grade_sync.dispatch([c.outbox_id for c in done])
             flash(f"{len(done)} participant(s) newly completed the programme." if done else
                   "Nobody newly meets the rules.", "ok")
     return redirect(url_for(".settings", cohort_id=cohort.id), 303)
@@ -72,8 +63,7 @@ def retry(course_id: int, cohort_id: int):
     cohort = cohorts.cohort_in_course(course_id, cohort_id)
     form = RetryForm()
     if form.validate_on_submit():
-        ids = commit_or_flash(grade_outbox.retry_entries, course_id, form.wanted_ids())
+        ids = act(grade_outbox.retry_entries, course_id, form.wanted_ids())
         if ids is not None:
-            grade_sync.dispatch(ids)
             flash(f"Tried again to send {len(ids)} score(s); their status is below.", "ok")
     return redirect(url_for(".settings", cohort_id=cohort.id) + "#sync-title", 303)

@@ -8,19 +8,21 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, request, url_for
 
-from lti_app.extensions import db
+from lti_app.mentoring.domain.matching_settings import MatchSettings
 from lti_app.mentoring.errors import MentoringError
+from lti_app.mentoring.models.cohort import Cohort
 from lti_app.mentoring.services import (
     cohorts, matching, matching_draft, matching_edits, matching_modes, matching_runs, rotation,
 )
 from lti_app.mentoring.services.paging import PAGE_SIZE
-from lti_app.web.course_pages import commit_or_flash, form_status, render_page
+from lti_app.web.course_pages import form_status, render_page
 from lti_app.web.forms import ConfirmForm
 from lti_app.web.instructor import matching_progress
 from lti_app.web.instructor.matching_forms import (
     DIRECTION_WORDS, AllowPairForm, HandPairForm, MatchingSettingsForm, PublishForm, RoundPublishForm, SwapForm,
 )
 from lti_app.web.pagination import requested_page
+from lti_app.web.unit_of_work import act, save
 
 bp = Blueprint("matching", __name__, url_prefix="/cohorts/<id:cohort_id>/matching")
 bp.register_blueprint(matching_progress.bp)
@@ -53,21 +55,19 @@ def settings(course_id: int, cohort_id: int):
     cohort = cohorts.cohort_in_course(course_id, cohort_id)
     current = matching.settings_of(cohort)
     form = MatchingSettingsForm.for_settings(current)
-    if form.validate_on_submit():
-        wanted = form.to_settings(current)
-        try:
-            matching_modes.check_settings_change(cohort, wanted.mode)
-        except MentoringError as refused:  # the form stays as the instructor filled it, the message by its field
-            field = getattr(form, refused.field, None) if refused.field else None
-            (field.errors if field is not None else form.form_errors).append(refused.message)
-            return render_page("instructor/matching_settings.html", refused.status, cohort=cohort, form=form,
-                               direction_words=DIRECTION_WORDS)
-        matching.save_settings(cohort, wanted)
-        db.session.commit()
+    # a refusal keeps the form as the instructor filled it, the message by its field, with the refusal's status
+    if form.validate_on_submit() and save(form, _change_settings, cohort, form.to_settings(current), refused=MentoringError):
         flash("The matching settings are saved. Run the matching to see their effect.", "ok")
         return _back(cohort.id)
-    return render_page("instructor/matching_settings.html", form_status(form), cohort=cohort, form=form,
+    status = form.refusal.status if getattr(form, "refusal", None) else form_status(form)
+    return render_page("instructor/matching_settings.html", status, cohort=cohort, form=form,
                        direction_words=DIRECTION_WORDS)
+
+
+def _change_settings(cohort: Cohort, wanted: MatchSettings) -> Cohort:
+    """Check the change of mode is allowed, then store the settings."""
+    matching_modes.check_settings_change(cohort, wanted.mode)
+    return matching.save_settings(cohort, wanted)
 
 
 @bp.post("/run")
@@ -78,7 +78,7 @@ def run(course_id: int, cohort_id: int):
         return _back(cohort.id)
     if matching_runs.needs_background(cohort, current_app.config["MATCHING_INLINE_LIMIT"]):
         matching_progress.run_in_background(cohort)
-    elif found := commit_or_flash(matching.run_matching, cohort):
+    elif found := act(matching.run_matching, cohort):
         flash(proposed_message(found.totals.pairs, [u.message for u in found.unmatched]), "ok")
     return _back(cohort.id)
 
@@ -124,7 +124,7 @@ def _change_pairs(course_id: int, cohort_id: int, service, done: str):
         flash("Tick one or more pairs of the draft first.", "error")
         return _back(cohort.id)
     pairs = [matching_edits.proposed_pair(cohort, pair_id) for pair_id in ticked]
-    if commit_or_flash(matching_edits.edit_pairs, service, cohort, pairs) is not None:
+    if act(matching_edits.edit_pairs, service, cohort, pairs) is not None:
         flash(done.format("this pair" if len(pairs) == 1 else f"these {len(pairs)} pairs"), "ok")
     return _back(cohort.id)
 
@@ -139,7 +139,7 @@ def swap(course_id: int, cohort_id: int):
         flash("Tick exactly two pairs of the draft to swap their partners.", "error")
         return _back(cohort.id)
     first, second = (matching_edits.proposed_pair(cohort, pair_id) for pair_id in chosen)
-    if found := commit_or_flash(matching_edits.swap_partners, cohort, first, second):
+    if found := act(matching_edits.swap_partners, cohort, first, second):
         names = " and ".join(f"{p.mentor.person.display_name} with {p.mentee.person.display_name}" for p in found)
         flash(f"Swapped: {names}. Both pairs are pinned.", "ok")
     return _back(cohort.id)
@@ -151,7 +151,7 @@ def allow(course_id: int, cohort_id: int):
     cohort = cohorts.cohort_in_course(course_id, cohort_id)
     form = AllowPairForm()
     if form.validate_on_submit() and (key := form.key()) is not None:
-        allowed = commit_or_flash(matching_edits.allow_pair, cohort, *key)
+        allowed = act(matching_edits.allow_pair, cohort, *key)
         if allowed is not None:
             flash("Allowed again: the next run may pair these two." if allowed
                   else "That pair was not forbidden.", "ok")
@@ -168,7 +168,7 @@ def by_hand(course_id: int, cohort_id: int):
     if not form.validate_on_submit():
         flash("Choose a mentor and a mentee from the lists, or type their names.", "error")
         return _back(cohort.id)
-    if pair := commit_or_flash(matching_edits.pair_typed, cohort, form.mentor.data, form.mentee.data):
+    if pair := act(matching_edits.pair_typed, cohort, form.mentor.data, form.mentee.data):
         flash(f"{pair.mentor.person.display_name} and {pair.mentee.person.display_name} are paired and pinned.", "ok")
     return _back(cohort.id)
 
@@ -183,8 +183,8 @@ def publish(course_id: int, cohort_id: int):
         flash("The pairs of this cohort are already published (perhaps by a colleague just now).", "error")
     elif not form.validate_on_submit():
         flash("Tick the box to confirm you want to publish the pairs.", "error")
-    elif found := (commit_or_flash(rotation.publish_round, cohort, form.round.data) if new_round
-                   else commit_or_flash(matching.publish_pairs, cohort)):
+    elif found := (act(rotation.publish_round, cohort, form.round.data) if new_round
+                   else act(matching.publish_pairs, cohort)):
         ended = " The previous round's pairs have ended." if new_round else ""
         flash(f"{len(found)} pairs are published: participants now see their partner and why.{ended}", "ok")
     return _back(cohort.id)

@@ -11,9 +11,10 @@ from lti_app.mentoring.domain.cohort_state import CohortState
 from lti_app.mentoring.domain.matching_settings import MatchMode
 from lti_app.mentoring.errors import InvalidInput
 from lti_app.mentoring.services import cohorts, matching, matching_modes, mutual_ranking
-from lti_app.web.course_pages import commit_or_flash, render_page
+from lti_app.web.course_pages import render_page
 from lti_app.web.forms import ConfirmForm
 from lti_app.web.pagination import requested_page
+from lti_app.web.unit_of_work import act
 
 bp = Blueprint("matching_modes", __name__, url_prefix="/cohorts/<id:cohort_id>/matching-modes")
 
@@ -41,7 +42,7 @@ def overview(course_id: int, cohort_id: int):
 def compute(course_id: int, cohort_id: int):
     """Replace the draft's unpinned pairs with the stable matching of the rankings."""
     cohort = cohorts.cohort_in_course(course_id, cohort_id)
-    if ConfirmForm().validate_on_submit() and (found := commit_or_flash(mutual_ranking.compute_stable_matching, cohort)):
+    if ConfirmForm().validate_on_submit() and (found := act(mutual_ranking.compute_stable_matching, cohort)):
         t = found.totals
         flash(f"The stable matching proposes {t.pairs} pairs; {t.unmatched_mentees} mentees and {t.unmatched_mentors} "
               "mentors are left unpaired (see why below). Review the pairs on the matching page, then publish.", "ok")

@@ -14,7 +14,7 @@ from lti_app.mentoring.models.cohort import Cohort
 from lti_app.mentoring.models.matching_run import MatchingRun, RunState
 from lti_app.mentoring.services import cohorts, matching_runs
 from lti_app.tasks.matching_job import CRASH_MESSAGE, queue_run
-from lti_app.web.course_pages import commit_or_flash
+from lti_app.web.unit_of_work import act
 
 bp = Blueprint("runs", __name__, url_prefix="/runs")
 
@@ -22,7 +22,7 @@ bp = Blueprint("runs", __name__, url_prefix="/runs")
 def run_in_background(cohort: Cohort) -> None:
     """Start a run of the cohort's matching and hand it to the job queue (inline: run it now); flash how it went."""
     stale_after = timedelta(seconds=current_app.config["JOBS_TIMEOUT_SECONDS"])
-    run = commit_or_flash(matching_runs.start_run, cohort, g.membership.person_id, stale_after)
+    run = act(matching_runs.start_run, cohort, g.membership.person_id, stale_after)
     if run is None:
         return
     run_id = run.id

@@ -9,16 +9,16 @@ from datetime import date
 
 from flask import Blueprint, flash, g, redirect, request, url_for
 
-from lti_app.extensions import db, utcnow
-from lti_app.mentoring.errors import InvalidInput
+from lti_app.extensions import utcnow
 from lti_app.mentoring.models.cohort import Cohort
 from lti_app.mentoring.models.pairing import Pair
 from lti_app.mentoring.services import cohorts, fit_checks, pair_admin, pair_health, pair_privacy
-from lti_app.web.course_pages import commit_or_flash, form_status, render_page
-from lti_app.web.forms import ConfirmForm, attach_error
+from lti_app.web.course_pages import form_status, render_page
+from lti_app.web.forms import ConfirmForm
 from lti_app.web.instructor.forms import PairFilterForm
 from lti_app.web.instructor.pairs_forms import CloseCohortForm, EndPairForm, OpenContentForm, RepairForm
 from lti_app.web.pagination import requested_page
+from lti_app.web.unit_of_work import act, save
 
 bp = Blueprint("pairs", __name__, url_prefix="/cohorts/<id:cohort_id>/pairs")
 
@@ -68,13 +68,8 @@ def confidential(course_id: int, cohort_id: int, pair_id: int, content: str):
     pair_privacy.check_may_open(found, kind)  # refused (403) where the privacy setting keeps it closed
     form = OpenContentForm()
     if form.validate_on_submit():
-        try:
-            opened = pair_privacy.open_confidential(found, g.membership.person, kind, form.reason.data)
-        except InvalidInput as refused:
-            db.session.rollback()
-            attach_error(form, refused.field, refused.message)
-        else:
-            db.session.commit()  # the log row and the reading go together: rendered, never redirected to a GET
+        # the log row and the reading go together: rendered, never redirected to a GET
+        if opened := save(form, pair_privacy.open_confidential, found, g.membership.person, kind, form.reason.data):
             return render_page("instructor/pairs/content.html", cohort=cohort, pair=found, opened=opened)
     return render_page("instructor/pairs/open.html", form_status(form), cohort=cohort, pair=found, kind=kind, form=form)
 
@@ -86,7 +81,7 @@ def end(course_id: int, cohort_id: int, pair_id: int):
     form = EndPairForm()
     if not form.validate_on_submit():
         flash(_first_error(form), "error")
-    elif commit_or_flash(pair_admin.end_pair, found, g.membership.person, form.reason.data):
+    elif act(pair_admin.end_pair, found, g.membership.person, form.reason.data):
         flash("The pair has ended. You can now find a new partner for either of them.", "ok")
     return _to(".pair", cohort_id=cohort.id, pair_id=found.id)
 
@@ -95,7 +90,7 @@ def end(course_id: int, cohort_id: int, pair_id: int):
 def handled(course_id: int, cohort_id: int, pair_id: int, fit_check_id: int):
     """Mark a request for help or a new partner as dealt with: the flag goes down."""
     cohort, found = _pair(course_id, cohort_id, pair_id)
-    if ConfirmForm().validate_on_submit() and commit_or_flash(fit_checks.handle_fit_check, found, fit_check_id):
+    if ConfirmForm().validate_on_submit() and act(fit_checks.handle_fit_check, found, fit_check_id):
         flash("Marked as handled.", "ok")
     return _to(".pair", cohort_id=cohort.id, pair_id=found.id)
 
@@ -106,7 +101,7 @@ def repair(course_id: int, cohort_id: int, pair_id: int, side: str):
     cohort, found = _pair(course_id, cohort_id, pair_id)
     form = RepairForm()
     if form.validate_on_submit():
-        new = commit_or_flash(pair_admin.repair_person, cohort, found, side, form.partner.data)
+        new = act(pair_admin.repair_person, cohort, found, side, form.partner.data)
         if new is not None:
             flash(f"{new.mentor.person.display_name} and {new.mentee.person.display_name} are now paired.", "ok")
             return _to(".pair", cohort_id=cohort.id, pair_id=new.id)
@@ -119,7 +114,7 @@ def repair(course_id: int, cohort_id: int, pair_id: int, side: str):
 def start(course_id: int, cohort_id: int):
     """The programme of a matched cohort begins."""
     cohort = cohorts.cohort_in_course(course_id, cohort_id)
-    if ConfirmForm().validate_on_submit() and commit_or_flash(pair_admin.start_programme, cohort):
+    if ConfirmForm().validate_on_submit() and act(pair_admin.start_programme, cohort):
         flash("The programme is running.", "ok")
     return _to(".health", cohort_id=cohort.id)
 
@@ -131,6 +126,6 @@ def close(course_id: int, cohort_id: int):
     form = CloseCohortForm()
     if not form.validate_on_submit():
         flash(_first_error(form), "error")
-    elif (ended := commit_or_flash(pair_admin.close_cohort, cohort, g.membership.person)) is not None:
+    elif (ended := act(pair_admin.close_cohort, cohort, g.membership.person)) is not None:
         flash(f"The cohort is finished; {len(ended)} active pairs ended.", "ok")
     return _to(".health", cohort_id=cohort.id)

@@ -8,11 +8,12 @@ from flask import Blueprint, flash, redirect, request, url_for
 
 from lti_app.mentoring.services import cohorts, enrolments
 from lti_app.mentoring.services.participants import count_participants, enrolled_subjects, participants_page
-from lti_app.web.course_pages import commit_or_flash, render_page
+from lti_app.web.course_pages import render_page
 from lti_app.web.forms import ConfirmForm, choice_list
 from lti_app.web.instructor.forms import MoveForm, ParticipantFilterForm
 from lti_app.web.instructor.roster import RosterUnavailable, course_roster, not_enrolled
 from lti_app.web.pagination import requested_page
+from lti_app.web.unit_of_work import act
 
 bp = Blueprint("participants", __name__, url_prefix="/cohorts/<id:cohort_id>")
 
@@ -42,7 +43,7 @@ def withdraw(course_id: int, cohort_id: int, enrolment_id: int):
     """Withdraw a participant from the cohort."""
     cohort = cohorts.cohort_in_course(course_id, cohort_id)
     enrolment = enrolments.enrolment_in_cohort(cohort, enrolment_id)
-    if ConfirmForm().validate_on_submit() and commit_or_flash(enrolments.withdraw_participant, enrolment):
+    if ConfirmForm().validate_on_submit() and act(enrolments.withdraw_participant, enrolment):
         flash(f"{enrolment.person.display_name} is withdrawn from “{cohort.name}”.", "ok")
     return redirect(url_for(".participant", cohort_id=cohort.id, enrolment_id=enrolment.id))
 
@@ -57,7 +58,7 @@ def move(course_id: int, cohort_id: int, enrolment_id: int):
         flash("Choose a cohort to move the participant to.", "error")
         return redirect(url_for(".participant", cohort_id=cohort.id, enrolment_id=enrolment.id))
     target = cohorts.cohort_in_course(course_id, form.target.data)
-    result = commit_or_flash(enrolments.move_participant, enrolment, target)
+    result = act(enrolments.move_participant, enrolment, target)
     if not result:
         return redirect(url_for(".participant", cohort_id=cohort.id, enrolment_id=enrolment.id))
     dropped = f" These skills are not offered there and were removed: {', '.join(result.dropped_skills)}." if result.dropped_skills else ""

@@ -13,7 +13,7 @@ from lti_app.web.course_pages import form_status, render_page
 from lti_app.web.instructor.forms import SubmissionFilterForm
 from lti_app.web.instructor.reflection_forms import AUDIENCE_HINTS, assignment_form, grade_form
 from lti_app.web.pagination import requested_page
-from lti_app.web.reflection_pages import save_form, send_grades
+from lti_app.web.unit_of_work import save
 
 bp = Blueprint("reflections", __name__, url_prefix="/cohorts/<id:cohort_id>/reflections")
 
@@ -33,7 +33,7 @@ def new_assignment(course_id: int, cohort_id: int):
     cohort = cohorts.cohort_in_course(course_id, cohort_id)
     form = assignment_form(cohort)
     if form.validate_on_submit() and (criteria := form.criteria()) is not None:
-        if created := save_form(form, reflections.create_assignment, cohort, form.to_fields(criteria)):
+        if created := save(form, reflections.create_assignment, cohort, form.to_fields(criteria)):
             flash(f"“{created.title}” is saved. Place it in your course from the LMS's “add activity” "
                   "(ReMentor, deep linking) so it gets its gradebook column.", "ok")
             return redirect(url_for(".submissions", cohort_id=cohort.id, assignment_id=created.id), code=303)
@@ -48,7 +48,7 @@ def edit_assignment(course_id: int, cohort_id: int, assignment_id: int):
     assignment = reflections.assignment_in_cohort(cohort, assignment_id)
     form = assignment_form(cohort, assignment)
     if form.validate_on_submit() and (criteria := form.criteria()) is not None:
-        if save_form(form, reflections.update_assignment, assignment, form.to_fields(criteria)):
+        if save(form, reflections.update_assignment, assignment, form.to_fields(criteria)):
             flash("Your changes are saved.", "ok")
             return redirect(url_for(".submissions", cohort_id=cohort.id, assignment_id=assignment.id), code=303)
     return render_page("instructor/reflection_form.html", form_status(form), cohort=cohort, form=form,
@@ -74,10 +74,9 @@ def submission(course_id: int, cohort_id: int, assignment_id: int, submission_id
         raise NotFound("There is no such reflection in this course.")
     form = grade_form(found)
     if form.validate_on_submit():
-        saved = save_form(form, grading.grade_submission, found, form.to_fields(), grader_person_id=g.membership.person_id,
+        saved = save(form, grading.grade_submission, found, form.to_fields(), grader_person_id=g.membership.person_id,
                           expected_version=form.version.data)
         if saved:
-            send_grades(saved)
             flash(f"The grade for {found.enrolment.person.display_name} is saved.", "ok")
             return redirect(url_for(".submission", cohort_id=cohort_id, assignment_id=assignment_id,
                                     submission_id=submission_id), code=303)

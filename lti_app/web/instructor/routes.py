@@ -5,15 +5,14 @@ from collections.abc import Callable
 
 from flask import Blueprint, Response, flash, redirect, url_for
 
-from lti_app.extensions import db, utcnow
+from lti_app.extensions import utcnow
 from lti_app.mentoring.domain.cohort_settings import PrivacySetting
-from lti_app.mentoring.errors import InvalidInput
 from lti_app.mentoring.models.cohort import Cohort
 from lti_app.mentoring.services import cohort_copies, cohorts, next_steps
 from lti_app.mentoring.services.cohorts import CohortFields
 from lti_app.mentoring.services.participants import count_participants
-from lti_app.web.course_pages import commit_or_flash, form_status, guard_course_pages, render_page
-from lti_app.web.forms import ConfirmForm, attach_error
+from lti_app.web.course_pages import form_status, guard_course_pages, render_page
+from lti_app.web.forms import ConfirmForm
 from lti_app.web.instructor.forms import CohortForm
 from lti_app.web.learner.forms import ROLE_HINTS, enrolment_form
 from lti_app.web.instructor.completion import bp as completion_bp
@@ -23,6 +22,7 @@ from lti_app.web.instructor.matching_modes import bp as matching_modes_bp
 from lti_app.web.instructor.pairs import bp as pairs_bp
 from lti_app.web.instructor.participants import bp as participants_bp
 from lti_app.web.instructor.reflections import bp as reflections_bp
+from lti_app.web.unit_of_work import act, save
 
 bp = Blueprint("instructor", __name__, url_prefix="/courses/<id:course_id>/instructor")
 guard_course_pages(bp, staff=True)
@@ -111,19 +111,12 @@ def edit_cohort(course_id: int, cohort_id: int):
     return render_page("instructor/cohort_form.html", form_status(form), form=form, cohort=found)
 
 
-def _saved_cohort(form: CohortForm, save: Callable[[CohortFields], Cohort],
+def _saved_cohort(form: CohortForm, service: Callable[[CohortFields], Cohort],
                   done: Callable[[Cohort], str]) -> Response | None:
     """For a valid submitted form: save the cohort, commit, flash what ``done`` says of it and go to its page.
     None when there is nothing to save, or the service refused (rolled back, the message by its field)."""
-    if not form.validate_on_submit():
+    if not form.validate_on_submit() or (cohort := save(form, service, form.to_fields())) is None:
         return None
-    try:
-        cohort = save(form.to_fields())
-    except InvalidInput as refused:
-        db.session.rollback()
-        attach_error(form, refused.field, refused.message)
-        return None
-    db.session.commit()
     flash(done(cohort), "ok")
     return redirect(url_for(".cohort", cohort_id=cohort.id))
 
@@ -143,6 +136,6 @@ def close_enrolment(course_id: int, cohort_id: int):
 def _move(course_id: int, cohort_id: int, action, done: str):
     """Run one state transition from a button; a refusal comes back as a message on the cohort page."""
     found = cohorts.cohort_in_course(course_id, cohort_id)
-    if ConfirmForm().validate_on_submit() and commit_or_flash(action, found):
+    if ConfirmForm().validate_on_submit() and act(action, found):
         flash(done, "ok")
     return redirect(url_for(".cohort", cohort_id=cohort_id))

@@ -7,16 +7,14 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, g, redirect, url_for
 
-from lti_app.extensions import db
-from lti_app.mentoring.errors import InvalidInput
 from lti_app.mentoring.models.cohort import Cohort
 from lti_app.mentoring.models.enrolment import Enrolment
 from lti_app.mentoring.services import (cohorts, enrolments, matching_modes, mutual_ranking, self_select,
                                         self_select_answers)
-from lti_app.web.course_pages import commit_or_flash, form_status, render_page
-from lti_app.web.forms import attach_error
+from lti_app.web.course_pages import form_status, render_page
 from lti_app.web.learner.choosing_forms import AnswerForm, RequestForm, ranking_form
 from lti_app.web.pagination import requested_page
+from lti_app.web.unit_of_work import act, save
 
 bp = Blueprint("choosing", __name__, url_prefix="/cohorts/<id:cohort_id>/choosing")
 
@@ -57,7 +55,7 @@ def request_mentor(course_id: int, cohort_id: int):
     """Ask one mentor (with an optional message)."""
     cohort, me = _mine(course_id, cohort_id)
     form = RequestForm()
-    if form.validate_on_submit() and commit_or_flash(self_select.request_mentor, cohort, me, form.mentor_id.data,
+    if form.validate_on_submit() and act(self_select.request_mentor, cohort, me, form.mentor_id.data,
                                                      form.message.data or ""):
         flash("Your request is sent. You will see the answer here.", "ok")
     for message in (m for errors in form.errors.values() for m in errors):
@@ -72,7 +70,7 @@ def withdraw(course_id: int, cohort_id: int):
     form = AnswerForm()
     if form.validate_on_submit():
         self_select.request_of(cohort, form.request_id.data, mentee=me)  # anyone else's: 404
-        if commit_or_flash(self_select.withdraw_request, cohort, me, form.request_id.data):
+        if act(self_select.withdraw_request, cohort, me, form.request_id.data):
             flash("Your request is withdrawn. You can ask another mentor.", "ok")
     return redirect(url_for(".mentors", cohort_id=cohort.id), code=303)
 
@@ -105,7 +103,7 @@ def _answer(course_id: int, cohort_id: int, service, done: str):
     form = AnswerForm()
     if form.validate_on_submit():
         self_select.request_of(cohort, form.request_id.data, mentor=me)  # anyone else's: 404
-        if commit_or_flash(service, cohort, me, form.request_id.data, form.version.data):
+        if act(service, cohort, me, form.request_id.data, form.version.data):
             flash(done, "ok")
     return redirect(url_for(".requests", cohort_id=cohort.id), code=303)
 
@@ -117,13 +115,7 @@ def ranking(course_id: int, cohort_id: int):
     choices = mutual_ranking.ranking_choices(cohort, me)
     form = ranking_form(choices)
     if form.validate_on_submit():
-        try:
-            saved = mutual_ranking.save_ranking(cohort, me, form.ranks())
-        except InvalidInput as refused:
-            db.session.rollback()
-            attach_error(form, refused.field, refused.message)
-        else:
-            db.session.commit()
+        if (saved := save(form, mutual_ranking.save_ranking, cohort, me, form.ranks())) is not None:
             flash(f"Your ranking of {len(saved)} people is saved. You can change it until the pairs "
                   "are published.", "ok")
             return redirect(url_for(".ranking", cohort_id=cohort.id), code=303)

@@ -11,17 +11,16 @@ from datetime import date
 
 from flask import Blueprint, flash, g, redirect, url_for
 
-from lti_app.extensions import db, utcnow
+from lti_app.extensions import utcnow
 from lti_app.mentoring.domain.pair_feedback import FitAnswer
-from lti_app.mentoring.errors import InvalidInput
 from lti_app.mentoring.models.feedback import ContentAccess
 from lti_app.mentoring.services import feedback, fit_checks, pair_privacy
 from lti_app.mentoring.services.feedback import FeedbackOverview
 from lti_app.mentoring.services.fit_checks import FitCheckState
 from lti_app.mentoring.services.pairs import PairSeat, pair_for_partner
 from lti_app.web.course_pages import form_status, render_page
-from lti_app.web.forms import attach_error
 from lti_app.web.learner.feedback_forms import FitCheckForm, FeedbackForm
+from lti_app.web.unit_of_work import save
 
 bp = Blueprint("feedback", __name__, url_prefix="/pairs/<id:pair_id>")
 
@@ -72,13 +71,8 @@ def give(course_id: int, pair_id: int, round_number: int):
     feedback.check_round_open(seat, round_number, _today())  # a round not yet due: a message, nothing written
     form = FeedbackForm()
     if form.validate_on_submit():
-        try:
-            _, created = feedback.give_feedback(seat, round_number, form.to_fields(), _today())
-        except InvalidInput as refused:
-            db.session.rollback()
-            attach_error(form, refused.field, refused.message)
-        else:
-            db.session.commit()
+        if given := save(form, feedback.give_feedback, seat, round_number, form.to_fields(), _today()):
+            _, created = given
             flash("Thank you: your partner can now read your feedback." if created
                   else f"You have given your feedback for round {round_number}; here it is.", "ok")
             return _to_overview(pair_id)
@@ -93,13 +87,7 @@ def fit_check(course_id: int, pair_id: int):
     state = fit_checks.fit_check_state(seat)
     form = FitCheckForm()
     if state.open and form.validate_on_submit():
-        try:
-            found = fit_checks.answer_fit_check(seat, FitAnswer(form.answer.data), form.comment.data or "")
-        except InvalidInput as refused:
-            db.session.rollback()
-            attach_error(form, refused.field, refused.message)
-        else:
-            db.session.commit()
+        if found := save(form, fit_checks.answer_fit_check, seat, FitAnswer(form.answer.data), form.comment.data or ""):
             flash("Thank you. Your instructor will be in touch." if found.answer.flags_pair
                   else "Thank you: glad it is going well.", "ok")
             return _to_overview(pair_id)

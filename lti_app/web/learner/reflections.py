@@ -11,7 +11,8 @@ from lti_app.extensions import utcnow
 from lti_app.mentoring.services import reflections, submissions
 from lti_app.web.course_pages import form_status, render_page
 from lti_app.web.learner.reflection_forms import ReflectionForm
-from lti_app.web.reflection_pages import after_submission, save_form
+from lti_app.web.reflection_pages import noting_completion
+from lti_app.web.unit_of_work import save
 
 bp = Blueprint("reflections", __name__, url_prefix="/reflections")
 
@@ -30,8 +31,7 @@ def write(course_id: int, assignment_id: int):
     form = ReflectionForm.for_submission(assigned.submission)
     if form.validate_on_submit():
         service = submissions.submit_reflection if form.submitting else submissions.save_draft
-        if saved := save_form(form, service, assigned.assignment, assigned.enrolment, form.body.data or "", form.version.data):
-            after_submission(saved)
+        if save(form, noting_completion(service), assigned.assignment, assigned.enrolment, form.body.data or "", form.version.data):
             flash("Your reflection is submitted." if form.submitting else "Your draft is saved. Only you can read it.", "ok")
             return redirect(url_for(".write", assignment_id=assignment_id), code=303)
     submission = reflections.submission_of(assignment_id, assigned.enrolment.id)

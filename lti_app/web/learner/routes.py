@@ -8,16 +8,17 @@ from flask import Blueprint, flash, g, redirect, url_for
 
 from lti_app.extensions import db, utcnow
 from lti_app.mentoring.domain.cohort_state import CohortState
-from lti_app.mentoring.errors import AlreadyEnrolled, InvalidInput
+from lti_app.mentoring.errors import AlreadyEnrolled
 from lti_app.mentoring.services import cohorts, enrolments, matching_modes, partners
 from lti_app.mentoring.services.workspace_overview import active_pair_ids
-from lti_app.web.course_pages import commit_or_flash, form_status, guard_course_pages, render_page
+from lti_app.web.course_pages import form_status, guard_course_pages, render_page
 from lti_app.web.forms import ConfirmForm
 from lti_app.web.learner.choosing import bp as choosing_bp
 from lti_app.web.learner.feedback import bp as feedback_bp
 from lti_app.web.learner.forms import ROLE_HINTS, enrolment_form
 from lti_app.web.learner.reflections import bp as reflections_bp
 from lti_app.web.learner.workspace import bp as workspace_bp
+from lti_app.web.unit_of_work import act, save
 
 bp = Blueprint("learner", __name__, url_prefix="/courses/<id:course_id>/learner")
 guard_course_pages(bp, staff=False)
@@ -62,13 +63,7 @@ def enrol(course_id: int, cohort_id: int):
     previous = enrolments.check_can_enrol(cohort, g.membership)  # refusals become a message page, nothing written
     form = enrolment_form(cohort, previous)
     if form.validate_on_submit():
-        try:
-            enrolments.enrol_participant(cohort, g.membership, form.to_profile())
-        except InvalidInput as refused:
-            db.session.rollback()
-            form.add_refusal(refused.field, refused.message)
-        else:
-            db.session.commit()
+        if save(form, enrolments.enrol_participant, cohort, g.membership, form.to_profile()) is not None:
             flash(f"You are enrolled in “{cohort.name}”. You can change your profile until the pairs are made.", "ok")
             return redirect(url_for(".enrolment", cohort_id=cohort.id), code=303)
     return render_page("learner/enrol.html", form_status(form), form=form, cohort=cohort, role_hints=ROLE_HINTS, editing=False)
@@ -96,13 +91,7 @@ def edit_enrolment(course_id: int, cohort_id: int):
     enrolments.check_changeable(found, "change your profile")
     form = enrolment_form(cohort, found)
     if form.validate_on_submit():
-        try:
-            enrolments.update_profile(found, form.to_profile())
-        except InvalidInput as refused:
-            db.session.rollback()
-            form.add_refusal(refused.field, refused.message)
-        else:
-            db.session.commit()
+        if save(form, enrolments.update_profile, found, form.to_profile()) is not None:
             flash("Your profile is saved.", "ok")
             return redirect(url_for(".enrolment", cohort_id=cohort.id), code=303)
     return render_page("learner/enrol.html", form_status(form), form=form, cohort=cohort, role_hints=ROLE_HINTS, editing=True)
@@ -113,6 +102,6 @@ def withdraw(course_id: int, cohort_id: int):
     """Leave the cohort (before matching); re-enrolling is possible while enrolment is open."""
     cohort = cohorts.visible_cohort_in_course(course_id, cohort_id)
     found = enrolments.find_enrolment(cohort.id, g.membership.person_id)
-    if ConfirmForm().validate_on_submit() and commit_or_flash(enrolments.withdraw_participant, found):
+    if ConfirmForm().validate_on_submit() and act(enrolments.withdraw_participant, found):
         flash(f"You have withdrawn from “{cohort.name}”. You can enrol again while enrolment is open.", "ok")
     return redirect(url_for(".enrolment", cohort_id=cohort.id), code=303)

@@ -12,12 +12,12 @@ from lti_app.mentoring.services import agreements, meetings, pairs, partners, ta
 from lti_app.mentoring.services.goals import goals_of_pair
 from lti_app.mentoring.services.pairs import PairSeat
 from lti_app.mentoring.services.workspace_overview import overview_of
-from lti_app.tasks import grades as grade_sync
-from lti_app.web.course_pages import commit_or_flash, form_status, render_page
+from lti_app.web.course_pages import form_status, render_page
 from lti_app.web.forms import ConfirmForm
-from lti_app.web.learner.workspace_common import commit_or_show, guard_pair_pages
+from lti_app.web.learner.workspace_common import guard_pair_pages, noting_activity
 from lti_app.web.learner.workspace_forms import AgreementForm, MeetingForm, TaskForm, VersionForm, as_int
 from lti_app.web.learner.workspace_goals import bp as goals_bp
+from lti_app.web.unit_of_work import act, save
 
 bp = Blueprint("workspace", __name__, url_prefix="/pairs/<id:pair_id>")
 guard_pair_pages(bp)
@@ -52,7 +52,7 @@ def agreement(course_id: int, pair_id: int):
     seat = g.seat
     found = agreements.agreement_of(seat.pair)
     form = AgreementForm.for_agreement(seat, found, agreements.proposed_terms(seat))
-    if form.validate_on_submit() and commit_or_show(form, agreements.save_terms, seat, form.to_terms(), as_int(form.version.data)):
+    if form.validate_on_submit() and save(form, agreements.save_terms, seat, form.to_terms(), as_int(form.version.data)):
         flash("The agreement is saved. Once you both have written your expectations, you both sign it.", "ok")
         return redirect(url_for(".agreement"), code=303)
     found = agreements.agreement_of(seat.pair)
@@ -64,7 +64,7 @@ def agreement(course_id: int, pair_id: int):
 def sign(course_id: int, pair_id: int):
     """Sign the agreement as read (its version); refused when it changed since."""
     form = VersionForm()
-    if form.validate_on_submit() and (signed := commit_or_flash(agreements.sign_agreement, g.seat, as_int(form.version.data))):
+    if form.validate_on_submit() and (signed := act(agreements.sign_agreement, g.seat, as_int(form.version.data))):
         flash("The agreement is signed by both of you." if signed.fully_signed else
               "You signed the agreement. It is in force once your partner signs it too.", "ok")
     return redirect(url_for(".agreement"), code=303)
@@ -82,11 +82,10 @@ def log_meeting(course_id: int, pair_id: int):
     seat = g.seat
     found = agreements.agreement_of(seat.pair)
     form = MeetingForm.for_seat(seat, found.channel if found else None)
-    if form.validate_on_submit() and (logged := commit_or_show(form, meetings.log_meeting, seat, form.to_fields(),
+    if form.validate_on_submit() and (logged := save(form, noting_activity(meetings.log_meeting), seat, form.to_fields(),
                                                                form.form_token.data, utcnow().date())):
         meeting, created = logged
         flash("The meeting is logged." if created else "This meeting was already logged; it is kept once.", "ok")
-        grade_sync.note_activity([seat.me.id, seat.partner.id])  # a meeting may complete the programme
         return redirect(url_for(".meeting_list", _anchor=f"meeting-{meeting.id}"), code=303)
     return render_page("learner/workspace/meeting_form.html", form_status(form), seat=seat, form=form,
                        first_day=meetings.first_meeting_day(seat.pair), today=utcnow().date())
@@ -97,7 +96,7 @@ def new_task(course_id: int, pair_id: int):
     """Add a task for one of the partners, for a goal or on its own."""
     seat = g.seat
     form = TaskForm.for_seat(seat, goals_of_pair(seat.pair), as_int(request.args.get("goal_id")))
-    if form.validate_on_submit() and (added := commit_or_show(form, tasks.add_task, seat, form.to_fields(), form.form_token.data)):
+    if form.validate_on_submit() and (added := save(form, tasks.add_task, seat, form.to_fields(), form.form_token.data)):
         task, created = added
         flash(f"Task added: {task.title}." if created else "This task was already added; it is kept once.", "ok")
         return _back_from(task)
@@ -118,7 +117,7 @@ def reopen_task(course_id: int, pair_id: int, task_id: int):
 
 def _set_done(task_id: int, done: bool):
     task = tasks.task_in_pair(g.seat.pair, task_id)
-    if ConfirmForm().validate_on_submit() and commit_or_flash(tasks.set_task_done, g.seat, task, done):
+    if ConfirmForm().validate_on_submit() and act(tasks.set_task_done, g.seat, task, done):
         flash(f"{'Done' if done else 'Reopened'}: {task.title}.", "ok")
     return _back_from(task)
 

@@ -1,5 +1,5 @@
-"""What every page of a pair's workspace shares: the viewer's seat in the pair, loaded once per request, and
-saving a form through one service (its refusal shown next to the field it names, nothing written).
+"""What every page of a pair's workspace shares: the viewer's seat in the pair, loaded once per request, and the
+activity that may complete the programme.
 """
 from __future__ import annotations
 
@@ -8,10 +8,8 @@ from typing import Any, TypeVar
 
 from flask import Blueprint, g, request
 
-from lti_app.extensions import db
-from lti_app.mentoring.errors import InvalidInput
-from lti_app.mentoring.services import pairs
-from lti_app.web.forms import attach_error
+from lti_app.mentoring.services import completion, pairs
+from lti_app.mentoring.services.pairs import PairSeat
 
 T = TypeVar("T")
 
@@ -34,13 +32,11 @@ def guard_pair_pages(bp: Blueprint) -> None:
             values.setdefault("pair_id", seat.pair.id)
 
 
-def commit_or_show(form: Any, action: Callable[..., T], *args: Any) -> T | None:
-    """Run one service for a form: commit and return its result, or show its refusal on the form and return None."""
-    try:
-        result = action(*args)
-    except InvalidInput as refused:
-        db.session.rollback()
-        attach_error(form, refused.field, refused.message)
-        return None
-    db.session.commit()
-    return result
+def noting_activity(service: Callable[..., T]) -> Callable[..., T]:
+    """``service`` (taking the viewer's seat first), and then both partners' completion noted: the commit point
+    evaluates it before its commit (a meeting or an end rating may complete the programme)."""
+    def run(seat: PairSeat, *args: Any) -> T:
+        result = service(seat, *args)
+        completion.note_activity([seat.me.id, seat.partner.id])
+        return result
+    return run

@@ -10,12 +10,12 @@ from lti_app.extensions import utcnow
 from lti_app.mentoring.models.workspace import Goal
 from lti_app.mentoring.services import goals
 from lti_app.mentoring.services.workspace_overview import view_of_goal
-from lti_app.tasks import grades as grade_sync
-from lti_app.web.course_pages import commit_or_flash, form_status, render_page
+from lti_app.web.course_pages import form_status, render_page
 from lti_app.web.forms import ConfirmForm
-from lti_app.web.learner.workspace_common import commit_or_show
+from lti_app.web.learner.workspace_common import noting_activity
 from lti_app.web.learner.workspace_forms import as_int
 from lti_app.web.learner.workspace_goal_forms import PROGRESS_HINTS, EndRatingForm, GoalForm, MilestoneForm, RatingForm
+from lti_app.web.unit_of_work import act, save
 
 bp = Blueprint("goals", __name__, url_prefix="/goals")
 
@@ -40,7 +40,7 @@ def new_goal(course_id: int, pair_id: int):
     """Set a goal from a baseline: skills, target rating and date, how progress is measured."""
     seat = g.seat
     form = GoalForm.for_goal(seat)
-    if form.validate_on_submit() and (added := commit_or_show(form, goals.add_goal, seat, form.to_fields(), form.form_token.data)):
+    if form.validate_on_submit() and (added := save(form, goals.add_goal, seat, form.to_fields(), form.form_token.data)):
         goal, created = added
         flash("The goal is set. Add milestones and tasks to get there." if created else "This goal was already set; it is kept once.", "ok")
         return _to_goal(goal.id)
@@ -59,7 +59,7 @@ def edit_goal(course_id: int, pair_id: int, goal_id: int):
     seat = g.seat
     found = goals.goal_in_pair(seat.pair, goal_id)
     form = GoalForm.for_goal(seat, found)
-    if form.validate_on_submit() and commit_or_show(form, goals.edit_goal, seat, found, form.to_fields(), as_int(form.version.data)):
+    if form.validate_on_submit() and save(form, goals.edit_goal, seat, found, form.to_fields(), as_int(form.version.data)):
         flash("The goal is saved.", "ok")
         return _to_goal(found.id)
     return render_page("learner/workspace/goal_form.html", form_status(form), seat=seat, form=form, goal=found, hints=PROGRESS_HINTS)
@@ -70,7 +70,7 @@ def add_milestone(course_id: int, pair_id: int, goal_id: int):
     """Add a milestone; errors show on the goal page."""
     found = goals.goal_in_pair(g.seat.pair, goal_id)
     form = MilestoneForm()
-    if form.validate_on_submit() and commit_or_show(form, goals.add_milestone, g.seat, found, form.title.data,
+    if form.validate_on_submit() and save(form, goals.add_milestone, g.seat, found, form.title.data,
                                                     form.due_on.data, form.form_token.data):
         flash("Milestone added.", "ok")
         return _to_goal(goal_id)
@@ -92,7 +92,7 @@ def reopen_milestone(course_id: int, pair_id: int, goal_id: int, milestone_id: i
 def _set_milestone(goal_id: int, milestone_id: int, done: bool):
     found = goals.goal_in_pair(g.seat.pair, goal_id)
     if ConfirmForm().validate_on_submit():
-        commit_or_flash(goals.set_milestone_done, g.seat, found, milestone_id, done)
+        act(goals.set_milestone_done, g.seat, found, milestone_id, done)
     return _to_goal(goal_id)
 
 
@@ -101,7 +101,7 @@ def rate(course_id: int, pair_id: int, goal_id: int):
     """Record where the goal's owner stands now."""
     found = goals.goal_in_pair(g.seat.pair, goal_id)
     form = RatingForm()
-    if form.validate_on_submit() and commit_or_show(form, goals.rate_progress, g.seat, found, as_int(form.rating.data),
+    if form.validate_on_submit() and save(form, goals.rate_progress, g.seat, found, as_int(form.rating.data),
                                                     as_int(form.version.data)):
         flash("The rating is saved.", "ok")
         return _to_goal(goal_id)
@@ -113,9 +113,8 @@ def rerate(course_id: int, pair_id: int, goal_id: int):
     """Give your end rating of the goal's owner (the owner rates themself, the partner rates them)."""
     found = goals.goal_in_pair(g.seat.pair, goal_id)
     form = EndRatingForm()
-    if form.validate_on_submit() and commit_or_show(form, goals.rerate_goal, g.seat, found, as_int(form.end_rating.data),
+    if form.validate_on_submit() and save(form, noting_activity(goals.rerate_goal), g.seat, found, as_int(form.end_rating.data),
                                                     utcnow().date()):
         flash("Your end rating is saved.", "ok")
-        grade_sync.note_activity([g.seat.me.id, g.seat.partner.id])  # "goals re-rated" may complete the programme
         return _to_goal(goal_id)
     return _goal_page(goals.goal_in_pair(g.seat.pair, goal_id), 422, end_rating=form)
