@@ -82,3 +82,15 @@ def page(chromium_path):
         finally:
             context.close()
             browser.close()
+
+
+def pytest_collection_modifyitems(config, items):
+    """The browser tests always run the development configuration on their own SQLite file and in-process cache
+    (``live_server``), whatever DATABASE_URL says: a pass of the suite on PostgreSQL would only run them again, so
+    they run in the SQLite pass alone."""
+    if not os.environ.get("DATABASE_URL"):
+        return
+    skip = pytest.mark.skip(reason="browser tests run on their own SQLite file; the SQLite pass of the suite runs them")
+    for item in items:
+        if "tests/e2e/" in str(item.fspath).replace(os.sep, "/"):
+            item.add_marker(skip)
