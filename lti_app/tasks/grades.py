@@ -22,6 +22,8 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from flask import current_app
+from sqlalchemy import event
+from sqlalchemy.orm import Session, SessionTransaction
 
 from lti_app.extensions import db, utcnow
 from lti_app.mentoring.domain.grade_states import retry_schedule
@@ -141,6 +143,15 @@ def drop_recorded() -> None:
     """After a rollback: forget the side effects the transaction recorded; nothing of it is sent."""
     outbox.take_recorded()
     completion_service.forget_noted()
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _nothing_noted_survives_a_rollback(session: Session, transaction: SessionTransaction) -> None:
+    """Whatever rolls the request's transaction back (a refusal, an error page, a failed request), what it noted to
+    send or to evaluate after its commit goes with it. A savepoint's rollback leaves the outer transaction's notes."""
+    if transaction.parent is None and not transaction.nested:
+        for key in (outbox.RECORDED_KEY, completion_service.NOTED_KEY):
+            session.info.pop(key, None)
 
 
 def sync_pending(now: datetime | None = None) -> Counter:

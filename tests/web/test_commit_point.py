@@ -70,3 +70,17 @@ def test_a_meeting_that_completes_the_programme_is_one_commit_then_its_scores_ar
     assert journal[:first_dispatch] == ["commit"]  # the meeting and both completions: one commit, before sending
     assert journal[first_dispatch] == ("dispatch", programme)
     assert [step for step in journal if step != "commit"] == [("dispatch", programme)]  # dispatched once
+
+
+def test_any_rollback_of_the_request_drops_what_it_noted_but_a_savepoints_does_not(app):
+    from lti_app.extensions import db
+    from lti_app.mentoring.services import completion, grade_outbox
+    import lti_app.tasks.grades  # noqa: F401 - registers the listener
+
+    db.session.info[grade_outbox.RECORDED_KEY] = [7]
+    db.session.info[completion.NOTED_KEY] = {3}
+    with db.session.begin_nested() as savepoint:
+        savepoint.rollback()
+    assert db.session.info[grade_outbox.RECORDED_KEY] == [7]  # the outer transaction may still commit them
+    db.session.rollback()
+    assert grade_outbox.RECORDED_KEY not in db.session.info and completion.NOTED_KEY not in db.session.info

@@ -35,7 +35,7 @@ from lti_app.mentoring.services.pair_activity import goals_rerated_by_enrolment,
 from lti_app.mentoring.services.paging import PAGE_SIZE, Page, page_of
 from lti_app.mentoring.services.participants import by_name, person_matches
 
-_NOTED = "completion_noted"  # key in ``db.session.info``: enrolments whose completion the commit point evaluates
+NOTED_KEY = "completion_noted"  # key in ``db.session.info``: enrolments whose completion the commit point evaluates
 
 @dataclass(frozen=True)
 class Standing:
@@ -229,18 +229,18 @@ def evaluate_for_enrolments(enrolment_ids: Iterable[int]) -> list[Completion]:
 def note_activity(enrolment_ids: Iterable[int]) -> None:
     """A meeting, goal or reflection of these participants was written: the commit point evaluates their
     completion in this transaction, before its commit (``evaluate_noted``)."""
-    db.session.info.setdefault(_NOTED, set()).update(enrolment_ids)
+    db.session.info.setdefault(NOTED_KEY, set()).update(enrolment_ids)
 
 
 def evaluate_noted() -> list[Completion]:
     """Evaluate completion for the participants noted since the last call, forgetting them (flushes)."""
-    noted = db.session.info.pop(_NOTED, set())
+    noted = db.session.info.pop(NOTED_KEY, set())
     return evaluate_for_enrolments(sorted(noted)) if noted else []
 
 
 def forget_noted() -> None:
     """Drop the noted participants (the transaction was rolled back)."""
-    db.session.info.pop(_NOTED, None)
+    db.session.info.pop(NOTED_KEY, None)
 
 
 def cohorts_with_completion() -> list[Cohort]:

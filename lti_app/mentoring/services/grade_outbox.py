@@ -26,7 +26,7 @@ from lti_app.mentoring.models.reflection import ReflectionAssignment
 
 OUTSTANDING = (GradeState.PENDING, GradeState.FAILED)
 E = TypeVar("E", GradeTarget, Progress, Marking)
-_RECORDED = "grade_outbox_ids"  # key in ``db.session.info``: rows to send after the commit
+RECORDED_KEY = "grade_outbox_ids"  # key in ``db.session.info``: rows to send after the commit
 
 
 def _one_of(kind: type[E], value: str, what: str) -> E:
@@ -67,13 +67,13 @@ def record_score(**score: Any) -> GradeOutbox:
 
 def _remember(ids: Iterable[int]) -> None:
     """Note rows this transaction wrote or made due, for the commit point to send after its commit."""
-    db.session.info.setdefault(_RECORDED, []).extend(ids)
+    db.session.info.setdefault(RECORDED_KEY, []).extend(ids)
 
 
 def take_recorded() -> list[int]:
     """The rows noted since the last call (each once, in order), forgetting them: after a commit, to send them;
     after a rollback, to drop them."""
-    return list(dict.fromkeys(db.session.info.pop(_RECORDED, [])))
+    return list(dict.fromkeys(db.session.info.pop(RECORDED_KEY, [])))
 
 
 def record_scores(scores: Sequence[dict[str, Any]]) -> dict[int, int]:
