@@ -13,7 +13,7 @@ from lti_app.mentoring.domain.matching_settings import MatchMode
 from lti_app.mentoring.models.course import Membership
 from lti_app.mentoring.models.matching_choice import MentorRequest, Ranking, RequestStatus
 from lti_app.mentoring.models.person import Person
-from lti_app.mentoring.services import matching
+from lti_app.mentoring.services import matching, matching_modes
 from tests.factories_matching_modes import make_mentee, make_mentor, mode_cohort
 from tests.queries import counted_queries
 from tests.web.course_pages import OTHER_COURSE, commit, launch
@@ -65,6 +65,16 @@ def test_the_enrolment_page_links_to_the_choosing_page_each_side_needs(teacher, 
     assert "Requests from mentees" in mentor_page and "Choose your mentor" not in mentor_page
     optimal, *_ = people_in(teacher, platform, MatchMode.OPTIMAL, name="Engine cohort")
     assert "Your part in the matching" not in html(mentee_browser.get(f"learner/cohorts/{optimal.id}/enrolment"))
+
+
+def test_the_enrolment_page_works_out_the_participants_side_once(teacher, learners, platform, monkeypatch):
+    mentee_browser, _ = learners
+    cohort, *_ = people_in(teacher, platform, MatchMode.SELF_SELECT)
+    calls = []
+    real = matching_modes.side_of
+    monkeypatch.setattr(matching_modes, "side_of", lambda *args: calls.append(args) or real(*args))
+    page = html(mentee_browser.get(f"learner/cohorts/{cohort.id}/enrolment"))
+    assert "choose your mentor now" in page and "Choose your mentor" in page and len(calls) == 1
 
 
 def test_a_mentee_requests_a_mentor_who_accepts_and_the_instructor_sees_a_pinned_pair(teacher, learners, platform):

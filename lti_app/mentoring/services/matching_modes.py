@@ -5,6 +5,8 @@ the instructor set. A participant's side (mentor or mentee) is the one ``matchin
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
@@ -75,18 +77,6 @@ def side_of(cohort: Cohort, enrolment: Enrolment) -> Role | None:
     return Role.MENTOR if enrolment in mentors else Role.MENTEE
 
 
-def entry_points(cohort: Cohort, enrolment: Enrolment) -> list[str]:
-    """The choosing pages open to this participant now: "choose", "requests" or "rank" (or none)."""
-    if cohort.state is not CohortState.ENROLMENT_CLOSED or not enrolment.is_active:
-        return []
-    mode = mode_of(cohort)
-    if mode is MatchMode.MUTUAL:
-        return ["rank"]
-    if mode is MatchMode.SELF_SELECT:
-        return ["requests" if side_of(cohort, enrolment) is Role.MENTOR else "choose"]
-    return []
-
-
 def check_settings_change(cohort: Cohort, wanted: MatchMode) -> None:
     """The matching settings may be saved in every state before the cohort finishes (they only matter when a draft
     is made), but the mode may not change under choices participants already made, nor after the first publish.
@@ -132,13 +122,31 @@ PAIRING_NOTES = {  # (mode, enrolment still open, side or None): how this partic
 }
 
 
-def pairing_note(cohort: Cohort, enrolment: Enrolment) -> str | None:
-    """How this participant will get a partner, said for the cohort's mode and state (None once pairs are out)."""
-    if not cohort.state.profiles_editable or not enrolment.is_active:
-        return None
-    mode, still_open = mode_of(cohort), cohort.state is CohortState.ENROLMENT_OPEN
-    side = side_of(cohort, enrolment) if mode is MatchMode.SELF_SELECT and not still_open else None
-    return PAIRING_NOTES[(mode, still_open, side)]
+@dataclass(frozen=True)
+class PartnerWay:
+    """How this participant gets a partner now: the sentence for their page (None once pairs are out) and the
+    choosing pages open to them ("choose", "requests" or "rank")."""
+
+    note: str | None
+    entries: list[str]
+
+
+def partner_way(cohort: Cohort, enrolment: Enrolment) -> PartnerWay:
+    """The participant's way to a partner in the cohort's mode and state. Their side (which reads the cohort's
+    enrolments) is worked out at most once, and only in self-select after enrolment closes, where it matters."""
+    if not enrolment.is_active:
+        return PartnerWay(None, [])
+    mode, state = mode_of(cohort), cohort.state
+    still_open = state is CohortState.ENROLMENT_OPEN
+    side = side_of(cohort, enrolment) if mode is MatchMode.SELF_SELECT and state is CohortState.ENROLMENT_CLOSED \
+        else None
+    note = PAIRING_NOTES[(mode, still_open, None if still_open else side)] if state.profiles_editable else None
+    entries: list[str] = []
+    if state is CohortState.ENROLMENT_CLOSED and mode is MatchMode.MUTUAL:
+        entries = ["rank"]
+    elif state is CohortState.ENROLMENT_CLOSED and mode is MatchMode.SELF_SELECT:
+        entries = ["requests" if side is Role.MENTOR else "choose"]
+    return PartnerWay(note, entries)
 
 
 def waiting_for(enrolment_ids: list[int]) -> dict[int, int]:

@@ -23,16 +23,12 @@ ENTRY_LABELS = {"choose": ("Choose your mentor", ".mentors"), "requests": ("Requ
 
 
 @bp.app_template_global()
-def choosing_links(cohort: Cohort, enrolment: Enrolment) -> list[tuple[str, str]]:
-    """(label, URL) of the choosing pages open to this participant now, for their enrolment page."""
-    return [(ENTRY_LABELS[name][0], url_for(f"learner.choosing{ENTRY_LABELS[name][1]}", cohort_id=cohort.id))
-            for name in matching_modes.entry_points(cohort, enrolment)]
-
-
-@bp.app_template_global()
-def pairing_note(cohort: Cohort, enrolment: Enrolment) -> str | None:
-    """How this participant gets a partner in this cohort's mode and state, for their enrolment page."""
-    return matching_modes.pairing_note(cohort, enrolment)
+def partner_way(cohort: Cohort, enrolment: Enrolment) -> tuple[str | None, list[tuple[str, str]]]:
+    """How this participant gets a partner (the sentence for their enrolment page) and the (label, URL) of the
+    choosing pages open to them now."""
+    way = matching_modes.partner_way(cohort, enrolment)
+    return way.note, [(ENTRY_LABELS[name][0], url_for(f"learner.choosing{ENTRY_LABELS[name][1]}", cohort_id=cohort.id))
+                      for name in way.entries]
 
 
 def _mine(course_id: int, cohort_id: int) -> tuple[Cohort, Enrolment]:
