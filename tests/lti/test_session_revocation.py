@@ -99,6 +99,22 @@ def test_deactivating_the_platform_on_the_admin_page_ends_its_sessions(app, plat
     assert _ended(session.get("learner/"))
 
 
+def test_an_operator_signs_everyone_out_of_a_platform_that_stays_active(app, platform, learner, operator):
+    session, other = launch(app, platform, learner.sub), launch(app, platform, platform.learners[1].sub)
+    admin = app.test_client()
+    sign_in(admin, operator.email)
+    platform_id = db.session.scalar(select(Platform.id))
+    page = admin.get(f"/admin/platforms/{platform_id}").get_data(as_text=True)
+    assert f"/admin/platforms/{platform_id}/sessions/end" in page and "Sign everyone out" in page
+    assert admin_post(admin, f"/admin/platforms/{platform_id}/sessions/end").status_code in (302, 303)
+    assert "Ended 2 sessions of platform" in admin.get(f"/admin/platforms/{platform_id}").get_data(as_text=True)
+    assert _ended(session.get("learner/")) and _ended(other.get("learner/"))
+    assert db.session.get(Platform, platform_id).active
+    assert launch(app, platform, learner.sub).get("learner/").status_code == 200  # a new launch works at once
+    assert admin_post(admin, f"/admin/platforms/{10**12}/sessions/end").status_code == 404
+    assert app.test_client().post(f"/admin/platforms/{platform_id}/sessions/end").status_code in (400, 403)
+
+
 def test_deactivating_the_deployment_ends_its_sessions_only(app, platform, learner, cli):
     session = launch(app, platform, learner.sub)
     deployment = db.session.scalar(select(Deployment))

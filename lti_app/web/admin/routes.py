@@ -12,7 +12,7 @@ from flask import Blueprint, abort, current_app, flash, g, redirect, render_temp
 from werkzeug.wrappers import Response
 
 from lti_app.extensions import db, utcnow
-from lti_app.lti import keys
+from lti_app.lti import keys, sessions
 from lti_app.lti.approvals import approve_deployment, approve_platform, pending_deployments
 from lti_app.lti.launch_stats import WINDOW_DAYS, launch_error_counts
 from lti_app.lti.management import (
@@ -165,6 +165,16 @@ def deactivate(platform_id: int):
     """Refuse launches from a registration (nothing is deleted)."""
     row = set_platform_active(_platform(platform_id), False)
     return _done(f"Deactivated platform {row.id} ({row.issuer}, client {row.client_id}).", "admin.platform", platform_id=row.id)
+
+
+@bp.post("/platforms/<id:platform_id>/sessions/end")
+def end_sessions(platform_id: int):
+    """Sign everyone out of a platform that stays active (a leaked cookie, a course handed over): each person
+    launches again from the LMS."""
+    row = _platform(platform_id)
+    ended = sessions.end_platform_sessions(row.id)
+    return _done(f"Ended {ended} session{'' if ended == 1 else 's'} of platform {row.id} ({row.issuer}): people launch "
+                 "again from the LMS.", "admin.platform", platform_id=row.id)
 
 
 # -- deployments --------------------------------------------------------------------------------------------
