@@ -113,3 +113,20 @@ def test_named_answers_stay_closed_under_a_stricter_privacy_setting(app, platfor
     refused = world.teacher.post(base(world) + "pulse/names", {"reason": "The mentee asked for help with the pair."})
     assert world.pair.mentee.person.display_name not in refused.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(SurveyNamesAccess)) == 0
+
+
+def test_the_named_answers_page_counts_the_same_queries_at_two_cohort_sizes(app, platform):
+    from tests.queries import counted_queries
+
+    counts = []
+    for size in (2, 8):
+        world = make_world(app, platform) if not counts else world
+        round_ = make_round(world.cohort)
+        for _ in range(size):
+            make_answer(round_, make_enrolment(world.cohort), satisfaction=3)
+        commit()
+        with counted_queries() as statements:
+            page = world.teacher.post(base(world) + "pulse/names", {"reason": "Checking the pilot's follow-up."})
+        assert page.status_code == 200
+        counts.append(len(statements))
+    assert counts[0] == counts[1], counts

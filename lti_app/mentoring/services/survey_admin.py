@@ -164,7 +164,8 @@ class NamedAnswer:
 
     name: str
     round_number: int
-    answer: SurveyAnswer
+    values: dict[str, Any]
+    late: bool
 
 
 def open_names(cohort: Cohort, survey: Survey, viewer: Person, reason: str) -> list[NamedAnswer]:
@@ -180,7 +181,8 @@ def open_names(cohort: Cohort, survey: Survey, viewer: Person, reason: str) -> l
     rows = db.session.execute(select(SurveyAnswer, SurveyRound.number, Person).join(SurveyRound)
                               .join(Enrolment, Enrolment.id == SurveyAnswer.enrolment_id).join(Person)
                               .where(SurveyRound.survey_id == survey.id).order_by(SurveyRound.number, Person.id)).all()
-    return [NamedAnswer(p.display_name, n, a) for a, n, p in rows]
+    # plain values: the commit that follows expires the rows, and the page must not reload them one by one
+    return [NamedAnswer(p.display_name, n, dict(a.values), a.late) for a, n, p in rows]
 
 
 def names_accesses(survey: Survey) -> list[SurveyNamesAccess]:
