@@ -59,7 +59,8 @@ def _editable(survey: Survey) -> SurveyVersion:
     return copy
 
 
-def _question(survey: Survey, question_id: int) -> SurveyQuestion:
+def question_in(survey: Survey, question_id: int) -> SurveyQuestion:
+    """A question of the survey's current version; NotFound for any other id."""
     found = next((q for q in survey.current.questions if q.id == question_id), None)
     if found is None:
         raise NotFound("There is no such question in this survey.")
@@ -87,7 +88,7 @@ def add_question(survey: Survey, **fields: Any) -> SurveyQuestion:
 
 def edit_question(survey: Survey, question_id: int, **fields: Any) -> SurveyQuestion:
     """Change a question (in a new version if the current one has answers; its code stays). Flushes."""
-    code = _question(survey, question_id).code
+    code = question_in(survey, question_id).code
     version = _editable(survey)
     question = next(q for q in version.questions if q.code == code)
     for name, value in _check(fields).items():
@@ -98,7 +99,7 @@ def edit_question(survey: Survey, question_id: int, **fields: Any) -> SurveyQues
 
 def remove_question(survey: Survey, question_id: int) -> None:
     """Remove a question (from a new version if the current one has answers). Flushes."""
-    code = _question(survey, question_id).code
+    code = question_in(survey, question_id).code
     version = _editable(survey)
     if len(version.questions) <= 1:
         raise InvalidInput("A survey keeps at least one question.")

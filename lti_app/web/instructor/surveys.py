@@ -82,7 +82,7 @@ def edit_question(course_id: int, cohort_id: int, kind: str, question_id: int):
     """Change a question (a new version once the survey has answers)."""
     cohort, kind_ = cohorts.cohort_in_course(course_id, cohort_id), survey_admin.survey_kind(kind)
     survey = _survey(cohort, kind_)
-    survey_admin._question(survey, question_id)  # another id: 404 before the form is read
+    survey_admin.question_in(survey, question_id)  # another id: 404 before the form is read
     form = QuestionForm(prefix=f"q{question_id}")
     if form.validate_on_submit():
         if save(form, survey_admin.edit_question, survey, question_id, **form.to_fields()):
@@ -96,7 +96,7 @@ def remove_question(course_id: int, cohort_id: int, kind: str, question_id: int)
     """Remove a question (from a new version once the survey has answers)."""
     cohort, kind_ = cohorts.cohort_in_course(course_id, cohort_id), survey_admin.survey_kind(kind)
     survey = _survey(cohort, kind_)
-    survey_admin._question(survey, question_id)
+    survey_admin.question_in(survey, question_id)
     if ConfirmForm().validate_on_submit() and act(survey_admin.remove_question, survey, question_id) is not None:
         flash("The question is removed.", "ok")
     return redirect(url_for(".questions", cohort_id=cohort.id, kind=kind_.value), 303)
