@@ -55,3 +55,22 @@ def test_a_second_answer_changes_the_first(app):
     assert surveys.answer_round(pair.mentee, due, raw | {"satisfaction": "5"}, now)[1] is False
     (answer,) = db.session.scalars(select(SurveyAnswer)).all()
     assert answer.values["satisfaction"] == 5 and answer.role == "mentee" and not answer.late
+
+
+def test_questions_for_one_side_are_asked_of_that_side_only_and_a_withdrawn_person_is_asked_nothing(app):
+    from lti_app.mentoring.domain.profile_fields import EnrolmentStatus
+    from lti_app.mentoring.domain.surveys import Audience, QuestionKind
+
+    cohort = make_running_cohort()
+    pair = make_pair(cohort)
+    survey = surveys.survey_of(cohort.id, SurveyKind.PULSE)
+    survey_admin.add_question(survey, text="What did you teach first?", kind=QuestionKind.TEXT,
+                              audience=Audience.MENTORS, required=True, labels=[], choices=[])
+    _, for_mentee = surveys.questions_for(survey.id, surveys.role_of(pair.mentee))
+    _, for_mentor = surveys.questions_for(survey.id, surveys.role_of(pair.mentor))
+    assert len(for_mentor) == len(for_mentee) + 1
+    surveys.sync_rounds(cohort)
+    now = _rounds(cohort)[0].opens_at + timedelta(hours=1)
+    assert surveys.due_for(pair.mentee, now)
+    pair.mentee.status = EnrolmentStatus.WITHDRAWN
+    assert surveys.due_for(pair.mentee, now) == []
