@@ -13,4 +13,7 @@ from lti_app.mentoring.models.pairing import Pair  # noqa: F401
 from lti_app.mentoring.models.person import Person  # noqa: F401
 from lti_app.mentoring.models.reflection import ReflectionAssignment, Submission  # noqa: F401
 from lti_app.mentoring.models.workspace import Agreement, Goal, GoalSkill, Meeting, Milestone, Task  # noqa: F401
+from lti_app.mentoring.models.survey import (  # noqa: F401
+    Survey, SurveyAnswer, SurveyNamesAccess, SurveyQuestion, SurveyRound, SurveySettings, SurveyVersion,
+)
 from lti_app.operators.models import Operator  # noqa: F401

@@ -4,7 +4,7 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
-from lti_app.demo import programme, registration
+from lti_app.demo import programme, registration, surveys
 
 demo_cli = AppGroup("demo", help="The demo LMS (development only).")
 
@@ -15,5 +15,7 @@ def seed():
     for line in registration.seed():
         click.echo(line)
     for line in programme.seed_programme():
+        click.echo(line)
+    for line in surveys.seed_surveys(programme.COHORT_NAME):
         click.echo(line)
     click.echo(f"Open {registration.base_url()}/demo/ to launch ReMentor from the demo course.")

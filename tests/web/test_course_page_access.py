@@ -18,6 +18,9 @@ from lti_app.mentoring.models.workspace import Milestone
 from tests.factories import make_cohort, make_enrolment
 from tests.factories_feedback import make_fit_check
 from tests.factories_reflections import make_assignment, make_submission
+from tests.factories_surveys import make_round
+from lti_app.mentoring.domain.surveys import SurveyKind
+from lti_app.mentoring.services.surveys import survey_of
 from tests.factories_workspace import make_goal, make_pair, make_task
 from tests.web.course_pages import OTHER_COURSE, Session, commit, launch
 
@@ -97,7 +100,8 @@ def records_of(cohort, enrolment) -> dict[str, object]:
     return {"pair_id": pair.id, "goal_id": goal.id, "milestone_id": milestone.id, "task_id": make_task(pair).id,
             "fit_check_id": make_fit_check(pair, pair.mentee).id, "assignment_id": assignment.id,
             "submission_id": make_submission(assignment, enrolment).id, "round_number": 1,
-            "content": "meeting_notes", "side": "mentee"}
+            "content": "meeting_notes", "side": "mentee", "round_id": make_round(cohort).id,
+            "kind": "pulse", "question_id": survey_of(cohort.id, SurveyKind.PULSE).current.questions[0].id}
 
 
 def call(session: Session, route: Route, path: str):

@@ -33,6 +33,7 @@ from lti_app.mentoring.models.enrolment import Enrolment
 from lti_app.mentoring.models.matching_run import MatchingRun
 from lti_app.mentoring.models.pairing import Pair, PairStatus
 from lti_app.mentoring.models.person import Person
+from lti_app.mentoring.services.surveys import sync_rounds
 from lti_app.mentoring.services import matching_cache
 from lti_app.mentoring.services.matching_guards import check_no_busy_run, lock_cohort
 from lti_app.mentoring.services.matching_profiles import participants, profile_from, skill_levels, spellings
@@ -271,5 +272,6 @@ def publish_pairs(cohort: Cohort) -> list[Pair]:
     locked.state = new_state
     forget_pins(locked)
     db.session.flush()
+    sync_rounds(cohort)  # the pulse schedule counts from the day the pairs were published
     return pairs
 

@@ -26,6 +26,7 @@ from lti_app.mentoring.domain.matching_reasons import RULE_WORDS
 from lti_app.mentoring.domain.matching_settings import MatchSettings
 from lti_app.mentoring.domain.matching_types import Profile
 from lti_app.mentoring.errors import InvalidInput, NotFound
+from lti_app.mentoring.services.surveys import open_exit_for_pair
 from lti_app.mentoring.models.cohort import Cohort
 from lti_app.mentoring.models.enrolment import Enrolment
 from lti_app.mentoring.models.feedback import FitCheck, PairEnding
@@ -85,8 +86,10 @@ def end_pair(pair: Pair, by: Person, reason: str, now: datetime | None = None) -
     """End an active pair for ``reason``; both partners then see it as ended. Flushes."""
     if pair.status is not PairStatus.ACTIVE:
         raise InvalidInput("This pair has already ended.")
-    _end([pair], by, _reason(reason), now or utcnow())
+    text, now = _reason(reason), now or utcnow()
+    _end([pair], by, text, now)
     db.session.flush()
+    open_exit_for_pair(pair, text, now)  # ended early: both people get an exit survey with the reason
     return pair
 
 

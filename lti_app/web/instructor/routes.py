@@ -13,6 +13,7 @@ from lti_app.mentoring.services.cohorts import CohortFields
 from lti_app.mentoring.services.participants import count_participants
 from lti_app.web.course_pages import form_status, guard_course_pages, render_page
 from lti_app.web.forms import ConfirmForm
+from lti_app.web.instructor.surveys import bp as surveys_bp
 from lti_app.web.instructor.forms import CohortForm
 from lti_app.web.learner.forms import ROLE_HINTS, enrolment_form
 from lti_app.web.instructor.completion import bp as completion_bp
@@ -32,6 +33,7 @@ bp.register_blueprint(completion_bp)
 bp.register_blueprint(matching_modes_bp)
 bp.register_blueprint(pairs_bp)
 bp.register_blueprint(reflections_bp)
+bp.register_blueprint(surveys_bp)
 
 
 @bp.get("/")

@@ -1,0 +1,194 @@
+"""Surveys of a cohort, as pure functions over plain data: the pulse schedule, the exit round, the default
+questions and the aggregates under the anonymity rule.
+
+Rounds open and close at local midnight in the cohort's time zone (``zoneinfo``), converted to UTC, so a round
+that spans a change to or from summer time still opens at midnight where the people live. No round opens before
+the programme starts or after it ends.
+"""
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, timezone
+from statistics import fmean
+from zoneinfo import ZoneInfo
+
+DEFAULT_FIRST_AFTER_DAYS = 30
+DEFAULT_EVERY_DAYS = 60
+DEFAULT_ANONYMITY_THRESHOLD = 5
+ROUND_OPEN_DAYS = 14  # a pulse round stays open this long (never past the programme's end)
+EXIT_OPEN_DAYS = 14  # an exit round stays open this long after the programme ends or the pair ended
+
+
+class SurveyKind(str, enum.Enum):
+    """The two surveys of a cohort."""
+
+    PULSE = "pulse"
+    EXIT = "exit"
+
+    @property
+    def label(self) -> str:
+        """The kind in words."""
+        return {"pulse": "Pulse survey", "exit": "Exit survey"}[self.value]
+
+
+class QuestionKind(str, enum.Enum):
+    """How a question is answered."""
+
+    LIKERT = "likert"  # 1-5 with a label per point
+    SCALE = "scale"  # 0-10
+    CHOICE = "choice"  # one of a list
+    TEXT = "text"  # free text
+
+    @property
+    def numeric(self) -> bool:
+        """Whether answers have a mean."""
+        return self in (QuestionKind.LIKERT, QuestionKind.SCALE)
+
+    @property
+    def label(self) -> str:
+        """The kind in words."""
+        return {"likert": "Likert 1-5", "scale": "Scale 0-10", "choice": "Single choice", "text": "Free text"}[self.value]
+
+
+class Audience(str, enum.Enum):
+    """Who is asked a question."""
+
+    MENTORS = "mentors"
+    MENTEES = "mentees"
+    BOTH = "both"
+
+    def includes(self, role: str) -> bool:
+        """Whether a person in ``role`` ("mentor" or "mentee") is asked."""
+        return self is Audience.BOTH or self.value == f"{role}s"
+
+
+LIKERT_LABELS = ("Very poor", "Poor", "Fair", "Good", "Excellent")
+AGREE_LABELS = ("Strongly disagree", "Disagree", "Neutral", "Agree", "Strongly agree")
+
+
+@dataclass(frozen=True)
+class QuestionSpec:
+    """A question as plain data."""
+
+    code: str
+    text: str
+    kind: QuestionKind
+    required: bool = True
+    audience: Audience = Audience.BOTH
+    labels: tuple[str, ...] = ()
+    choices: tuple[str, ...] = ()
+
+
+SATISFACTION = "satisfaction"
+
+DEFAULT_QUESTIONS: tuple[QuestionSpec, ...] = (
+    QuestionSpec(SATISFACTION, "How satisfied are you with your partner?", QuestionKind.LIKERT, labels=LIKERT_LABELS),
+    QuestionSpec("usefulness", "How useful are your meetings?", QuestionKind.LIKERT, labels=LIKERT_LABELS),
+    QuestionSpec("progress", "I am making progress on my goals.", QuestionKind.LIKERT, labels=AGREE_LABELS),
+    QuestionSpec("learned", "What have you learned?", QuestionKind.TEXT, required=False),
+    QuestionSpec("taught", "What have you taught?", QuestionKind.TEXT, required=False),
+    QuestionSpec("recommend", "How likely are you to recommend the programme to a colleague (0-10)?",
+                 QuestionKind.SCALE),
+)
+
+
+def default_questions() -> tuple[QuestionSpec, ...]:
+    """The default question set, drawn from the domain (both sides learn, both sides teach)."""
+    return DEFAULT_QUESTIONS
+
+
+@dataclass(frozen=True)
+class RoundWindow:
+    """When one round is open (UTC, aware)."""
+
+    number: int
+    opens_at: datetime
+    closes_at: datetime
+    reason: str = ""
+
+
+def local_midnight(day: date, time_zone: str) -> datetime:
+    """Midnight at the start of ``day`` in ``time_zone``, in UTC."""
+    return datetime.combine(day, time(0), ZoneInfo(time_zone)).astimezone(timezone.utc)
+
+
+def pulse_schedule(published_on: date | None, starts_on: date, ends_on: date, *, first_after_days: int,
+                   every_days: int, time_zone: str = "UTC", enabled: bool = True) -> list[RoundWindow]:
+    """The pulse rounds: ``first_after_days`` after the pairs were published, then every ``every_days``; none
+    before the programme starts, none opening after it ends, each closing by the end of its last day."""
+    if not enabled or published_on is None or first_after_days < 1 or every_days < 1:
+        return []
+    rounds, day, number = [], max(published_on + timedelta(days=first_after_days), starts_on), 1
+    end = local_midnight(ends_on + timedelta(days=1), time_zone)
+    while day <= ends_on:
+        close_day = min(day + timedelta(days=ROUND_OPEN_DAYS), ends_on + timedelta(days=1))
+        rounds.append(RoundWindow(number, local_midnight(day, time_zone), min(local_midnight(close_day, time_zone), end)))
+        day, number = day + timedelta(days=every_days), number + 1
+    return rounds
+
+
+def exit_round(ends_on: date, time_zone: str = "UTC", number: int = 1) -> RoundWindow:
+    """The exit round at the programme's end: it opens on the last day and stays open ``EXIT_OPEN_DAYS``."""
+    opens = local_midnight(ends_on, time_zone)
+    return RoundWindow(number, opens, local_midnight(ends_on + timedelta(days=EXIT_OPEN_DAYS + 1), time_zone),
+                       "The programme ends.")
+
+
+def early_exit_round(ended_at: datetime, reason: str, number: int, time_zone: str = "UTC") -> RoundWindow:
+    """The exit round of a pair ended early: it opens at once and stays open ``EXIT_OPEN_DAYS`` local days."""
+    local_day = ended_at.astimezone(ZoneInfo(time_zone)).date()
+    return RoundWindow(number, ended_at, local_midnight(local_day + timedelta(days=EXIT_OPEN_DAYS + 1), time_zone),
+                       reason)
+
+
+def is_late(answered_at: datetime, closes_at: datetime) -> bool:
+    """An answer given after its round closed."""
+    return answered_at >= closes_at
+
+
+@dataclass(frozen=True)
+class QuestionFigure:
+    """One question's result: how many answered, the mean (None under the threshold), the counts per value."""
+
+    answered: int
+    mean: float | None
+    counts: dict[str, int] = field(default_factory=dict)
+    shown: bool = False
+
+
+def aggregate(values: list[object], kind: QuestionKind, threshold: int) -> QuestionFigure:
+    """One question's answers aggregated; no figure at all where fewer than ``threshold`` people answered."""
+    given = [v for v in values if v not in (None, "")]
+    if len(given) < max(threshold, 1):
+        return QuestionFigure(len(given), None)
+    counts: dict[str, int] = {}
+    for value in given:
+        counts[str(value)] = counts.get(str(value), 0) + 1
+    mean = round(fmean(float(v) for v in given), 2) if kind.numeric else None  # type: ignore[arg-type]
+    return QuestionFigure(len(given), mean, counts if kind is not QuestionKind.TEXT else {}, True)
+
+
+def below_threshold(answered: int, threshold: int) -> bool:
+    """Whether a group is too small to show."""
+    return answered < max(threshold, 1)
+
+
+def valid_answer(spec_kind: QuestionKind, raw: str, choices: tuple[str, ...] = ()) -> object | None:
+    """The stored value of a raw form answer, or None when it is not a valid one (empty is None too)."""
+    raw = (raw or "").strip()
+    if not raw:
+        return None
+    if spec_kind is QuestionKind.TEXT:
+        return raw[:4000]
+    if spec_kind is QuestionKind.CHOICE:
+        return raw if raw in choices else None
+    if not raw.isdigit():
+        return None
+    low, high = (1, 5) if spec_kind is QuestionKind.LIKERT else (0, 10)
+    return int(raw) if low <= int(raw) <= high else None
+
+
+def at_risk(latest_satisfaction: dict[int, int | None]) -> list[int]:
+    """Who gave a latest pulse satisfaction of 2 or less."""
+    return sorted(k for k, v in latest_satisfaction.items() if v is not None and v <= 2)
