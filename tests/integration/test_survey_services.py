@@ -2,6 +2,7 @@
 at the programme's end; answers keep to one per person and round."""
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -9,8 +10,9 @@ from sqlalchemy import select
 from lti_app.extensions import db
 from lti_app.mentoring.domain.surveys import SurveyKind
 from lti_app.mentoring.models.survey import SurveyAnswer, SurveyRound
-from lti_app.mentoring.services import survey_admin, surveys
+from lti_app.mentoring.services import cohorts, survey_admin, surveys
 from tests.factories_surveys import make_answer
+from tests.integration.test_cohort_services import fields
 from tests.factories_workspace import at_midnight, make_pair, make_running_cohort
 
 
@@ -74,3 +76,18 @@ def test_questions_for_one_side_are_asked_of_that_side_only_and_a_withdrawn_pers
     assert surveys.due_for(pair.mentee, now)
     pair.mentee.status = EnrolmentStatus.WITHDRAWN
     assert surveys.due_for(pair.mentee, now) == []
+
+
+def test_moving_the_programmes_end_moves_the_exit_round(app):
+    cohort = make_running_cohort()
+    make_pair(cohort)
+    surveys.sync_rounds(cohort)
+    later = cohort.ends_on + timedelta(days=30)
+    codes = tuple(s.code for s in cohort.skills)
+    cohorts.update_cohort(cohort, replace(fields(name=cohort.name, skill_codes=codes, custom_skill_labels=(),
+                                                 mentor_capacity=cohort.mentor_capacity),
+                                          enrolment_opens_on=cohort.enrolment_opens_on,
+                                          enrolment_closes_on=cohort.enrolment_closes_on,
+                                          starts_on=cohort.starts_on, ends_on=later))
+    (final,) = _rounds(cohort, SurveyKind.EXIT)
+    assert final.opens_at == at_midnight(later)

@@ -13,6 +13,7 @@ from lti_app.mentoring.domain.skills import DEFAULT_CODES, Skill, SkillCategory,
 from lti_app.mentoring.errors import EnrolmentRefused, InvalidInput, NotFound
 from lti_app.mentoring.models.cohort import Cohort, CohortSkill
 from lti_app.mentoring.models.enrolment import Enrolment, EnrolmentSkill
+from lti_app.mentoring.services import surveys
 
 MAX_NAME_LENGTH = 200
 
@@ -123,9 +124,12 @@ def update_cohort(cohort: Cohort, fields: CohortFields) -> Cohort:
         raise InvalidInput("The pairs were made from this catalogue and these capacities, so they can no longer change.",
                            field="skill_codes")
     _sync_skills(cohort, fields)  # first: it may refuse, before anything else has changed
+    dates_before = (cohort.starts_on, cohort.ends_on)
     _apply(cohort, fields)
     _clamp_mentor_capacities(cohort)
     db.session.flush()
+    if cohort.state.matching_inputs_locked and (cohort.starts_on, cohort.ends_on) != dates_before:
+        surveys.sync_rounds(cohort)  # the survey rounds follow the programme's new dates (answered rounds stay)
     return cohort
 
 
