@@ -119,3 +119,13 @@ def test_a_request_without_a_usable_url_frames_as_before():
 def test_hosted_canvas_also_closes_to_any_origin_for_the_school_s_own_domain():
     assert close_targets("https://canvas.instructure.com", True) == "https://canvas.instructure.com *"
     assert close_targets("http://127.0.0.1:8080", False) == "http://127.0.0.1:8080"
+
+
+def test_the_icon_named_in_the_values_for_the_lms_is_served(app, client):
+    from lti_app.web.tool_values import STABLE_PATHS
+
+    path = dict(STABLE_PATHS)["Icon URL"]
+    with client.get(path) as icon:
+        assert icon.status_code == 200 and icon.mimetype == "image/svg+xml"
+    readme = (__import__("pathlib").Path(__file__).parents[2] / "README.md").read_text()
+    assert f"https://rementor.example.edu{path}" in readme
