@@ -52,6 +52,11 @@ class Platform(db.Model):
         found = db.session.scalars(query.limit(2)).all()
         return found[0] if len(found) == 1 else None
 
+    @classmethod
+    def ids_of_issuer(cls, issuer: str) -> list[int]:
+        """The ids of every registration of ``issuer`` (active or not): one LMS, whatever its clients."""
+        return list(db.session.scalars(select(cls.id).where(cls.issuer == issuer).order_by(cls.id)))
+
     @property
     def pending(self) -> bool:
         """Waiting for an operator's approval."""

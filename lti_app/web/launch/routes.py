@@ -10,6 +10,7 @@ from lti_app.lti import errors, keys
 from lti_app.lti.claims import LaunchContext
 from lti_app.lti.launch import ToolMessageLaunch, ToolOIDCLogin
 from lti_app.lti.launch_stats import note_launch
+from lti_app.lti.models import Platform
 from lti_app.lti.registrations import note_context_services, note_launch_origins
 from lti_app.lti.tool_config import DatabaseToolConf
 from lti_app.mentoring.services.launches import KnownMembership, known_launch, record_launch, remember_launch
@@ -55,7 +56,7 @@ def finish_launch(context: LaunchContext, tool_conf: DatabaseToolConf) -> Respon
     facts = facts_from(context, platform, tool_conf.deployment)
     known = known_launch(facts)
     # Read before the commit, which expires the rows (reading them after it would cost a query each).
-    membership = known or KnownMembership.of(record_launch(facts))
+    membership = known or KnownMembership.of(record_launch(facts, lambda: Platform.ids_of_issuer(platform.issuer)))
     if note_launch_origins(platform, context):
         forget_platform_origins()
     note_context_services(platform.id, membership.course_id, context)
