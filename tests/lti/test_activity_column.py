@@ -76,3 +76,22 @@ def test_a_second_cohort_of_the_course_gets_a_column_of_its_own(platform, course
     completed(course, learner, first)
     completed(course, learner, second)
     assert [item["label"] for item in programme_columns(platform)] == ["Autumn: mentoring programme"]
+
+
+def test_a_waiting_score_says_a_reload_shows_it_sent_and_the_reload_does(platform, course, learner, monkeypatch):
+    from lti_app.mentoring.domain.grade_states import GradeState
+    from lti_app.mentoring.models.grade_outbox import GradeOutbox
+
+    cohort = make_cohort(course, name="Spring pilot")
+    enable_completion(cohort, grade_points=80, score_maximum=100)
+    entry = outbox.record_score(course_id=course.id, person_id=learner.id, target="programme", target_id=cohort.id,
+                                activity_progress="Completed", grading_progress="FullyGraded", score_given=80,
+                                score_maximum=100)
+    db.session.commit()
+    waiting = outbox.sync_statuses("programme", cohort.id, [learner.id])[learner.id]
+    assert waiting.label == "waiting to send (usually sent within seconds: reload this page to see it sent)"
+    grade_sync.dispatch([entry.id])
+    db.session.expire_all()
+    assert db.session.get(GradeOutbox, entry.id).state is GradeState.SENT
+    sent = outbox.sync_statuses("programme", cohort.id, [learner.id])[learner.id]
+    assert sent.label.startswith("sent ")
