@@ -129,3 +129,13 @@ def test_the_icon_named_in_the_values_for_the_lms_is_served(app, client):
         assert icon.status_code == 200 and icon.mimetype == "image/svg+xml"
     readme = (__import__("pathlib").Path(__file__).parents[2] / "README.md").read_text()
     assert f"https://rementor.example.edu{path}" in readme
+
+
+def test_every_page_loads_the_frame_resize_script_from_the_tool_itself(app, client):
+    html = client.get("/lti/register").get_data(as_text=True)  # any page of the tool (here an error page)
+    assert '<script src="/static/js/frame-resize.js" defer></script>' in html
+    with client.get("/static/js/frame-resize.js") as script:
+        text = script.get_data(as_text=True)
+    assert 'subject: "lti.frameResize"' in text and "http" not in text  # nothing loaded from elsewhere
+    with client.get("/static/css/rementor.css") as css:
+        assert "form > .actions:last-child { position: sticky" in css.get_data(as_text=True)
