@@ -139,3 +139,15 @@ def test_every_page_loads_the_frame_resize_script_from_the_tool_itself(app, clie
     assert 'subject: "lti.frameResize"' in text and "http" not in text  # nothing loaded from elsewhere
     with client.get("/static/css/rementor.css") as css:
         assert "form > .actions:last-child { position: sticky" in css.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("url", [
+    "http://x;script-src%20*@127.0.0.1/c", "http://a b/c", "http://user@127.0.0.1:8080/c", "javascript:alert(1)",
+])
+def test_a_configuration_url_that_is_not_a_plain_origin_adds_nothing_to_the_policy(dev_app, url):
+    from urllib.parse import quote
+
+    page = dev_app.test_client().get(f"/lti/register?openid_configuration={quote(url, safe='')}&registration_token=t")
+    assert page.status_code >= 400
+    assert page.headers["Content-Security-Policy"].endswith("frame-ancestors 'self' https:")
+    assert registration_policy("http://x;script-src *").endswith("frame-ancestors 'self' https:")

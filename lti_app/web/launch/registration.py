@@ -2,6 +2,8 @@
 at ``/lti/canvas.json``. Both describe the tool with the same ``ToolProfile``."""
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
 
 from lti_app.extensions import db, writes_on_get
@@ -22,18 +24,20 @@ REGISTRATION_CSP = (
     "form-action 'self'; frame-ancestors 'self' https:"
 )
 CLOSE_AFTER_SECONDS = 8
+# scheme://host[:port] and nothing else (no user info, spaces or semicolons): safe to write into the policy.
+_PLAIN_ORIGIN = re.compile(r"https?://[A-Za-z0-9.\-]+(:[0-9]{1,5})?|https?://\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?")
 
 
 def registering_origin() -> str | None:
     """The origin of the platform that opened the registration: its configuration URL's, which must be its
-    issuer's (``dynamic_registration.check_issuer``). None when the request names no http(s) URL."""
-    return origin_of(request.args.get("openid_configuration"))
+    issuer's (``dynamic_registration.check_issuer``). None when the request names no plain http(s) origin."""
+    origin = origin_of(request.args.get("openid_configuration"))
+    return origin if origin and _PLAIN_ORIGIN.fullmatch(origin) else None
 
 
 def registration_policy(origin: str | None) -> str:
-    """The registration pages' policy, with ``origin`` (from ``origin_of``: scheme://host[:port], no spaces or
-    semicolons) allowed to frame them."""
-    return f"{REGISTRATION_CSP} {origin}" if origin and origin != "https:" else REGISTRATION_CSP
+    """The registration pages' policy, with ``origin`` (scheme://host[:port], nothing else) allowed to frame them."""
+    return f"{REGISTRATION_CSP} {origin}" if origin and _PLAIN_ORIGIN.fullmatch(origin) else REGISTRATION_CSP
 
 
 def close_targets(origin: str | None, hosted_canvas: bool) -> str:
@@ -77,7 +81,7 @@ def register():
     forget_platform_origins()
     current_app.logger.info("dynamic registration: %s client %s (%s)", platform.issuer, platform.client_id,
                             "pending approval" if platform.pending else "auto-approved")
-    origin = origin_of(platform.issuer)
+    origin = registering_origin()  # the issuer's own (check_issuer)
     page = render_template("launch/registered.html", platform=platform, close_after=CLOSE_AFTER_SECONDS,
                            close_targets=close_targets(origin, _is_canvas(platform.issuer)))
     return _frameable(Response(page))
