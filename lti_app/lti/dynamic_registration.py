@@ -24,6 +24,12 @@ Platform quirks:
 - Moodle 4.x: the configuration needs no token (sending it is harmless); the token is single use (a second
   POST answers 401 ``token_already_used``); the answer carries ``deployment_id`` (the tool type id); the new
   tool is *pending* in Moodle too until its administrator activates it.
+- Moodle's re-registration ("Update" on the tool's card; ``startltiadvregistration.php?type=…``): the token's
+  ``scope`` is ``reg-update`` (a new one's is ``reg``) and its ``sub`` the tool type id; Moodle updates the
+  existing tool and answers with its existing client id. The registration of that client id is then updated in
+  place (endpoints and key set, a new deployment id added; name and approval stay) instead of refused as a
+  duplicate. The token is not verified (we hold no Moodle key for it), but the client id that is updated is the one
+  the platform's own registration endpoint answered, on the issuer's checked origin.
 - Canvas: the answer has no ``deployment_id``: every installation by client ID makes a deployment that we
   first see in a launch (see ``approvals.record_pending_deployment``). Canvas publishes
   ``authorization_server`` as a bare host while its token endpoint checks ``aud`` against the token URL
@@ -48,6 +54,7 @@ from lti_app.lti.http import TimeoutSession, make_session
 from lti_app.lti.models import Deployment, Platform, origin_of
 
 MAX_DOCUMENT_BYTES = 256 * 1024
+UPDATE_SCOPES = frozenset({"reg-update", "update"})  # Moodle's constant, and the plain word some platforms use
 REQUIRED_FIELDS = ("issuer", "authorization_endpoint", "token_endpoint", "jwks_uri", "registration_endpoint")
 
 
@@ -221,12 +228,44 @@ def parse_registration(answer: Any, endpoint: str) -> ClientRegistration:
     )
 
 
-def store_registration(configuration: PlatformConfiguration, registration: ClientRegistration, *, auto_approve_issuers: list[str]) -> Platform:
+def is_update(registration_token: str) -> bool:
+    """The token asks to update an existing registration (Moodle: ``scope`` ``reg-update``)."""
+    try:
+        scope = jwt.decode(registration_token, options={"verify_signature": False}).get("scope")
+    except jwt.PyJWTError:
+        return False
+    return isinstance(scope, str) and bool(UPDATE_SCOPES & set(scope.split()))
+
+
+def update_registration(platform: Platform, configuration: PlatformConfiguration, registration: ClientRegistration,
+                        auto_approve_issuers: list[str]) -> Platform:
+    """The platform's re-registration of ``platform``: its endpoints as the platform now gives them, and a
+    deployment id it had not named yet (pending unless auto-approved). Flushes."""
+    platform.auth_login_url = configuration.authorization_endpoint
+    platform.auth_token_url = configuration.token_endpoint
+    platform.auth_audience = configuration.audience
+    platform.key_set_url = configuration.jwks_uri
+    platform.key_set = None
+    known = {deployment.deployment_id for deployment in platform.deployments}
+    if registration.deployment_id and registration.deployment_id not in known:
+        auto = approvals.auto_approved(configuration.issuer, auto_approve_issuers)
+        platform.deployments.append(Deployment(deployment_id=registration.deployment_id,
+                                               approved_at=utcnow() if auto else approvals.NOT_APPROVED))
+    db.session.flush()
+    return platform
+
+
+def store_registration(configuration: PlatformConfiguration, registration: ClientRegistration, *,
+                       auto_approve_issuers: list[str], update: bool = False) -> Platform:
     """Store the new registration (pending unless auto-approved) with its deployment, if any. Flushes.
 
-    A client id already registered for the issuer is refused and leaves the existing registration as it is.
+    A client id already registered for the issuer is refused and leaves the existing registration as it is,
+    unless the platform re-registers (``update``): then that registration is updated in place.
     """
-    if Platform.find(configuration.issuer, registration.client_id) is not None:
+    existing = Platform.find(configuration.issuer, registration.client_id)
+    if existing is not None and update:
+        return update_registration(existing, configuration, registration, auto_approve_issuers)
+    if existing is not None:
         raise errors.DuplicateRegistration(
             f"Issuer {configuration.issuer!r} with client ID {registration.client_id!r} is already registered."
         )
@@ -261,4 +300,5 @@ def register_tool(openid_configuration: str | None, registration_token: str | No
         assert openid_configuration and registration_token
         configuration = fetch_configuration(openid_configuration, registration_token, session)
         registration = register_client(configuration, registration_token, body, session)
-    return store_registration(configuration, registration, auto_approve_issuers=config["REGISTRATION_AUTO_APPROVE_ISSUERS"])
+    return store_registration(configuration, registration, auto_approve_issuers=config["REGISTRATION_AUTO_APPROVE_ISSUERS"],
+                              update=is_update(registration_token))

@@ -52,6 +52,11 @@ class Platform(db.Model):
         found = db.session.scalars(query.limit(2)).all()
         return found[0] if len(found) == 1 else None
 
+    @classmethod
+    def ids_of_issuer(cls, issuer: str) -> list[int]:
+        """The ids of every registration of ``issuer`` (active or not): one LMS, whatever its clients."""
+        return list(db.session.scalars(select(cls.id).where(cls.issuer == issuer).order_by(cls.id)))
+
     @property
     def pending(self) -> bool:
         """Waiting for an operator's approval."""
@@ -147,6 +152,9 @@ class LtiContext(db.Model):
     platform_id: Mapped[int] = mapped_column(ForeignKey("lti_platform.id", ondelete="CASCADE"))
     memberships_url: Mapped[str | None] = mapped_column(String(1000))
     lineitems_url: Mapped[str | None] = mapped_column(String(1000))
+    # The column the LMS made for the activity itself (Moodle with "Accept grades from the tool"), from the
+    # newest launch of a link that is not a placed reflection: the programme's grade goes there.
+    activity_lineitem_url: Mapped[str | None] = mapped_column(String(1000))
     ags_scopes: Mapped[list[str]] = mapped_column(JSON, default=list)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

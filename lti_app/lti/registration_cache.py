@@ -26,6 +26,11 @@ from lti_app.extensions import cache, db
 from lti_app.lti.models import Deployment, Platform, origin_of
 
 GENERATION_KEY = "lti:registrations:generation"
+# The origins allowed to frame the tool (web/security.py keeps them, shared a minute and per process a few
+# seconds): dropped with the records whenever a registration changes, whoever changed it (CLI, /admin, a
+# registration, a launch recording an origin).
+FRAME_ANCESTORS_CACHE_KEY = "web:frame-ancestors"
+FRAME_ANCESTORS_MEMO = "rementor_frame_ancestors"
 SHARED_CACHE_SECONDS = 300
 _CHANGED = "lti_registrations_changed"
 _ON_COMMIT = "lti_on_commit"
@@ -134,6 +139,12 @@ def forget_registrations() -> None:
     cache.set(GENERATION_KEY, secrets.token_hex(8), timeout=0)
 
 
+def forget_frame_origins() -> None:
+    """Drop the cached list of origins allowed to frame the tool: this process's copy and the shared one."""
+    current_app.extensions.pop(FRAME_ANCESTORS_MEMO, None)
+    cache.delete(FRAME_ANCESTORS_CACHE_KEY)
+
+
 def _changes_a_record(obj: object) -> bool:
     if not isinstance(obj, (Platform, Deployment)):
         return False
@@ -162,6 +173,7 @@ def _after_commit(session: Session) -> None:
         return
     if session.info.pop(_CHANGED, False):
         forget_registrations()
+        forget_frame_origins()
     for callback in session.info.pop(_ON_COMMIT, ()):
         callback()
 

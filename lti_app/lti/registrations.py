@@ -71,20 +71,22 @@ def _own(url: str | None, hosts: frozenset[str], what: str, platform_id: int) ->
     return url
 
 
-def _services_fingerprint(context: LaunchContext) -> str:
+def _services_fingerprint(context: LaunchContext, activity_lineitem: bool) -> str:
     ags = context.ags
-    carried = [context.nrps_url, ags.lineitems_url if ags else None, sorted(ags.scopes) if ags else None]
+    carried = [context.nrps_url, ags.lineitems_url if ags else None, sorted(ags.scopes) if ags else None,
+               ags.lineitem_url if ags and activity_lineitem else None]
     return hashlib.sha256(json.dumps(carried).encode()).hexdigest()
 
 
-def note_context_services(platform: int | Platform, course_id: int, context: LaunchContext) -> LtiContext | None:
+def note_context_services(platform: int | Platform, course_id: int, context: LaunchContext, *,
+                          activity_lineitem: bool = False) -> LtiContext | None:
     """Keep the course's NRPS and AGS endpoints on the platform's hosts from its newest launch that carried them.
-    Flushes.
+    Flushes. With ``activity_lineitem`` the launch's own line item (the activity's column) is kept too.
 
     Returns None, without a query, when the previous launch into the course carried the same endpoints. Call it
     after ``note_launch_origins``, so that the launch's own origins count (given an id, the row it updated is read).
     """
-    key, fingerprint = f"{SERVICES_KEY_PREFIX}{course_id}", _services_fingerprint(context)
+    key, fingerprint = f"{SERVICES_KEY_PREFIX}{course_id}", _services_fingerprint(context, activity_lineitem)
     if cache.get(key) == fingerprint:
         return None
     if isinstance(platform, int):
@@ -92,6 +94,8 @@ def note_context_services(platform: int | Platform, course_id: int, context: Lau
     hosts = platform_hosts(platform)
     nrps_url = _own(context.nrps_url, hosts, "NRPS membership URL", platform.id)
     lineitems_url = _own(context.ags.lineitems_url if context.ags else None, hosts, "AGS line items URL", platform.id)
+    lineitem_url = (_own(context.ags.lineitem_url, hosts, "AGS line item URL", platform.id)
+                    if activity_lineitem and context.ags else None)
     row = db.session.scalar(select(LtiContext).where(LtiContext.course_id == course_id))
     if row is None:
         row = LtiContext(course_id=course_id, platform_id=platform.id, ags_scopes=[])
@@ -101,6 +105,8 @@ def note_context_services(platform: int | Platform, course_id: int, context: Lau
     if lineitems_url and context.ags:
         row.lineitems_url = lineitems_url
         row.ags_scopes = sorted(context.ags.scopes)
+    if lineitem_url:
+        row.activity_lineitem_url = lineitem_url
     db.session.flush()
     # Only once committed: a launch that rolls back must not make the next one skip its write.
     on_commit(lambda: cache.set(key, fingerprint, timeout=SERVICES_CACHE_SECONDS))

@@ -5,6 +5,11 @@ link tells us its URL: ``assignment.lineitem_url``); without it we find the colu
 (``reflection-<id>``, the same one the deep-linking response declares) or create it, and keep the URL. The
 programme's column is ``programme-<cohort id>``, kept on the cohort's completion settings. The row being
 looked up is locked first (PostgreSQL), so two workers never create two columns for one assignment.
+
+The programme's grade goes to the column the LMS made for the ReMentor activity itself when a launch carried one
+(``LtiContext.activity_lineitem_url``: Moodle with "Accept grades from the tool"), so the teacher sees one
+column, not an empty one beside ReMentor's; a column of its own is created only when the platform gave none, or
+when another cohort of the course already grades into the activity's column.
 """
 from __future__ import annotations
 
@@ -16,8 +21,9 @@ from sqlalchemy.orm import joinedload
 
 from lti_app.extensions import db
 from lti_app.lti.models import LtiContext
-from lti_app.lti.services.ags import AgsClient, LineItem
+from lti_app.lti.services.ags import AgsClient
 from lti_app.mentoring.domain.grade_states import GradeTarget
+from lti_app.mentoring.models.cohort import Cohort
 from lti_app.mentoring.models.completion import CohortCompletion
 from lti_app.mentoring.models.grade_outbox import GradeOutbox
 from lti_app.mentoring.models.reflection import ReflectionAssignment
@@ -55,7 +61,7 @@ def kept_columns(entries: Iterable[GradeOutbox]) -> dict[tuple[str, int], str]:
     return found
 
 
-def _kept_column(model: type, where: dict[str, int], missing: str, create: Callable[[Any], LineItem]) -> str:
+def _kept_column(model: type, where: dict[str, int], missing: str, create: Callable[[Any], str]) -> str:
     """The line item URL kept on the row of ``model`` (an assignment, a cohort's completion settings); when there is
     none yet, ``create`` finds or makes the column while the row is locked, and the URL is kept (flushes)."""
     holder = db.session.scalar(select(model).filter_by(**where))
@@ -65,7 +71,7 @@ def _kept_column(model: type, where: dict[str, int], missing: str, create: Calla
     if holder is None:
         raise ColumnUnavailable(missing)
     if not holder.lineitem_url:
-        holder.lineitem_url = create(holder).id
+        holder.lineitem_url = create(holder)
         db.session.flush()
     return holder.lineitem_url
 
@@ -75,8 +81,21 @@ def column_for(client: AgsClient, entry: GradeOutbox) -> str:
     if entry.target == REFLECTION:
         return _kept_column(
             ReflectionAssignment, {"id": entry.target_id}, "The reflection assignment of this score no longer exists.",
-            lambda a: client.find_or_create_line_item(a.title, a.points, resource_id=a.resource_id, tag=REFLECTION))
+            lambda a: client.find_or_create_line_item(a.title, a.points, resource_id=a.resource_id, tag=REFLECTION).id)
     return _kept_column(
         CohortCompletion, {"cohort_id": entry.target_id}, "The cohort of this score has no completion settings any more.",
-        lambda s: client.find_or_create_line_item(f"{s.cohort.name}: mentoring programme", s.score_maximum,
-                                                  resource_id=f"{PROGRAMME}-{s.cohort_id}", tag=PROGRAMME))
+        lambda s: activity_column(entry.course_id, s.cohort_id) or client.find_or_create_line_item(
+            f"{s.cohort.name}: mentoring programme", s.score_maximum, resource_id=f"{PROGRAMME}-{s.cohort_id}",
+            tag=PROGRAMME).id)
+
+
+def activity_column(course_id: int, cohort_id: int) -> str | None:
+    """The activity's own column in the course, unless another cohort of the course grades into it already."""
+    url = db.session.scalar(select(LtiContext.activity_lineitem_url).where(LtiContext.course_id == course_id))
+    if not url:
+        return None
+    taken = db.session.scalar(
+        select(CohortCompletion.id).join(Cohort, Cohort.id == CohortCompletion.cohort_id)
+        .where(Cohort.course_id == course_id, CohortCompletion.cohort_id != cohort_id,
+               CohortCompletion.lineitem_url == url).limit(1))
+    return None if taken else url

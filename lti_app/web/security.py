@@ -14,11 +14,13 @@ from sqlalchemy import select
 
 from lti_app.extensions import cache, db
 from lti_app.lti.models import Platform, origin_of
+from lti_app.lti.registration_cache import FRAME_ANCESTORS_CACHE_KEY, FRAME_ANCESTORS_MEMO, forget_frame_origins
 
-FRAME_ANCESTORS_CACHE_KEY = "web:frame-ancestors"
 # Every response carries the header: each process also keeps the list a few seconds, sparing a cache round trip
-# per request (a full launch is five requests). The shared copy lives a minute anyway.
-_MEMO = "rementor_frame_ancestors"
+# per request (a full launch is five requests). The shared copy lives a minute anyway. Any committed change to a
+# platform or a deployment drops both copies in the process that made it (lti/registration_cache.py), and the
+# shared one for every process.
+_MEMO = FRAME_ANCESTORS_MEMO
 MEMO_SECONDS = 10.0
 _FORM_TARGETS = "rementor.form_action"  # in the WSGI environ: one request's own, never shared
 
@@ -38,9 +40,8 @@ def platform_origins() -> list[str]:
 
 
 def forget_platform_origins() -> None:
-    """Drop the cached origins (after a platform is added or changed)."""
-    current_app.extensions.pop(_MEMO, None)
-    cache.delete(FRAME_ANCESTORS_CACHE_KEY)
+    """Drop the cached origins (after a platform is added or changed; a commit that changes one does it too)."""
+    forget_frame_origins()
 
 
 def allow_form_action(url: str) -> None:

@@ -9,6 +9,7 @@ STABLE_PATHS = (
     ("Public keyset (JWKS) URL", "/lti/jwks"),
     ("Dynamic registration URL (Moodle, Canvas)", "/lti/register"),
     ("Canvas developer key configuration (JSON) URL", "/lti/canvas.json"),
+    ("Icon URL", "/static/img/rementor.svg"),
 )
 
 

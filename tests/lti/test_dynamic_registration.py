@@ -88,7 +88,8 @@ def test_the_registration_page_closes_the_platform_dialog_from_a_script_file(cli
     assert "frame-ancestors 'self' https:" in page.headers["Content-Security-Policy"]
     assert "script-src 'self'" in page.headers["Content-Security-Policy"]
     with client.get("/static/js/registration-close.js") as script:
-        assert 'postMessage({ subject: "org.imsglobal.lti.close" }, "*")' in script.get_data(as_text=True)
+        assert 'subject: "org.imsglobal.lti.close"' in script.get_data(as_text=True)
+    assert 'data-close-targets="https://moodle.test"' in html
 
 
 def test_the_tool_sends_the_token_and_a_registration_moodle_accepts(client, mocker, moodle):

@@ -84,7 +84,7 @@ def test_the_wait_doubles_from_the_base_up_to_the_cap():
 
 @pytest.mark.parametrize("state, details, label", [
     (GradeState.SENT, {"sent_at": NOV_21}, "sent 21 Nov 14:02 UTC"),
-    (GradeState.PENDING, {}, "waiting to send"),
+    (GradeState.PENDING, {}, "waiting to send (usually sent within seconds: reload this page to see it sent)"),
     (GradeState.PENDING, {"attempts": 1, "next_attempt_at": NOV_21, "last_error": "The platform answered 503."},
      "waiting to send (attempt 2, next at 21 Nov 14:02 UTC): The platform answered 503."),
     (GradeState.FAILED, {"last_status_code": 422, "last_error": "not a student"}, "refused by the LMS (422): not a student"),

@@ -69,6 +69,7 @@ class SyncStatus:
 
 
 NOTHING_YET = SyncStatus("none", "nothing sent yet")
+WAITING_FIRST_SEND = "waiting to send (usually sent within seconds: reload this page to see it sent)"
 
 
 def backoff_seconds(attempts: int, base: int, cap: int) -> int:
@@ -103,6 +104,7 @@ def status_label(
     if blocked:
         return "waiting to send (after an earlier score for the same person)"
     if attempts == 0:
-        return "waiting to send"
+        # The page does not refresh itself: it says when the instructor will see the score sent.
+        return WAITING_FIRST_SEND
     when = f", next at {short_time(next_attempt_at)}" if next_attempt_at else ""
     return f"waiting to send (attempt {attempts + 1}{when})" + (f": {last_error}" if last_error else "")

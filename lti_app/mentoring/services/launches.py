@@ -9,10 +9,17 @@ two concurrent first launches of one person safe: the second updates the row the
 A launch identical to one recorded less than SEEN_PRECISION ago (same person, course, role and names) has
 nothing to write at all: after its commit the launch view remembers it in the shared cache (``remember_launch``)
 and the next such launch takes its membership from there (``known_launch``) without a query.
+
+One LMS course is one ReMentor course across the registrations of one LMS (its tenants: the registrations that
+share an issuer, e.g. a Moodle re-registered or a manual tool beside a dynamically registered one, or two
+Canvas developer keys): a launch that finds no membership of its own registration and deployment looks for the
+person and the course among the LMS's other registrations (``same_lms``) before writing new ones. Two LMSs
+(issuers) that reuse a context id or a user id stay apart.
 """
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable, Iterable
 from dataclasses import astuple, dataclass
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
@@ -107,13 +114,26 @@ def _returning_membership(facts: LaunchFacts) -> Membership | None:
     return db.session.scalar(query)
 
 
-def _first_membership(facts: LaunchFacts) -> Membership:
-    """Write the person, the course and the membership, one statement each (a first launch into the course)."""
+def _of_same_lms(model: type[T], platform_ids: list[int], **key: Any) -> T | None:
+    """The oldest ``model`` row with ``key`` among the registrations ``platform_ids`` (the same LMS's), else None."""
+    if not platform_ids:
+        return None
+    query = select(model).where(model.platform_id.in_(platform_ids))  # type: ignore[attr-defined]
+    for name, value in key.items():
+        query = query.where(getattr(model, name) == value)
+    return db.session.scalars(query.order_by(model.id).limit(1)).first()  # type: ignore[attr-defined]
+
+
+def _first_membership(facts: LaunchFacts, same_lms: Iterable[int]) -> Membership:
+    """Write the person, the course and the membership, one statement each (a first launch into the course
+    through this registration and deployment); a person or course the LMS's other registrations hold is reused."""
     now = utcnow()
-    person = _upsert(Person, {"platform_id": facts.platform_id, "subject": facts.subject},
-                     {**_person_fields(facts), "last_seen_at": now})
-    course = _upsert(Course, {"deployment_id": facts.deployment_id, "context_id": facts.context_id},
-                     {"platform_id": facts.platform_id, **_course_fields(facts)})
+    others = [platform_id for platform_id in same_lms if platform_id != facts.platform_id]
+    person = _of_same_lms(Person, others, subject=facts.subject) or _upsert(
+        Person, {"platform_id": facts.platform_id, "subject": facts.subject}, {**_person_fields(facts), "last_seen_at": now})
+    course = _of_same_lms(Course, [facts.platform_id, *others], context_id=facts.context_id) or _upsert(
+        Course, {"deployment_id": facts.deployment_id, "context_id": facts.context_id},
+        {"platform_id": facts.platform_id, **_course_fields(facts)})
     membership = _upsert(Membership, {"person_id": person.id, "course_id": course.id},
                          {"role": facts.role, "last_launch_at": now})
     # The rows are at hand: attach them without history, so that reading them later costs no query.
@@ -122,11 +142,14 @@ def _first_membership(facts: LaunchFacts) -> Membership:
     return _refresh(membership, person, course, facts)
 
 
-def record_launch(facts: LaunchFacts) -> Membership:
-    """Create or refresh the person, the course and the membership of a launch. Flushes."""
+def record_launch(facts: LaunchFacts, same_lms: Callable[[], Iterable[int]] = tuple) -> Membership:
+    """Create or refresh the person, the course and the membership of a launch. Flushes.
+
+    ``same_lms`` gives the ids of the LMS's other registrations (asked only when this registration and deployment
+    hold no membership yet)."""
     membership = _returning_membership(facts)
     if membership is None:
-        membership = _first_membership(facts)
+        membership = _first_membership(facts, same_lms())
     else:
         _refresh(membership, membership.person, membership.course, facts)
     db.session.flush()

@@ -10,10 +10,13 @@ from lti_app.lti import errors, keys
 from lti_app.lti.claims import LaunchContext
 from lti_app.lti.launch import ToolMessageLaunch, ToolOIDCLogin
 from lti_app.lti.launch_stats import note_launch
+from lti_app.lti.models import Platform
 from lti_app.lti.registrations import note_context_services, note_launch_origins
 from lti_app.lti.tool_config import DatabaseToolConf
 from lti_app.mentoring.services.launches import KnownMembership, known_launch, record_launch, remember_launch
 from lti_app.web import session as tool_session
+from lti_app.mentoring.models.reflection import REFLECTION_TAG
+from lti_app.web.launch.deep_linking import TARGET
 from lti_app.web.launch.facts import facts_from
 from lti_app.web.launch.targets import landing_url
 from lti_app.web.security import forget_platform_origins
@@ -55,10 +58,12 @@ def finish_launch(context: LaunchContext, tool_conf: DatabaseToolConf) -> Respon
     facts = facts_from(context, platform, tool_conf.deployment)
     known = known_launch(facts)
     # Read before the commit, which expires the rows (reading them after it would cost a query each).
-    membership = known or KnownMembership.of(record_launch(facts))
+    membership = known or KnownMembership.of(record_launch(facts, lambda: Platform.ids_of_issuer(platform.issuer)))
     if note_launch_origins(platform, context):
         forget_platform_origins()
-    note_context_services(platform.id, membership.course_id, context)
+    # A placed reflection's launch carries its own column; any other link's is the activity's (the programme's).
+    note_context_services(platform.id, membership.course_id, context,
+                          activity_lineitem=not context.is_deep_linking and context.custom.get(TARGET) != REFLECTION_TAG)
     note_launch(platform.id)
     target, course_id, membership_id = landing_url(context, membership, platform), membership.course_id, membership.id
     session_id = tool_session.open_course_session(
