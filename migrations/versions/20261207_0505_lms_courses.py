@@ -4,7 +4,7 @@ programme's grade goes there instead of a column of its own when a launch carrie
 lms courses
 
 Revision ID: 16a1c0d5e005
-Revises: 5c1d2e7a9b30
+Revises: 14a1c0d5e001
 Create Date: 2026-12-07 05:05:00
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '16a1c0d5e005'
-down_revision = '5c1d2e7a9b30'
+down_revision = '14a1c0d5e001'
 branch_labels = None
 depends_on = None
 
