@@ -17,6 +17,7 @@ from lti_app.web.learner.choosing import bp as choosing_bp
 from lti_app.web.learner.feedback import bp as feedback_bp
 from lti_app.web.learner.forms import ROLE_HINTS, enrolment_form
 from lti_app.web.learner.reflections import bp as reflections_bp
+from lti_app.web.learner.whats_next import bp as whats_next_bp
 from lti_app.web.learner.workspace import bp as workspace_bp
 from lti_app.web.unit_of_work import act, save
 
@@ -26,6 +27,7 @@ bp.register_blueprint(choosing_bp)
 bp.register_blueprint(feedback_bp)
 bp.register_blueprint(reflections_bp)
 bp.register_blueprint(workspace_bp)
+bp.register_blueprint(whats_next_bp)
 
 
 @bp.errorhandler(AlreadyEnrolled)
