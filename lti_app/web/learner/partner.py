@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Blueprint, Response, g, request
+from flask import Blueprint, Response, g
 
 from lti_app.extensions import utcnow
 from lti_app.mentoring.domain.partner_card import WeekRow, local_now, overlap_blocks, overlap_week
+from lti_app.mentoring.services import calendar_files
 from lti_app.mentoring.services.pairs import PairSeat
 
 bp = Blueprint("partner", __name__)
@@ -40,3 +41,24 @@ def partner_card(seat: PairSeat) -> PartnerCard:
     return PartnerCard(partner.person.display_name, partner.person.email, partner.time_zone or "UTC",
                        local_now(now, partner.time_zone).strftime("%A %H:%M"), me.time_zone == partner.time_zone,
                        partner.channel_labels, week, len(overlap_blocks(week)))
+
+
+def _ics(series: bool) -> Response:
+    body = calendar_files.calendar_file(g.seat, utcnow(), series=series)
+    name = f"rementor-{'meetings' if series else 'next-meeting'}-{g.seat.pair.id}.ics"
+    response = Response(body, mimetype="text/calendar")
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.get("/calendar/next.ics")
+def next_meeting(course_id: int, pair_id: int):
+    """The pair's next meeting by the cadence, as a calendar file (404 when none is ahead)."""
+    return _ics(series=False)
+
+
+@bp.get("/calendar/series.ics")
+def meeting_series(course_id: int, pair_id: int):
+    """The pair's meetings from the next one to the programme's end, repeating at the cadence."""
+    return _ics(series=True)
