@@ -12,7 +12,7 @@ from flask import Blueprint, Response, g
 
 from lti_app.extensions import utcnow
 from lti_app.mentoring.domain.partner_card import WeekRow, local_now, overlap_blocks, overlap_week
-from lti_app.mentoring.services import calendar_files
+from lti_app.mentoring.services import calendar_files, quiet_pairs
 from lti_app.mentoring.services.pairs import PairSeat
 
 bp = Blueprint("partner", __name__)
@@ -62,3 +62,9 @@ def next_meeting(course_id: int, pair_id: int):
 def meeting_series(course_id: int, pair_id: int):
     """The pair's meetings from the next one to the programme's end, repeating at the cadence."""
     return _ics(series=True)
+
+
+@bp.app_template_global("quiet_warning")
+def quiet_warning(seat: PairSeat):
+    """The pair's quiet-pair warning from its warning day on (None before, or once the pair is not active)."""
+    return quiet_pairs.warning_of(seat.pair, utcnow().date())
