@@ -74,3 +74,24 @@ def test_the_list_costs_the_same_queries_for_few_or_many_pairs(teacher):
         return queries_of_request(teacher.client, teacher.url("instructor/"))
 
     assert grow(1) == grow(5)
+
+
+def test_the_roster_line_counts_from_the_cached_roster_only(teacher):
+    from lti_app.extensions import utcnow
+    from lti_app.mentoring.models.course import CourseRole
+    from lti_app.web.instructor.roster import CACHE_PREFIX, CourseRoster, RosterPerson
+    opened = make_cohort(teacher.course, name="Open", state=CohortState.ENROLMENT_OPEN)
+    enrolled = make_enrolment(opened)
+    commit()
+    people = (RosterPerson(enrolled.person.subject, "In", None, CourseRole.LEARNER, True),
+              RosterPerson("out-1", "Out", None, CourseRole.LEARNER, True),
+              RosterPerson("out-2", "Out too", None, CourseRole.LEARNER, True),
+              RosterPerson("staff", "Staff", None, CourseRole.INSTRUCTOR, True))
+    with teacher.client.application.app_context():
+        cache.set(f"{CACHE_PREFIX}{teacher.course_id}", CourseRoster(people, utcnow(), False))
+    try:
+        html = section(teacher.get("instructor/").get_data(as_text=True))
+        assert f'/cohorts/{opened.id}/roster">2 people of the course have not enrolled in Open' in html
+    finally:
+        with teacher.client.application.app_context():
+            cache.delete(f"{CACHE_PREFIX}{teacher.course_id}")
