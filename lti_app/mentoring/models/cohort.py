@@ -36,6 +36,9 @@ class Cohort(db.Model):
         CheckConstraint("mentors_per_mentee BETWEEN 1 AND 5", name="mentors_per_mentee_range"),
         CheckConstraint("meeting_cadence_days BETWEEN 1 AND 92", name="meeting_cadence_range"),
         CheckConstraint("feedback_interval_days BETWEEN 7 AND 92", name="feedback_interval_range"),
+        CheckConstraint("quiet_after_days BETWEEN 14 AND 365", name="quiet_after_range"),
+        CheckConstraint("quiet_warning_days BETWEEN 1 AND 30 AND quiet_warning_days < quiet_after_days",
+                        name="quiet_warning_range"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -49,6 +52,8 @@ class Cohort(db.Model):
     ends_on: Mapped[date]
     meeting_cadence_days: Mapped[int] = mapped_column(default=14)
     feedback_interval_days: Mapped[int] = mapped_column(default=30, server_default="30")  # partners give feedback every this many days
+    quiet_after_days: Mapped[int] = mapped_column(default=90, server_default="90")  # no activity this long: propose closing
+    quiet_warning_days: Mapped[int] = mapped_column(default=7, server_default="7")  # the pair is warned this long before
     mentor_capacity: Mapped[int] = mapped_column(default=2)  # mentees per mentor
     mentors_per_mentee: Mapped[int] = mapped_column(default=1)
     ground_rules: Mapped[str] = mapped_column(Text)

@@ -33,6 +33,8 @@ class CohortFields:
     description: str = ""
     meeting_cadence_days: int = 14
     feedback_interval_days: int = 30
+    quiet_after_days: int = 90  # no activity this long: the instructor is offered to close the pair
+    quiet_warning_days: int = 7  # the pair is warned this long before
     mentor_capacity: int = 2
     mentors_per_mentee: int = 1
     privacy: PrivacySetting = PrivacySetting.STATUS_ONLY
@@ -51,6 +53,9 @@ def _check(fields: CohortFields) -> None:
         (1 <= fields.meeting_cadence_days <= 92, "meeting_cadence_days", "Choose a meeting cadence between 1 and 92 days."),
         (7 <= fields.feedback_interval_days <= 92, "feedback_interval_days",
          "Choose a feedback interval between 7 and 92 days."),
+        (14 <= fields.quiet_after_days <= 365, "quiet_after_days", "Choose from 14 to 365 days without activity."),
+        (1 <= fields.quiet_warning_days <= 30 and fields.quiet_warning_days < fields.quiet_after_days,
+         "quiet_warning_days", "Warn the pair 1 to 30 days before, and before the proposal to close."),
         (1 <= fields.mentor_capacity <= 20, "mentor_capacity", "A mentor can take between 1 and 20 mentees."),
         (1 <= fields.mentors_per_mentee <= 5, "mentors_per_mentee", "A mentee can have between 1 and 5 mentors."),
         (bool(fields.ground_rules.strip()), "ground_rules", "Write the ground rules participants accept."),
@@ -75,7 +80,8 @@ def _apply(cohort: Cohort, fields: CohortFields) -> None:
     cohort.name = " ".join(fields.name.split())
     cohort.description = fields.description.strip()
     for attribute in ("enrolment_opens_on", "enrolment_closes_on", "starts_on", "ends_on", "meeting_cadence_days",
-                      "feedback_interval_days", "mentor_capacity", "mentors_per_mentee", "privacy"):
+                      "feedback_interval_days", "quiet_after_days", "quiet_warning_days", "mentor_capacity",
+                      "mentors_per_mentee", "privacy"):
         setattr(cohort, attribute, getattr(fields, attribute))
     cohort.ground_rules = fields.ground_rules.strip().replace("\r\n", "\n")
 

@@ -23,6 +23,8 @@ from lti_app.web.instructor.matching_modes import bp as matching_modes_bp
 from lti_app.web.instructor.pairs import bp as pairs_bp
 from lti_app.web.instructor.participants import bp as participants_bp
 from lti_app.web.instructor.reflections import bp as reflections_bp
+from lti_app.web.instructor.quiet_pairs import bp as quiet_pairs_bp
+from lti_app.web.instructor.whats_next import bp as whats_next_bp
 from lti_app.web.unit_of_work import act, save
 
 bp = Blueprint("instructor", __name__, url_prefix="/courses/<id:course_id>/instructor")
@@ -34,6 +36,8 @@ bp.register_blueprint(matching_modes_bp)
 bp.register_blueprint(pairs_bp)
 bp.register_blueprint(reflections_bp)
 bp.register_blueprint(surveys_bp)
+bp.register_blueprint(whats_next_bp)
+bp.register_blueprint(quiet_pairs_bp)
 
 
 @bp.get("/")

@@ -18,6 +18,7 @@ from lti_app.web.learner.feedback import bp as feedback_bp
 from lti_app.web.learner.forms import ROLE_HINTS, enrolment_form
 from lti_app.web.learner.reflections import bp as reflections_bp
 from lti_app.web.learner.surveys import bp as surveys_bp
+from lti_app.web.learner.whats_next import bp as whats_next_bp
 from lti_app.web.learner.workspace import bp as workspace_bp
 from lti_app.web.unit_of_work import act, save
 
@@ -28,6 +29,7 @@ bp.register_blueprint(feedback_bp)
 bp.register_blueprint(reflections_bp)
 bp.register_blueprint(workspace_bp)
 bp.register_blueprint(surveys_bp)
+bp.register_blueprint(whats_next_bp)
 
 
 @bp.errorhandler(AlreadyEnrolled)

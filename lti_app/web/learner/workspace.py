@@ -16,12 +16,14 @@ from lti_app.web.course_pages import form_status, render_page
 from lti_app.web.forms import ConfirmForm
 from lti_app.web.learner.workspace_common import guard_pair_pages, noting_activity
 from lti_app.web.learner.workspace_forms import AgreementForm, MeetingForm, TaskForm, VersionForm, as_int
+from lti_app.web.learner.partner import bp as partner_bp
 from lti_app.web.learner.workspace_goals import bp as goals_bp
 from lti_app.web.unit_of_work import act, save
 
 bp = Blueprint("workspace", __name__, url_prefix="/pairs/<id:pair_id>")
 guard_pair_pages(bp)
 bp.register_blueprint(goals_bp)
+bp.register_blueprint(partner_bp)
 
 
 @bp.app_template_global("workspace_pairs")
