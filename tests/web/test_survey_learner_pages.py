@@ -90,3 +90,17 @@ def test_a_pair_ended_early_opens_an_exit_survey_for_both_with_the_reason(app, p
         assert page.status_code == 200 and "moved to another team" in page.get_data(as_text=True)
     assert world.sessions["stranger"].get(url(world, exit_round.id)).status_code == 404
     assert surveys.due_for(world.pair.mentor, exit_round.opens_at)  # asked at once
+
+
+def test_an_unanswered_round_is_a_line_of_whats_next_until_it_is_answered(app, platform):
+    world = make_world(app, platform)
+    round_ = make_round(world.cohort)
+    commit()
+    mentor = world.sessions["mentor"]
+    home = mentor.get("learner/").get_data(as_text=True)
+    section = home[home.index('id="whats-next"'):]
+    assert f'/learner/cohorts/{world.cohort.id}/surveys/{round_.id}"' in section.split("</section>")[0]
+    assert "Answer the pulse survey" in section.split("</section>")[0]
+    assert mentor.post(url(world, round_.id), ANSWERS).status_code == 303
+    home = mentor.get("learner/").get_data(as_text=True)
+    assert "Answer the pulse survey" not in home

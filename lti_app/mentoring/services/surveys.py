@@ -11,12 +11,15 @@ from datetime import datetime
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from lti_app.extensions import db
 from lti_app.mentoring.domain import surveys as domain
 from lti_app.mentoring.domain.surveys import QuestionKind, RoundWindow, SurveyKind
+from lti_app.mentoring.domain.whats_next import Item
 from lti_app.mentoring.errors import InvalidInput, NotFound
 from lti_app.mentoring.models.cohort import Cohort
+from lti_app.mentoring.domain.profile_fields import EnrolmentStatus
 from lti_app.mentoring.models.enrolment import Enrolment
 from lti_app.mentoring.models.pairing import Pair, PairStatus
 from lti_app.mentoring.models.survey import (
@@ -165,6 +168,18 @@ def due_for(enrolment: Enrolment, now: datetime) -> list[DueSurvey]:
         .order_by(SurveyRound.opens_at.desc())).all()
     found = [DueSurvey(r, kind, answer, r.closes_at > now, settings.accept_late) for r, kind, answer in rows]
     return [d for d in found if d.can_answer or d.answer is not None and d.is_open]
+
+
+def whats_next_items(course_id: int, person_id: int, now: datetime) -> list[Item]:
+    """The survey rounds the person has not answered yet in the course's cohorts, as lines of the learner's
+    "What's next" (a closed round that still takes a late answer is shown as overdue since it closed)."""
+    enrolments = db.session.scalars(select(Enrolment).join(Cohort, Cohort.id == Enrolment.cohort_id).where(
+        Cohort.course_id == course_id, Enrolment.person_id == person_id,
+        Enrolment.status == EnrolmentStatus.ENROLLED).options(joinedload(Enrolment.cohort))).all()
+    return [Item("survey", f"Answer the {due.kind.label.lower()} ({enrolment.cohort.name})", "survey",
+                 {"cohort_id": enrolment.cohort_id, "round_id": due.round.id}, due.round.closes_at.date(),
+                 overdue=not due.is_open)
+            for enrolment in enrolments for due in due_for(enrolment, now) if due.answer is None]
 
 
 def round_for(enrolment: Enrolment, round_id: int, now: datetime) -> DueSurvey:

@@ -13,6 +13,7 @@ from flask import Blueprint, g, url_for
 
 from lti_app.extensions import utcnow
 from lti_app.mentoring.domain.whats_next import Item
+from lti_app.mentoring.services import surveys
 from lti_app.mentoring.services.whats_next import whats_next_for
 
 bp = Blueprint("whats_next", __name__)  # no routes: registered for its template global
@@ -24,6 +25,7 @@ PAGES: dict[str, Callable[[Item], str]] = {
     "reflection": lambda i: url_for("learner.reflections.write", assignment_id=i.ids["assignment_id"]),
     "requests": lambda i: url_for("learner.choosing.requests", cohort_id=i.ids["cohort_id"]),
     "ranking": lambda i: url_for("learner.choosing.ranking", cohort_id=i.ids["cohort_id"]),
+    "survey": lambda i: url_for("learner.surveys.answer", cohort_id=i.ids["cohort_id"], round_id=i.ids["round_id"]),
 }
 
 
@@ -38,6 +40,7 @@ class Line:
 @bp.app_template_global("whats_next_lines")
 def whats_next_lines() -> tuple[list[Line], str | None]:
     """The launched learner's lines and the time zone their dates are in."""
-    items, zone = whats_next_for(g.membership.course_id, g.membership.person_id, utcnow())
+    course_id, person_id, now = g.membership.course_id, g.membership.person_id, utcnow()
+    items, zone = whats_next_for(course_id, person_id, now, extra=surveys.whats_next_items(course_id, person_id, now))
     return [Line(i, PAGES[i.page](i) if i.page in PAGES else None) for i in items], zone
 
