@@ -21,14 +21,14 @@ from lti_app.mentoring.models.person import Person
 sessions_cli = AppGroup("sessions", help="Sessions browsers opened by launching the tool.")
 
 
-def _people(issuer: str | None, sub: str | None, email: str | None) -> list[tuple[int, str]]:
-    """(platform id, subject) of every person the options name."""
-    query = select(Person.platform_id, Person.subject)
+def _people(issuer: str | None, sub: str | None, email: str | None) -> list[tuple[str, str]]:
+    """(issuer, subject) of every person the options name."""
+    query = select(Platform.issuer, Person.subject).join(Platform, Platform.id == Person.platform_id)
     if email:
         query = query.where(func.lower(Person.email) == email.strip().lower())
     else:
-        query = query.join(Platform, Platform.id == Person.platform_id).where(Platform.issuer == issuer, Person.subject == sub)
-    return [(platform_id, subject) for platform_id, subject in db.session.execute(query.order_by(Person.id))]
+        query = query.where(Platform.issuer == issuer, Person.subject == sub)
+    return [(found, subject) for found, subject in db.session.execute(query.order_by(Person.id))]
 
 
 @sessions_cli.command("end")
@@ -43,6 +43,8 @@ def sessions_end(issuer: str | None, sub: str | None, email: str | None) -> None
     if not people:
         named = f"e-mail {email!r}" if email else f"sub {sub!r} on issuer {issuer!r}"
         raise click.ClickException(f"No person with {named} has launched ReMentor.")
-    ended = sum(sessions.end_person_sessions([platform_id], subject) for platform_id, subject in people)
+    # every registration of the person's LMS: a session opened through a second client or deployment of the same
+    # issuer belongs to the same person
+    ended = sum(sessions.end_person_sessions(Platform.ids_of_issuer(found), subject) for found, subject in people)
     db.session.commit()
     click.echo(f"Ended {ended} session(s) of {len(people)} person record(s); their next launch opens a new one.")

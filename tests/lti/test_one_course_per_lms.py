@@ -11,6 +11,7 @@ from lti_app.lti.models import Deployment, Platform
 from lti_app.mentoring.models.course import Course, Membership
 from lti_app.mentoring.models.person import Person
 from tests.lti_platform import LMS, LmsBrowser, make_test_lms, register_test_lms, route_to
+from tests.web.course_pages import OTHER_COURSE
 
 
 def count(model) -> int:
@@ -77,3 +78,20 @@ def test_two_issuers_reusing_a_context_id_and_a_user_id_stay_apart(app, first_lm
     assert count(Course) == 2 and count(Person) == 2 and count(Membership) == 2
     by_course = {m.course_id: m.person_id for m in db.session.scalars(select(Membership))}
     assert len(set(by_course.values())) == 2
+
+
+def test_ending_a_persons_sessions_ends_those_opened_through_every_registration_of_the_issuer(app, first_lms, cli):
+    learner = first_lms.learners[0].sub
+    other = second_registration(LMS, "rementor-client-2", "deployment-2")
+    pages = []
+    for lms, claims in ((first_lms, {}), (other, OTHER_COURSE)):  # two courses, so the second launch keeps the first
+        with requests_mock.Mocker() as mocker:
+            route_to(lms, mocker)
+            browser = app.test_client()
+            assert LmsBrowser(browser, lms).launch(learner, **claims).status_code == 200
+        course_id = db.session.scalar(select(Course.id).order_by(Course.id.desc()))
+        assert browser.get(f"/courses/{course_id}/learner/").status_code == 200
+        pages.append((browser, f"/courses/{course_id}/learner/"))
+    result = cli("sessions", "end", "--issuer", LMS, "--sub", learner)
+    assert result.exit_code == 0 and "Ended 2 session(s)" in result.output, result.output
+    assert [browser.get(path).status_code for browser, path in pages] == [401, 401]
