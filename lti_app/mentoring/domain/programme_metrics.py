@@ -341,3 +341,49 @@ def programme_metrics(facts: ProgrammeFacts, period: Period | None = None, *, qu
         matching=matching_health(facts), activity=activity(facts, period, quiet_days), outcomes=outcomes(facts),
         surveys=tuple(surveys),
     )
+
+
+# ---- the dashboard's tables (shown beside the charts and downloaded as CSV) ------------------------------------
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    title: str
+    header: tuple[str, ...]
+    rows: list[tuple[Any, ...]]
+
+
+def _percent(share: float | None) -> str:
+    return "" if share is None else f"{share * 100:.0f}%"
+
+
+def tables(metrics: ProgrammeMetrics) -> dict[str, Table]:
+    """Every table of the dashboard, by name, in the order shown."""
+    m, a, o = metrics.matching, metrics.activity, metrics.outcomes
+    enrolled = next(s.total for s in metrics.funnel if s.key == "enrolled")
+    found = [
+        Table("funnel", "Funnel (now)", ("stage", "mentors", "mentees", "all", "share of enrolled"),
+              [(s.label, s.mentor, s.mentee, s.total, _percent(s.share(enrolled)) if s.key != "roster" else "")
+               for s in metrics.funnel]),
+        Table("matching", "Matching health (now)", ("figure", "value"),
+              [("Active pairs", m.active_pairs), ("Mentors wanted, unmatched", m.unmatched["mentor"]),
+               ("Mentees wanted, unmatched", m.unmatched["mentee"]), ("Either role, unmatched", m.unmatched["either"]),
+               ("Mentor capacity", m.capacity_total), ("Capacity used", m.capacity_used),
+               ("Capacity left", m.capacity_left), ("Pairs made or kept by hand", m.by_hand)]),
+        Table("scores", "Match scores of the active pairs (now)", ("score band", "pairs"), list(m.score_bands)),
+        Table("activity", "Meetings per pair per month", ("month", "meetings", "pairs", "per pair", "cadence asks"),
+              [(x.month, x.meetings, x.pairs, round(x.per_pair, 2), x.expected_per_pair) for x in a.months]),
+        Table("at_risk", f"At risk (now): no meeting for {a.quiet_days} days, or a new partner asked for",
+              ("pair id", "reason", "days since the last meeting"),
+              [(r.pair_id, r.reason, "never met" if r.days_quiet is None else r.days_quiet) for r in a.at_risk]),
+        Table("skills", "Goal ratings from baseline to the end, per skill and role",
+              ("skill", "role", "goals", "baseline (mean)", "end (mean)"),
+              [(s.label, s.role, s.goals, s.baseline, "" if s.end is None else s.end) for s in o.skills]),
+        Table("outcomes", "Outcomes", ("figure", "value"),
+              [("Goals", o.goals), ("Goals at their target", o.goals_at_target),
+               ("Reflections asked for", o.reflections_expected), ("Reflections submitted", o.reflections_submitted),
+               ("Submission rate", _percent(o.submission_rate)), ("Mean grade", _percent(o.mean_grade_share)),
+               ("Completed", o.completed), ("Completion rate (of those enrolled)", _percent(o.completion_rate)),
+               ("Meetings in the date range", a.meetings), ("Hours met in the date range", round(a.minutes / 60, 1))]),
+    ]
+    return {t.name: t for t in found}
