@@ -8,11 +8,16 @@ beside the table of its data (the text alternative for everyone), so the chart o
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Sequence
 
 import pygal
 from markupsafe import Markup
 from pygal.style import Style
+
+# pygal adds a legacy import hook (for its map plugins, unused here) that makes every later import warn
+# "find_spec() not found": take it out again.
+sys.meta_path[:] = [f for f in sys.meta_path if type(f).__name__ != "PluginImportFixer"]
 
 OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
 STYLE = Style(background="transparent", plot_background="transparent", foreground="#222", foreground_strong="#000",
@@ -65,7 +70,8 @@ def line_chart(title: str, description: str, labels: Sequence[str],
 def chart_css() -> str:
     """pygal's stylesheet for our style, scoped to ``.pygal-chart`` (to write static/css/charts.css again)."""
     chart = pygal.Bar(**_CONFIG)
-    chart.add("x", [1])
+    for i, _ in enumerate(OKABE_ITO):  # one series per colour, so each colour's class is written
+        chart.add(f"s{i}", [1])
     svg = chart.render(is_unicode=True)
     css = "".join(re.findall(r"<style[^>]*>(.*?)</style>", svg, re.S))
     return _CHART_ID.sub(".pygal-chart", css) + ".pygal-chart .tooltip{display:none}"

@@ -16,6 +16,7 @@ from lti_app.web.forms import ConfirmForm
 from lti_app.web.instructor.forms import CohortForm
 from lti_app.web.learner.forms import ROLE_HINTS, enrolment_form
 from lti_app.web.instructor.completion import bp as completion_bp
+from lti_app.web.instructor.dashboard import bp as dashboard_bp, course_bp as course_dashboard_bp
 from lti_app.web.instructor.matching import bp as matching_bp
 from lti_app.web.instructor.matching_forms import MODE_LABELS
 from lti_app.web.instructor.matching_modes import bp as matching_modes_bp
@@ -32,6 +33,8 @@ bp.register_blueprint(completion_bp)
 bp.register_blueprint(matching_modes_bp)
 bp.register_blueprint(pairs_bp)
 bp.register_blueprint(reflections_bp)
+bp.register_blueprint(dashboard_bp)
+bp.register_blueprint(course_dashboard_bp)
 
 
 @bp.get("/")
