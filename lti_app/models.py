@@ -14,3 +14,4 @@ from lti_app.mentoring.models.person import Person  # noqa: F401
 from lti_app.mentoring.models.reflection import ReflectionAssignment, Submission  # noqa: F401
 from lti_app.mentoring.models.workspace import Agreement, Goal, GoalSkill, Meeting, Milestone, Task  # noqa: F401
 from lti_app.operators.models import Operator  # noqa: F401
+from lti_app.mentoring.models.roster_snapshot import RosterSnapshot  # noqa: F401

@@ -167,3 +167,14 @@ def test_the_course_page_queries_do_not_grow_with_the_cohorts(teacher):
     small = queries_of_request(teacher, "instructor/dashboard/")
     world.grow(6)
     assert queries_of_request(teacher, "instructor/dashboard/") == small
+
+
+def test_a_roster_snapshot_brings_the_retention_figure_and_its_caveat(teacher, cohort):
+    from lti_app.mentoring.services.roster_snapshots import record_snapshot
+    record_snapshot(cohort.course_id, [("someone", True), ("another", False)])
+    commit()
+    page = text_of(teacher.get(f"instructor/cohorts/{cohort.id}/dashboard/"))
+    assert "Still active in the course at the programme's end" in page and 'id="self-selection"' in page
+    rows = rows_of(teacher.get(f"instructor/cohorts/{cohort.id}/dashboard/table.csv?name=retention"))
+    assert rows[0] == ["group", "people", "still active", "share"]
+    assert rows[3][:3] == ["Non-participants", "2", "1"]

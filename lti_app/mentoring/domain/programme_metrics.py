@@ -387,3 +387,51 @@ def tables(metrics: ProgrammeMetrics) -> dict[str, Table]:
                ("Meetings in the date range", a.meetings), ("Hours met in the date range", round(a.minutes / 60, 1))]),
     ]
     return {t.name: t for t in found}
+
+
+# ---- participants against non-participants --------------------------------------------------------------------
+
+SELF_SELECTION = ("People chose to take part: those who did may have been more engaged with the course from the "
+                  "start, so a difference here shows what went with taking part, not what taking part caused.")
+
+
+@dataclass(frozen=True)
+class RetentionGroup:
+    label: str
+    people: int
+    still_active: int
+
+    @property
+    def share(self) -> float | None:
+        return self.still_active / self.people if self.people else None
+
+
+@dataclass(frozen=True)
+class Retention:
+    """Who is still an active member of the course at the programme's end, by group."""
+
+    groups: list[RetentionGroup]
+    measured_on: date  # the day of the roster snapshot read as "the end"
+    final: bool  # the snapshot is from the programme's end or later (else: the latest so far)
+    caveat: str = SELF_SELECTION
+
+
+def retention(participants: Iterable[str], withdrawn: Iterable[str], roster_learners: Iterable[str],
+              active_at_end: Iterable[str], measured_on: date, ends_on: date) -> Retention:
+    """Shares still active at the end: participants, withdrawn participants, the course's other learners.
+
+    All are LMS user ids; ``roster_learners`` are the learners the roster ever listed over the programme.
+    """
+    taking, left = set(participants), set(withdrawn) - set(participants)
+    others = set(roster_learners) - taking - left
+    active = set(active_at_end)
+    groups = [RetentionGroup(label, len(ids), len(ids & active)) for label, ids in (
+        ("Participants", taking), ("Withdrawn participants", left), ("Non-participants", others))]
+    return Retention(groups, measured_on, measured_on >= ends_on)
+
+
+def retention_table(found: Retention) -> Table:
+    """The retention figure as a table."""
+    return Table("retention", "Still active in the course at the programme's end",
+                 ("group", "people", "still active", "share"),
+                 [(g.label, g.people, g.still_active, _percent(g.share)) for g in found.groups])

@@ -12,10 +12,12 @@ from markupsafe import Markup
 
 from lti_app.extensions import cache, utcnow
 from lti_app.lti.registrations import context_services
-from lti_app.mentoring.domain.programme_metrics import ROLES, BadPeriod, Period, ProgrammeMetrics, tables
+from lti_app.mentoring.domain.programme_metrics import (
+    ROLES, BadPeriod, Period, ProgrammeMetrics, retention_table, tables,
+)
 from lti_app.mentoring.models.cohort import Cohort
 from lti_app.mentoring.models.course import CourseRole
-from lti_app.mentoring.services import cohorts, programme_dashboard
+from lti_app.mentoring.services import cohorts, programme_dashboard, roster_snapshots
 from lti_app.mentoring.services.programme_exports import EXPORTS
 from lti_app.web.course_pages import render_page
 from lti_app.web.csv_stream import csv_response, file_name
@@ -78,8 +80,13 @@ def _dashboard_context(course_id: int, cohort_id: int) -> dict:
     period = _period()
     size, roster_note = _roster(course_id)
     metrics = programme_dashboard.cohort_metrics(cohort, utcnow().date(), period, roster_size=size)
-    return dict(cohort=cohort, metrics=metrics, tables=tables(metrics), charts=charts_of(metrics), period=period,
-                roster_note=roster_note, exports=EXPORTS, roles=ROLES, range_args=_range_args(period))
+    found = tables(metrics)
+    kept = roster_snapshots.cohort_retention(cohort)
+    if kept is not None:
+        found["retention"] = retention_table(kept)
+    return dict(cohort=cohort, metrics=metrics, tables=found, charts=charts_of(metrics), period=period,
+                roster_note=roster_note, exports=EXPORTS, roles=ROLES, range_args=_range_args(period), retention=kept,
+                no_roster=NO_ROSTER)
 
 
 def _range_args(period: Period) -> dict[str, str]:
