@@ -281,12 +281,13 @@ def activity(facts: ProgrammeFacts, period: Period, quiet_days: int = DEFAULT_QU
     held = [m for m in facts.meetings if period.holds(m.held_on) and m.held_on <= facts.today]
     first = max(facts.starts_on, period.start or facts.starts_on)
     last = min(facts.ends_on, facts.today, period.end or facts.today)
-    per_month = Counter(m.held_on.strftime("%Y-%m") for m in held)
+    per_month = Counter((m.held_on.year, m.held_on.month) for m in held)
+    published = Counter((p.published_on.year, p.published_on.month) for p in facts.pairs if p.published_on is not None)
     months = []
     for month in _months(first, last) if first <= last else []:
         key = month.strftime("%Y-%m")
-        pairs = sum(p.published_on is not None and p.published_on.strftime("%Y-%m") <= key for p in facts.pairs)
-        months.append(MonthActivity(key, per_month[key], pairs, round(30 / max(facts.cadence_days, 1), 2)))
+        pairs = sum(n for ym, n in published.items() if ym <= (month.year, month.month))
+        months.append(MonthActivity(key, per_month[(month.year, month.month)], pairs, round(30 / max(facts.cadence_days, 1), 2)))
     latest: dict[int, date] = {}
     for m in facts.meetings:
         if m.held_on <= facts.today and m.held_on > latest.get(m.pair_id, date.min):
