@@ -178,3 +178,11 @@ def test_a_roster_snapshot_brings_the_retention_figure_and_its_caveat(teacher, c
     rows = rows_of(teacher.get(f"instructor/cohorts/{cohort.id}/dashboard/table.csv?name=retention"))
     assert rows[0] == ["group", "people", "still active", "share"]
     assert rows[3][:3] == ["Non-participants", "2", "1"]
+
+
+def test_the_at_risk_days_come_from_the_setting(app, teacher, cohort):
+    url = f"instructor/cohorts/{cohort.id}/dashboard/table.csv?name=at_risk"
+    assert len(rows_of(teacher.get(url))) == 1  # met five days ago: not at risk at 30 days
+    app.config["DASHBOARD_AT_RISK_DAYS"] = 3
+    rows = rows_of(teacher.get(url))
+    assert rows[1][1] == "No meeting for 5 days"

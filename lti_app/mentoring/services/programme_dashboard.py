@@ -18,7 +18,7 @@ from lti_app.extensions import db
 from lti_app.mentoring.domain.pair_feedback import FitAnswer
 from lti_app.mentoring.domain.profile_fields import EnrolmentStatus
 from lti_app.mentoring.domain.programme_metrics import (
-    GoalFact, MeetingFact, PairFact, ParticipantFact, Period, ProgrammeFacts, ProgrammeMetrics, ReflectionFact,
+    DEFAULT_QUIET_DAYS, GoalFact, MeetingFact, PairFact, ParticipantFact, Period, ProgrammeFacts, ProgrammeMetrics, ReflectionFact,
     programme_metrics, role_of,
 )
 from lti_app.mentoring.domain.reflections import Audience, SubmissionStatus
@@ -129,14 +129,15 @@ def _reflections(ids: list[int], people: dict[int, list[ParticipantFact]], pairs
 
 
 def cohort_metrics(cohort: Cohort, today: date, period: Period | None = None, *, roster_size: int | None = None,
-                   surveys: Sequence[Any] = ()) -> ProgrammeMetrics:
+                   quiet_days: int = DEFAULT_QUIET_DAYS, surveys: Sequence[Any] = ()) -> ProgrammeMetrics:
     """The dashboard figures of one cohort (``surveys``: pulse and exit figures, when the caller has them)."""
     facts = facts_of_cohorts([cohort], today, {cohort.id: roster_size})[cohort.id]
-    return programme_metrics(facts, period, surveys=surveys)
+    return programme_metrics(facts, period, quiet_days=quiet_days, surveys=surveys)
 
 
 def course_metrics(cohorts: Sequence[Cohort], today: date, period: Period | None = None, *,
-                   roster_size: int | None = None) -> list[tuple[Cohort, ProgrammeMetrics]]:
+                   roster_size: int | None = None, quiet_days: int = DEFAULT_QUIET_DAYS
+                   ) -> list[tuple[Cohort, ProgrammeMetrics]]:
     """The cohorts of a course side by side, oldest first (the pilot against the later ones)."""
     facts = facts_of_cohorts(cohorts, today, {c.id: roster_size for c in cohorts})
-    return [(c, programme_metrics(facts[c.id], period)) for c in cohorts]
+    return [(c, programme_metrics(facts[c.id], period, quiet_days=quiet_days)) for c in cohorts]

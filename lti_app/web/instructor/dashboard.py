@@ -7,7 +7,7 @@ date that cannot be read answers 400. Pages only read: no commit.
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, request
+from flask import Blueprint, abort, current_app, request
 from markupsafe import Markup
 
 from lti_app.extensions import cache, utcnow
@@ -79,7 +79,8 @@ def _dashboard_context(course_id: int, cohort_id: int) -> dict:
     cohort = cohorts.cohort_in_course(course_id, cohort_id)
     period = _period()
     size, roster_note = _roster(course_id)
-    metrics = programme_dashboard.cohort_metrics(cohort, utcnow().date(), period, roster_size=size)
+    metrics = programme_dashboard.cohort_metrics(cohort, utcnow().date(), period, roster_size=size,
+                                                  quiet_days=current_app.config["DASHBOARD_AT_RISK_DAYS"])
     found = tables(metrics)
     kept = roster_snapshots.cohort_retention(cohort)
     if kept is not None:
@@ -129,7 +130,8 @@ def _side_by_side(course_id: int) -> dict:
     period = _period()
     found: list[Cohort] = cohorts.cohorts_of(course_id)
     size, roster_note = _roster(course_id)
-    rows = programme_dashboard.course_metrics(found, utcnow().date(), period, roster_size=size)
+    rows = programme_dashboard.course_metrics(found, utcnow().date(), period, roster_size=size,
+                                              quiet_days=current_app.config["DASHBOARD_AT_RISK_DAYS"])
     return dict(rows=[(c, m, tables(m)) for c, m in rows], period=period, roster_note=roster_note,
                 range_args=_range_args(period))
 
