@@ -12,6 +12,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cached_property
 from typing import Any
 
 ROLES = ("mentor", "mentee")
@@ -123,6 +124,11 @@ class ProgrammeFacts:
     new_partner_asked: frozenset[int] = frozenset()  # pair ids with an open fit check asking for a new partner
     roster_size: int | None = None  # learners on the course roster; None: the LMS shares no roster
     skill_labels: dict[str, str] = field(default_factory=dict)
+
+    @cached_property
+    def roles(self) -> dict[int, str]:
+        """Enrolment id → the side the person takes (``role_of``), worked out once for all the figures."""
+        return role_of(self.participants, self.pairs)
 
 
 # ---- figures out ------------------------------------------------------------------------------------------------
@@ -236,7 +242,7 @@ def _by_role(ids: Iterable[int], roles: dict[int, str]) -> tuple[int, int, int]:
 
 def funnel(facts: ProgrammeFacts) -> list[FunnelStage]:
     """Roster → enrolled → matched → first meeting → 3 meetings → completed, by role (state: now)."""
-    roles = role_of(facts.participants, facts.pairs)
+    roles = facts.roles
     enrolled = [p.enrolment_id for p in facts.participants]
     met = Counter(m.pair_id for m in facts.meetings)
     matched, meetings_of = set(), Counter()
@@ -259,7 +265,7 @@ def matching_health(facts: ProgrammeFacts) -> MatchingHealth:
     in_pair = {i for p in active for i in (p.mentor_id, p.mentee_id)}
     live = [p for p in facts.participants if not p.withdrawn]
     unmatched = Counter(p.role_wanted for p in live if p.enrolment_id not in in_pair)
-    roles = role_of(facts.participants, facts.pairs)
+    roles = facts.roles
     capacity_total = sum(p.capacity or 0 for p in live if roles[p.enrolment_id] == "mentor")
     bands = [(label, sum(low <= p.score < high for p in active)) for low, high, label in SCORE_BANDS]
     return MatchingHealth(
@@ -311,7 +317,7 @@ def _mean(values: Sequence[float]) -> float | None:
 
 def outcomes(facts: ProgrammeFacts) -> Outcomes:
     """Goal ratings from baseline to the end per skill and role, goals at target, reflections, completion."""
-    roles = role_of(facts.participants, facts.pairs)
+    roles = facts.roles
     grouped: dict[tuple[str, str], list[GoalFact]] = defaultdict(list)
     for goal in facts.goals:
         for skill in goal.skills or ("",):
