@@ -75,7 +75,7 @@ def charts_of(metrics: ProgrammeMetrics) -> dict[str, Markup]:
     }
 
 
-def _dashboard_context(course_id: int, cohort_id: int) -> dict:
+def _dashboard_context(course_id: int, cohort_id: int, *, with_charts: bool = True) -> dict:
     cohort = cohorts.cohort_in_course(course_id, cohort_id)
     period = _period()
     size, roster_note = _roster(course_id)
@@ -85,9 +85,9 @@ def _dashboard_context(course_id: int, cohort_id: int) -> dict:
     kept = roster_snapshots.cohort_retention(cohort)
     if kept is not None:
         found["retention"] = retention_table(kept)
-    return dict(cohort=cohort, metrics=metrics, tables=found, charts=charts_of(metrics), period=period,
-                roster_note=roster_note, exports=EXPORTS, roles=ROLES, range_args=_range_args(period), retention=kept,
-                no_roster=NO_ROSTER)
+    return dict(cohort=cohort, metrics=metrics, tables=found, charts=charts_of(metrics) if with_charts else {},
+                period=period, roster_note=roster_note, exports=EXPORTS, roles=ROLES, range_args=_range_args(period),
+                retention=kept, no_roster=NO_ROSTER)
 
 
 def _range_args(period: Period) -> dict[str, str]:
@@ -109,7 +109,7 @@ def report(course_id: int, cohort_id: int):
 @bp.get("/table.csv")
 def table_csv(course_id: int, cohort_id: int):
     """One table of the dashboard (``?name=funnel`` ...) as CSV."""
-    context = _dashboard_context(course_id, cohort_id)
+    context = _dashboard_context(course_id, cohort_id, with_charts=False)
     table = context["tables"].get(request.args.get("name", "funnel"))
     if table is None:
         abort(404, description="There is no such table on the dashboard.")
