@@ -1,8 +1,9 @@
 """A history for the demo programme (development only), so every chart of its dashboard shows data.
 
 ``seed_history`` gives the demo cohort's pairs meetings over the weeks since the start (some pairs busier than
-others, one gone quiet), goals in their skills with baseline and end ratings, a reflection handed in and graded
-by some, varied match scores, and two roster snapshots of the course with learners who did not take part.
+others, one never met), goals in their skills with baseline and end ratings, varied match scores, and two roster
+snapshots of the course with learners who did not take part. No reflection assignment: the demo course's
+deep-linking picker would offer it before the programme (the demo tests place the programme).
 It runs once: a cohort whose pairs already logged a meeting is kept as it is. Rows are written directly.
 """
 from __future__ import annotations
@@ -13,12 +14,10 @@ from sqlalchemy import select
 
 from lti_app.extensions import db, utcnow
 from lti_app.mentoring.domain.profile_fields import Channel
-from lti_app.mentoring.domain.reflections import Audience, SubmissionStatus
 from lti_app.mentoring.models.cohort import Cohort
 from lti_app.mentoring.models.pairing import Pair
 from lti_app.mentoring.models.person import Person
 from lti_app.mentoring.models.enrolment import Enrolment
-from lti_app.mentoring.models.reflection import ReflectionAssignment, Submission
 from lti_app.mentoring.models.roster_snapshot import RosterSnapshot
 from lti_app.mentoring.models.workspace import Goal, GoalSkill, Meeting
 
@@ -35,12 +34,6 @@ def seed_history(course_id: int, cohort_name: str) -> list[str]:
     pairs = list(db.session.scalars(select(Pair).where(Pair.cohort_id == cohort.id).order_by(Pair.id)))
     if not pairs or db.session.scalar(select(Meeting.id).where(Meeting.pair_id.in_([p.id for p in pairs])).limit(1)):
         return [f"Kept the history of “{cohort.name}”."]
-    today = utcnow().date()
-    assignment = ReflectionAssignment(cohort_id=cohort.id, title="Halfway reflection", prompt="<p>What changed?</p>",
-                                      audience=Audience.BOTH, opens_on=cohort.starts_on, due_on=today + timedelta(days=7),
-                                      points=10)
-    db.session.add(assignment)
-    db.session.flush()
     for i, pair in enumerate(pairs):
         pair.score = SCORES[i % len(SCORES)]
         pair.pinned = i == 0
@@ -55,13 +48,6 @@ def seed_history(course_id: int, cohort_name: str) -> list[str]:
                         end_rating_owner=end)
             goal.skills = [GoalSkill(skill_code=skill)]
             db.session.add(goal)
-        if i < 3:
-            submitted = datetime.combine(today - timedelta(days=2), time(10), tzinfo=timezone.utc)
-            graded = i < 2
-            db.session.add(Submission(assignment_id=assignment.id, enrolment_id=pair.mentee_enrolment_id, body="<p>A lot.</p>",
-                                      status=SubmissionStatus.GRADED if graded else SubmissionStatus.SUBMITTED,
-                                      submitted_at=submitted, score=8.0 - i if graded else None,
-                                      graded_at=submitted if graded else None))
     subjects = list(db.session.scalars(select(Person.subject).join(Enrolment, Enrolment.person_id == Person.id)
                                        .where(Enrolment.cohort_id == cohort.id)))
     start = datetime.combine(cohort.starts_on, time(6), tzinfo=timezone.utc)
@@ -69,4 +55,4 @@ def seed_history(course_id: int, cohort_name: str) -> list[str]:
     db.session.add(RosterSnapshot(course_id=cohort.course_id, taken_at=utcnow(),
                                   active_user_ids=sorted(subjects + list(NON_PARTICIPANTS[:5])),
                                   inactive_user_ids=sorted(NON_PARTICIPANTS[5:])))
-    return [f"Gave “{cohort.name}” a history: meetings, goals with ratings, a reflection, roster snapshots."]
+    return [f"Gave “{cohort.name}” a history: meetings, goals with ratings, roster snapshots."]
