@@ -31,8 +31,11 @@ def record_snapshot(course_id: int, learners: Iterable[tuple[str, bool]], *, tru
     return snapshot
 
 
-def has_snapshots(course_id: int) -> bool:
-    return db.session.scalar(select(RosterSnapshot.id).where(RosterSnapshot.course_id == course_id).limit(1)) is not None
+def latest_learners(course_id: int) -> int | None:
+    """Active learners on the course's latest roster snapshot (None: no snapshot yet)."""
+    latest = db.session.scalar(select(RosterSnapshot).where(RosterSnapshot.course_id == course_id)
+                               .order_by(RosterSnapshot.taken_at.desc(), RosterSnapshot.id.desc()).limit(1))
+    return None if latest is None else len(latest.active_user_ids)
 
 
 def cohort_retention(cohort: Cohort) -> Retention | None:

@@ -47,8 +47,9 @@ def _roster(course_id: int) -> tuple[int | None, str | None]:
     if services is None or not services.memberships_url:
         return None, NO_ROSTER
     roster = cache.get(f"{CACHE_PREFIX}{course_id}")
-    if roster is None:
-        return None, ROSTER_NOT_LOADED
+    if roster is None:  # not loaded lately: the latest snapshot (refresh or `roster sync`) stands in
+        latest = roster_snapshots.latest_learners(course_id)
+        return (latest, None) if latest is not None else (None, ROSTER_NOT_LOADED)
     return sum(p.active and p.role is CourseRole.LEARNER for p in roster.people), None
 
 
