@@ -200,3 +200,23 @@ def test_the_latest_snapshot_gives_the_funnel_its_roster_when_the_lms_shares_one
     commit()
     rows = rows_of(teacher.get(f"instructor/cohorts/{cohort.id}/dashboard/table.csv?name=funnel"))
     assert rows[1][:4] == ["Course roster", "", "", "2"]
+
+
+def test_each_roster_fetch_from_the_lms_keeps_a_dated_snapshot(teacher, app, platform):
+    from lti_app.mentoring.models.roster_snapshot import RosterSnapshot
+    found = make_cohort(teacher.course)
+    commit()
+
+    def snapshots() -> list[RosterSnapshot]:
+        db.session.expire_all()
+        return list(db.session.scalars(select(RosterSnapshot).where(RosterSnapshot.course_id == found.course_id)))
+
+    teacher.get(f"instructor/cohorts/{found.id}/roster")
+    (first,) = snapshots()
+    assert set(first.active_user_ids) == {p.sub for p in platform.learners}  # learners only, no staff
+    teacher.get(f"instructor/cohorts/{found.id}/roster")  # from the cache: no new snapshot
+    assert len(snapshots()) == 1
+    teacher.post(f"instructor/cohorts/{found.id}/roster/refresh")
+    assert len(snapshots()) == 2
+    page = text_of(teacher.get(f"instructor/cohorts/{found.id}/dashboard/"))
+    assert f"<th scope=\"row\">Course roster</th><td>—</td><td>—</td><td>{len(platform.learners)}</td>" in page
