@@ -88,6 +88,8 @@ class Base:
     LTI_KEYSET_REFETCH_INTERVAL_SECONDS = env_int("LTI_KEYSET_REFETCH_INTERVAL_SECONDS", 30)
     LTI_LAUNCH_DATA_SECONDS = env_int("LTI_LAUNCH_DATA_SECONDS", 8 * 3600)
     LTI_NRPS_MAX_PAGES = env_int("LTI_NRPS_MAX_PAGES", 200)
+    # An active pair with no meeting (or, never met, no meeting since it was published) for this many days is at risk
+    DASHBOARD_AT_RISK_DAYS = env_int("DASHBOARD_AT_RISK_DAYS", 30)
     # Registration and deployment records cached for logins and launches; unset: 300 s in a shared cache (Redis),
     # off in the in-process one (a `flask platform deactivate` in another process could not reach its copy).
     LTI_REGISTRATION_CACHE_SECONDS = env_int_or_none("LTI_REGISTRATION_CACHE_SECONDS")

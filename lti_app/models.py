@@ -17,3 +17,4 @@ from lti_app.mentoring.models.survey import (  # noqa: F401
     Survey, SurveyAnswer, SurveyNamesAccess, SurveyQuestion, SurveyRound, SurveySettings, SurveyVersion,
 )
 from lti_app.operators.models import Operator  # noqa: F401
+from lti_app.mentoring.models.roster_snapshot import RosterSnapshot  # noqa: F401

@@ -25,7 +25,7 @@ from lti_app.mentoring.models.course import Course, CourseRole, Membership
 from lti_app.mentoring.models.enrolment import Enrolment, EnrolmentSkill
 from lti_app.mentoring.models.pairing import Pair, PairStatus
 from lti_app.mentoring.services.launches import LaunchFacts, record_launch
-from lti_app.demo import registration
+from lti_app.demo import history, registration
 
 COHORT_NAME = "Demo programme"
 SKILLS = ("ai_tools", "social_media_strategy", "inclusive_language", "strategic_thinking", "career_navigation",
@@ -109,5 +109,6 @@ def seed_programme() -> list[str]:
     course = memberships[0].course
     existing = db.session.scalar(select(Cohort).where(Cohort.course_id == course.id, Cohort.name == COHORT_NAME))
     done = [f"Kept the cohort “{COHORT_NAME}” of the demo course."] if existing else _create(course, memberships)
+    done += history.seed_history(course.id, COHORT_NAME)
     db.session.commit()
     return done

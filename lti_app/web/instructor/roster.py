@@ -16,6 +16,8 @@ from lti_app.lti.registrations import context_services
 from lti_app.lti.services.nrps import Member, fetch_roster
 from lti_app.lti.services.platform_client import connector_for
 from lti_app.mentoring.models.course import Course, CourseRole
+from lti_app.mentoring.services import roster_snapshots
+from lti_app.web.unit_of_work import act
 
 ROSTER_SECONDS = 600
 CACHE_PREFIX = "web:roster:"
@@ -74,6 +76,9 @@ def course_roster(course: Course, *, refresh: bool = False) -> CourseRoster:
     result = CourseRoster(tuple(sorted((_person(m) for m in roster.members), key=lambda p: p.name.lower())),
                           utcnow(), roster.truncated)
     cache.set(key, result, timeout=ROSTER_SECONDS)
+    # every refresh from the LMS is kept as a dated snapshot (the dashboard's participants against the rest)
+    act(roster_snapshots.record_snapshot, course.id,
+        [(p.user_id, p.active) for p in result.people if p.role is CourseRole.LEARNER], truncated=roster.truncated)
     return result
 
 

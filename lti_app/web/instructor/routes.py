@@ -17,6 +17,7 @@ from lti_app.web.instructor.surveys import bp as surveys_bp
 from lti_app.web.instructor.forms import CohortForm
 from lti_app.web.learner.forms import ROLE_HINTS, enrolment_form
 from lti_app.web.instructor.completion import bp as completion_bp
+from lti_app.web.instructor.dashboard import bp as dashboard_bp, course_bp as course_dashboard_bp
 from lti_app.web.instructor.matching import bp as matching_bp
 from lti_app.web.instructor.matching_forms import MODE_LABELS
 from lti_app.web.instructor.matching_modes import bp as matching_modes_bp
@@ -38,6 +39,8 @@ bp.register_blueprint(reflections_bp)
 bp.register_blueprint(surveys_bp)
 bp.register_blueprint(whats_next_bp)
 bp.register_blueprint(quiet_pairs_bp)
+bp.register_blueprint(dashboard_bp)
+bp.register_blueprint(course_dashboard_bp)
 
 
 @bp.get("/")

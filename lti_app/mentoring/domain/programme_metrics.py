@@ -1,0 +1,444 @@
+"""A programme's figures for its dashboard: funnel, matching health, activity and outcomes, over plain data.
+
+Pure functions: the facts come in as dataclasses (``services/programme_dashboard`` reads them from the database
+in a fixed number of queries) and the figures go out as dataclasses. A ``Period`` narrows the *event* figures
+(meetings held, minutes spent) to a date range; *state* figures (who is matched, active pairs, capacity left,
+the at-risk list) always describe "now". Survey figures are built elsewhere: ``programme_metrics`` passes them
+through (``surveys=``) so the dashboard can show them beside the rest.
+"""
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from functools import cached_property
+from typing import Any
+
+ROLES = ("mentor", "mentee")
+FUNNEL_STAGES = ("roster", "enrolled", "matched", "first_meeting", "three_meetings", "completed")
+STAGE_LABELS = {
+    "roster": "Course roster", "enrolled": "Enrolled", "matched": "Matched", "first_meeting": "First meeting held",
+    "three_meetings": "At least 3 meetings", "completed": "Completed",
+}
+SCORE_BANDS = ((0.0, 0.25, "0–25"), (0.25, 0.5, "25–50"), (0.5, 0.75, "50–75"), (0.75, 1.01, "75–100"))
+DEFAULT_QUIET_DAYS = 30  # an active pair with no meeting for this many days is at risk
+
+
+class BadPeriod(ValueError):
+    """A date range that cannot be read or ends before it starts."""
+
+
+@dataclass(frozen=True)
+class Period:
+    """The date range event figures are counted over (both ends included); None at an end: open."""
+
+    start: date | None = None
+    end: date | None = None
+
+    def __post_init__(self) -> None:
+        if self.start is not None and self.end is not None and self.end < self.start:
+            raise BadPeriod("The end of the date range is before its start.")
+
+    def holds(self, day: date) -> bool:
+        return (self.start is None or day >= self.start) and (self.end is None or day <= self.end)
+
+    @property
+    def is_open(self) -> bool:
+        return self.start is None and self.end is None
+
+    @classmethod
+    def parse(cls, start: str | None, end: str | None) -> Period:
+        """From ISO dates as typed in a form (empty: open); ``BadPeriod`` for anything else."""
+        def one(text: str | None) -> date | None:
+            text = (text or "").strip()
+            if not text:
+                return None
+            try:
+                return date.fromisoformat(text)
+            except ValueError as error:
+                raise BadPeriod(f"“{text[:40]}” is not a date such as 2026-03-01.") from error
+        return cls(one(start), one(end))
+
+
+# ---- facts in ---------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ParticipantFact:
+    enrolment_id: int
+    role_wanted: str  # "mentor", "mentee" or "either"
+    withdrawn: bool = False
+    capacity: int | None = None  # mentees this person can take as a mentor
+
+
+@dataclass(frozen=True)
+class PairFact:
+    id: int
+    mentor_id: int
+    mentee_id: int
+    active: bool  # published and not ended (ended pairs count for the funnel, not for "now")
+    score: float = 0.0  # the matching's score, 0-1
+    by_hand: bool = False  # pinned or made by the instructor
+    published_on: date | None = None
+    cadence_days: int = 14
+
+
+@dataclass(frozen=True)
+class MeetingFact:
+    pair_id: int
+    held_on: date
+    minutes: int = 0
+
+
+@dataclass(frozen=True)
+class GoalFact:
+    owner_id: int
+    baseline: int
+    target: int
+    end: int | None = None  # the owner's end rating, else the latest rating, else None
+    skills: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ReflectionFact:
+    """One reflection a participant was asked for: submitted or not, and its grade if graded."""
+
+    enrolment_id: int
+    submitted: bool
+    score: float | None = None
+    points: float = 0.0
+
+
+@dataclass(frozen=True)
+class ProgrammeFacts:
+    today: date
+    starts_on: date
+    ends_on: date
+    cadence_days: int
+    participants: Sequence[ParticipantFact] = ()
+    pairs: Sequence[PairFact] = ()
+    meetings: Sequence[MeetingFact] = ()
+    goals: Sequence[GoalFact] = ()
+    reflections: Sequence[ReflectionFact] = ()
+    completed: frozenset[int] = frozenset()  # enrolment ids
+    new_partner_asked: frozenset[int] = frozenset()  # pair ids with an open fit check asking for a new partner
+    roster_size: int | None = None  # learners on the course roster; None: the LMS shares no roster
+    skill_labels: dict[str, str] = field(default_factory=dict)
+
+    @cached_property
+    def roles(self) -> dict[int, str]:
+        """Enrolment id → the side the person takes (``role_of``), worked out once for all the figures."""
+        return role_of(self.participants, self.pairs)
+
+
+# ---- figures out ------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class FunnelStage:
+    key: str
+    label: str
+    mentor: int | None
+    mentee: int | None
+    total: int | None
+
+    def share(self, of: int | None) -> float | None:
+        return None if not of or self.total is None else self.total / of
+
+
+@dataclass(frozen=True)
+class MatchingHealth:
+    unmatched: dict[str, int]  # role wanted → active participants without an active pair
+    capacity_total: int
+    capacity_used: int
+    score_bands: list[tuple[str, int]]
+    by_hand: int
+    active_pairs: int
+
+    @property
+    def capacity_left(self) -> int:
+        return max(self.capacity_total - self.capacity_used, 0)
+
+
+@dataclass(frozen=True)
+class AtRisk:
+    pair_id: int
+    reason: str
+    days_quiet: int | None
+
+
+@dataclass(frozen=True)
+class MonthActivity:
+    month: str  # "2026-03"
+    meetings: int
+    pairs: int  # active pairs that month
+    expected_per_pair: float  # from the cadence
+
+    @property
+    def per_pair(self) -> float:
+        return self.meetings / self.pairs if self.pairs else 0.0
+
+
+@dataclass(frozen=True)
+class Activity:
+    meetings: int  # in the period
+    minutes: int
+    months: list[MonthActivity]
+    days_since_last: dict[int, int | None]  # active pair id → days since its last meeting (None: never)
+    at_risk: list[AtRisk]
+    quiet_days: int
+
+
+@dataclass(frozen=True)
+class SkillChange:
+    skill: str
+    label: str
+    role: str
+    goals: int
+    baseline: float
+    end: float | None  # mean of the goals re-rated
+
+
+@dataclass(frozen=True)
+class Outcomes:
+    skills: list[SkillChange]
+    goals: int
+    goals_at_target: int
+    reflections_expected: int
+    reflections_submitted: int
+    mean_grade_share: float | None  # graded score / points, averaged
+    completion_rate: float | None  # completed / active participants
+    completed: int
+
+    @property
+    def submission_rate(self) -> float | None:
+        return self.reflections_submitted / self.reflections_expected if self.reflections_expected else None
+
+
+@dataclass(frozen=True)
+class ProgrammeMetrics:
+    period: Period
+    started: bool
+    funnel: list[FunnelStage]
+    matching: MatchingHealth
+    activity: Activity
+    outcomes: Outcomes
+    surveys: tuple[Any, ...] = ()  # figures of the pulse and exit surveys, when the caller has them
+
+
+# ---- the figures ------------------------------------------------------------------------------------------------
+
+def role_of(people: Sequence[ParticipantFact], pairs: Sequence[PairFact]) -> dict[int, str]:
+    """Enrolment id → the side the person takes: their side in a pair, else the role they asked for."""
+    found = {p.enrolment_id: p.role_wanted for p in people}
+    for pair in pairs:
+        found[pair.mentor_id], found[pair.mentee_id] = "mentor", "mentee"
+    return found
+
+
+def _by_role(ids: Iterable[int], roles: dict[int, str]) -> tuple[int, int, int]:
+    counts = Counter(roles.get(i) for i in set(ids))
+    return counts["mentor"], counts["mentee"], sum(counts.values())
+
+
+def funnel(facts: ProgrammeFacts) -> list[FunnelStage]:
+    """Roster → enrolled → matched → first meeting → 3 meetings → completed, by role (state: now)."""
+    roles = facts.roles
+    enrolled = [p.enrolment_id for p in facts.participants]
+    met = Counter(m.pair_id for m in facts.meetings)
+    matched, meetings_of = set(), Counter()
+    for pair in facts.pairs:
+        for side in (pair.mentor_id, pair.mentee_id):
+            matched.add(side)
+            meetings_of[side] += met[pair.id]
+    stages = [FunnelStage("roster", STAGE_LABELS["roster"], None, None, facts.roster_size)]
+    for key, ids in (("enrolled", enrolled), ("matched", matched),
+                     ("first_meeting", [i for i in matched if meetings_of[i] >= 1]),
+                     ("three_meetings", [i for i in matched if meetings_of[i] >= 3]),
+                     ("completed", [i for i in facts.completed if i in roles])):
+        stages.append(FunnelStage(key, STAGE_LABELS[key], *_by_role(ids, roles)))
+    return stages
+
+
+def matching_health(facts: ProgrammeFacts) -> MatchingHealth:
+    """Now: who is left unmatched (by the role asked for), mentor capacity, score bands, pairs made by hand."""
+    active = [p for p in facts.pairs if p.active]
+    in_pair = {i for p in active for i in (p.mentor_id, p.mentee_id)}
+    live = [p for p in facts.participants if not p.withdrawn]
+    unmatched = Counter(p.role_wanted for p in live if p.enrolment_id not in in_pair)
+    roles = facts.roles
+    capacity_total = sum(p.capacity or 0 for p in live if roles[p.enrolment_id] == "mentor")
+    bands = [(label, sum(low <= p.score < high for p in active)) for low, high, label in SCORE_BANDS]
+    return MatchingHealth(
+        unmatched={r: unmatched[r] for r in ("mentor", "mentee", "either")}, capacity_total=capacity_total,
+        capacity_used=len(active), score_bands=bands, by_hand=sum(p.by_hand for p in active), active_pairs=len(active),
+    )
+
+
+def _months(start: date, end: date) -> list[date]:
+    months, day = [], start.replace(day=1)
+    while day <= end:
+        months.append(day)
+        day = (day + timedelta(days=32)).replace(day=1)
+    return months
+
+
+def activity(facts: ProgrammeFacts, period: Period, quiet_days: int = DEFAULT_QUIET_DAYS) -> Activity:
+    """Meetings (in the period) per pair per month against the cadence; days since last meeting and at risk (now)."""
+    held = [m for m in facts.meetings if period.holds(m.held_on) and m.held_on <= facts.today]
+    first = max(facts.starts_on, period.start or facts.starts_on)
+    last = min(facts.ends_on, facts.today, period.end or facts.today)
+    per_month = Counter((m.held_on.year, m.held_on.month) for m in held)
+    published = Counter((p.published_on.year, p.published_on.month) for p in facts.pairs if p.published_on is not None)
+    months = []
+    for month in _months(first, last) if first <= last else []:
+        key = month.strftime("%Y-%m")
+        pairs = sum(n for ym, n in published.items() if ym <= (month.year, month.month))
+        months.append(MonthActivity(key, per_month[(month.year, month.month)], pairs, round(30 / max(facts.cadence_days, 1), 2)))
+    latest: dict[int, date] = {}
+    for m in facts.meetings:
+        if m.held_on <= facts.today and m.held_on > latest.get(m.pair_id, date.min):
+            latest[m.pair_id] = m.held_on
+    since: dict[int, int | None] = {}
+    at_risk = []
+    for pair in (p for p in facts.pairs if p.active):
+        since[pair.id] = (facts.today - latest[pair.id]).days if pair.id in latest else None
+        quiet_from = latest.get(pair.id) or pair.published_on
+        quiet = (facts.today - quiet_from).days if quiet_from else None
+        if pair.id in facts.new_partner_asked:
+            at_risk.append(AtRisk(pair.id, "A partner asked for a new partner", since[pair.id]))
+        elif quiet is not None and quiet >= quiet_days:
+            at_risk.append(AtRisk(pair.id, f"No meeting for {quiet} days", since[pair.id]))
+    return Activity(len(held), sum(m.minutes for m in held), months, since, at_risk, quiet_days)
+
+
+def _mean(values: Sequence[float]) -> float | None:
+    return round(sum(values) / len(values), 2) if values else None
+
+
+def outcomes(facts: ProgrammeFacts) -> Outcomes:
+    """Goal ratings from baseline to the end per skill and role, goals at target, reflections, completion."""
+    roles = facts.roles
+    grouped: dict[tuple[str, str], list[GoalFact]] = defaultdict(list)
+    for goal in facts.goals:
+        for skill in goal.skills or ("",):
+            grouped[(skill, roles.get(goal.owner_id, "either"))].append(goal)
+    skills = [
+        SkillChange(skill, facts.skill_labels.get(skill, skill or "No skill named"), role, len(goals),
+                    _mean([g.baseline for g in goals]) or 0.0, _mean([g.end for g in goals if g.end is not None]))
+        for (skill, role), goals in sorted(grouped.items())
+    ]
+    graded = [r.score / r.points for r in facts.reflections if r.score is not None and r.points > 0]
+    live = {p.enrolment_id for p in facts.participants if not p.withdrawn}
+    completed = len(facts.completed & {p.enrolment_id for p in facts.participants})
+    return Outcomes(
+        skills=skills, goals=len(facts.goals),
+        goals_at_target=sum(g.end is not None and g.end >= g.target for g in facts.goals),
+        reflections_expected=len(facts.reflections), reflections_submitted=sum(r.submitted for r in facts.reflections),
+        mean_grade_share=_mean(graded), completion_rate=round(completed / len(live), 4) if live else None,
+        completed=completed,
+    )
+
+
+def programme_metrics(facts: ProgrammeFacts, period: Period | None = None, *, quiet_days: int = DEFAULT_QUIET_DAYS,
+                      surveys: Sequence[Any] = ()) -> ProgrammeMetrics:
+    """Every figure of the dashboard; ``surveys`` (pulse and exit results built elsewhere) ride along unchanged."""
+    period = period or Period()
+    return ProgrammeMetrics(
+        period=period, started=facts.today >= facts.starts_on, funnel=funnel(facts),
+        matching=matching_health(facts), activity=activity(facts, period, quiet_days), outcomes=outcomes(facts),
+        surveys=tuple(surveys),
+    )
+
+
+# ---- the dashboard's tables (shown beside the charts and downloaded as CSV) ------------------------------------
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    title: str
+    header: tuple[str, ...]
+    rows: list[tuple[Any, ...]]
+
+
+def _percent(share: float | None) -> str:
+    return "" if share is None else f"{share * 100:.0f}%"
+
+
+def tables(metrics: ProgrammeMetrics) -> dict[str, Table]:
+    """Every table of the dashboard, by name, in the order shown."""
+    m, a, o = metrics.matching, metrics.activity, metrics.outcomes
+    enrolled = next(s.total for s in metrics.funnel if s.key == "enrolled")
+    found = [
+        Table("funnel", "Funnel (now)", ("stage", "mentors", "mentees", "all", "share of enrolled"),
+              [(s.label, s.mentor, s.mentee, s.total, _percent(s.share(enrolled)) if s.key != "roster" else "")
+               for s in metrics.funnel]),
+        Table("matching", "Matching health (now)", ("figure", "value"),
+              [("Active pairs", m.active_pairs), ("Mentors wanted, unmatched", m.unmatched["mentor"]),
+               ("Mentees wanted, unmatched", m.unmatched["mentee"]), ("Either role, unmatched", m.unmatched["either"]),
+               ("Mentor capacity", m.capacity_total), ("Capacity used", m.capacity_used),
+               ("Capacity left", m.capacity_left), ("Pairs made or kept by hand", m.by_hand)]),
+        Table("scores", "Match scores of the active pairs (now)", ("score band", "pairs"), list(m.score_bands)),
+        Table("activity", "Meetings per pair per month", ("month", "meetings", "pairs", "per pair", "cadence asks"),
+              [(x.month, x.meetings, x.pairs, round(x.per_pair, 2), x.expected_per_pair) for x in a.months]),
+        Table("at_risk", f"At risk (now): no meeting for {a.quiet_days} days, or a new partner asked for",
+              ("pair id", "reason", "days since the last meeting"),
+              [(r.pair_id, r.reason, "never met" if r.days_quiet is None else r.days_quiet) for r in a.at_risk]),
+        Table("skills", "Goal ratings from baseline to the end, per skill and role",
+              ("skill", "role", "goals", "baseline (mean)", "end (mean)"),
+              [(s.label, s.role, s.goals, s.baseline, "" if s.end is None else s.end) for s in o.skills]),
+        Table("outcomes", "Outcomes", ("figure", "value"),
+              [("Goals", o.goals), ("Goals at their target", o.goals_at_target),
+               ("Reflections asked for", o.reflections_expected), ("Reflections submitted", o.reflections_submitted),
+               ("Submission rate", _percent(o.submission_rate)), ("Mean grade", _percent(o.mean_grade_share)),
+               ("Completed", o.completed), ("Completion rate (of those enrolled)", _percent(o.completion_rate)),
+               ("Meetings in the date range", a.meetings), ("Hours met in the date range", round(a.minutes / 60, 1))]),
+    ]
+    return {t.name: t for t in found}
+
+
+# ---- participants against non-participants --------------------------------------------------------------------
+
+SELF_SELECTION = ("People chose to take part: those who did may have been more engaged with the course from the "
+                  "start, so a difference here shows what went with taking part, not what taking part caused.")
+
+
+@dataclass(frozen=True)
+class RetentionGroup:
+    label: str
+    people: int
+    still_active: int
+
+    @property
+    def share(self) -> float | None:
+        return self.still_active / self.people if self.people else None
+
+
+@dataclass(frozen=True)
+class Retention:
+    """Who is still an active member of the course at the programme's end, by group."""
+
+    groups: list[RetentionGroup]
+    measured_on: date  # the day of the roster snapshot read as "the end"
+    final: bool  # the snapshot is from the programme's end or later (else: the latest so far)
+    caveat: str = SELF_SELECTION
+
+
+def retention(participants: Iterable[str], withdrawn: Iterable[str], roster_learners: Iterable[str],
+              active_at_end: Iterable[str], measured_on: date, ends_on: date) -> Retention:
+    """Shares still active at the end: participants, withdrawn participants, the course's other learners.
+
+    All are LMS user ids; ``roster_learners`` are the learners the roster ever listed over the programme.
+    """
+    taking, left = set(participants), set(withdrawn) - set(participants)
+    others = set(roster_learners) - taking - left
+    active = set(active_at_end)
+    groups = [RetentionGroup(label, len(ids), len(ids & active)) for label, ids in (
+        ("Participants", taking), ("Withdrawn participants", left), ("Non-participants", others))]
+    return Retention(groups, measured_on, measured_on >= ends_on)
+
+
+def retention_table(found: Retention) -> Table:
+    """The retention figure as a table."""
+    return Table("retention", "Still active in the course at the programme's end",
+                 ("group", "people", "still active", "share"),
+                 [(g.label, g.people, g.still_active, _percent(g.share)) for g in found.groups])

@@ -1,0 +1,130 @@
+"""Raw data of a cohort for CSV: participants, pairs, meetings, goals with ratings, reflections, completion.
+
+Each export is a header and a generator of rows over one query read in batches (``yield_per``), so a 5,000-person
+cohort is never held in memory. Only facts the pair did not write are exported (no meeting notes, no goal texts,
+no reflection bodies): what a pair wrote stays behind the cohort's privacy setting. Nothing here writes.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import aliased
+
+from lti_app.extensions import db
+from lti_app.mentoring.models.cohort import Cohort
+from lti_app.mentoring.models.completion import Completion
+from lti_app.mentoring.models.enrolment import Enrolment
+from lti_app.mentoring.models.pairing import Pair
+from lti_app.mentoring.models.person import Person
+from lti_app.mentoring.models.reflection import ReflectionAssignment, Submission
+from lti_app.mentoring.models.workspace import Goal, Meeting
+from lti_app.mentoring.services.pairs import VISIBLE_TO_PARTNERS
+
+BATCH = 500
+
+
+@dataclass(frozen=True)
+class Export:
+    """A CSV of raw data: its name, header and a function giving its rows for a cohort."""
+
+    name: str
+    title: str
+    header: tuple[str, ...]
+    rows: Callable[[Cohort], Iterator[tuple[Any, ...]]]
+
+
+def _stream(query) -> Iterator[Any]:
+    yield from db.session.execute(query.execution_options(yield_per=BATCH))
+
+
+def _name(given: str | None, family: str | None, name: str | None, email: str | None) -> str:
+    full = " ".join(p for p in (given, family) if p)
+    return name or full or email or "Participant"
+
+
+def participants(cohort: Cohort) -> Iterator[tuple[Any, ...]]:
+    query = (select(Enrolment.id, Person.given_name, Person.family_name, Person.name, Person.email, Enrolment.role_wanted,
+                    Enrolment.status, Enrolment.department, Enrolment.enrolled_at, Enrolment.withdrawn_at,
+                    Completion.completed_at)
+             .join(Person, Enrolment.person_id == Person.id).outerjoin(Completion, Completion.enrolment_id == Enrolment.id)
+             .where(Enrolment.cohort_id == cohort.id).order_by(Enrolment.id))
+    for e_id, given, family, name, email, role, status, department, enrolled, withdrawn, completed in _stream(query):
+        yield (e_id, _name(given, family, name, email), email or "", role.value, status.value, department or "",
+               enrolled, withdrawn, completed)
+
+
+def pairs(cohort: Cohort) -> Iterator[tuple[Any, ...]]:
+    mentor, mentee = aliased(Enrolment), aliased(Enrolment)
+    mentor_person, mentee_person = aliased(Person), aliased(Person)
+    meetings = (select(Meeting.pair_id, func.count(Meeting.id).label("n"), func.max(Meeting.held_on).label("last"))
+                .group_by(Meeting.pair_id).subquery())
+    query = (select(Pair.id, Pair.round, Pair.status, Pair.score, Pair.pinned,
+                    mentor_person.given_name, mentor_person.family_name, mentor_person.name, mentor_person.email,
+                    mentee_person.given_name, mentee_person.family_name, mentee_person.name, mentee_person.email,
+                    Pair.published_at, Pair.ended_at, meetings.c.n, meetings.c.last)
+             .join(mentor, Pair.mentor_enrolment_id == mentor.id).join(mentor_person, mentor.person_id == mentor_person.id)
+             .join(mentee, Pair.mentee_enrolment_id == mentee.id).join(mentee_person, mentee.person_id == mentee_person.id)
+             .outerjoin(meetings, meetings.c.pair_id == Pair.id)
+             .where(Pair.cohort_id == cohort.id, Pair.status.in_(VISIBLE_TO_PARTNERS)).order_by(Pair.id))
+    for row in _stream(query):
+        yield (row[0], row[1], row[2].value, round(row[3] or 0.0, 3), "yes" if row[4] else "no",
+               _name(*row[5:9]), _name(*row[9:13]), row[13], row[14], row[15] or 0, row[16])
+
+
+def meetings(cohort: Cohort) -> Iterator[tuple[Any, ...]]:
+    query = (select(Meeting.id, Meeting.pair_id, Meeting.held_on, Meeting.duration_minutes, Meeting.channel)
+             .join(Pair, Meeting.pair_id == Pair.id)
+             .where(Pair.cohort_id == cohort.id, Pair.status.in_(VISIBLE_TO_PARTNERS)).order_by(Meeting.held_on, Meeting.id))
+    for m_id, pair_id, held_on, minutes, channel in _stream(query):
+        yield m_id, pair_id, held_on, minutes, channel.value
+
+
+def goals(cohort: Cohort) -> Iterator[tuple[Any, ...]]:
+    query = (select(Goal.id, Goal.pair_id, Goal.owner_enrolment_id, Pair.mentor_enrolment_id, Goal.baseline_rating,
+                    Goal.target_rating, Goal.current_rating, Goal.end_rating_owner, Goal.end_rating_partner,
+                    Goal.target_on)
+             .join(Pair, Goal.pair_id == Pair.id)
+             .where(Pair.cohort_id == cohort.id, Pair.status.in_(VISIBLE_TO_PARTNERS)).order_by(Goal.id))
+    for g_id, pair_id, owner, mentor_id, baseline, target, current, end_owner, end_partner, target_on in _stream(query):
+        reached = end_owner if end_owner is not None else current
+        yield (g_id, pair_id, owner, "mentor" if owner == mentor_id else "mentee", baseline, target, current,
+               end_owner, end_partner, target_on, "" if reached is None else ("yes" if reached >= target else "no"))
+
+
+def reflections(cohort: Cohort) -> Iterator[tuple[Any, ...]]:
+    query = (select(ReflectionAssignment.id, ReflectionAssignment.title, Submission.enrolment_id, Person.given_name,
+                    Person.family_name, Person.name, Person.email, Submission.status, Submission.submitted_at,
+                    Submission.late, Submission.score, ReflectionAssignment.points, Submission.graded_at)
+             .join(Submission, Submission.assignment_id == ReflectionAssignment.id)
+             .join(Enrolment, Submission.enrolment_id == Enrolment.id).join(Person, Enrolment.person_id == Person.id)
+             .where(ReflectionAssignment.cohort_id == cohort.id).order_by(ReflectionAssignment.id, Submission.id))
+    for row in _stream(query):
+        yield (row[0], row[1], row[2], _name(*row[3:7]), row[7].value, row[8], "yes" if row[9] else "no", row[10],
+               row[11], row[12])
+
+
+def completion(cohort: Cohort) -> Iterator[tuple[Any, ...]]:
+    query = (select(Completion.enrolment_id, Person.given_name, Person.family_name, Person.name, Person.email,
+                    Enrolment.role_wanted, Completion.completed_at)
+             .join(Enrolment, Completion.enrolment_id == Enrolment.id).join(Person, Enrolment.person_id == Person.id)
+             .where(Completion.cohort_id == cohort.id).order_by(Completion.completed_at, Completion.id))
+    for e_id, given, family, name, email, role, completed in _stream(query):
+        yield e_id, _name(given, family, name, email), role.value, completed
+
+
+EXPORTS = {e.name: e for e in (
+    Export("participants", "Participants", ("enrolment id", "name", "email", "role wanted", "status", "department",
+                                            "enrolled at", "withdrawn at", "completed at"), participants),
+    Export("pairs", "Pairs", ("pair id", "round", "status", "score", "made or kept by hand", "mentor", "mentee",
+                              "published at", "ended at", "meetings", "last meeting on"), pairs),
+    Export("meetings", "Meetings", ("meeting id", "pair id", "held on", "minutes", "channel"), meetings),
+    Export("goals", "Goals with ratings", ("goal id", "pair id", "owner enrolment id", "owner role", "baseline",
+                                           "target", "current", "end (owner)", "end (partner)", "target on",
+                                           "reached target"), goals),
+    Export("reflections", "Reflections", ("assignment id", "assignment", "enrolment id", "name", "status",
+                                          "submitted at", "late", "score", "points", "graded at"), reflections),
+    Export("completion", "Completion", ("enrolment id", "name", "role wanted", "completed at"), completion),
+)}

@@ -1,0 +1,176 @@
+"""The programme dashboard: a cohort's funnel, matching health, activity and outcomes, the course's cohorts side by
+side, a one-page printable report, and CSV downloads of every table and of the raw data.
+
+Blueprints nested in ``instructor`` (its guard, staff of this course, runs first). Charts are SVG rendered on the
+server (``charts``), each beside its data table. ``?from=`` / ``?to=`` (ISO dates) narrow the event figures; a
+date that cannot be read answers 400. Pages only read: no commit.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, request
+from markupsafe import Markup
+
+from lti_app.extensions import cache, utcnow
+from lti_app.lti.registrations import context_services
+from lti_app.mentoring.domain.programme_metrics import (
+    ROLES, BadPeriod, Period, ProgrammeMetrics, retention_table, tables,
+)
+from lti_app.mentoring.models.cohort import Cohort
+from lti_app.mentoring.models.course import CourseRole
+from lti_app.mentoring.services import cohorts, programme_dashboard, roster_snapshots
+from lti_app.mentoring.services.programme_exports import EXPORTS
+from lti_app.web.course_pages import render_page
+from lti_app.web.csv_stream import csv_response, file_name
+from lti_app.web.instructor.charts import bar_chart, line_chart
+from lti_app.web.instructor.roster import CACHE_PREFIX
+
+bp = Blueprint("dashboard", __name__, url_prefix="/cohorts/<id:cohort_id>/dashboard")
+course_bp = Blueprint("course_dashboard", __name__, url_prefix="/dashboard")
+
+NO_ROSTER = ("Your LMS does not share this course's roster with ReMentor, so the dashboard cannot compare "
+             "participants with the rest of the course. Ask your LMS administrator to allow the Names and Role "
+             "Provisioning Services (NRPS) for ReMentor, then launch it again.")
+ROSTER_NOT_LOADED = ("The course roster has not been loaded lately: open “Who has not enrolled yet” on the cohort "
+                     "page to load it, then come back.")
+
+
+def _period() -> Period:
+    try:
+        return Period.parse(request.args.get("from"), request.args.get("to"))
+    except BadPeriod as error:
+        abort(400, description=str(error))
+
+
+def _roster(course_id: int) -> tuple[int | None, str | None]:
+    """Learners on the course roster (as last loaded) and, when there is none, what to do about it."""
+    services = context_services(course_id)
+    if services is None or not services.memberships_url:
+        return None, NO_ROSTER
+    roster = cache.get(f"{CACHE_PREFIX}{course_id}")
+    if roster is None:  # not loaded lately: the latest snapshot (refresh or `roster sync`) stands in
+        latest = roster_snapshots.latest_learners(course_id)
+        return (latest, None) if latest is not None else (None, ROSTER_NOT_LOADED)
+    return sum(p.active and p.role is CourseRole.LEARNER for p in roster.people), None
+
+
+def charts_of(metrics: ProgrammeMetrics) -> dict[str, Markup]:
+    """The dashboard's charts, by the name of the table each one draws."""
+    stages = [s for s in metrics.funnel if s.key != "roster"]
+    months = metrics.activity.months
+    skills = metrics.outcomes.skills
+    return {
+        "funnel": bar_chart("Funnel by role", "Participants at each stage, mentors and mentees (now).",
+                            [s.label for s in stages],
+                            [("Mentors", [s.mentor for s in stages]), ("Mentees", [s.mentee for s in stages])]),
+        "scores": bar_chart("Match scores", "Active pairs in each band of the matching score.",
+                            [label for label, _ in metrics.matching.score_bands],
+                            [("Pairs", [n for _, n in metrics.matching.score_bands])]),
+        "activity": line_chart("Meetings per pair per month", "Meetings held per active pair each month, against "
+                               "what the cadence asks.", [x.month for x in months],
+                               [("Held", [round(x.per_pair, 2) for x in months]),
+                                ("Cadence asks", [x.expected_per_pair for x in months])]),
+        "skills": bar_chart("Goal ratings, baseline and end", "Mean self-rating (1-5) at the start and at the end, "
+                            "per skill and role.", [f"{s.label} ({s.role})" for s in skills],
+                            [("Baseline", [s.baseline for s in skills]), ("End", [s.end for s in skills])],
+                            horizontal=True),
+    }
+
+
+def _dashboard_context(course_id: int, cohort_id: int, *, with_charts: bool = True) -> dict:
+    cohort = cohorts.cohort_in_course(course_id, cohort_id)
+    period = _period()
+    size, roster_note = _roster(course_id)
+    metrics = programme_dashboard.cohort_metrics(cohort, utcnow().date(), period, roster_size=size,
+                                                  quiet_days=current_app.config["DASHBOARD_AT_RISK_DAYS"])
+    found = tables(metrics)
+    kept = roster_snapshots.cohort_retention(cohort)
+    if kept is not None:
+        found["retention"] = retention_table(kept)
+    return dict(cohort=cohort, metrics=metrics, tables=found, charts=charts_of(metrics) if with_charts else {},
+                period=period, roster_note=roster_note, exports=EXPORTS, roles=ROLES, range_args=_range_args(period),
+                retention=kept, no_roster=NO_ROSTER)
+
+
+def _range_args(period: Period) -> dict[str, str]:
+    return {k: v.isoformat() for k, v in (("from", period.start), ("to", period.end)) if v is not None}
+
+
+@bp.get("/")
+def show(course_id: int, cohort_id: int):
+    """The cohort's dashboard: each chart beside its table, with their downloads."""
+    return render_page("instructor/dashboard/cohort.html", **_dashboard_context(course_id, cohort_id))
+
+
+@bp.get("/report")
+def report(course_id: int, cohort_id: int):
+    """One printable page for leadership: the headline figures and the funnel, outcomes and activity."""
+    return render_page("instructor/dashboard/report.html", **_dashboard_context(course_id, cohort_id))
+
+
+@bp.get("/table.csv")
+def table_csv(course_id: int, cohort_id: int):
+    """One table of the dashboard (``?name=funnel`` ...) as CSV."""
+    context = _dashboard_context(course_id, cohort_id, with_charts=False)
+    table = context["tables"].get(request.args.get("name", "funnel"))
+    if table is None:
+        abort(404, description="There is no such table on the dashboard.")
+    return csv_response(file_name(context["cohort"].name, table.name), table.header, table.rows)
+
+
+@bp.get("/data.csv")
+def data_csv(course_id: int, cohort_id: int):
+    """Raw data of the cohort (``?name=participants``, pairs, meetings, goals, reflections, completion), streamed."""
+    cohort = cohorts.cohort_in_course(course_id, cohort_id)
+    export = EXPORTS.get(request.args.get("name", "participants"))
+    if export is None:
+        abort(404, description="There is no such download.")
+    return csv_response(file_name(cohort.name, export.name), export.header, export.rows(cohort))
+
+
+def _side_by_side(course_id: int) -> dict:
+    period = _period()
+    found: list[Cohort] = cohorts.cohorts_of(course_id)
+    size, roster_note = _roster(course_id)
+    rows = programme_dashboard.course_metrics(found, utcnow().date(), period, roster_size=size,
+                                              quiet_days=current_app.config["DASHBOARD_AT_RISK_DAYS"])
+    return dict(rows=[(c, m, tables(m)) for c, m in rows], period=period, roster_note=roster_note,
+                range_args=_range_args(period))
+
+
+COMPARISON_HEADER = ("cohort", "starts on", "ends on", "enrolled", "matched", "first meeting", "at least 3 meetings",
+                     "completed", "completion rate", "active pairs", "meetings in range", "at risk",
+                     "reflection submission rate")
+
+
+def _comparison_rows(rows) -> list[tuple]:
+    found = []
+    for cohort, m, _ in rows:
+        stage = {s.key: s.total for s in m.funnel}
+        rate = m.outcomes.completion_rate
+        submitted = m.outcomes.submission_rate
+        found.append((cohort.name, cohort.starts_on, cohort.ends_on, stage["enrolled"], stage["matched"],
+                      stage["first_meeting"], stage["three_meetings"], stage["completed"],
+                      "" if rate is None else f"{rate * 100:.0f}%", m.matching.active_pairs, m.activity.meetings,
+                      len(m.activity.at_risk), "" if submitted is None else f"{submitted * 100:.0f}%"))
+    return found
+
+
+@course_bp.get("/")
+def course(course_id: int):
+    """The course's cohorts side by side: the pilot against the later cohorts."""
+    context = _side_by_side(course_id)
+    rows = context["rows"]
+    chart = bar_chart("Cohorts side by side", "Participants enrolled, matched, meeting at least 3 times and completed, "
+                      "per cohort.", [c.name for c, _, _ in rows],
+                      [(label, [next(s.total for s in m.funnel if s.key == key) for _, m, _ in rows])
+                       for key, label in (("enrolled", "Enrolled"), ("matched", "Matched"),
+                                          ("three_meetings", "3+ meetings"), ("completed", "Completed"))])
+    return render_page("instructor/dashboard/course.html", chart=chart, header=COMPARISON_HEADER,
+                       comparison=_comparison_rows(rows), **context)
+
+
+@course_bp.get("/cohorts.csv")
+def course_csv(course_id: int):
+    """The side-by-side table as CSV."""
+    context = _side_by_side(course_id)
+    return csv_response(file_name("cohorts", "side-by-side"), COMPARISON_HEADER, _comparison_rows(context["rows"]))

@@ -1,0 +1,222 @@
+"""The programme dashboard through real launches: charts beside tables, CSV downloads, bad input, query counts."""
+from __future__ import annotations
+
+import csv
+import html as html_lib
+import io
+import re
+
+import pytest
+from sqlalchemy import select
+
+from lti_app.extensions import db
+from lti_app.mentoring.models.person import Person
+from tests.factories import make_cohort, make_enrolment
+from tests.factories_workspace import make_goal, make_meeting, make_pair, make_running_cohort
+from tests.queries import queries_of_request
+from tests.web.big_cohort import big_cohort
+from tests.web.course_pages import OTHER_COURSE, commit, launch
+
+
+@pytest.fixture
+def cohort(teacher):
+    found = make_running_cohort(teacher.course, name="Pilot")
+    pair = make_pair(found)
+    make_meeting(pair)
+    make_goal(pair, end_rating_owner=4)
+    commit()
+    return found
+
+
+def text_of(response) -> str:
+    assert response.status_code == 200, response.get_data(as_text=True)[:400]
+    return html_lib.unescape(response.get_data(as_text=True))
+
+
+def rows_of(response) -> list[list[str]]:
+    body = response.get_data()
+    assert body.startswith(b"\xef\xbb\xbf")  # the BOM, so Excel reads UTF-8
+    return list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+
+
+def test_the_cohort_page_and_home_link_to_the_dashboards(teacher, cohort):
+    assert f"/instructor/cohorts/{cohort.id}/dashboard/" in text_of(teacher.get(f"instructor/cohorts/{cohort.id}"))
+    assert "/instructor/dashboard/" in text_of(teacher.get("instructor/"))
+
+
+def test_the_dashboard_shows_inline_charts_beside_their_tables(teacher, cohort):
+    page = text_of(teacher.get(f"instructor/cohorts/{cohort.id}/dashboard/"))
+    svgs = re.findall(r"<svg.*?</svg>", page, re.S)
+    assert len(svgs) == 4
+    for svg in svgs:
+        assert "<title>" in svg and "<desc>" in svg and 'role="img"' in svg and "aria-label=" in svg
+    assert "<script" not in page and "http://" not in page and "https://" not in page.replace(
+        "https://", "https://", 0).split("<svg", 1)[1]
+    assert "#0072B2" not in page  # colours come from the stylesheet (the CSP allows no inline style)
+    assert "<caption>Funnel (now)</caption>" in page and "Download “Funnel (now)” (CSV)" in page
+    assert 'style="' not in "".join(svgs)
+
+
+def test_no_chart_names_an_outside_address(teacher, cohort):
+    page = text_of(teacher.get(f"instructor/cohorts/{cohort.id}/dashboard/"))
+    for svg in re.findall(r"<svg.*?</svg>", page, re.S):
+        assert not re.search(r"https?://", svg)
+
+
+def test_the_stylesheet_carries_the_okabe_ito_palette_and_a_print_layout(teacher, cohort):
+    response = teacher.client.get("/static/css/charts.css")
+    css = response.get_data(as_text=True)
+    response.close()
+    assert "#0072B2" in css and "#E69F00" in css and "@media print" in css
+
+
+def test_the_report_and_the_course_page_open(teacher, cohort):
+    make_running_cohort(teacher.course, name="Second")
+    commit()
+    assert "programme report" in text_of(teacher.get(f"instructor/cohorts/{cohort.id}/dashboard/report"))
+    page = text_of(teacher.get("instructor/dashboard/"))
+    assert "Pilot" in page and "Second" in page and "<svg" in page
+    rows = rows_of(teacher.get("instructor/dashboard/cohorts.csv"))
+    assert rows[0][0] == "cohort" and {r[0] for r in rows[1:]} == {"Pilot", "Second"}
+
+
+@pytest.mark.parametrize("name", ["funnel", "matching", "scores", "activity", "at_risk", "skills", "outcomes"])
+def test_every_dashboard_table_downloads(teacher, cohort, name):
+    response = teacher.get(f"instructor/cohorts/{cohort.id}/dashboard/table.csv?name={name}")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    assert "attachment" in response.headers["Content-Disposition"]
+    assert len(rows_of(response)) >= 1
+
+
+@pytest.mark.parametrize("name", ["participants", "pairs", "meetings", "goals", "reflections", "completion"])
+def test_every_raw_export_downloads_with_iso_dates(teacher, cohort, name):
+    rows = rows_of(teacher.get(f"instructor/cohorts/{cohort.id}/dashboard/data.csv?name={name}"))
+    assert rows[0]
+    if name in ("participants", "pairs", "meetings"):
+        assert len(rows) >= 2
+        assert any(re.fullmatch(r"\d{4}-\d\d-\d\d(T\d\d:\d\d:\d\d(\+00:00)?)?", cell) for cell in rows[1]), "|".join(rows[1])
+
+
+def test_a_name_that_looks_like_a_formula_is_neutralised_in_the_export(teacher, cohort):
+    enrolment = make_enrolment(cohort)
+    person = db.session.get(Person, enrolment.person_id)
+    person.name, person.email = "=HYPERLINK(\"x\")", "@evil.example"
+    commit()
+    rows = rows_of(teacher.get(f"instructor/cohorts/{cohort.id}/dashboard/data.csv?name=participants"))
+    row = next(r for r in rows if r[0] == str(enrolment.id))
+    assert row[1] == "'=HYPERLINK(\"x\")" and row[2] == "'@evil.example"
+
+
+@pytest.mark.parametrize("query", ["from=yesterday", "to=2026-13-40", "from=2026-05-01&to=2026-04-01",
+                                   "from=" + "9" * 400])
+def test_a_date_range_that_cannot_be_read_answers_400(teacher, cohort, query):
+    for path in ("", "report", "table.csv"):
+        assert teacher.get(f"instructor/cohorts/{cohort.id}/dashboard/{path}?{query}").status_code == 400
+    assert teacher.get(f"instructor/dashboard/?{query}").status_code == 400
+
+
+def test_a_date_range_narrows_the_meetings(teacher, cohort):
+    rows = rows_of(teacher.get(f"instructor/cohorts/{cohort.id}/dashboard/table.csv?name=outcomes&from=2001-01-01&to=2001-02-01"))
+    assert ["Meetings in the date range", "0"] in rows
+    rows = rows_of(teacher.get(f"instructor/cohorts/{cohort.id}/dashboard/table.csv?name=outcomes"))
+    assert ["Meetings in the date range", "1"] in rows
+
+
+@pytest.mark.parametrize("path", ["table.csv?name=nope", "data.csv?name=nope", "data.csv?name="])
+def test_an_unknown_download_is_not_found(teacher, cohort, path):
+    assert teacher.get(f"instructor/cohorts/{cohort.id}/dashboard/{path}").status_code == 404
+
+
+def test_another_courses_cohort_and_bad_ids_are_not_found(app, platform, teacher, cohort):
+    other = launch(app, platform, platform.instructor.sub, **OTHER_COURSE)
+    for path in ("", "report", "table.csv", "data.csv"):
+        assert other.get(f"instructor/cohorts/{cohort.id}/dashboard/{path}").status_code == 404
+    assert teacher.get("instructor/cohorts/abc/dashboard/").status_code == 404
+    assert teacher.get("instructor/cohorts/99999999999999999999/dashboard/").status_code == 404
+
+
+def test_a_learner_is_refused(app, platform, cohort):
+    learner = launch(app, platform, platform.learners[0].sub)
+    assert learner.get(f"instructor/cohorts/{cohort.id}/dashboard/").status_code == 403
+
+
+def test_the_page_says_what_to_ask_when_the_lms_shares_no_roster(teacher, cohort):
+    page = text_of(teacher.get(f"instructor/cohorts/{cohort.id}/dashboard/"))
+    assert 'id="roster-note"' in page and ("LMS administrator" in page or "Who has not enrolled yet" in page)
+
+
+def test_an_empty_cohort_and_one_not_started_show_without_error(teacher):
+    empty = make_cohort(teacher.course, name="Not started")
+    commit()
+    page = text_of(teacher.get(f"instructor/cohorts/{empty.id}/dashboard/"))
+    assert "Nothing yet." in page
+    assert text_of(teacher.get(f"instructor/cohorts/{empty.id}/dashboard/report"))
+
+
+@pytest.mark.parametrize("path", ["dashboard/", "dashboard/report", "dashboard/table.csv?name=funnel",
+                                  "dashboard/data.csv?name=pairs", "dashboard/data.csv?name=participants"])
+def test_the_queries_do_not_grow_with_the_cohort(teacher, path):
+    world = big_cohort(teacher).grow(2)
+    url = world.url("cohorts/{cohort}/" + path)
+    small = queries_of_request(teacher, url)
+    world.grow(6)
+    assert queries_of_request(teacher, url) == small
+
+
+def test_the_course_page_queries_do_not_grow_with_the_cohorts(teacher):
+    world = big_cohort(teacher).grow(2)
+    small = queries_of_request(teacher, "instructor/dashboard/")
+    world.grow(6)
+    assert queries_of_request(teacher, "instructor/dashboard/") == small
+
+
+def test_a_roster_snapshot_brings_the_retention_figure_and_its_caveat(teacher, cohort):
+    from lti_app.mentoring.services.roster_snapshots import record_snapshot
+    record_snapshot(cohort.course_id, [("someone", True), ("another", False)])
+    commit()
+    page = text_of(teacher.get(f"instructor/cohorts/{cohort.id}/dashboard/"))
+    assert "Still active in the course at the programme's end" in page and 'id="self-selection"' in page
+    rows = rows_of(teacher.get(f"instructor/cohorts/{cohort.id}/dashboard/table.csv?name=retention"))
+    assert rows[0] == ["group", "people", "still active", "share"]
+    assert rows[3][:3] == ["Non-participants", "2", "1"]
+
+
+def test_the_at_risk_days_come_from_the_setting(app, teacher, cohort):
+    url = f"instructor/cohorts/{cohort.id}/dashboard/table.csv?name=at_risk"
+    assert len(rows_of(teacher.get(url))) == 1  # met five days ago: not at risk at 30 days
+    app.config["DASHBOARD_AT_RISK_DAYS"] = 3
+    rows = rows_of(teacher.get(url))
+    assert rows[1][1] == "No meeting for 5 days"
+
+
+def test_the_latest_snapshot_gives_the_funnel_its_roster_when_the_lms_shares_one(teacher, cohort):
+    from lti_app.lti.models import LtiContext
+    from lti_app.mentoring.services.roster_snapshots import record_snapshot
+    if db.session.scalar(select(LtiContext).where(LtiContext.course_id == cohort.course_id)) is None:
+        db.session.add(LtiContext(course_id=cohort.course_id, platform_id=cohort.course.platform_id))
+    context = db.session.scalar(select(LtiContext).where(LtiContext.course_id == cohort.course_id))
+    context.memberships_url = "https://lms.example/memberships"
+    record_snapshot(cohort.course_id, [("a", True), ("b", True), ("c", False)])
+    commit()
+    rows = rows_of(teacher.get(f"instructor/cohorts/{cohort.id}/dashboard/table.csv?name=funnel"))
+    assert rows[1][:4] == ["Course roster", "", "", "2"]
+
+
+def test_each_roster_fetch_from_the_lms_keeps_a_dated_snapshot(teacher, app, platform):
+    from lti_app.mentoring.models.roster_snapshot import RosterSnapshot
+    found = make_cohort(teacher.course)
+    commit()
+
+    def snapshots() -> list[RosterSnapshot]:
+        db.session.expire_all()
+        return list(db.session.scalars(select(RosterSnapshot).where(RosterSnapshot.course_id == found.course_id)))
+
+    teacher.get(f"instructor/cohorts/{found.id}/roster")
+    (first,) = snapshots()
+    assert set(first.active_user_ids) == {p.sub for p in platform.learners}  # learners only, no staff
+    teacher.get(f"instructor/cohorts/{found.id}/roster")  # from the cache: no new snapshot
+    assert len(snapshots()) == 1
+    teacher.post(f"instructor/cohorts/{found.id}/roster/refresh")
+    assert len(snapshots()) == 2
+    page = text_of(teacher.get(f"instructor/cohorts/{found.id}/dashboard/"))
+    assert f"<th scope=\"row\">Course roster</th><td>—</td><td>—</td><td>{len(platform.learners)}</td>" in page
