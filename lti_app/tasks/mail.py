@@ -70,9 +70,11 @@ def read_unsubscribe_token(token: str, now: datetime | None = None) -> int:
     return data["p"]
 
 
-def unsubscribe_url(person_id: int) -> str:
+def unsubscribe_url(person_id: int, *, one_click: bool = False) -> str:
+    """The link of a mail's footer (a page that asks to confirm), or with ``one_click`` the RFC 8058 address a mail
+    client posts to (``List-Unsubscribe``). Built from ``MAIL_TOOL_URL``: mails are sent outside any request."""
     base = str(current_app.config["MAIL_TOOL_URL"]).rstrip("/")
-    return f"{base}/mail/unsubscribe/{unsubscribe_token(person_id)}"
+    return f"{base}/mail/{'one-click' if one_click else 'unsubscribe'}/{unsubscribe_token(person_id)}"
 
 
 def _footer_text(row: MailOutbox, unsubscribe: str) -> str:
@@ -94,10 +96,11 @@ def build_message(row: MailOutbox, connection=None):
     from flask_mailman import EmailMultiAlternatives
 
     unsubscribe = unsubscribe_url(row.person_id)
+    one_click = unsubscribe_url(row.person_id, one_click=True)
     message = EmailMultiAlternatives(
         subject=row.subject, body=_footer_text(row, unsubscribe), from_email=current_app.config["MAIL_DEFAULT_SENDER"],
         to=[row.to_address], connection=connection,
-        headers={"List-Unsubscribe": f"<{unsubscribe}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        headers={"List-Unsubscribe": f"<{one_click}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
                  "Auto-Submitted": "auto-generated"})
     message.attach_alternative(_footer_html(row, unsubscribe), "text/html")
     return message
