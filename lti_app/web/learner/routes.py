@@ -18,6 +18,7 @@ from lti_app.web.learner.feedback import bp as feedback_bp
 from lti_app.web.learner.forms import ROLE_HINTS, enrolment_form
 from lti_app.web.learner.reflections import bp as reflections_bp
 from lti_app.web.learner.workspace import bp as workspace_bp
+from lti_app.web.mail_preferences import preferences_blueprint
 from lti_app.web.unit_of_work import act, save
 
 bp = Blueprint("learner", __name__, url_prefix="/courses/<id:course_id>/learner")
@@ -26,6 +27,7 @@ bp.register_blueprint(choosing_bp)
 bp.register_blueprint(feedback_bp)
 bp.register_blueprint(reflections_bp)
 bp.register_blueprint(workspace_bp)
+bp.register_blueprint(preferences_blueprint())
 
 
 @bp.errorhandler(AlreadyEnrolled)
