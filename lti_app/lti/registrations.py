@@ -71,9 +71,28 @@ def _own(url: str | None, hosts: frozenset[str], what: str, platform_id: int) ->
     return url
 
 
+SESSION_PARAMETERS = ("sess", "token", "nonce", "sig", "key", "auth", "ticket", "state")
+
+
+def course_link(return_url: str | None) -> str | None:
+    """The launch's return URL as a link into the course for e-mail: http(s) only, without fragment or any query
+    parameter that may carry a session (Moodle's ``sesskey``, tokens, signatures). None when unusable."""
+    from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+    if not return_url or len(return_url) > 2000:
+        return None
+    parts = urlsplit(return_url)
+    if parts.scheme not in ("https", "http") or not parts.netloc:
+        return None
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+             if not any(word in k.lower() for word in SESSION_PARAMETERS)]
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), ""))
+
+
 def _services_fingerprint(context: LaunchContext) -> str:
     ags = context.ags
-    carried = [context.nrps_url, ags.lineitems_url if ags else None, sorted(ags.scopes) if ags else None]
+    carried = [context.nrps_url, ags.lineitems_url if ags else None, sorted(ags.scopes) if ags else None,
+               course_link(context.return_url)]
     return hashlib.sha256(json.dumps(carried).encode()).hexdigest()
 
 
@@ -101,6 +120,9 @@ def note_context_services(platform: int | Platform, course_id: int, context: Lau
     if lineitems_url and context.ags:
         row.lineitems_url = lineitems_url
         row.ags_scopes = sorted(context.ags.scopes)
+    link = _own(course_link(context.return_url), hosts, "return URL", platform.id)
+    if link:
+        row.course_link = link
     db.session.flush()
     # Only once committed: a launch that rolls back must not make the next one skip its write.
     on_commit(lambda: cache.set(key, fingerprint, timeout=SERVICES_CACHE_SECONDS))

@@ -91,9 +91,22 @@ def _footer_html(row: MailOutbox, unsubscribe: str) -> str:
             "</body></html>")
 
 
+def _fill_course_link(row: MailOutbox) -> None:
+    """A row of a course without its link yet takes the course's way back from the LMS's launches."""
+    if row.course_link or row.course_id is None:
+        return
+    from lti_app.lti.registrations import context_services
+
+    context = context_services(row.course_id)
+    if context is not None and context.course_link:
+        row.course_link = context.course_link
+
+
 def build_message(row: MailOutbox, connection=None):
     """The Flask-Mailman message of one row: plain text with an HTML alternative and the RFC 8058 headers."""
     from flask_mailman import EmailMultiAlternatives
+
+    _fill_course_link(row)
 
     unsubscribe = unsubscribe_url(row.person_id)
     one_click = unsubscribe_url(row.person_id, one_click=True)
@@ -125,6 +138,7 @@ def send_rows(row_ids: Iterable[int] | None, *, now: datetime | None = None) -> 
             if outbox.hold_for_gap(row, moment, config["MAIL_MIN_GAP_SECONDS"]):
                 counts["held"] += 1
             elif keep_only:
+                _fill_course_link(row)
                 outbox.mark_kept(row, moment)
                 counts["kept"] += 1
             elif not outbox.claim(row, moment, CLAIM_SECONDS):

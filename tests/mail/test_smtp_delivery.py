@@ -165,3 +165,15 @@ def test_a_row_another_sender_has_claimed_is_not_sent_again(app, smtp, person):
     assert mail.send_rows(None, now=T0) == {}
     assert mail.send_rows([row.id], now=T0 + timedelta(seconds=601)) == {"sent": 1}  # its claim ran out
     assert len(smtp.inbox.messages) == 1
+
+
+def test_a_course_notice_without_a_link_takes_the_courses_link_from_its_launches(app, smtp, person):
+    from lti_app.lti.models import LtiContext
+
+    course = make_course(make_platform())
+    db.session.add(LtiContext(course_id=course.id, platform_id=course.platform_id, ags_scopes=[],
+                              course_link="https://lms.test/course/view.php?id=9"))
+    _notice(person, course, course_link=None)
+    db.session.commit()
+    assert mail.send_rows(None, now=T0) == {"sent": 1}
+    assert "https://lms.test/course/view.php?id=9" in smtp.inbox.messages[0].get_body(("plain",)).get_content()
