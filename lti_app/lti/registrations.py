@@ -92,7 +92,7 @@ def course_link(return_url: str | None) -> str | None:
 def _services_fingerprint(context: LaunchContext) -> str:
     ags = context.ags
     carried = [context.nrps_url, ags.lineitems_url if ags else None, sorted(ags.scopes) if ags else None,
-               course_link(context.return_url)]
+               course_link(getattr(context, "return_url", None))]
     return hashlib.sha256(json.dumps(carried).encode()).hexdigest()
 
 
@@ -120,7 +120,7 @@ def note_context_services(platform: int | Platform, course_id: int, context: Lau
     if lineitems_url and context.ags:
         row.lineitems_url = lineitems_url
         row.ags_scopes = sorted(context.ags.scopes)
-    link = _own(course_link(context.return_url), hosts, "return URL", platform.id)
+    link = _own(course_link(getattr(context, "return_url", None)), hosts, "return URL", platform.id)
     if link:
         row.course_link = link
     db.session.flush()

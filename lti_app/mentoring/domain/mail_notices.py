@@ -3,7 +3,10 @@ the one-mail-an-hour rule. Plain values in, plain values out."""
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from html import escape
 
 
 class MailState(str, enum.Enum):
@@ -53,3 +56,66 @@ def goes_now(choice: MailChoice | str | None, kind: str) -> bool:
     if kind in DIGEST_KINDS:
         return True
     return choice is MailChoice.EVERY
+
+
+# --- what is due: notices as plain values ------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Notice:
+    """One notice to write: for whom, which kind and occasion (its unique key), and what it says."""
+
+    person_id: int
+    kind: str
+    occasion: str
+    subject: str
+    body_text: str
+    body_html: str
+    course_id: int | None = None
+
+
+@dataclass(frozen=True)
+class PairSide:
+    """One partner of a published pair, as the notice needs them."""
+
+    person_id: int
+    name: str
+    role: str  # "mentor" or "mentee"
+    active: bool = True  # False once withdrawn
+
+
+@dataclass(frozen=True)
+class PublishedPair:
+    pair_id: int
+    round: int
+    course_id: int
+    cohort_name: str
+    mentor: PairSide
+    mentee: PairSide
+    reasons: tuple[str, ...] = ()
+    programme_over: bool = False
+
+
+FIRST_STEP = ("Open your pair's workspace in the course and agree together how you will work: how often you meet, "
+              "how you keep in touch and what stays between you.")
+
+
+def pairs_published_notices(pairs: Iterable[PublishedPair]) -> list[Notice]:
+    """A notice to both partners of each newly published pair: who, why, and the first step. Nothing for a pair
+    with a withdrawn partner or of a programme that is over; one notice per pair, round and person."""
+    notices = []
+    for pair in pairs:
+        if pair.programme_over or not (pair.mentor.active and pair.mentee.active):
+            continue
+        for me, partner in ((pair.mentor, pair.mentee), (pair.mentee, pair.mentor)):
+            why = list(pair.reasons[:3])
+            text_why = "".join(f"\n- {reason}" for reason in why)
+            html_why = "".join(f"<li>{escape(reason)}</li>" for reason in why)
+            subject = f"Your reverse mentoring partner: {partner.name}"
+            text = (f"You are the {me.role} of {partner.name} in {pair.cohort_name}."
+                    + (f"\n\nWhy you were paired:{text_why}" if why else "") + f"\n\nFirst step: {FIRST_STEP}")
+            html = (f"<p>You are the {escape(me.role)} of <strong>{escape(partner.name)}</strong> in "
+                    f"{escape(pair.cohort_name)}.</p>" + (f"<p>Why you were paired:</p><ul>{html_why}</ul>" if why else "")
+                    + f"<p><strong>First step:</strong> {escape(FIRST_STEP)}</p>")
+            notices.append(Notice(me.person_id, "pairs_published", f"pair:{pair.pair_id}:round:{pair.round}",
+                                  subject, text, html, pair.course_id))
+    return notices

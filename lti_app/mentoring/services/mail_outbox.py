@@ -10,12 +10,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from lti_app.extensions import db, utcnow
 from lti_app.mentoring.domain.mail_notices import (
-    MailChoice, MailState, backoff_seconds, earliest_send, goes_now,
+    MailChoice, MailState, Notice, backoff_seconds, earliest_send, goes_now,
 )
 from lti_app.mentoring.errors import InvalidInput
 from lti_app.mentoring.models.mail_outbox import MailOutbox, MailPreference
@@ -88,6 +88,45 @@ def note_mail(*, person_id: int, kind: str, occasion: str, subject: str, body_te
     if sendable:
         _remember([row.id])
     return row
+
+
+def note_notices(notices: Iterable[Notice], now: datetime | None = None) -> list[MailOutbox]:
+    """Write many notices at once (flushes): the ones already written are left out, in a fixed number of queries
+    whatever their number (existing keys, people, choices, then the inserts)."""
+    wanted = list({(n.person_id, n.kind, n.occasion): n for n in notices}.values())
+    if not wanted:
+        return []
+    people_ids = sorted({n.person_id for n in wanted})
+    written = set(db.session.execute(
+        select(MailOutbox.person_id, MailOutbox.kind, MailOutbox.occasion)
+        .where(MailOutbox.person_id.in_(people_ids), MailOutbox.kind.in_({n.kind for n in wanted}),
+               MailOutbox.occasion.in_({n.occasion for n in wanted}))).all())
+    emails = dict(db.session.execute(select(Person.id, Person.email).where(Person.id.in_(people_ids))).all())
+    choices = dict(db.session.execute(select(MailPreference.person_id, MailPreference.choice)
+                                      .where(MailPreference.person_id.in_(people_ids))).all())
+    moment = now or utcnow()
+    values = []
+    for n in wanted:
+        if (n.person_id, n.kind, n.occasion) in written or n.person_id not in emails:
+            continue
+        email = emails[n.person_id]
+        sendable = bool(email) and goes_now(choices.get(n.person_id), n.kind)
+        values.append(dict(
+            person_id=n.person_id, course_id=n.course_id, kind=n.kind, occasion=n.occasion, to_address=email,
+            subject=n.subject[:300], body_text=n.body_text, body_html=n.body_html, course_link=None,
+            state=MailState.PENDING if sendable else MailState.SKIPPED, attempts=0, next_attempt_at=moment,
+            created_at=moment, last_error=None if sendable else ("no e-mail address" if not email else "not wanted")))
+    if not values:
+        return []
+    db.session.execute(insert(MailOutbox), values)  # one statement (executemany), whatever the number
+    keys = {(v["person_id"], v["kind"], v["occasion"]) for v in values}
+    rows = [row for row in db.session.scalars(
+        select(MailOutbox).where(MailOutbox.person_id.in_({k[0] for k in keys}),
+                                 MailOutbox.kind.in_({k[1] for k in keys}),
+                                 MailOutbox.occasion.in_({k[2] for k in keys})).order_by(MailOutbox.id))
+            if (row.person_id, row.kind, row.occasion) in keys]
+    _remember(r.id for r in rows if r.state is MailState.PENDING)
+    return rows
 
 
 def last_sent_at(person_id: int, kinds_excluded: Iterable[str] = ("digest",)) -> datetime | None:

@@ -1,0 +1,47 @@
+"""The services that write e-mail notices for events, in the event's own transaction (see ``mail_outbox``).
+
+Each reads what its pure "what is due" function needs (``domain.mail_notices``) in a fixed number of queries and
+writes the outbox rows. Called where the event happens: ``note_pairs_published`` by ``matching.publish_pairs`` and
+``rotation.publish_round``.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import aliased
+
+from lti_app.mentoring.domain.cohort_state import CohortState
+from lti_app.mentoring.domain.mail_notices import PairSide, PublishedPair, pairs_published_notices
+from lti_app.extensions import db
+from lti_app.mentoring.models.cohort import Cohort
+from lti_app.mentoring.models.enrolment import Enrolment
+from lti_app.mentoring.models.mail_outbox import MailOutbox
+from lti_app.mentoring.models.pairing import Pair
+from lti_app.mentoring.models.person import Person
+from lti_app.mentoring.services import mail_outbox
+
+
+def _side(enrolment: Enrolment, person: Person, role: str) -> PairSide:
+    return PairSide(person.id, person.display_name, role, active=enrolment.is_active)
+
+
+def note_pairs_published(pairs: Sequence[Pair]) -> list[MailOutbox]:
+    """Tell both partners of each of these newly published pairs who, why and the first step (flushes)."""
+    ids = [p.id for p in pairs]
+    if not ids:
+        return []
+    mentor, mentee = aliased(Enrolment), aliased(Enrolment)
+    mentor_person, mentee_person = aliased(Person), aliased(Person)
+    rows = db.session.execute(
+        select(Pair, Cohort, mentor, mentor_person, mentee, mentee_person)
+        .join(Cohort, Cohort.id == Pair.cohort_id)
+        .join(mentor, mentor.id == Pair.mentor_enrolment_id).join(mentor_person, mentor_person.id == mentor.person_id)
+        .join(mentee, mentee.id == Pair.mentee_enrolment_id).join(mentee_person, mentee_person.id == mentee.person_id)
+        .where(Pair.id.in_(ids)).order_by(Pair.id)).all()
+    facts = [PublishedPair(pair.id, pair.round or 1, cohort.course_id, cohort.name,
+                           _side(m, mp, "mentor"), _side(e, ep, "mentee"),
+                           tuple(str(part.get("sentence")) for part in (pair.explanation or []) if part.get("sentence")),
+                           programme_over=cohort.state is CohortState.FINISHED)
+             for pair, cohort, m, mp, e, ep in rows]
+    return mail_outbox.note_notices(pairs_published_notices(facts))
