@@ -27,9 +27,11 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(admin_bp)
     app.register_blueprint(mail_bp)
     if app.config["DEMO_ENABLED"]:
+        from lti_app.demo.outbox import bp as demo_outbox_bp
         from lti_app.demo.routes import bp as demo_bp
 
         app.register_blueprint(demo_bp)
+        app.register_blueprint(demo_outbox_bp)
     errors.register(app)
     security.register(app)
     cookies.register(app)
