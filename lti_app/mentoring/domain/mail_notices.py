@@ -119,3 +119,32 @@ def pairs_published_notices(pairs: Iterable[PublishedPair]) -> list[Notice]:
             notices.append(Notice(me.person_id, "pairs_published", f"pair:{pair.pair_id}:round:{pair.round}",
                                   subject, text, html, pair.course_id))
     return notices
+
+
+def agreement_waits_notice(*, pair_id: int, agreement_id: int, course_id: int, signer_name: str,
+                           partner: PairSide, partner_signed: bool, signed_at: datetime) -> Notice | None:
+    """The partner signed the agreement and waits for you: due when one has signed and the other (still active)
+    has not. One per agreement and signature moment (terms changed and signed again is a new occasion)."""
+    if partner_signed or not partner.active:
+        return None
+    stamp = signed_at.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%S")
+    text = (f"{signer_name} signed your mentoring agreement and is waiting for you. Read the terms in your pair's "
+            "workspace and sign them too, or suggest a change.")
+    html = (f"<p><strong>{escape(signer_name)}</strong> signed your mentoring agreement and is waiting for you. "
+            "Read the terms in your pair's workspace and sign them too, or suggest a change.</p>")
+    return Notice(partner.person_id, "agreement_waits", f"agreement:{agreement_id}:{stamp}",
+                  f"{signer_name} signed your agreement", text, html, course_id)
+
+
+def grade_posted_notice(*, person_id: int, submission_id: int, course_id: int, title: str, score: float,
+                        points: float, graded_at: datetime, active: bool = True) -> Notice | None:
+    """A grade was posted (or changed) on a reflection: one notice per grading moment; none once withdrawn."""
+    if not active:
+        return None
+    stamp = graded_at.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%S")
+    shown = f"{score:g} of {points:g}"
+    text = f"Your reflection “{title}” was graded: {shown}. The comment is on the reflection's page in your course."
+    html = (f"<p>Your reflection “{escape(title)}” was graded: <strong>{escape(shown)}</strong>. The comment is on "
+            "the reflection's page in your course.</p>")
+    return Notice(person_id, "grade_posted", f"submission:{submission_id}:{stamp}", f"Graded: {title}", text, html,
+                  course_id)

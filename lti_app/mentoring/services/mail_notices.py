@@ -2,24 +2,33 @@
 
 Each reads what its pure "what is due" function needs (``domain.mail_notices``) in a fixed number of queries and
 writes the outbox rows. Called where the event happens: ``note_pairs_published`` by ``matching.publish_pairs`` and
-``rotation.publish_round``.
+``rotation.publish_round``, ``note_agreement_signed`` by ``agreements.sign_agreement``, ``note_grade_posted`` by
+``grading.grade_submission``.
 """
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
 from lti_app.mentoring.domain.cohort_state import CohortState
-from lti_app.mentoring.domain.mail_notices import PairSide, PublishedPair, pairs_published_notices
+from lti_app.mentoring.domain.mail_notices import (
+    PairSide, PublishedPair, agreement_waits_notice, grade_posted_notice, pairs_published_notices,
+)
 from lti_app.extensions import db
 from lti_app.mentoring.models.cohort import Cohort
 from lti_app.mentoring.models.enrolment import Enrolment
 from lti_app.mentoring.models.mail_outbox import MailOutbox
 from lti_app.mentoring.models.pairing import Pair
 from lti_app.mentoring.models.person import Person
+from lti_app.mentoring.models.reflection import Submission
+from lti_app.mentoring.models.workspace import Agreement
 from lti_app.mentoring.services import mail_outbox
+
+if TYPE_CHECKING:  # annotations only: pairs is imported by the services that call these
+    from lti_app.mentoring.services.pairs import PairSeat
 
 
 def _side(enrolment: Enrolment, person: Person, role: str) -> PairSide:
@@ -45,3 +54,30 @@ def note_pairs_published(pairs: Sequence[Pair]) -> list[MailOutbox]:
                            programme_over=cohort.state is CohortState.FINISHED)
              for pair, cohort, m, mp, e, ep in rows]
     return mail_outbox.note_notices(pairs_published_notices(facts))
+
+
+def note_agreement_signed(seat: PairSeat, agreement: Agreement) -> list[MailOutbox]:
+    """After the person of ``seat`` signed, tell their partner who has not signed yet (flushes)."""
+    signed_at = agreement.signed_at(seat.role)
+    if signed_at is None:
+        return []
+    partner_role = "mentee" if seat.is_mentor else "mentor"
+    notice = agreement_waits_notice(
+        pair_id=seat.pair.id, agreement_id=agreement.id, course_id=seat.pair.cohort.course_id,
+        signer_name=seat.me.person.display_name,
+        partner=PairSide(seat.partner.person_id, seat.partner.person.display_name, partner_role,
+                         active=seat.partner.is_active),
+        partner_signed=agreement.signed_at(partner_role) is not None, signed_at=signed_at)
+    return mail_outbox.note_notices([notice] if notice else [])
+
+
+def note_grade_posted(submission: Submission) -> list[MailOutbox]:
+    """Tell the writer of a graded reflection their grade (flushes)."""
+    assignment = submission.assignment
+    if submission.score is None or submission.graded_at is None:
+        return []
+    notice = grade_posted_notice(person_id=submission.enrolment.person_id, submission_id=submission.id,
+                                 course_id=assignment.cohort.course_id, title=assignment.title,
+                                 score=submission.score, points=assignment.points, graded_at=submission.graded_at,
+                                 active=submission.enrolment.is_active)
+    return mail_outbox.note_notices([notice] if notice else [])
