@@ -4,12 +4,15 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import func, select
 
-from lti_app.extensions import db
+from lti_app.extensions import db, utcnow
 from lti_app.mentoring.domain.mail_notices import MailState
 from lti_app.mentoring.models.mail_outbox import MailOutbox
+from lti_app.mentoring.services.mail_notices import note_due
+from lti_app.mentoring.services.mail_outbox import take_recorded
 from lti_app.tasks.mail import send_rows
 
 notify_cli = AppGroup("notify", help="E-mail notices (the mail outbox).")
@@ -28,8 +31,16 @@ def _moment(value: str | None) -> datetime | None:
 @notify_cli.command("run")
 @click.option("--now", "now", default=None, help="Act as if it were this moment (ISO 8601; default: now).")
 def notify_run(now: str | None) -> None:
-    """Send every notice that is due, and retry those the server refused once their wait is over."""
-    counts = send_rows(None, now=_moment(now))
+    """Write what has become due (inactivity, overdue meetings), then send every notice that is due and retry those
+    the server refused once their wait is over."""
+    moment = _moment(now) or utcnow()
+    config = current_app.config
+    written = note_due(moment, inactivity_days=config["MAIL_INACTIVITY_DAYS"],
+                       grace_days=config["MAIL_MEETING_GRACE_DAYS"], zone=config["MAIL_TIME_ZONE"])
+    db.session.commit()
+    take_recorded()  # sent just below with every other due row
+    click.echo(f"New notices {len(written)}.")
+    counts = send_rows(None, now=moment)
     click.echo(f"Sent {counts['sent']}, kept {counts['kept']} (MAIL_DELIVERY=database), to retry {counts['retry']}, "
                f"failed {counts['failed']}, held back by the hourly limit {counts['held']}.")
 

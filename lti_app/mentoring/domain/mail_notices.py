@@ -5,8 +5,9 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from html import escape
+from zoneinfo import ZoneInfo
 
 
 class MailState(str, enum.Enum):
@@ -148,3 +149,74 @@ def grade_posted_notice(*, person_id: int, submission_id: int, course_id: int, t
             "the reflection's page in your course.</p>")
     return Notice(person_id, "grade_posted", f"submission:{submission_id}:{stamp}", f"Graded: {title}", text, html,
                   course_id)
+
+
+@dataclass(frozen=True)
+class QuietPair:
+    """An active pair as the inactivity and overdue notices need it. ``since``: its last activity, else when it
+    was published. ``instructor_ids``: the people to alert."""
+
+    pair_id: int
+    course_id: int
+    cohort_name: str
+    starts_on: date
+    ends_on: date
+    since: datetime
+    mentor: PairSide
+    mentee: PairSide
+    instructor_ids: tuple[int, ...] = ()
+    next_meeting_due: date | None = None
+    overdue: bool = False
+    programme_over: bool = False
+
+
+def _running(pair: QuietPair, today: date) -> bool:
+    return not pair.programme_over and pair.starts_on <= today <= pair.ends_on
+
+
+def quiet_pair_notices(pairs: Iterable[QuietPair], now: datetime, days: int, zone: str = "UTC") -> list[Notice]:
+    """An inactivity nudge to both (active) partners after ``days`` days without activity, and an alert to the
+    course's instructors after twice as long. One of each per quiet spell (the occasion is the last activity), so
+    a pair that becomes active and then quiet again is nudged again. Time is real elapsed time (UTC); whether the
+    programme runs is judged on the calendar day in ``zone``. Nothing before the programme starts or after it ends."""
+    moment = now.astimezone(timezone.utc)
+    today = moment.astimezone(ZoneInfo(zone)).date()
+    notices = []
+    for pair in pairs:
+        if not _running(pair, today) or days <= 0:
+            continue
+        idle = moment - pair.since.astimezone(timezone.utc)
+        stamp = pair.since.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%S")
+        occasion = f"pair:{pair.pair_id}:since:{stamp}"
+        if idle >= timedelta(days=days):
+            for me, partner in ((pair.mentor, pair.mentee), (pair.mentee, pair.mentor)):
+                if not me.active:
+                    continue
+                text = (f"Nothing has happened in your pair with {partner.name} for {idle.days} days. Plan your next "
+                        "meeting or note what you did in your pair's workspace.")
+                notices.append(Notice(me.person_id, "inactivity_nudge", occasion,
+                                      f"Time to meet {partner.name} again?", text, f"<p>{escape(text)}</p>",
+                                      pair.course_id))
+        if idle >= timedelta(days=2 * days):
+            text = (f"The pair of {pair.mentor.name} and {pair.mentee.name} in {pair.cohort_name} has had no activity "
+                    f"for {idle.days} days.")
+            notices += [Notice(i, "inactivity_alert", occasion, f"A quiet pair in {pair.cohort_name}", text,
+                               f"<p>{escape(text)}</p>", pair.course_id) for i in pair.instructor_ids]
+    return notices
+
+
+def meeting_overdue_notices(pairs: Iterable[QuietPair], today: date, grace_days: int) -> list[Notice]:
+    """A meeting overdue by the cadence plus ``grace_days``: both active partners, once per missed due date."""
+    notices = []
+    for pair in pairs:
+        due = pair.next_meeting_due
+        if not _running(pair, today) or due is None or today < due + timedelta(days=grace_days):
+            continue
+        for me, partner in ((pair.mentor, pair.mentee), (pair.mentee, pair.mentor)):
+            if me.active and partner.active:
+                text = (f"Your meeting with {partner.name} was due on {due.day} {due:%B}. Agree a date together and "
+                        "log it in your pair's workspace.")
+                notices.append(Notice(me.person_id, "meeting_overdue", f"pair:{pair.pair_id}:due:{due.isoformat()}",
+                                      f"Your meeting with {partner.name} is overdue", text, f"<p>{escape(text)}</p>",
+                                      pair.course_id))
+    return notices

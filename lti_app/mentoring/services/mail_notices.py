@@ -8,6 +8,8 @@ writes the outbox rows. Called where the event happens: ``note_pairs_published``
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
+from zoneinfo import ZoneInfo
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
@@ -15,13 +17,15 @@ from sqlalchemy.orm import aliased
 
 from lti_app.mentoring.domain.cohort_state import CohortState
 from lti_app.mentoring.domain.mail_notices import (
-    PairSide, PublishedPair, agreement_waits_notice, grade_posted_notice, pairs_published_notices,
+    PairSide, PublishedPair, QuietPair, agreement_waits_notice, grade_posted_notice, meeting_overdue_notices,
+    pairs_published_notices, quiet_pair_notices,
 )
 from lti_app.extensions import db
 from lti_app.mentoring.models.cohort import Cohort
 from lti_app.mentoring.models.enrolment import Enrolment
 from lti_app.mentoring.models.mail_outbox import MailOutbox
-from lti_app.mentoring.models.pairing import Pair
+from lti_app.mentoring.models.course import Membership
+from lti_app.mentoring.models.pairing import Pair, PairStatus
 from lti_app.mentoring.models.person import Person
 from lti_app.mentoring.models.reflection import Submission
 from lti_app.mentoring.models.workspace import Agreement
@@ -81,3 +85,49 @@ def note_grade_posted(submission: Submission) -> list[MailOutbox]:
                                  score=submission.score, points=assignment.points, graded_at=submission.graded_at,
                                  active=submission.enrolment.is_active)
     return mail_outbox.note_notices([notice] if notice else [])
+
+
+def _quiet_facts(now: datetime) -> list[QuietPair]:
+    """Every active pair of a matched or running cohort, with its activity and its course's instructors, in a fixed
+    number of queries (``activity_of_pairs`` and three more)."""
+    from lti_app.mentoring.services.pair_activity import activity_of_pairs
+
+    pairs = list(db.session.scalars(
+        select(Pair).join(Cohort, Cohort.id == Pair.cohort_id)
+        .where(Pair.status == PairStatus.ACTIVE, Cohort.state.in_((CohortState.MATCHED, CohortState.RUNNING)))
+        .order_by(Pair.id)))
+    if not pairs:
+        return []
+    activity = activity_of_pairs(pairs, now.date())
+    mentor, mentee = aliased(Enrolment), aliased(Enrolment)
+    mentor_person, mentee_person = aliased(Person), aliased(Person)
+    people = {row[0]: row[1:] for row in db.session.execute(
+        select(Pair.id, Cohort, mentor, mentor_person, mentee, mentee_person)
+        .join(Cohort, Cohort.id == Pair.cohort_id)
+        .join(mentor, mentor.id == Pair.mentor_enrolment_id).join(mentor_person, mentor_person.id == mentor.person_id)
+        .join(mentee, mentee.id == Pair.mentee_enrolment_id).join(mentee_person, mentee_person.id == mentee.person_id)
+        .where(Pair.id.in_([p.id for p in pairs])))}
+    course_ids = {cohort.course_id for cohort, *_ in people.values()}
+    staff: dict[int, list[int]] = {}
+    for course_id, person_id, role in db.session.execute(
+            select(Membership.course_id, Membership.person_id, Membership.role)
+            .where(Membership.course_id.in_(course_ids)).order_by(Membership.id)):
+        if role.is_staff:
+            staff.setdefault(course_id, []).append(person_id)
+    facts = []
+    for pair in pairs:
+        cohort, m, mp, e, ep = people[pair.id]
+        seen = activity[pair.id]
+        since = seen.last_activity_at or pair.published_at or pair.created_at
+        facts.append(QuietPair(pair.id, cohort.course_id, cohort.name, cohort.starts_on, cohort.ends_on, since,
+                               _side(m, mp, "mentor"), _side(e, ep, "mentee"), tuple(staff.get(cohort.course_id, ())),
+                               seen.next_meeting_due if seen.overdue else None, seen.overdue))
+    return facts
+
+
+def note_due(now: datetime, *, inactivity_days: int, grace_days: int, zone: str = "UTC") -> list[MailOutbox]:
+    """What has become due by ``now`` (for cron): inactivity nudges and alerts, overdue meetings (flushes)."""
+    facts = _quiet_facts(now)
+    today = now.astimezone(ZoneInfo(zone)).date()
+    notices = quiet_pair_notices(facts, now, inactivity_days, zone) + meeting_overdue_notices(facts, today, grace_days)
+    return mail_outbox.note_notices(notices, now=now)
