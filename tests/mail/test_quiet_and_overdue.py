@@ -104,3 +104,32 @@ def test_cron_leaves_a_withdrawn_partner_alone(app):
     nudged = {r.person_id for r in written if r.kind == "inactivity_nudge"}
     assert pair.mentee.person_id not in nudged and pair.mentor.person_id in nudged
     assert db.session.scalars(select(MailOutbox)).all()
+
+
+def test_the_instructors_weekly_digest_once_per_week_and_course():
+    from lti_app.mentoring.domain.mail_notices import instructor_digest_notices
+
+    pairs = [_quiet(), _quiet(pair_id=5, since=SINCE + timedelta(days=20), overdue=True, instructor_ids=(9, 10))]
+    monday = datetime(2027, 3, 29, 6, 0, tzinfo=timezone.utc)  # the Monday after the change to summer time
+    (to_9, to_10) = instructor_digest_notices(pairs, monday, 21)
+    assert (to_9.person_id, to_10.person_id, to_9.kind) == (9, 10, "digest")
+    assert to_9.occasion == "week:2027-W13:course:2"
+    assert "Active pairs: 2" in to_9.body_text and "21 days or more: 1" in to_9.body_text
+    assert "meeting overdue: 1" in to_9.body_text and "Quiet: Ada and Grace" in to_9.body_text
+    sunday = datetime(2027, 4, 4, 21, 0, tzinfo=timezone.utc)
+    assert instructor_digest_notices(pairs, sunday, 21)[0].occasion == to_9.occasion  # the same week
+    # in Tokyo that moment is already Monday: a new week there
+    assert instructor_digest_notices(pairs, sunday, 21, "Asia/Tokyo")[0].occasion == "week:2027-W14:course:2"
+    assert instructor_digest_notices([_quiet(programme_over=True)], monday, 21) == []
+
+
+def test_cron_writes_the_digest_for_the_courses_instructors_once_a_week(app):
+    pair = make_pair()
+    teacher = make_person(db.session.get(Platform, pair.cohort.course.platform_id))
+    make_membership(teacher, pair.cohort.course, CourseRole.INSTRUCTOR)
+    db.session.commit()
+    start = datetime.combine(pair.cohort.starts_on, datetime.min.time(), tzinfo=timezone.utc) + timedelta(days=1)
+    first = [r for r in mail_notices.note_due(start, inactivity_days=21, grace_days=3) if r.kind == "digest"]
+    assert [r.person_id for r in first] == [teacher.id]
+    again = mail_notices.note_due(start + timedelta(hours=2), inactivity_days=21, grace_days=3)
+    assert [r for r in again if r.kind == "digest"] == []  # the same week: written once

@@ -220,3 +220,31 @@ def meeting_overdue_notices(pairs: Iterable[QuietPair], today: date, grace_days:
                                       f"Your meeting with {partner.name} is overdue", text, f"<p>{escape(text)}</p>",
                                       pair.course_id))
     return notices
+
+
+def instructor_digest_notices(pairs: Iterable[QuietPair], now: datetime, days: int, zone: str = "UTC") -> list[Notice]:
+    """The weekly digest to each instructor of a course with a running programme: its active pairs, the quiet
+    ones and the overdue meetings. One per instructor, course and ISO week (of the day in ``zone``), so the first
+    cron run of a week writes it."""
+    moment = now.astimezone(timezone.utc)
+    today = moment.astimezone(ZoneInfo(zone)).date()
+    year, week, _ = today.isocalendar()
+    by_course: dict[int, list[QuietPair]] = {}
+    for pair in pairs:
+        if _running(pair, today):
+            by_course.setdefault(pair.course_id, []).append(pair)
+    notices = []
+    for course_id, course_pairs in sorted(by_course.items()):
+        quiet = [p for p in course_pairs if moment - p.since.astimezone(timezone.utc) >= timedelta(days=days)]
+        overdue = [p for p in course_pairs if p.overdue]
+        lines = [f"Active pairs: {len(course_pairs)}", f"Without activity for {days} days or more: {len(quiet)}",
+                 f"With a meeting overdue: {len(overdue)}"]
+        lines += [f"Quiet: {p.mentor.name} and {p.mentee.name} ({p.cohort_name})" for p in quiet[:20]]
+        text = "Your reverse mentoring programme this week:\n\n" + "\n".join(f"- {line}" for line in lines)
+        html = ("<p>Your reverse mentoring programme this week:</p><ul>"
+                + "".join(f"<li>{escape(line)}</li>" for line in lines) + "</ul>")
+        instructors = sorted({i for p in course_pairs for i in p.instructor_ids})
+        notices += [Notice(i, "digest", f"week:{year}-W{week:02d}:course:{course_id}",
+                           f"This week in your mentoring programme ({year}-W{week:02d})", text, html, course_id)
+                    for i in instructors]
+    return notices

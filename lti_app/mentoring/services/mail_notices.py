@@ -17,7 +17,8 @@ from sqlalchemy.orm import aliased
 
 from lti_app.mentoring.domain.cohort_state import CohortState
 from lti_app.mentoring.domain.mail_notices import (
-    PairSide, PublishedPair, QuietPair, agreement_waits_notice, grade_posted_notice, meeting_overdue_notices,
+    PairSide, PublishedPair, QuietPair, agreement_waits_notice, grade_posted_notice, instructor_digest_notices,
+    meeting_overdue_notices,
     pairs_published_notices, quiet_pair_notices,
 )
 from lti_app.extensions import db
@@ -126,8 +127,10 @@ def _quiet_facts(now: datetime) -> list[QuietPair]:
 
 
 def note_due(now: datetime, *, inactivity_days: int, grace_days: int, zone: str = "UTC") -> list[MailOutbox]:
-    """What has become due by ``now`` (for cron): inactivity nudges and alerts, overdue meetings (flushes)."""
+    """What has become due by ``now`` (for cron): inactivity nudges and alerts, overdue meetings, the instructors'
+    weekly digest (flushes)."""
     facts = _quiet_facts(now)
     today = now.astimezone(ZoneInfo(zone)).date()
-    notices = quiet_pair_notices(facts, now, inactivity_days, zone) + meeting_overdue_notices(facts, today, grace_days)
+    notices = (quiet_pair_notices(facts, now, inactivity_days, zone) + meeting_overdue_notices(facts, today, grace_days)
+               + instructor_digest_notices(facts, now, inactivity_days, zone))
     return mail_outbox.note_notices(notices, now=now)
