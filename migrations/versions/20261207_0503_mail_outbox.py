@@ -1,5 +1,5 @@
 """The mail outbox (one row per notice, unique per person, kind and occasion) and each person's mail preference.
-Also the course's way back from the LMS (lti_context.course_link), the link of its notices.
+Also instructors' announcements to a cohort (cohort_announcement) and the course's way back from the LMS (lti_context.course_link), the link of its notices.
 
 Revision ID: 15a1c0d5e003
 Revises: 5c1d2e7a9b30
@@ -54,6 +54,18 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_mail_outbox_course_id'), ['course_id'], unique=False)
         batch_op.create_index('ix_mail_outbox_person_sent', ['person_id', 'sent_at'], unique=False)
         batch_op.create_index('ix_mail_outbox_state_due', ['state', 'next_attempt_at'], unique=False)
+    op.create_table('cohort_announcement',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('cohort_id', sa.Integer(), nullable=False),
+    sa.Column('author_person_id', sa.Integer(), nullable=True),
+    sa.Column('message', sa.Text(), nullable=False),
+    sa.Column('created_at', lti_app.extensions.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['author_person_id'], ['person.id'], name=op.f('fk_cohort_announcement_author_person_id_person'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['cohort_id'], ['cohort.id'], name=op.f('fk_cohort_announcement_cohort_id_cohort'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_cohort_announcement'))
+    )
+    with op.batch_alter_table('cohort_announcement', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_cohort_announcement_cohort_id'), ['cohort_id'], unique=False)
     with op.batch_alter_table('lti_context', schema=None) as batch_op:
         batch_op.add_column(sa.Column('course_link', sa.String(length=2000), nullable=True))
 
@@ -67,5 +79,8 @@ def downgrade():
         batch_op.drop_index('ix_mail_outbox_person_sent')
         batch_op.drop_index(batch_op.f('ix_mail_outbox_course_id'))
 
+    with op.batch_alter_table('cohort_announcement', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_cohort_announcement_cohort_id'))
+    op.drop_table('cohort_announcement')
     op.drop_table('mail_outbox')
     op.drop_table('mail_preference')

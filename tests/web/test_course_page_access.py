@@ -114,7 +114,7 @@ def test_the_routes_under_test_include_every_cohort_and_enrolment_page(app):
     endpoints = {r.endpoint for r in course_routes(app)}
     assert {"learner.enrol", "learner.withdraw", "instructor.new_cohort", "instructor.open_enrolment",
             "instructor.participants.move", "instructor.participants.roster", "learner.mail.preferences",
-            "instructor.mail.preferences"} <= endpoints
+            "instructor.mail.preferences", "instructor.announcements.announce"} <= endpoints
 
 
 def test_without_a_session_every_course_page_asks_to_launch_again(app, world):

@@ -58,3 +58,15 @@ class MailPreference(db.Model):
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), primary_key=True)
     choice: Mapped[MailChoice] = mapped_column(enum_column(MailChoice, 20), default=MailChoice.EVERY)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class Announcement(db.Model):
+    """An instructor's message to a cohort: mailed to its participants and shown as a banner in the tool."""
+
+    __tablename__ = "cohort_announcement"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohort.id", ondelete="CASCADE"), index=True)
+    author_person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    message: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

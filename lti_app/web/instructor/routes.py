@@ -22,6 +22,7 @@ from lti_app.web.instructor.matching_modes import bp as matching_modes_bp
 from lti_app.web.instructor.pairs import bp as pairs_bp
 from lti_app.web.instructor.participants import bp as participants_bp
 from lti_app.web.instructor.reflections import bp as reflections_bp
+from lti_app.web.announcements import announcements_blueprint
 from lti_app.web.mail_preferences import preferences_blueprint
 from lti_app.web.unit_of_work import act, save
 
@@ -34,6 +35,7 @@ bp.register_blueprint(matching_modes_bp)
 bp.register_blueprint(pairs_bp)
 bp.register_blueprint(reflections_bp)
 bp.register_blueprint(preferences_blueprint())
+bp.register_blueprint(announcements_blueprint())
 
 
 @bp.get("/")
