@@ -129,6 +129,35 @@ class Base:
     GRADE_SYNC_BATCH_SIZE = env_int("GRADE_SYNC_BATCH_SIZE", 100)
     GRADE_SYNC_CLAIM_SECONDS = env_int("GRADE_SYNC_CLAIM_SECONDS", 300)
 
+    # E-mail notices (Flask-Mailman). MAIL_DELIVERY "database" (the default) keeps every notice in the outbox table
+    # only (the demo's outbox page shows them; no mail server needed); "send" sends them through MAIL_BACKEND.
+    MAIL_DELIVERY = env("MAIL_DELIVERY", "database")
+    MAIL_BACKEND = env("MAIL_BACKEND", "smtp")
+    MAIL_SERVER = env("MAIL_SERVER", "localhost")
+    MAIL_PORT = env_int("MAIL_PORT", 25)
+    MAIL_USE_TLS = env_bool("MAIL_USE_TLS", False)
+    MAIL_USE_SSL = env_bool("MAIL_USE_SSL", False)
+    MAIL_USERNAME = env("MAIL_USERNAME")
+    MAIL_PASSWORD = env("MAIL_PASSWORD")
+    MAIL_DEFAULT_SENDER = env("MAIL_DEFAULT_SENDER", "ReMentor <no-reply@localhost>")
+    MAIL_TIMEOUT = env_int("MAIL_TIMEOUT_SECONDS", 10)
+    # A mail the server refused or could not take waits base × 2^(attempts-1) seconds (at most the cap); after
+    # MAIL_MAX_ATTEMPTS it is marked failed. At most one mail per person per MAIL_MIN_GAP_SECONDS outside the digest.
+    MAIL_BACKOFF_BASE_SECONDS = env_int("MAIL_BACKOFF_BASE_SECONDS", 60)
+    MAIL_BACKOFF_CAP_SECONDS = env_int("MAIL_BACKOFF_CAP_SECONDS", 6 * 3600)
+    MAIL_MAX_ATTEMPTS = env_int("MAIL_MAX_ATTEMPTS", 8)
+    MAIL_MIN_GAP_SECONDS = env_int("MAIL_MIN_GAP_SECONDS", 3600)
+    # Inactivity: a nudge to both partners after this many days without activity, an alert to the instructors after
+    # twice as many; a meeting overdue by the cadence plus the grace days is a notice to both partners.
+    MAIL_INACTIVITY_DAYS = env_int("MAIL_INACTIVITY_DAYS", 21)
+    MAIL_MEETING_GRACE_DAYS = env_int("MAIL_MEETING_GRACE_DAYS", 3)
+    # The calendar day (programme started? over?) is judged in this time zone.
+    MAIL_TIME_ZONE = env("MAIL_TIME_ZONE", "UTC")
+    # The tool's public address, for the unsubscribe links in mails (sent by a job, outside any request).
+    MAIL_TOOL_URL = env("MAIL_TOOL_URL", "http://127.0.0.1:5000")
+    # How long a one-click unsubscribe link stays valid.
+    MAIL_UNSUBSCRIBE_MAX_AGE_SECONDS = env_int("MAIL_UNSUBSCRIBE_MAX_AGE_SECONDS", 180 * 24 * 3600)
+
     DEMO_ENABLED = False
     # The demo LMS (development only): where the tool and the demo platform are reached, and the platform's key.
     DEMO_BASE_URL = env("DEMO_BASE_URL", "http://127.0.0.1:5000")

@@ -9,7 +9,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config.settings import INSTANCE_DIR, ConfigError, get_config
 from lti_app import logs
-from lti_app.extensions import cache, csrf, db, migrate
+from lti_app.extensions import cache, csrf, db, mail, migrate
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 ROOT = PACKAGE_DIR.parent
@@ -34,6 +34,7 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     migrate.init_app(app, db, directory=str(bundled("migrations")), render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     cache.init_app(app)
+    mail.init_app(app)
 
     from lti_app import models  # noqa: F401  (register every table with the metadata)
     from lti_app.web import register_web

@@ -9,6 +9,7 @@ from typing import Any, Callable
 
 from flask import current_app, has_request_context, request
 from flask_caching import Cache
+from flask_mailman import Mail
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
@@ -150,3 +151,4 @@ def _sqlite_begin(connection: Any) -> None:
 migrate = Migrate()
 csrf = CSRFProtect()
 cache = Cache()
+mail = Mail()  # Flask-Mailman; lti_app.tasks.mail sends the outbox through it

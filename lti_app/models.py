@@ -6,6 +6,7 @@ from lti_app.mentoring.models.course import Course, Membership  # noqa: F401
 from lti_app.mentoring.models.enrolment import Enrolment, EnrolmentSkill  # noqa: F401
 from lti_app.mentoring.models.completion import CohortCompletion, Completion  # noqa: F401
 from lti_app.mentoring.models.grade_outbox import GradeOutbox  # noqa: F401
+from lti_app.mentoring.models.mail_outbox import Announcement, MailOutbox, MailPreference  # noqa: F401
 from lti_app.mentoring.models.feedback import ContentAccess, Feedback, FitCheck, PairEnding  # noqa: F401
 from lti_app.mentoring.models.matching_choice import MentorRequest, Ranking  # noqa: F401
 from lti_app.mentoring.models.matching_run import MatchingRun  # noqa: F401

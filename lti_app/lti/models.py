@@ -156,6 +156,9 @@ class LtiContext(db.Model):
     # newest launch of a link that is not a placed reflection: the programme's grade goes there.
     activity_lineitem_url: Mapped[str | None] = mapped_column(String(1000))
     ags_scopes: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # the way back into the course the LMS gave (launch_presentation.return_url, without session parameters): the
+    # link of the course's e-mail notices
+    course_link: Mapped[str | None] = mapped_column(String(2000))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     platform: Mapped[Platform] = relationship()

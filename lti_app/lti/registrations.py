@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from sqlalchemy import select
 
@@ -71,10 +72,26 @@ def _own(url: str | None, hosts: frozenset[str], what: str, platform_id: int) ->
     return url
 
 
+SESSION_PARAMETERS = ("sess", "token", "nonce", "sig", "key", "auth", "ticket", "state")
+
+
+def course_link(return_url: str | None) -> str | None:
+    """The launch's return URL as a link into the course for e-mail: http(s) only, without fragment or any query
+    parameter that may carry a session (Moodle's ``sesskey``, tokens, signatures). None when unusable."""
+    if not return_url or len(return_url) > 2000:
+        return None
+    parts = urlsplit(return_url)
+    if parts.scheme not in ("https", "http") or not parts.netloc:
+        return None
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+             if not any(word in k.lower() for word in SESSION_PARAMETERS)]
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), ""))
+
+
 def _services_fingerprint(context: LaunchContext, activity_lineitem: bool) -> str:
     ags = context.ags
     carried = [context.nrps_url, ags.lineitems_url if ags else None, sorted(ags.scopes) if ags else None,
-               ags.lineitem_url if ags and activity_lineitem else None]
+               ags.lineitem_url if ags and activity_lineitem else None, course_link(getattr(context, "return_url", None))]
     return hashlib.sha256(json.dumps(carried).encode()).hexdigest()
 
 
@@ -107,6 +124,9 @@ def note_context_services(platform: int | Platform, course_id: int, context: Lau
         row.ags_scopes = sorted(context.ags.scopes)
     if lineitem_url:
         row.activity_lineitem_url = lineitem_url
+    link = _own(course_link(getattr(context, "return_url", None)), hosts, "return URL", platform.id)
+    if link:
+        row.course_link = link
     db.session.flush()
     # Only once committed: a launch that rolls back must not make the next one skip its write.
     on_commit(lambda: cache.set(key, fingerprint, timeout=SERVICES_CACHE_SECONDS))

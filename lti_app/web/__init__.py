@@ -15,6 +15,7 @@ def register_web(app: Flask) -> None:
     from lti_app.web.learner.routes import bp as learner_bp
     from lti_app.web.ids import IdConverter
     from lti_app.web.lms_admin.routes import bp as lms_admin_bp
+    from lti_app.web.mail_pages import bp as mail_bp
 
     app.url_map.converters["id"] = IdConverter  # before any route names it
     app.register_blueprint(launch_bp)
@@ -24,10 +25,13 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(learner_bp)
     app.register_blueprint(lms_admin_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(mail_bp)
     if app.config["DEMO_ENABLED"]:
+        from lti_app.demo.outbox import bp as demo_outbox_bp
         from lti_app.demo.routes import bp as demo_bp
 
         app.register_blueprint(demo_bp)
+        app.register_blueprint(demo_outbox_bp)
     errors.register(app)
     security.register(app)
     cookies.register(app)

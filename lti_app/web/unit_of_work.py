@@ -14,7 +14,7 @@ from flask import flash
 
 from lti_app.extensions import db
 from lti_app.mentoring.errors import InvalidInput, MentoringError
-from lti_app.tasks import grades
+from lti_app.tasks import grades, mail
 from lti_app.web.forms import attach_error
 
 T = TypeVar("T")
@@ -29,9 +29,11 @@ def run(action: Callable[..., T], *args: Any, refused: type[MentoringError], sho
     except refused as refusal:
         db.session.rollback()
         grades.drop_recorded()
+        mail.drop_recorded()
         show(refusal)
         return None
     grades.commit_and_dispatch()
+    mail.dispatch_recorded()
     return result
 
 

@@ -15,6 +15,7 @@ from lti_app.mentoring.domain.profile_fields import Channel
 from lti_app.mentoring.errors import InvalidInput
 from lti_app.mentoring.models.pairing import Pair
 from lti_app.mentoring.models.workspace import Agreement
+from lti_app.mentoring.services import mail_notices
 from lti_app.mentoring.services.pairs import PairSeat
 from lti_app.mentoring.services.workspace_rules import STALE, check_fresh, check_open, clean_text, flush_fresh
 
@@ -104,6 +105,7 @@ def sign_agreement(seat: PairSeat, version: int | None) -> Agreement:
     if agreement.signed_at(seat.role) is None:
         setattr(agreement, f"{seat.role}_signed_at", utcnow())
         flush_fresh(WHAT)
+        mail_notices.note_agreement_signed(seat, agreement)  # the partner who has not signed is told
     return agreement
 
 

@@ -23,6 +23,7 @@ from lti_app.mentoring.errors import InvalidInput, NotFound
 from lti_app.mentoring.models.enrolment import Enrolment
 from lti_app.mentoring.models.reflection import ReflectionAssignment, Submission
 from lti_app.mentoring.services.grade_outbox import record_score, sync_statuses
+from lti_app.mentoring.services import mail_notices
 from lti_app.mentoring.services.paging import Page, page_of_list
 from lti_app.mentoring.services.reflections import Writer, writers_of
 from lti_app.mentoring.services.submissions import Saved, check_version, flush_or_stale
@@ -151,4 +152,5 @@ def grade_submission(submission: Submission, fields: GradeFields, *, grader_pers
                          target=GradeTarget.REFLECTION, target_id=assignment.id, activity_progress=Progress.COMPLETED,
                          grading_progress=Marking.FINAL, score_given=score, score_maximum=assignment.points,
                          comment=comment or None)
+    mail_notices.note_grade_posted(submission)  # the writer is told, with the grade's transaction
     return Saved(submission, (entry.id,))

@@ -38,6 +38,7 @@ from lti_app.mentoring.services import matching_cache
 from lti_app.mentoring.services.matching_guards import check_no_busy_run, lock_cohort
 from lti_app.mentoring.services.matching_profiles import participants, profile_from, skill_levels, spellings
 from lti_app.mentoring.services.rotation import forget_pins, past_pairs_of, published_round
+from lti_app.mentoring.services import mail_notices
 
 Progress = Callable[[int, str], None]  # (percent, stage): told between stages, when nothing is pending
 
@@ -273,5 +274,6 @@ def publish_pairs(cohort: Cohort) -> list[Pair]:
     forget_pins(locked)
     db.session.flush()
     sync_rounds(cohort)  # the pulse schedule counts from the day the pairs were published
+    mail_notices.note_pairs_published(pairs)  # both partners are told, in this transaction
     return pairs
 

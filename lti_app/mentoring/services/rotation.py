@@ -16,6 +16,7 @@ from lti_app.mentoring.errors import IllegalTransition, InvalidInput
 from lti_app.mentoring.models.cohort import Cohort
 from lti_app.mentoring.models.pairing import Pair, PairStatus
 from lti_app.mentoring.services.matching_guards import check_no_busy_run, lock_cohort
+from lti_app.mentoring.services import mail_notices
 
 PUBLISHED = (PairStatus.ACTIVE, PairStatus.ENDED)
 ROTATING = (CohortState.MATCHED, CohortState.RUNNING)
@@ -73,4 +74,5 @@ def publish_round(cohort: Cohort, round_no: int) -> list[Pair]:
         pair.status, pair.published_at, pair.round = PairStatus.ACTIVE, now, round_no
     forget_pins(locked)
     db.session.flush()
+    mail_notices.note_pairs_published(draft)  # both partners are told, in this transaction
     return draft

@@ -26,6 +26,8 @@ from lti_app.web.instructor.participants import bp as participants_bp
 from lti_app.web.instructor.reflections import bp as reflections_bp
 from lti_app.web.instructor.quiet_pairs import bp as quiet_pairs_bp
 from lti_app.web.instructor.whats_next import bp as whats_next_bp
+from lti_app.web.announcements import announcements_blueprint
+from lti_app.web.mail_preferences import preferences_blueprint
 from lti_app.web.unit_of_work import act, save
 
 bp = Blueprint("instructor", __name__, url_prefix="/courses/<id:course_id>/instructor")
@@ -41,6 +43,8 @@ bp.register_blueprint(whats_next_bp)
 bp.register_blueprint(quiet_pairs_bp)
 bp.register_blueprint(dashboard_bp)
 bp.register_blueprint(course_dashboard_bp)
+bp.register_blueprint(preferences_blueprint())
+bp.register_blueprint(announcements_blueprint())
 
 
 @bp.get("/")

@@ -20,6 +20,7 @@ from lti_app.web.learner.reflections import bp as reflections_bp
 from lti_app.web.learner.surveys import bp as surveys_bp
 from lti_app.web.learner.whats_next import bp as whats_next_bp
 from lti_app.web.learner.workspace import bp as workspace_bp
+from lti_app.web.mail_preferences import preferences_blueprint
 from lti_app.web.unit_of_work import act, save
 
 bp = Blueprint("learner", __name__, url_prefix="/courses/<id:course_id>/learner")
@@ -30,6 +31,7 @@ bp.register_blueprint(reflections_bp)
 bp.register_blueprint(workspace_bp)
 bp.register_blueprint(surveys_bp)
 bp.register_blueprint(whats_next_bp)
+bp.register_blueprint(preferences_blueprint())
 
 
 @bp.errorhandler(AlreadyEnrolled)

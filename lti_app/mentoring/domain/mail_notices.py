@@ -1,0 +1,250 @@
+"""E-mail notices, decided without a database: their states, what a person chose to receive, the retry backoff and
+the one-mail-an-hour rule. Plain values in, plain values out."""
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+from html import escape
+from zoneinfo import ZoneInfo
+
+
+class MailState(str, enum.Enum):
+    """Where one notice is: waiting to go, sent, kept in the database only (no mail server), given up, or not sent
+    at all (the person chose none, or has no address)."""
+
+    PENDING = "pending"
+    SENT = "sent"
+    KEPT = "kept"
+    FAILED = "failed"
+    SKIPPED = "skipped"
+
+
+class MailChoice(str, enum.Enum):
+    """What a person chose to receive."""
+
+    EVERY = "every"
+    DIGEST = "digest"
+    NONE = "none"
+
+
+DIGEST_KINDS = frozenset({"digest"})  # kinds that are a digest themselves (not held back by the hourly rule)
+
+
+def backoff_seconds(attempts: int, base: int, cap: int) -> int:
+    """The wait before the next try after ``attempts`` failed ones: base × 2^(attempts-1), at most ``cap``."""
+    if attempts <= 0:
+        return 0
+    return int(min(cap, base * 2 ** min(attempts - 1, 30)))
+
+
+def earliest_send(now: datetime, last_sent_at: datetime | None, kind: str, gap_seconds: int) -> datetime:
+    """When a notice of ``kind`` may go to someone who was last mailed at ``last_sent_at``: now, or one gap after
+    the last mail (a digest is never held back). Computed in UTC: a gap is real time, whatever the clocks do."""
+    now = now.astimezone(timezone.utc)
+    if kind in DIGEST_KINDS or last_sent_at is None:
+        return now
+    return max(now, last_sent_at.astimezone(timezone.utc) + timedelta(seconds=gap_seconds))
+
+
+def goes_now(choice: MailChoice | str | None, kind: str) -> bool:
+    """Whether a notice of ``kind`` is mailed on its own to someone with this choice (default: every notice).
+    A digest goes to those who chose it or every notice; nothing goes to those who chose none."""
+    choice = MailChoice(choice) if choice else MailChoice.EVERY
+    if choice is MailChoice.NONE:
+        return False
+    if kind in DIGEST_KINDS:
+        return True
+    return choice is MailChoice.EVERY
+
+
+# --- what is due: notices as plain values ------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Notice:
+    """One notice to write: for whom, which kind and occasion (its unique key), and what it says."""
+
+    person_id: int
+    kind: str
+    occasion: str
+    subject: str
+    body_text: str
+    body_html: str
+    course_id: int | None = None
+
+
+@dataclass(frozen=True)
+class PairSide:
+    """One partner of a published pair, as the notice needs them."""
+
+    person_id: int
+    name: str
+    role: str  # "mentor" or "mentee"
+    active: bool = True  # False once withdrawn
+
+
+@dataclass(frozen=True)
+class PublishedPair:
+    pair_id: int
+    round: int
+    course_id: int
+    cohort_name: str
+    mentor: PairSide
+    mentee: PairSide
+    reasons: tuple[str, ...] = ()
+    programme_over: bool = False
+
+
+FIRST_STEP = ("Open your pair's workspace in the course and agree together how you will work: how often you meet, "
+              "how you keep in touch and what stays between you.")
+
+
+def pairs_published_notices(pairs: Iterable[PublishedPair]) -> list[Notice]:
+    """A notice to both partners of each newly published pair: who, why, and the first step. Nothing for a pair
+    with a withdrawn partner or of a programme that is over; one notice per pair, round and person."""
+    notices = []
+    for pair in pairs:
+        if pair.programme_over or not (pair.mentor.active and pair.mentee.active):
+            continue
+        for me, partner in ((pair.mentor, pair.mentee), (pair.mentee, pair.mentor)):
+            why = list(pair.reasons[:3])
+            text_why = "".join(f"\n- {reason}" for reason in why)
+            html_why = "".join(f"<li>{escape(reason)}</li>" for reason in why)
+            subject = f"Your reverse mentoring partner: {partner.name}"
+            text = (f"You are the {me.role} of {partner.name} in {pair.cohort_name}."
+                    + (f"\n\nWhy you were paired:{text_why}" if why else "") + f"\n\nFirst step: {FIRST_STEP}")
+            html = (f"<p>You are the {escape(me.role)} of <strong>{escape(partner.name)}</strong> in "
+                    f"{escape(pair.cohort_name)}.</p>" + (f"<p>Why you were paired:</p><ul>{html_why}</ul>" if why else "")
+                    + f"<p><strong>First step:</strong> {escape(FIRST_STEP)}</p>")
+            notices.append(Notice(me.person_id, "pairs_published", f"pair:{pair.pair_id}:round:{pair.round}",
+                                  subject, text, html, pair.course_id))
+    return notices
+
+
+def agreement_waits_notice(*, pair_id: int, agreement_id: int, course_id: int, signer_name: str,
+                           partner: PairSide, partner_signed: bool, signed_at: datetime) -> Notice | None:
+    """The partner signed the agreement and waits for you: due when one has signed and the other (still active)
+    has not. One per agreement and signature moment (terms changed and signed again is a new occasion)."""
+    if partner_signed or not partner.active:
+        return None
+    stamp = signed_at.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%S")
+    text = (f"{signer_name} signed your mentoring agreement and is waiting for you. Read the terms in your pair's "
+            "workspace and sign them too, or suggest a change.")
+    html = (f"<p><strong>{escape(signer_name)}</strong> signed your mentoring agreement and is waiting for you. "
+            "Read the terms in your pair's workspace and sign them too, or suggest a change.</p>")
+    return Notice(partner.person_id, "agreement_waits", f"agreement:{agreement_id}:{stamp}",
+                  f"{signer_name} signed your agreement", text, html, course_id)
+
+
+def grade_posted_notice(*, person_id: int, submission_id: int, course_id: int, title: str, score: float,
+                        points: float, graded_at: datetime, active: bool = True) -> Notice | None:
+    """A grade was posted (or changed) on a reflection: one notice per grading moment; none once withdrawn."""
+    if not active:
+        return None
+    stamp = graded_at.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%S")
+    shown = f"{score:g} of {points:g}"
+    text = f"Your reflection “{title}” was graded: {shown}. The comment is on the reflection's page in your course."
+    html = (f"<p>Your reflection “{escape(title)}” was graded: <strong>{escape(shown)}</strong>. The comment is on "
+            "the reflection's page in your course.</p>")
+    return Notice(person_id, "grade_posted", f"submission:{submission_id}:{stamp}", f"Graded: {title}", text, html,
+                  course_id)
+
+
+@dataclass(frozen=True)
+class QuietPair:
+    """An active pair as the inactivity and overdue notices need it. ``since``: its last activity, else when it
+    was published. ``instructor_ids``: the people to alert."""
+
+    pair_id: int
+    course_id: int
+    cohort_name: str
+    starts_on: date
+    ends_on: date
+    since: datetime
+    mentor: PairSide
+    mentee: PairSide
+    instructor_ids: tuple[int, ...] = ()
+    next_meeting_due: date | None = None
+    overdue: bool = False
+    programme_over: bool = False
+
+
+def _running(pair: QuietPair, today: date) -> bool:
+    return not pair.programme_over and pair.starts_on <= today <= pair.ends_on
+
+
+def quiet_pair_notices(pairs: Iterable[QuietPair], now: datetime, days: int, zone: str = "UTC") -> list[Notice]:
+    """An inactivity nudge to both (active) partners after ``days`` days without activity, and an alert to the
+    course's instructors after twice as long. One of each per quiet spell (the occasion is the last activity), so
+    a pair that becomes active and then quiet again is nudged again. Time is real elapsed time (UTC); whether the
+    programme runs is judged on the calendar day in ``zone``. Nothing before the programme starts or after it ends."""
+    moment = now.astimezone(timezone.utc)
+    today = moment.astimezone(ZoneInfo(zone)).date()
+    notices = []
+    for pair in pairs:
+        if not _running(pair, today) or days <= 0:
+            continue
+        idle = moment - pair.since.astimezone(timezone.utc)
+        stamp = pair.since.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%S")
+        occasion = f"pair:{pair.pair_id}:since:{stamp}"
+        if idle >= timedelta(days=days):
+            for me, partner in ((pair.mentor, pair.mentee), (pair.mentee, pair.mentor)):
+                if not me.active:
+                    continue
+                text = (f"Nothing has happened in your pair with {partner.name} for {idle.days} days. Plan your next "
+                        "meeting or note what you did in your pair's workspace.")
+                notices.append(Notice(me.person_id, "inactivity_nudge", occasion,
+                                      f"Time to meet {partner.name} again?", text, f"<p>{escape(text)}</p>",
+                                      pair.course_id))
+        if idle >= timedelta(days=2 * days):
+            text = (f"The pair of {pair.mentor.name} and {pair.mentee.name} in {pair.cohort_name} has had no activity "
+                    f"for {idle.days} days.")
+            notices += [Notice(i, "inactivity_alert", occasion, f"A quiet pair in {pair.cohort_name}", text,
+                               f"<p>{escape(text)}</p>", pair.course_id) for i in pair.instructor_ids]
+    return notices
+
+
+def meeting_overdue_notices(pairs: Iterable[QuietPair], today: date, grace_days: int) -> list[Notice]:
+    """A meeting overdue by the cadence plus ``grace_days``: both active partners, once per missed due date."""
+    notices = []
+    for pair in pairs:
+        due = pair.next_meeting_due
+        if not _running(pair, today) or due is None or today < due + timedelta(days=grace_days):
+            continue
+        for me, partner in ((pair.mentor, pair.mentee), (pair.mentee, pair.mentor)):
+            if me.active and partner.active:
+                text = (f"Your meeting with {partner.name} was due on {due.day} {due:%B}. Agree a date together and "
+                        "log it in your pair's workspace.")
+                notices.append(Notice(me.person_id, "meeting_overdue", f"pair:{pair.pair_id}:due:{due.isoformat()}",
+                                      f"Your meeting with {partner.name} is overdue", text, f"<p>{escape(text)}</p>",
+                                      pair.course_id))
+    return notices
+
+
+def instructor_digest_notices(pairs: Iterable[QuietPair], now: datetime, days: int, zone: str = "UTC") -> list[Notice]:
+    """The weekly digest to each instructor of a course with a running programme: its active pairs, the quiet
+    ones and the overdue meetings. One per instructor, course and ISO week (of the day in ``zone``), so the first
+    cron run of a week writes it."""
+    moment = now.astimezone(timezone.utc)
+    today = moment.astimezone(ZoneInfo(zone)).date()
+    year, week, _ = today.isocalendar()
+    by_course: dict[int, list[QuietPair]] = {}
+    for pair in pairs:
+        if _running(pair, today):
+            by_course.setdefault(pair.course_id, []).append(pair)
+    notices = []
+    for course_id, course_pairs in sorted(by_course.items()):
+        quiet = [p for p in course_pairs if moment - p.since.astimezone(timezone.utc) >= timedelta(days=days)]
+        overdue = [p for p in course_pairs if p.overdue]
+        lines = [f"Active pairs: {len(course_pairs)}", f"Without activity for {days} days or more: {len(quiet)}",
+                 f"With a meeting overdue: {len(overdue)}"]
+        lines += [f"Quiet: {p.mentor.name} and {p.mentee.name} ({p.cohort_name})" for p in quiet[:20]]
+        text = "Your reverse mentoring programme this week:\n\n" + "\n".join(f"- {line}" for line in lines)
+        html = ("<p>Your reverse mentoring programme this week:</p><ul>"
+                + "".join(f"<li>{escape(line)}</li>" for line in lines) + "</ul>")
+        instructors = sorted({i for p in course_pairs for i in p.instructor_ids})
+        notices += [Notice(i, "digest", f"week:{year}-W{week:02d}:course:{course_id}",
+                           f"This week in your mentoring programme ({year}-W{week:02d})", text, html, course_id)
+                    for i in instructors]
+    return notices
