@@ -77,7 +77,7 @@ def test_a_coordinator_runs_a_cohort_from_creation_to_completion(live_server, pa
     next_step(page, base, "Remind the people")
     expect(page.get_by_role("heading", level=1)).to_contain_text("not enrolled")
     as_instructor(page, base)
-    page.get_by_role("link", name=COHORT).click()
+    page.get_by_role("link", name=COHORT, exact=True).click()
     page.get_by_role("button", name="Close enrolment").click()
     shows(page, "Enrolment is closed")
 

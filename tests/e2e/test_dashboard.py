@@ -15,7 +15,7 @@ def test_an_instructor_sees_the_demo_dashboards_charts_and_downloads_a_csv(demo_
     page.goto(demo_programme + "/demo/")
     page.get_by_role("link", name="Launch as instructor").click()
     page.wait_for_url("**/instructor/")
-    page.get_by_role("link", name="Demo programme").first.click()
+    page.get_by_role("link", name="Demo programme", exact=True).first.click()
     page.get_by_role("link", name="Dashboard, charts and CSV downloads").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Dashboard of Demo programme")
     charts = page.locator("svg.pygal-chart")

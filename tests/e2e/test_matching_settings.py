@@ -23,7 +23,7 @@ def test_a_rule_or_criterion_switched_off_disables_its_setting_and_saving_keeps_
     page.get_by_role("button", name="Save the settings").click()
     page.get_by_text("The matching settings are saved").wait_for()
     page.get_by_role("link", name="Cohorts").first.click()
-    page.get_by_role("link", name="Settings cohort").click()
+    page.get_by_role("link", name="Settings cohort", exact=True).click()
     page.get_by_role("link", name="Matching settings").click()
     assert page.get_by_label("Mentees choose their mentor").is_checked()
     assert page.get_by_label("Minimum overlapping hours a week").is_disabled()
