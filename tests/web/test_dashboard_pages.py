@@ -220,3 +220,13 @@ def test_each_roster_fetch_from_the_lms_keeps_a_dated_snapshot(teacher, app, pla
     assert len(snapshots()) == 2
     page = text_of(teacher.get(f"instructor/cohorts/{found.id}/dashboard/"))
     assert f"<th scope=\"row\">Course roster</th><td>—</td><td>—</td><td>{len(platform.learners)}</td>" in page
+
+
+def test_the_chart_stylesheet_is_css_not_escaped_svg_text():
+    from pathlib import Path
+
+    from lti_app.web.instructor.charts import chart_css
+
+    shipped = (Path(__file__).parents[2] / "lti_app/static/css/charts.css").read_text()
+    for css in (chart_css(), shipped):
+        assert "&gt;" not in css and "&amp;" not in css and ".pygal-chart .plot > .background" in css

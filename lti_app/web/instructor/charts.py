@@ -7,6 +7,7 @@ beside the table of its data (the text alternative for everyone), so the chart o
 """
 from __future__ import annotations
 
+import html
 import re
 import sys
 from collections.abc import Sequence
@@ -73,5 +74,5 @@ def chart_css() -> str:
     for i, _ in enumerate(OKABE_ITO):  # one series per colour, so each colour's class is written
         chart.add(f"s{i}", [1])
     svg = chart.render(is_unicode=True)
-    css = "".join(re.findall(r"<style[^>]*>(.*?)</style>", svg, re.S))
+    css = html.unescape("".join(re.findall(r"<style[^>]*>(.*?)</style>", svg, re.S)))  # the SVG escapes ">"
     return _CHART_ID.sub(".pygal-chart", css) + ".pygal-chart .tooltip{display:none}"
