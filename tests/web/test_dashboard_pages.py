@@ -230,3 +230,34 @@ def test_the_chart_stylesheet_is_css_not_escaped_svg_text():
     shipped = (Path(__file__).parents[2] / "lti_app/static/css/charts.css").read_text()
     for css in (chart_css(), shipped):
         assert "&gt;" not in css and "&amp;" not in css and ".pygal-chart .plot > .background" in css
+
+
+def _pairs_answering(cohort, count: int, satisfaction: int):
+    from tests.factories_surveys import make_answer, make_round
+
+    round_ = make_round(cohort)
+    for _ in range(count):
+        pair = make_pair(cohort)
+        make_answer(round_, pair.mentor, "mentor", satisfaction=satisfaction, usefulness=4, progress=4, recommend=8)
+        make_answer(round_, pair.mentee, "mentee", satisfaction=satisfaction, usefulness=2, progress=3, recommend=6)
+    commit()
+    return round_
+
+
+def test_pulse_results_show_their_means_from_the_threshold_on_and_download_as_csv(teacher):
+    cohort = make_running_cohort(teacher.course)
+    _pairs_answering(cohort, 3, satisfaction=4)  # 6 answers: over the default threshold of 5
+    page = text_of(teacher.get(f"instructor/cohorts/{cohort.id}/dashboard/"))
+    assert "Pulse and exit surveys" in page and "Pulse survey, round 1" in page
+    assert "<td>4.0</td>" in page and "<td>3.0</td>" in page and "<td>7.0</td>" in page  # satisfaction, usefulness, recommend
+    found = rows_of(teacher.get(f"instructor/cohorts/{cohort.id}/dashboard/table.csv?name=surveys"))
+    assert found[0][:5] == ["Survey", "Opened", "Answered", "Asked", "Late"]
+    assert found[1][0] == "Pulse survey, round 1" and found[1][2:4] == ["6", "6"] and found[1][5] == "4.0"
+
+
+def test_a_round_under_the_anonymity_threshold_shows_counts_and_no_figure(teacher):
+    cohort = make_running_cohort(teacher.course)
+    _pairs_answering(cohort, 2, satisfaction=1)  # 4 answers: under 5
+    page = text_of(teacher.get(f"instructor/cohorts/{cohort.id}/dashboard/"))
+    assert "fewer than 5 answered" in page and "<td>1.0</td>" not in page
+    assert "4 participants gave 2 or less" in page  # a count, never names under the threshold

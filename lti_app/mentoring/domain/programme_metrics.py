@@ -442,3 +442,26 @@ def retention_table(found: Retention) -> Table:
     return Table("retention", "Still active in the course at the programme's end",
                  ("group", "people", "still active", "share"),
                  [(g.label, g.people, g.still_active, _percent(g.share)) for g in found.groups])
+
+
+SURVEY_MEANS = (("satisfaction", "Satisfaction (1-5)"), ("usefulness", "Meetings useful (1-5)"),
+                ("progress", "Progress on goals (1-5)"), ("recommend", "Would recommend (0-10)"))
+
+
+def survey_table(summaries: Sequence[Any]) -> Table:
+    """The pulse and exit rounds of the cohort's surveys: who answered of who was asked, and the mean answers.
+    Under the anonymity threshold a round shows its counts only ("fewer than N answered"), never a figure."""
+    rows: list[tuple[Any, ...]] = []
+    for cohort in summaries:
+        for kind in cohort.kinds:
+            for r in kind.rounds:
+                if not r.eligible and not r.answered:
+                    continue
+                hidden = r.answered < cohort.threshold
+                means = [f"fewer than {cohort.threshold} answered" if hidden or r.means.get(key) is None
+                         else f"{r.means[key]:.1f}" for key, _ in SURVEY_MEANS]
+                label = kind.kind.label + (f", round {r.number}" if kind.kind.value == "pulse" else
+                                           " (a pair ended early)" if r.pair_id else "")
+                rows.append((label, r.opens_at.date().isoformat(), r.answered, r.eligible, r.late, *means))
+    return Table("surveys", "Pulse and exit surveys", ("Survey", "Opened", "Answered", "Asked", "Late",
+                                                        *(title for _, title in SURVEY_MEANS)), rows)

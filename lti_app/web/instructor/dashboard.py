@@ -7,17 +7,19 @@ date that cannot be read answers 400. Pages only read: no commit.
 """
 from __future__ import annotations
 
+from datetime import datetime, time, timedelta, timezone
+
 from flask import Blueprint, abort, current_app, request
 from markupsafe import Markup
 
 from lti_app.extensions import cache, utcnow
 from lti_app.lti.registrations import context_services
 from lti_app.mentoring.domain.programme_metrics import (
-    ROLES, BadPeriod, Period, ProgrammeMetrics, retention_table, tables,
+    ROLES, BadPeriod, Period, ProgrammeMetrics, retention_table, survey_table, tables,
 )
 from lti_app.mentoring.models.cohort import Cohort
 from lti_app.mentoring.models.course import CourseRole
-from lti_app.mentoring.services import cohorts, programme_dashboard, roster_snapshots
+from lti_app.mentoring.services import cohorts, programme_dashboard, roster_snapshots, survey_results
 from lti_app.mentoring.services.programme_exports import EXPORTS
 from lti_app.web.course_pages import render_page
 from lti_app.web.csv_stream import csv_response, file_name
@@ -76,13 +78,20 @@ def charts_of(metrics: ProgrammeMetrics) -> dict[str, Markup]:
     }
 
 
+def _midnight(day, days_after: int = 0):
+    """The UTC midnight starting ``day`` (+ ``days_after``), or None for an open end of the range."""
+    return None if day is None else datetime.combine(day + timedelta(days=days_after), time.min, tzinfo=timezone.utc)
+
+
 def _dashboard_context(course_id: int, cohort_id: int, *, with_charts: bool = True) -> dict:
     cohort = cohorts.cohort_in_course(course_id, cohort_id)
     period = _period()
     size, roster_note = _roster(course_id)
+    surveys = survey_results.summary([cohort.id], _midnight(period.start), _midnight(period.end, 1))
     metrics = programme_dashboard.cohort_metrics(cohort, utcnow().date(), period, roster_size=size,
-                                                  quiet_days=current_app.config["DASHBOARD_AT_RISK_DAYS"])
-    found = tables(metrics)
+                                                  quiet_days=current_app.config["DASHBOARD_AT_RISK_DAYS"],
+                                                  surveys=surveys)
+    found = tables(metrics) | {"surveys": survey_table(metrics.surveys)}
     kept = roster_snapshots.cohort_retention(cohort)
     if kept is not None:
         found["retention"] = retention_table(kept)
