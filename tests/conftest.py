@@ -1,7 +1,9 @@
 """Shared fixtures: an app per test on a fresh schema, a client that speaks HTTPS like an LMS iframe does."""
 from __future__ import annotations
 
+import copy
 import os
+from collections import OrderedDict
 
 import pytest
 from sqlalchemy import text
@@ -36,15 +38,42 @@ def _reset_schema() -> None:
     db.session.commit()
 
 
-def fresh_app(request, extra: dict | None = None):
+# Apps built for earlier tests, by their settings, with the settings they were built with. Building one costs a
+# quarter of a second (URL rules compiled, every template compiled again in its own Jinja environment), so tests
+# with the same settings share one; each gets the settings, cache and sign-in counts as they were at the start.
+_built_apps: OrderedDict[str, tuple[object, dict]] = OrderedDict()
+_KEPT_APPS = 8
+
+
+def _app_with(overrides: dict, own: bool):
+    """A Testing app with ``overrides``: a new one, or one built before with the same settings, reset."""
+    if own or "SQLALCHEMY_DATABASE_URI" in overrides:  # routes or a database (tmp_path) of the test's own
+        return create_app("testing", overrides)
+    key = repr(sorted(overrides.items()))
+    if key in _built_apps:
+        _built_apps.move_to_end(key)
+        app, settings = _built_apps[key]
+        app.config.clear()
+        app.config.update(copy.deepcopy(settings))
+        app.extensions["rementor_limiter"].reset()
+        return app
+    app = create_app("testing", overrides)
+    _built_apps[key] = (app, copy.deepcopy(dict(app.config)))
+    if len(_built_apps) > _KEPT_APPS:
+        _built_apps.popitem(last=False)
+    return app
+
+
+def fresh_app(request, extra: dict | None = None, *, own: bool = False):
     """A Testing app (with ``extra`` settings) on an empty schema and an empty cache: the body of the ``app`` fixture,
-    for a module whose ``app`` needs other settings (``yield from fresh_app(request, {...})``)."""
+    for a module whose ``app`` needs other settings (``yield from fresh_app(request, {...})``). ``own=True`` builds
+    one for this test alone, for a test that adds routes to it."""
     global _postgres_schema_ready
     overrides = {"SERVER_NAME": "tool.test", "PREFERRED_URL_SCHEME": "https"}
     if os.environ.get("REDIS_URL"):
         overrides.update(CACHE_TYPE="RedisCache", CACHE_REDIS_URL=os.environ["REDIS_URL"], CACHE_KEY_PREFIX="rementor-test:")
     overrides.update(extra or {})
-    app = create_app("testing", overrides)
+    app = _app_with(overrides, own)
     with app.app_context():
         _reset_schema()
         cache.clear()

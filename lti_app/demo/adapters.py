@@ -8,6 +8,7 @@ through the platform's ``sign`` (``ports.Signer``) so that tests can change clai
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any, Mapping
 
 from cryptography.hazmat.primitives import serialization
@@ -22,10 +23,16 @@ from lti_app.demo.ports import Signer
 HEADER_OPTIONS = ("kid", "alg", "key")  # claim overrides that change how the token is signed, not its claims
 
 
+@lru_cache(maxsize=16)
+def private_key(private_key_pem: str) -> Any:
+    """The loaded key of a private PEM (cached: loading an RSA key checks it, which takes tens of milliseconds)."""
+    return serialization.load_pem_private_key(private_key_pem.encode(), password=None)
+
+
+@lru_cache(maxsize=16)
 def public_pem(private_key_pem: str) -> str:
     """The public half of a private PEM."""
-    private = serialization.load_pem_private_key(private_key_pem.encode(), password=None)
-    return private.public_key().public_bytes(
+    return private_key(private_key_pem).public_key().public_bytes(
         serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
     ).decode()
 

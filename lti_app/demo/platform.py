@@ -29,7 +29,7 @@ from lti1p3platform.exceptions import (
 )
 from lti1p3platform.registration import Registration
 
-from lti_app.demo.adapters import DictRequest, Launch, Login, PlatformConf, SigningRegistration, public_pem
+from lti_app.demo.adapters import DictRequest, Launch, Login, PlatformConf, SigningRegistration, private_key, public_pem
 from lti_app.demo.course import COURSE_OFFERING, DEMO_PEOPLE, DemoCourse, DemoPerson
 from lti_app.demo.placements import PlacedLink, place
 from lti_app.demo.services import ServicesMixin
@@ -185,7 +185,7 @@ class DemoPlatform(ServicesMixin, TokenEndpointMixin):
             digest = getattr(hashlib, "sha" + alg[2:])
             return signing_input + "." + _b64(hmac.new(secret, signing_input.encode(), digest).digest())
         extra = {"kid": kid} if kid is not None else {}
-        return jwt.encode(dict(payload), key or self.private_key_pem, algorithm=alg, headers=extra)
+        return jwt.encode(dict(payload), key or private_key(self.private_key_pem), algorithm=alg, headers=extra)
 
     # -- login and launch -----------------------------------------------------------------------------
     def login_initiation(self, user_id: str, message_type: str = RESOURCE_LINK_REQUEST, method: str = "GET",

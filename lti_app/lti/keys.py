@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -26,7 +27,13 @@ class KeyError_(LookupError):
 
 
 def _public_jwk(private_pem: str) -> dict:
-    """The public JWK of a private PEM, with its RFC 7638 thumbprint as ``kid``."""
+    """The public JWK of a private PEM, with its RFC 7638 thumbprint as ``kid`` (a copy: callers may change it)."""
+    return dict(_parsed_public_jwk(private_pem))
+
+
+@lru_cache(maxsize=16)
+def _parsed_public_jwk(private_pem: str) -> dict:
+    """Cached: loading an RSA private key checks it, which takes tens of milliseconds (the JWKS serves it often)."""
     jwk = JWK.from_pem(private_pem.encode())
     public = json.loads(jwk.export_public())
     public.update({"kid": jwk.thumbprint(), "alg": "RS256", "use": "sig"})

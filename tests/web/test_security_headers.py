@@ -96,7 +96,7 @@ def test_a_return_url_on_an_origin_the_platform_never_named_is_allowed_on_that_p
 
 @pytest.fixture
 def app_with_a_page_posting_off_site(request):
-    for app in fresh_app(request):
+    for app in fresh_app(request, own=True):
 
         @app.get("/test/posts-to-the-lms")
         def posts_to_the_lms():
