@@ -6,7 +6,7 @@ from itertools import count
 from typing import Any
 
 from lti_app.extensions import db, utcnow
-from lti_app.lti.models import Deployment, Platform
+from lti_app.lti.models import Deployment, LtiContext, Platform
 from lti_app.mentoring.domain.cohort_settings import text_digest
 from lti_app.mentoring.domain.cohort_state import CohortState
 from lti_app.mentoring.domain.profile_fields import CareerStage, Channel, RoleWanted, SkillKind
@@ -58,6 +58,21 @@ def make_course(platform: Platform, **overrides: Any) -> Course:
     db.session.add(course)
     db.session.flush()
     return course
+
+
+def lms_context_of(course: Course, **fields: Any) -> LtiContext:
+    """The LMS's service endpoints of ``course`` (its registration's issuer and context id), made or updated (flushes)."""
+    from lti_app.tasks.course_contexts import course_context
+
+    context = course_context(course.id)
+    if context is None:
+        platform = db.session.get(Platform, course.platform_id)
+        context = LtiContext(issuer=platform.issuer, context_id=course.context_id, platform_id=platform.id, ags_scopes=[])
+        db.session.add(context)
+    for name, value in fields.items():
+        setattr(context, name, value)
+    db.session.flush()
+    return context
 
 
 def make_membership(person: Person, course: Course, role: CourseRole = CourseRole.LEARNER) -> Membership:

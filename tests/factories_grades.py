@@ -11,12 +11,11 @@ import requests
 from lti_app.demo.services import HttpResponse
 from lti_app.extensions import db, utcnow
 from lti_app.lti.claims import AGS_SCOPE_LINEITEM, AGS_SCOPE_LINEITEM_READONLY, AGS_SCOPE_RESULT_READONLY, AGS_SCOPE_SCORE
-from lti_app.lti.models import LtiContext
 from lti_app.mentoring.models.cohort import Cohort
 from lti_app.mentoring.models.completion import CohortCompletion
 from lti_app.mentoring.models.course import Course, CourseRole
 from lti_app.mentoring.models.person import Person
-from tests.factories import make_course, make_membership
+from tests.factories import lms_context_of, make_course, make_membership
 
 AGS_SCOPES = [AGS_SCOPE_LINEITEM, AGS_SCOPE_LINEITEM_READONLY, AGS_SCOPE_RESULT_READONLY, AGS_SCOPE_SCORE]
 
@@ -24,9 +23,8 @@ AGS_SCOPES = [AGS_SCOPE_LINEITEM, AGS_SCOPE_LINEITEM_READONLY, AGS_SCOPE_RESULT_
 def gradebook_course(lms: Any, *, scopes: list[str] | None = None) -> Course:
     """The demo LMS's course on the tool's side, with the AGS endpoint its launches carry."""
     course = make_course(lms.registration, context_id=lms.course.context_id, title=lms.course.title)
-    db.session.add(LtiContext(course_id=course.id, platform_id=lms.registration_id, lineitems_url=lms.lineitems_url,
-                              ags_scopes=sorted(AGS_SCOPES if scopes is None else scopes)))
-    db.session.flush()
+    lms_context_of(course, platform_id=lms.registration_id, lineitems_url=lms.lineitems_url,
+                   ags_scopes=sorted(AGS_SCOPES if scopes is None else scopes))
     return course
 
 

@@ -139,16 +139,22 @@ class ToolKey(db.Model):
 
 
 class LtiContext(db.Model):
-    """The LTI service endpoints a course's launches carry (NRPS roster, AGS line items), kept fresh by each launch.
+    """The LTI service endpoints an LMS course's launches carry (NRPS roster, AGS line items), kept fresh by each
+    launch.
 
     Services run long after a launch (roster refresh, grade passback from a worker), so the endpoints are
-    stored per course rather than read from an expired launch.
+    stored per LMS course rather than read from an expired launch. The course is named as the LMS names it (its
+    issuer and context id), whichever registration of the LMS the launch came through; ``platform_id`` is the
+    registration of the newest launch, whose credentials call the services. The programme's course is joined to
+    it by the same two names (``tasks.course_contexts``): no LTI table points at a programme table.
     """
 
     __tablename__ = "lti_context"
+    __table_args__ = (UniqueConstraint("issuer", "context_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    course_id: Mapped[int] = mapped_column(ForeignKey("course.id", ondelete="CASCADE"), unique=True)
+    issuer: Mapped[str] = mapped_column(String(255))
+    context_id: Mapped[str] = mapped_column(String(255))
     platform_id: Mapped[int] = mapped_column(ForeignKey("lti_platform.id", ondelete="CASCADE"))
     memberships_url: Mapped[str | None] = mapped_column(String(1000))
     lineitems_url: Mapped[str | None] = mapped_column(String(1000))
@@ -164,4 +170,4 @@ class LtiContext(db.Model):
     platform: Mapped[Platform] = relationship()
 
     def __repr__(self) -> str:
-        return f"<LtiContext course {self.course_id}>"
+        return f"<LtiContext {self.issuer} {self.context_id}>"

@@ -88,22 +88,25 @@ def course_link(return_url: str | None) -> str | None:
     return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), ""))
 
 
-def _services_fingerprint(context: LaunchContext, activity_lineitem: bool) -> str:
+def _services_fingerprint(context: LaunchContext, activity_lineitem: bool, platform_id: int) -> str:
     ags = context.ags
-    carried = [context.nrps_url, ags.lineitems_url if ags else None, sorted(ags.scopes) if ags else None,
+    carried = [platform_id, context.nrps_url, ags.lineitems_url if ags else None, sorted(ags.scopes) if ags else None,
                ags.lineitem_url if ags and activity_lineitem else None, course_link(getattr(context, "return_url", None))]
     return hashlib.sha256(json.dumps(carried).encode()).hexdigest()
 
 
-def note_context_services(platform: int | Platform, course_id: int, context: LaunchContext, *,
+def note_context_services(platform: int | Platform, context: LaunchContext, *,
                           activity_lineitem: bool = False) -> LtiContext | None:
-    """Keep the course's NRPS and AGS endpoints on the platform's hosts from its newest launch that carried them.
-    Flushes. With ``activity_lineitem`` the launch's own line item (the activity's column) is kept too.
+    """Keep the LMS course's NRPS and AGS endpoints on the platform's hosts from its newest launch that carried them.
+    Flushes. With ``activity_lineitem`` the launch's own line item (the activity's column) is kept too. The course is
+    the launch's context of the platform's issuer, whichever registration of that LMS the launch came through.
 
     Returns None, without a query, when the previous launch into the course carried the same endpoints. Call it
     after ``note_launch_origins``, so that the launch's own origins count (given an id, the row it updated is read).
     """
-    key, fingerprint = f"{SERVICES_KEY_PREFIX}{course_id}", _services_fingerprint(context, activity_lineitem)
+    names = hashlib.sha256(f"{context.issuer}\0{context.context_id}".encode()).hexdigest()
+    platform_id = platform if isinstance(platform, int) else platform.id
+    key, fingerprint = f"{SERVICES_KEY_PREFIX}{names}", _services_fingerprint(context, activity_lineitem, platform_id)
     if cache.get(key) == fingerprint:
         return None
     if isinstance(platform, int):
@@ -113,10 +116,12 @@ def note_context_services(platform: int | Platform, course_id: int, context: Lau
     lineitems_url = _own(context.ags.lineitems_url if context.ags else None, hosts, "AGS line items URL", platform.id)
     lineitem_url = (_own(context.ags.lineitem_url, hosts, "AGS line item URL", platform.id)
                     if activity_lineitem and context.ags else None)
-    row = db.session.scalar(select(LtiContext).where(LtiContext.course_id == course_id))
+    row = db.session.scalar(select(LtiContext).where(LtiContext.issuer == platform.issuer,
+                                                     LtiContext.context_id == context.context_id))
     if row is None:
-        row = LtiContext(course_id=course_id, platform_id=platform.id, ags_scopes=[])
+        row = LtiContext(issuer=platform.issuer, context_id=context.context_id, platform_id=platform.id, ags_scopes=[])
         db.session.add(row)
+    row.platform_id = platform.id  # the newest launch's registration calls the services
     if nrps_url:
         row.memberships_url = nrps_url
     if lineitems_url and context.ags:
@@ -131,11 +136,6 @@ def note_context_services(platform: int | Platform, course_id: int, context: Lau
     # Only once committed: a launch that rolls back must not make the next one skip its write.
     on_commit(lambda: cache.set(key, fingerprint, timeout=SERVICES_CACHE_SECONDS))
     return row
-
-
-def context_services(course_id: int) -> LtiContext | None:
-    """The stored service endpoints of a course, if any launch carried them."""
-    return db.session.scalar(select(LtiContext).where(LtiContext.course_id == course_id))
 
 
 def ags_endpoint(row: LtiContext, lineitem_url: str | None = None) -> AgsEndpoint:

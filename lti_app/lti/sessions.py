@@ -36,8 +36,11 @@ class BrowserSession(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    # The programme's membership (person in course) by id only: LTI plumbing never imports the programme.
-    membership_id: Mapped[int] = mapped_column(ForeignKey("membership.id", ondelete="CASCADE"), index=True)
+    # The programme's membership (person in course) by id only, as a cookie names an account: LTI plumbing never
+    # imports the programme, and no LTI table points at a programme table. Nothing deletes a membership but its
+    # course, person or registration; the session ends with its registration (platform_id), and a session whose
+    # membership is gone finds none when it is read (web.session joins them) and is refused.
+    membership_id: Mapped[int] = mapped_column(index=True)
     platform_id: Mapped[int] = mapped_column(ForeignKey("lti_platform.id", ondelete="CASCADE"))
     deployment_id: Mapped[int] = mapped_column(ForeignKey("lti_deployment.id", ondelete="CASCADE"), index=True)
     subject: Mapped[str] = mapped_column(String(255))  # the platform's ``sub`` of the person

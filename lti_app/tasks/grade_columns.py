@@ -17,16 +17,15 @@ from collections.abc import Iterable
 from typing import Any, Callable
 
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
 from lti_app.extensions import db
-from lti_app.lti.models import LtiContext
 from lti_app.lti.services.ags import AgsClient
 from lti_app.mentoring.domain.grade_states import GradeTarget
 from lti_app.mentoring.models.cohort import Cohort
 from lti_app.mentoring.models.completion import CohortCompletion
 from lti_app.mentoring.models.grade_outbox import GradeOutbox
 from lti_app.mentoring.models.reflection import ReflectionAssignment
+from lti_app.tasks.course_contexts import course_context
 
 REFLECTION, PROGRAMME = GradeTarget.REFLECTION.value, GradeTarget.PROGRAMME.value  # also the line items' tags
 
@@ -37,13 +36,6 @@ class ColumnUnavailable(Exception):
 
 NO_GRADE_SERVICE = ("No launch from this course has offered the LMS's grade service yet: check that the tool may "
                     "send grades (AGS) in the LMS, launch it from the course, then retry.")
-
-
-def course_contexts(course_ids: Iterable[int]) -> dict[int, LtiContext]:
-    """{course id: its stored service endpoints, with the platform} for the courses that have them (one query)."""
-    rows = db.session.scalars(select(LtiContext).options(joinedload(LtiContext.platform))
-                              .where(LtiContext.course_id.in_(list(course_ids))))
-    return {row.course_id: row for row in rows}
 
 
 def kept_columns(entries: Iterable[GradeOutbox]) -> dict[tuple[str, int], str]:
@@ -91,7 +83,8 @@ def column_for(client: AgsClient, entry: GradeOutbox) -> str:
 
 def activity_column(course_id: int, cohort_id: int) -> str | None:
     """The activity's own column in the course, unless another cohort of the course grades into it already."""
-    url = db.session.scalar(select(LtiContext.activity_lineitem_url).where(LtiContext.course_id == course_id))
+    context = course_context(course_id)
+    url = context.activity_lineitem_url if context is not None else None
     if not url:
         return None
     taken = db.session.scalar(

@@ -29,7 +29,8 @@ from lti_app.mentoring.domain.grade_states import Marking, Progress, backoff_sec
 from lti_app.mentoring.models.course import CourseRole
 from lti_app.mentoring.models.grade_outbox import GradeOutbox
 from lti_app.mentoring.services.grade_claims import Claimed, Outcome
-from lti_app.tasks.grade_columns import NO_GRADE_SERVICE, ColumnUnavailable, column_for, course_contexts, kept_columns
+from lti_app.tasks.course_contexts import course_contexts
+from lti_app.tasks.grade_columns import NO_GRADE_SERVICE, ColumnUnavailable, column_for, kept_columns
 
 log = logging.getLogger(__name__)
 # Worth another try later: a timeout, a conflict on the timestamp (Moodle's one-second resolution), rate limits.

@@ -95,9 +95,9 @@ def _fill_course_link(row: MailOutbox) -> None:
     """A row of a course without its link yet takes the course's way back from the LMS's launches."""
     if row.course_link or row.course_id is None:
         return
-    from lti_app.lti.registrations import context_services
+    from lti_app.tasks.course_contexts import course_context
 
-    context = context_services(row.course_id)
+    context = course_context(row.course_id)
     if context is not None and context.course_link:
         row.course_link = context.course_link
 

@@ -10,14 +10,13 @@ from __future__ import annotations
 import click
 from flask import current_app
 from flask.cli import AppGroup
-from sqlalchemy import select
 
 from lti_app.extensions import db
 from lti_app.lti.errors import LaunchError
-from lti_app.lti.models import LtiContext
 from lti_app.lti.services.nrps import fetch_roster
 from lti_app.lti.services.platform_client import connector_for
 from lti_app.mentoring.services.roster_snapshots import record_snapshot
+from lti_app.tasks.course_contexts import courses_sharing_rosters
 
 roster_cli = AppGroup("roster", help="Course rosters from the LMS (NRPS).")
 LEARNER = "learner"
@@ -32,19 +31,16 @@ def learners_of(members) -> list[tuple[str, bool]]:
 @click.option("--course", "course_id", type=int, help="Only this course (its ReMentor id).")
 def roster_sync(course_id: int | None) -> None:
     """Snapshot the roster of every course whose LMS shares it (one commit per course)."""
-    query = select(LtiContext).where(LtiContext.memberships_url.is_not(None), LtiContext.course_id.is_not(None))
-    if course_id is not None:
-        query = query.where(LtiContext.course_id == course_id)
     taken = failed = 0
-    for context in list(db.session.scalars(query.order_by(LtiContext.course_id))):
+    for course, context in courses_sharing_rosters(course_id):
         try:
             roster = fetch_roster(connector_for(context.platform), context.memberships_url,
                                   current_app.config["LTI_NRPS_MAX_PAGES"])
         except LaunchError as error:
             failed += 1
-            click.echo(f"Course {context.course_id}: the LMS did not give the roster ({error.detail}).", err=True)
+            click.echo(f"Course {course}: the LMS did not give the roster ({error.detail}).", err=True)
             continue
-        record_snapshot(context.course_id, learners_of(roster.members), truncated=roster.truncated)
+        record_snapshot(course, learners_of(roster.members), truncated=roster.truncated)
         db.session.commit()
         taken += 1
     click.echo(f"Took {taken} roster snapshot(s); {failed} course(s) failed.")

@@ -77,3 +77,47 @@ def test_registrations_from_the_first_release_are_approved_by_the_upgrade(app):
     platform = db.session.get(Platform, 1)
     assert platform.approved_at is not None and not platform.pending
     assert not db.session.get(Deployment, 1).pending
+
+
+def _revision_before(file_name: str) -> str:
+    """The revision the migration in ``file_name`` (under migrations/versions) revises."""
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / "migrations" / "versions" / file_name
+    spec = importlib.util.spec_from_file_location("migration_under_test", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.down_revision
+
+
+def test_lms_contexts_are_renamed_by_the_lms_names_of_their_course_and_merged_per_lms_course(app):
+    _empty_database()
+    upgrade(revision=_revision_before("20261207_0901_lti_tables_stand_alone.py"))
+    for pid, issuer in ((1, "https://moodle.test"), (2, "https://moodle.test"), (3, "https://other.test")):
+        db.session.execute(text(
+            "INSERT INTO lti_platform (id, name, issuer, client_id, auth_login_url, auth_token_url, key_set_url, "
+            f"active, frame_origins, created_at) VALUES ({pid}, 'P{pid}', '{issuer}', 'c{pid}', '{issuer}/a', "
+            f"'{issuer}/t', '{issuer}/k', true, '[]', '2026-01-01 00:00:00')"))
+        db.session.execute(text("INSERT INTO lti_deployment (id, platform_id, deployment_id, active, created_at) "
+                                f"VALUES ({pid}, {pid}, 'd', true, '2026-01-01 00:00:00')"))
+        # the same context id in each: two registrations of one Moodle, and another LMS
+        db.session.execute(text("INSERT INTO course (id, platform_id, deployment_id, context_id, created_at) "
+                                f"VALUES ({pid}, {pid}, {pid}, 'C1', '2026-01-01 00:00:00')"))
+        db.session.execute(text("INSERT INTO lti_context (id, course_id, platform_id, memberships_url, ags_scopes, "
+                                f"updated_at) VALUES ({pid}, {pid}, {pid}, '{issuer}/m{pid}', '[]', "
+                                "'2026-01-01 00:00:00')"))
+    db.session.commit()
+    upgrade()
+    rows = db.session.execute(text("SELECT issuer, context_id, memberships_url FROM lti_context ORDER BY id")).all()
+    assert [tuple(r) for r in rows] == [("https://moodle.test", "C1", "https://moodle.test/m2"),
+                                        ("https://other.test", "C1", "https://other.test/m3")]
+    from lti_app.tasks.course_contexts import course_contexts
+
+    found = course_contexts([1, 2, 3])
+    assert {c: ctx.memberships_url for c, ctx in found.items()} == {
+        1: "https://moodle.test/m2", 2: "https://moodle.test/m2", 3: "https://other.test/m3"}
+    db.session.rollback()
+    downgrade(revision=_revision_before("20261207_0901_lti_tables_stand_alone.py"))
+    rows = db.session.execute(text("SELECT course_id, memberships_url FROM lti_context ORDER BY id")).all()
+    assert [tuple(r) for r in rows] == [(1, "https://moodle.test/m2"), (3, "https://other.test/m3")]

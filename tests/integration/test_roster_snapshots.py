@@ -7,14 +7,13 @@ from types import SimpleNamespace
 from sqlalchemy import select
 
 from lti_app.extensions import db
-from lti_app.lti.models import LtiContext
 from lti_app.mentoring.domain.profile_fields import EnrolmentStatus
 from lti_app.mentoring.domain.programme_metrics import retention
 from lti_app.mentoring.models.person import Person
 from lti_app.mentoring.models.roster_snapshot import RosterSnapshot
 from lti_app.mentoring.services.roster_snapshots import cohort_retention, record_snapshot
 from lti_app.tasks import roster_cli
-from tests.factories import make_enrolment
+from tests.factories import lms_context_of, make_enrolment
 from tests.factories_workspace import make_running_cohort
 
 
@@ -48,7 +47,7 @@ def test_a_cohort_reads_the_snapshot_at_its_end(app):
 def test_roster_sync_takes_a_snapshot_of_each_course_sharing_its_roster(app, monkeypatch):
     cohort = make_running_cohort()
     course = cohort.course
-    db.session.add(LtiContext(course_id=course.id, platform_id=course.platform_id, memberships_url="https://lms/m"))
+    lms_context_of(course, memberships_url="https://lms/m")
     db.session.commit()
     learner = SimpleNamespace(value="learner")
     members = [SimpleNamespace(user_id="u1", active=True, role=learner),
@@ -66,8 +65,7 @@ def test_roster_sync_takes_a_snapshot_of_each_course_sharing_its_roster(app, mon
 def test_roster_sync_reports_a_course_whose_lms_fails(app, monkeypatch):
     from lti_app.lti.errors import LaunchError
     cohort = make_running_cohort()
-    db.session.add(LtiContext(course_id=cohort.course_id, platform_id=cohort.course.platform_id,
-                              memberships_url="https://lms/m"))
+    lms_context_of(cohort.course, memberships_url="https://lms/m")
     db.session.commit()
 
     def refuse(*args):

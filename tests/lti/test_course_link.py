@@ -22,7 +22,7 @@ def test_the_course_link_drops_session_parameters(given, kept):
 
 def test_a_launch_keeps_the_courses_link_without_its_session_parameters(app, platform):
     from lti_app.lti.claims import LAUNCH_PRESENTATION
-    from lti_app.lti.registrations import context_services
+    from lti_app.tasks.course_contexts import course_context as context_services
     from tests.web.course_pages import launch
 
     session = launch(app, platform, platform.learners[0].sub)

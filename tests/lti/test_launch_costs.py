@@ -11,7 +11,7 @@ from types import SimpleNamespace
 
 import pytest
 from flask import g
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from lti_app.extensions import cache, db, utcnow
 from lti_app.lti import registration_cache
@@ -22,6 +22,7 @@ from lti_app.mentoring.models.course import Course, CourseRole
 from lti_app.mentoring.models.person import Person
 from lti_app.mentoring.services import launches
 from lti_app.mentoring.services.launches import KnownMembership, LaunchFacts, known_launch, remember_launch
+from lti_app.tasks.course_contexts import course_context
 from tests.factories import make_course
 from tests.lti_platform import LMS
 from tests.queries import counted_queries
@@ -148,20 +149,22 @@ def test_the_course_services_are_written_when_a_launch_brings_new_ones_and_skipp
     browser.launch(learner, **{NRPS: {"context_memberships_url": LMS + "/moved/memberships", "service_versions": ["2.0"]}})
     db.session.expire_all()
     assert db.session.scalar(select(LtiContext.memberships_url)) == LMS + "/moved/memberships"
-    assert db.session.scalar(select(LtiContext.course_id)) == course_id
+    assert db.session.scalar(select(func.count(LtiContext.id))) == 1
+    assert course_context(course_id).memberships_url == LMS + "/moved/memberships"  # the course's, by its LMS names
 
 
 def test_a_services_note_is_remembered_only_once_committed(app, platform):
     course = make_course(platform=db.session.scalar(select(Platform)))
-    course_id, platform_id = course.id, course.platform_id
+    platform_id = course.platform_id
     db.session.commit()
-    context = SimpleNamespace(nrps_url=LMS + "/memberships", ags=None)  # the two fields the note reads
-    assert note_context_services(platform_id, course_id, context) is not None
+    # the fields the note reads
+    context = SimpleNamespace(issuer=LMS, context_id=course.context_id, nrps_url=LMS + "/memberships", ags=None)
+    assert note_context_services(platform_id, context) is not None
     db.session.rollback()
-    assert note_context_services(platform_id, course_id, context) is not None  # not skipped: nothing was committed
+    assert note_context_services(platform_id, context) is not None  # not skipped: nothing was committed
     db.session.commit()
     with counted_queries() as seen:
-        assert note_context_services(platform_id, course_id, context) is None
+        assert note_context_services(platform_id, context) is None
     assert seen.count == 0
 
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import pytest
 import requests_mock
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from lti_app.extensions import db
-from lti_app.lti.models import Deployment, Platform
+from lti_app.lti.models import Deployment, LtiContext, Platform
 from lti_app.mentoring.models.course import Course, Membership
 from lti_app.mentoring.models.person import Person
+from lti_app.tasks.course_contexts import course_context
 from tests.lti_platform import LMS, LmsBrowser, make_test_lms, register_test_lms, route_to
 from tests.web.course_pages import OTHER_COURSE
 
@@ -55,6 +56,9 @@ def test_a_second_client_and_deployment_of_the_same_issuer_reach_the_same_course
     assert count(Course) == 1 and db.session.scalar(select(Course)).id == course.id
     assert count(Person) == 2 and count(Membership) == 2
     assert {m.course_id for m in db.session.scalars(select(Membership))} == {course.id}
+    # one LMS course, one set of service endpoints, called with the newest launch's registration
+    assert count(LtiContext) == 1
+    assert course_context(course.id).platform_id == other.registration_id
 
 
 def test_a_second_deployment_of_the_same_client_reaches_the_same_course(app, first_lms):
@@ -76,6 +80,9 @@ def test_two_issuers_reusing_a_context_id_and_a_user_id_stay_apart(app, first_lm
     launched(app, other, learner)
 
     assert count(Course) == 2 and count(Person) == 2 and count(Membership) == 2
+    assert count(LtiContext) == 2
+    first, second = db.session.scalars(select(Course.id).order_by(Course.id))
+    assert course_context(first).issuer == LMS and course_context(second).issuer == "https://other-lms.test"
     by_course = {m.course_id: m.person_id for m in db.session.scalars(select(Membership))}
     assert len(set(by_course.values())) == 2
 
@@ -95,3 +102,17 @@ def test_ending_a_persons_sessions_ends_those_opened_through_every_registration_
     result = cli("sessions", "end", "--issuer", LMS, "--sub", learner)
     assert result.exit_code == 0 and "Ended 2 session(s)" in result.output, result.output
     assert [browser.get(path).status_code for browser, path in pages] == [401, 401]
+
+
+def test_a_session_whose_membership_is_gone_is_refused(app, first_lms):
+    """Sessions name their membership by id only (no LTI table points at a programme table): one whose membership
+    no longer exists finds none and is refused like an ended one, not a 500."""
+    with requests_mock.Mocker() as mocker:
+        route_to(first_lms, mocker)
+        browser = app.test_client()
+        assert LmsBrowser(browser, first_lms).launch(first_lms.learners[0].sub).status_code == 200
+    course_id = db.session.scalar(select(Course.id))
+    assert browser.get(f"/courses/{course_id}/learner/").status_code == 200
+    db.session.execute(delete(Membership))
+    db.session.commit()
+    assert browser.get(f"/courses/{course_id}/learner/").status_code == 401

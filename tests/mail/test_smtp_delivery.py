@@ -168,11 +168,10 @@ def test_a_row_another_sender_has_claimed_is_not_sent_again(app, smtp, person):
 
 
 def test_a_course_notice_without_a_link_takes_the_courses_link_from_its_launches(app, smtp, person):
-    from lti_app.lti.models import LtiContext
+    from tests.factories import lms_context_of
 
     course = make_course(make_platform())
-    db.session.add(LtiContext(course_id=course.id, platform_id=course.platform_id, ags_scopes=[],
-                              course_link="https://lms.test/course/view.php?id=9"))
+    lms_context_of(course, course_link="https://lms.test/course/view.php?id=9")
     _notice(person, course, course_link=None)
     db.session.commit()
     assert mail.send_rows(None, now=T0) == {"sent": 1}

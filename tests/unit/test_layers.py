@@ -253,3 +253,44 @@ def test_every_rule_has_a_self_check():
 ])
 def test_what_a_rule_allows_passes(name, source):
     assert violations(_synthetic(name, source), [name.removesuffix(".__init__")]) == []
+
+
+# -- tables ---------------------------------------------------------------------------------------------------------
+def tables_by_layer(registry) -> dict[str, set]:
+    """{layer (the package under lti_app: "lti", "mentoring", ...): the tables its models define}."""
+    found: dict[str, set] = {}
+    for mapper in registry.mappers:
+        parts = mapper.class_.__module__.split(".")
+        if parts[0] == "lti_app" and len(parts) > 1:
+            found.setdefault(parts[1], set()).add(mapper.local_table)
+    return found
+
+
+def lti_tables_pointing_at_the_programme(layers: dict[str, set]) -> list[str]:
+    """Foreign keys from an LTI table to a programme table (the programme's tables may name LTI's, never the
+    other way round: LTI plumbing stands without the programme)."""
+    programme = {table.name for table in layers.get("mentoring", ())}
+    return sorted(f"{table.name}.{key.parent.name} -> {key.column.table.name}"
+                  for table in layers.get("lti", ()) for key in table.foreign_keys
+                  if key.column.table.name in programme)
+
+
+def test_no_lti_table_points_at_a_programme_table():
+    import lti_app.models  # noqa: F401  (every table registered)
+    from lti_app.extensions import db
+
+    layers = tables_by_layer(db.Model.registry)
+    assert {"lti", "mentoring"} <= set(layers)
+    assert lti_tables_pointing_at_the_programme(layers) == []
+
+
+def test_the_table_check_catches_an_lti_table_pointing_at_a_programme_table():
+    from sqlalchemy import Column, ForeignKey, Integer, MetaData, Table
+
+    metadata = MetaData()
+    course = Table("course", metadata, Column("id", Integer, primary_key=True))
+    context = Table("lti_context", metadata, Column("id", Integer, primary_key=True),
+                    Column("course_id", ForeignKey("course.id")))
+    assert lti_tables_pointing_at_the_programme({"lti": {context}, "mentoring": {course}}) == [
+        "lti_context.course_id -> course"]
+    assert lti_tables_pointing_at_the_programme({"lti": {course}, "mentoring": {context}}) == []

@@ -190,12 +190,10 @@ def test_the_at_risk_days_come_from_the_setting(app, teacher, cohort):
 
 
 def test_the_latest_snapshot_gives_the_funnel_its_roster_when_the_lms_shares_one(teacher, cohort):
-    from lti_app.lti.models import LtiContext
     from lti_app.mentoring.services.roster_snapshots import record_snapshot
-    if db.session.scalar(select(LtiContext).where(LtiContext.course_id == cohort.course_id)) is None:
-        db.session.add(LtiContext(course_id=cohort.course_id, platform_id=cohort.course.platform_id))
-    context = db.session.scalar(select(LtiContext).where(LtiContext.course_id == cohort.course_id))
-    context.memberships_url = "https://lms.example/memberships"
+    from tests.factories import lms_context_of
+
+    lms_context_of(cohort.course, memberships_url="https://lms.example/memberships")
     record_snapshot(cohort.course_id, [("a", True), ("b", True), ("c", False)])
     commit()
     rows = rows_of(teacher.get(f"instructor/cohorts/{cohort.id}/dashboard/table.csv?name=funnel"))

@@ -13,7 +13,6 @@ from flask import Blueprint, abort, current_app, request
 from markupsafe import Markup
 
 from lti_app.extensions import cache, utcnow
-from lti_app.lti.registrations import context_services
 from lti_app.mentoring.domain.programme_metrics import (
     ROLES, BadPeriod, Period, ProgrammeMetrics, retention_table, survey_table, tables,
 )
@@ -21,6 +20,7 @@ from lti_app.mentoring.models.cohort import Cohort
 from lti_app.mentoring.models.course import CourseRole
 from lti_app.mentoring.services import cohorts, programme_dashboard, roster_snapshots, survey_results
 from lti_app.mentoring.services.programme_exports import EXPORTS
+from lti_app.tasks.course_contexts import course_context
 from lti_app.web.course_pages import render_page
 from lti_app.web.csv_stream import csv_response, file_name
 from lti_app.web.instructor.charts import bar_chart, line_chart
@@ -45,7 +45,7 @@ def _period() -> Period:
 
 def _roster(course_id: int) -> tuple[int | None, str | None]:
     """Learners on the course roster (as last loaded) and, when there is none, what to do about it."""
-    services = context_services(course_id)
+    services = course_context(course_id)
     if services is None or not services.memberships_url:
         return None, NO_ROSTER
     roster = cache.get(f"{CACHE_PREFIX}{course_id}")

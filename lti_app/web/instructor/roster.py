@@ -12,11 +12,11 @@ from flask import current_app
 
 from lti_app.extensions import cache, outside_write_lock, utcnow
 from lti_app.lti.errors import LaunchError
-from lti_app.lti.registrations import context_services
 from lti_app.lti.services.nrps import Member, fetch_roster
 from lti_app.lti.services.platform_client import connector_for
 from lti_app.mentoring.models.course import Course, CourseRole
 from lti_app.mentoring.services import roster_snapshots
+from lti_app.tasks.course_contexts import course_context
 from lti_app.web.unit_of_work import act
 
 ROSTER_SECONDS = 600
@@ -60,7 +60,7 @@ def course_roster(course: Course, *, refresh: bool = False) -> CourseRoster:
         cached = cache.get(key)
         if cached is not None:
             return cached
-    services = context_services(course.id)
+    services = course_context(course.id)
     if services is None or not services.memberships_url:
         raise RosterUnavailable(
             "Your LMS has not shared this course's roster with ReMentor (Names and Role Provisioning Services). "

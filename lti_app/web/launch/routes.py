@@ -62,7 +62,7 @@ def finish_launch(context: LaunchContext, tool_conf: DatabaseToolConf) -> Respon
     if note_launch_origins(platform, context):
         forget_platform_origins()
     # A placed reflection's launch carries its own column; any other link's is the activity's (the programme's).
-    note_context_services(platform.id, membership.course_id, context,
+    note_context_services(platform.id, context,
                           activity_lineitem=not context.is_deep_linking and context.custom.get(TARGET) != REFLECTION_TAG)
     note_launch(platform.id)
     target, course_id, membership_id = landing_url(context, membership, platform), membership.course_id, membership.id
