@@ -1,12 +1,14 @@
 """Instructor forms: a cohort's settings, moving a participant, filtering the participant list."""
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms import HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
 
+from lti_app.mentoring.domain import enrol_reminders
 from lti_app.mentoring.domain.cohort_settings import CADENCE_CHOICES, DEFAULT_GROUND_RULES, PrivacySetting
 from lti_app.mentoring.domain.profile_fields import EnrolmentStatus, RoleWanted
 from lti_app.mentoring.domain.skills import DEFAULT_CATALOGUE, SkillCategory
@@ -117,6 +119,28 @@ class CohortForm(FlaskForm):
     def new(cls) -> CohortForm:
         """An empty form with the default catalogue ticked."""
         return cls(data={"skill_codes": [s.code for s in DEFAULT_CATALOGUE]})
+
+
+class ReminderForm(FlaskForm):
+    """A reminder to the roster's learners who have not enrolled: written, previewed, then sent. ``token`` names
+    this reminder (a double submit sends it once); ``to`` carries the LMS user ids the preview listed."""
+
+    subject = StringField("Subject", validators=[InputRequired("Write a subject."), Length(max=enrol_reminders.MAX_SUBJECT)])
+    body = TextAreaField("Message", validators=[InputRequired("Write the reminder first."),
+                                                Length(max=enrol_reminders.MAX_BODY)])
+    token = HiddenField(validators=[InputRequired(), Regexp(rf"^{enrol_reminders.TOKEN.pattern}$")])
+    to = HiddenField(validators=[Optional(), Length(max=200_000)])
+
+    @classmethod
+    def fresh(cls, cohort: Cohort) -> ReminderForm:
+        """The form as first shown: the subject and message prefilled, a new token."""
+        return cls(formdata=None, data={
+            "subject": enrol_reminders.default_subject(cohort.name),
+            "body": enrol_reminders.default_body(cohort.name, cohort.enrolment_closes_on),
+            "token": uuid.uuid4().hex})
+
+    def recipients(self) -> set[str]:
+        return {part for part in (self.to.data or "").split("\n") if part}
 
 
 class MoveForm(FlaskForm):
