@@ -9,6 +9,8 @@ from datetime import date, datetime, timedelta, timezone
 from html import escape
 from zoneinfo import ZoneInfo
 
+from lti_app.mentoring.domain.quiet_pairs import QuietVerdict
+
 
 class MailState(str, enum.Enum):
     """Where one notice is: waiting to go, sent, kept in the database only (no mail server), given up, or not sent
@@ -168,6 +170,7 @@ class QuietPair:
     next_meeting_due: date | None = None
     overdue: bool = False
     programme_over: bool = False
+    warning: QuietVerdict | None = None  # set when the quiet-pair warning is due (``quiet_pairs.pairs_to_warn``)
 
 
 def _running(pair: QuietPair, today: date) -> bool:
@@ -202,6 +205,30 @@ def quiet_pair_notices(pairs: Iterable[QuietPair], now: datetime, days: int, zon
                     f"for {idle.days} days.")
             notices += [Notice(i, "inactivity_alert", occasion, f"A quiet pair in {pair.cohort_name}", text,
                                f"<p>{escape(text)}</p>", pair.course_id) for i in pair.instructor_ids]
+    return notices
+
+
+def _long(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def quiet_warning_notices(pairs: Iterable[QuietPair], today: date) -> list[Notice]:
+    """The quiet-pair warning to both partners of each pair whose warning is due (``QuietPair.warning``): unless
+    they meet or log something, the pair is proposed to the instructor for closing on the verdict's day. Once per
+    quiet spell (the occasion is the pair and its warning day: activity then quiet again is a new one). Nothing when
+    a partner has withdrawn (the instructor re-matches, a meeting cannot help) or outside the programme's dates."""
+    notices = []
+    for pair in pairs:
+        warning = pair.warning
+        if warning is None or not _running(pair, today) or not (pair.mentor.active and pair.mentee.active):
+            continue
+        for me, partner in ((pair.mentor, pair.mentee), (pair.mentee, pair.mentor)):
+            text = (f"Nothing has happened in your pair with {partner.name} since {_long(warning.quiet_since)}. Unless "
+                    f"you meet or log something in your pair's workspace, the pair will be proposed to your instructor "
+                    f"for closing on {_long(warning.propose_on)}.")
+            notices.append(Notice(me.person_id, "quiet_warning", f"pair:{pair.pair_id}:warning:{warning.warning_on.isoformat()}",
+                                  f"Your pair with {partner.name} may be closed on {_long(warning.propose_on)}", text,
+                                  f"<p>{escape(text)}</p>", pair.course_id))
     return notices
 
 
