@@ -17,7 +17,8 @@ from sqlalchemy.orm import aliased
 
 from lti_app.mentoring.domain.cohort_state import CohortState
 from lti_app.mentoring.domain.mail_notices import (
-    PairSide, PublishedPair, QuietPair, agreement_waits_notice, grade_posted_notice, instructor_digest_notices,
+    PairSide, PublishedPair, QuietPair, agreement_waits_notice, grade_posted_notice, held_digest_notices,
+    instructor_digest_notices,
     meeting_overdue_notices,
     pairs_published_notices, quiet_pair_notices, quiet_warning_notices,
 )
@@ -126,15 +127,24 @@ def _quiet_facts(now: datetime, today: date) -> list[QuietPair]:
         facts.append(QuietPair(pair.id, cohort.course_id, cohort.name, cohort.starts_on, cohort.ends_on, since,
                                _side(m, mp, "mentor"), _side(e, ep, "mentee"), tuple(staff.get(cohort.course_id, ())),
                                seen.next_meeting_due if seen.overdue else None, seen.overdue,
-                               warning=warned.get(pair.id)))
+                               warning=warned.get(pair.id), inactivity_days=cohort.inactivity_days))
     return facts
 
 
 def note_due(now: datetime, *, inactivity_days: int, grace_days: int, zone: str = "UTC") -> list[MailOutbox]:
     """What has become due by ``now`` (for cron): inactivity nudges and alerts, overdue meetings, quiet-pair warnings,
-    the instructors' weekly digest (flushes). Days are those of ``zone``."""
+    the instructors' weekly digest, then the weekly digest of those who chose it (flushes). Days are those of
+    ``zone``. ``inactivity_days`` is the tool's default (``MAIL_INACTIVITY_DAYS``): a cohort's own
+    ``inactivity_days`` wins for its pairs.
+
+    A person who chose the weekly digest gets no single notice: each is written as a skipped row ("not wanted"). The
+    first run of each ISO week (the instructors' digest rule) mails each of them one digest gathering the rows kept
+    back in the week before (since their last digest's week); nobody with nothing kept back gets one, and the
+    occasion (the ISO week) makes it once a week. Held notices are gathered rather than the "What's next" lines:
+    they are exactly what the person would have been mailed, already worded, and cost one query."""
     today = now.astimezone(ZoneInfo(zone)).date()
     facts = _quiet_facts(now, today)
     notices = (quiet_pair_notices(facts, now, inactivity_days, zone) + meeting_overdue_notices(facts, today, grace_days)
                + quiet_warning_notices(facts, today) + instructor_digest_notices(facts, now, inactivity_days, zone))
-    return mail_outbox.note_notices(notices, now=now)
+    written = mail_outbox.note_notices(notices, now=now)
+    return written + mail_outbox.note_notices(held_digest_notices(mail_outbox.held_for_digest(now, zone), now, zone), now=now)

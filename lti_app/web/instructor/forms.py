@@ -46,6 +46,10 @@ class CohortForm(FlaskForm):
         "Warn the pair (days before)", default=7,
         validators=[Optional(), NumberRange(1, 30, "Choose from 1 to 30 days.")],  # empty: 7 days
     )
+    inactivity_days = IntegerField(
+        "Nudge a pair after (days without activity)",
+        validators=[Optional(), NumberRange(1, 365, "Choose from 1 to 365 days.")],  # empty: MAIL_INACTIVITY_DAYS
+    )
     mentor_capacity = IntegerField(
         "Mentees per mentor", default=2,
         validators=[InputRequired("Say how many mentees a mentor may take."), NumberRange(1, 20, "Choose from 1 to 20.")],
@@ -86,6 +90,7 @@ class CohortForm(FlaskForm):
             starts_on=self.starts_on.data, ends_on=self.ends_on.data,
             meeting_cadence_days=self.meeting_cadence_days.data, feedback_interval_days=self.feedback_interval_days.data or 30,
             quiet_after_days=self.quiet_after_days.data or 90, quiet_warning_days=self.quiet_warning_days.data or 7,
+            inactivity_days=self.inactivity_days.data,
             mentor_capacity=self.mentor_capacity.data,
             mentors_per_mentee=self.mentors_per_mentee.data, ground_rules=self.ground_rules.data or "",
             privacy=PrivacySetting(self.privacy.data), skill_codes=tuple(self.skill_codes.data or ()),
@@ -97,8 +102,8 @@ class CohortForm(FlaskForm):
         """The form filled with a cohort's settings (the submitted values win on POST)."""
         data = {name: getattr(cohort, name) for name in (
             "name", "description", "enrolment_opens_on", "enrolment_closes_on", "starts_on", "ends_on",
-            "meeting_cadence_days", "feedback_interval_days", "quiet_after_days", "quiet_warning_days", "mentor_capacity",
-            "mentors_per_mentee", "ground_rules")}
+            "meeting_cadence_days", "feedback_interval_days", "quiet_after_days", "quiet_warning_days", "inactivity_days",
+            "mentor_capacity", "mentors_per_mentee", "ground_rules")}
         data["privacy"] = cohort.privacy.value
         data["skill_codes"] = [s.code for s in cohort.skills if s.category is not SkillCategory.CUSTOM]
         data["custom_skills"] = "\n".join(s.label for s in cohort.skills if s.category is SkillCategory.CUSTOM)
@@ -109,8 +114,8 @@ class CohortForm(FlaskForm):
         """The form filled with plain cohort values (a copy's, before the instructor changes them)."""
         data = {name: getattr(fields, name) for name in (
             "name", "description", "enrolment_opens_on", "enrolment_closes_on", "starts_on", "ends_on",
-            "meeting_cadence_days", "feedback_interval_days", "quiet_after_days", "quiet_warning_days", "mentor_capacity",
-            "mentors_per_mentee", "ground_rules")}
+            "meeting_cadence_days", "feedback_interval_days", "quiet_after_days", "quiet_warning_days", "inactivity_days",
+            "mentor_capacity", "mentors_per_mentee", "ground_rules")}
         data |= {"privacy": fields.privacy.value, "skill_codes": list(fields.skill_codes),
                  "custom_skills": "\n".join(fields.custom_skill_labels)}
         return cls(data=data)
