@@ -148,10 +148,12 @@ class Base:
     MAIL_MAX_ATTEMPTS = env_int("MAIL_MAX_ATTEMPTS", 8)
     MAIL_MIN_GAP_SECONDS = env_int("MAIL_MIN_GAP_SECONDS", 3600)
     # Inactivity: a nudge to both partners after this many days without activity, an alert to the instructors after
-    # twice as many; a meeting overdue by the cadence plus the grace days is a notice to both partners.
+    # twice as many (the default: a cohort may set its own days, ``cohort.inactivity_days``); a meeting overdue by
+    # the cadence plus the grace days is a notice to both partners.
     MAIL_INACTIVITY_DAYS = env_int("MAIL_INACTIVITY_DAYS", 21)
     MAIL_MEETING_GRACE_DAYS = env_int("MAIL_MEETING_GRACE_DAYS", 3)
-    # The calendar day (programme started? over?) is judged in this time zone.
+    # The calendar day (programme started? over? a quiet-pair warning due?) and the start of a digest's week are
+    # judged in this time zone.
     MAIL_TIME_ZONE = env("MAIL_TIME_ZONE", "UTC")
     # The tool's public address, for the unsubscribe links in mails (sent by a job, outside any request).
     MAIL_TOOL_URL = env("MAIL_TOOL_URL", "http://127.0.0.1:5000")

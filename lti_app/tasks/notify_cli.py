@@ -31,8 +31,8 @@ def _moment(value: str | None) -> datetime | None:
 @notify_cli.command("run")
 @click.option("--now", "now", default=None, help="Act as if it were this moment (ISO 8601; default: now).")
 def notify_run(now: str | None) -> None:
-    """Write what has become due (inactivity, overdue meetings), then send every notice that is due and retry those
-    the server refused once their wait is over."""
+    """Write what has become due (inactivity, overdue meetings, quiet-pair warnings, the weekly digests), then send
+    every notice that is due and retry those the server refused once their wait is over."""
     moment = _moment(now) or utcnow()
     config = current_app.config
     written = note_due(moment, inactivity_days=config["MAIL_INACTIVITY_DAYS"],

@@ -9,6 +9,8 @@ from datetime import date, datetime, timedelta, timezone
 from html import escape
 from zoneinfo import ZoneInfo
 
+from lti_app.mentoring.domain.quiet_pairs import QuietVerdict
+
 
 class MailState(str, enum.Enum):
     """Where one notice is: waiting to go, sent, kept in the database only (no mail server), given up, or not sent
@@ -30,6 +32,7 @@ class MailChoice(str, enum.Enum):
 
 
 DIGEST_KINDS = frozenset({"digest"})  # kinds that are a digest themselves (not held back by the hourly rule)
+NOT_WANTED = "not wanted"  # why a row was kept back by the person's choice (a digest-chooser's rows feed their digest)
 
 
 def backoff_seconds(attempts: int, base: int, cap: int) -> int:
@@ -168,6 +171,12 @@ class QuietPair:
     next_meeting_due: date | None = None
     overdue: bool = False
     programme_over: bool = False
+    warning: QuietVerdict | None = None  # set when the quiet-pair warning is due (``quiet_pairs.pairs_to_warn``)
+    inactivity_days: int | None = None  # the cohort's own setting; None: the tool's default
+
+    def days_idle_allowed(self, default: int) -> int:
+        """The days without activity before the nudge: the cohort's own, else ``default``."""
+        return self.inactivity_days or default
 
 
 def _running(pair: QuietPair, today: date) -> bool:
@@ -175,20 +184,21 @@ def _running(pair: QuietPair, today: date) -> bool:
 
 
 def quiet_pair_notices(pairs: Iterable[QuietPair], now: datetime, days: int, zone: str = "UTC") -> list[Notice]:
-    """An inactivity nudge to both (active) partners after ``days`` days without activity, and an alert to the
-    course's instructors after twice as long. One of each per quiet spell (the occasion is the last activity), so
+    """An inactivity nudge to both (active) partners after their cohort's days without activity (``days`` when the
+    cohort sets none), and an alert to the course's instructors after twice as long. One of each per quiet spell (the occasion is the last activity), so
     a pair that becomes active and then quiet again is nudged again. Time is real elapsed time (UTC); whether the
     programme runs is judged on the calendar day in ``zone``. Nothing before the programme starts or after it ends."""
     moment = now.astimezone(timezone.utc)
     today = moment.astimezone(ZoneInfo(zone)).date()
     notices = []
     for pair in pairs:
-        if not _running(pair, today) or days <= 0:
+        allowed = pair.days_idle_allowed(days)
+        if not _running(pair, today) or allowed <= 0:
             continue
         idle = moment - pair.since.astimezone(timezone.utc)
         stamp = pair.since.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%S")
         occasion = f"pair:{pair.pair_id}:since:{stamp}"
-        if idle >= timedelta(days=days):
+        if idle >= timedelta(days=allowed):
             for me, partner in ((pair.mentor, pair.mentee), (pair.mentee, pair.mentor)):
                 if not me.active:
                     continue
@@ -197,11 +207,35 @@ def quiet_pair_notices(pairs: Iterable[QuietPair], now: datetime, days: int, zon
                 notices.append(Notice(me.person_id, "inactivity_nudge", occasion,
                                       f"Time to meet {partner.name} again?", text, f"<p>{escape(text)}</p>",
                                       pair.course_id))
-        if idle >= timedelta(days=2 * days):
+        if idle >= timedelta(days=2 * allowed):
             text = (f"The pair of {pair.mentor.name} and {pair.mentee.name} in {pair.cohort_name} has had no activity "
                     f"for {idle.days} days.")
             notices += [Notice(i, "inactivity_alert", occasion, f"A quiet pair in {pair.cohort_name}", text,
                                f"<p>{escape(text)}</p>", pair.course_id) for i in pair.instructor_ids]
+    return notices
+
+
+def _long(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def quiet_warning_notices(pairs: Iterable[QuietPair], today: date) -> list[Notice]:
+    """The quiet-pair warning to both partners of each pair whose warning is due (``QuietPair.warning``): unless
+    they meet or log something, the pair is proposed to the instructor for closing on the verdict's day. Once per
+    quiet spell (the occasion is the pair and its warning day: activity then quiet again is a new one). Nothing when
+    a partner has withdrawn (the instructor re-matches, a meeting cannot help) or outside the programme's dates."""
+    notices = []
+    for pair in pairs:
+        warning = pair.warning
+        if warning is None or not _running(pair, today) or not (pair.mentor.active and pair.mentee.active):
+            continue
+        for me, partner in ((pair.mentor, pair.mentee), (pair.mentee, pair.mentor)):
+            text = (f"Nothing has happened in your pair with {partner.name} since {_long(warning.quiet_since)}. Unless "
+                    f"you meet or log something in your pair's workspace, the pair will be proposed to your instructor "
+                    f"for closing on {_long(warning.propose_on)}.")
+            notices.append(Notice(me.person_id, "quiet_warning", f"pair:{pair.pair_id}:warning:{warning.warning_on.isoformat()}",
+                                  f"Your pair with {partner.name} may be closed on {_long(warning.propose_on)}", text,
+                                  f"<p>{escape(text)}</p>", pair.course_id))
     return notices
 
 
@@ -224,7 +258,7 @@ def meeting_overdue_notices(pairs: Iterable[QuietPair], today: date, grace_days:
 
 def instructor_digest_notices(pairs: Iterable[QuietPair], now: datetime, days: int, zone: str = "UTC") -> list[Notice]:
     """The weekly digest to each instructor of a course with a running programme: its active pairs, the quiet
-    ones and the overdue meetings. One per instructor, course and ISO week (of the day in ``zone``), so the first
+    ones (by each cohort's inactivity days, ``days`` when it sets none) and the overdue meetings. One per instructor, course and ISO week (of the day in ``zone``), so the first
     cron run of a week writes it."""
     moment = now.astimezone(timezone.utc)
     today = moment.astimezone(ZoneInfo(zone)).date()
@@ -235,9 +269,13 @@ def instructor_digest_notices(pairs: Iterable[QuietPair], now: datetime, days: i
             by_course.setdefault(pair.course_id, []).append(pair)
     notices = []
     for course_id, course_pairs in sorted(by_course.items()):
-        quiet = [p for p in course_pairs if moment - p.since.astimezone(timezone.utc) >= timedelta(days=days)]
+        quiet = [p for p in course_pairs
+                 if moment - p.since.astimezone(timezone.utc) >= timedelta(days=p.days_idle_allowed(days))]
         overdue = [p for p in course_pairs if p.overdue]
-        lines = [f"Active pairs: {len(course_pairs)}", f"Without activity for {days} days or more: {len(quiet)}",
+        allowed = {p.days_idle_allowed(days) for p in course_pairs}
+        idle_words = (f"{allowed.pop()} days or more" if len(allowed) == 1
+                      else "as long as their cohort's setting or more")
+        lines = [f"Active pairs: {len(course_pairs)}", f"Without activity for {idle_words}: {len(quiet)}",
                  f"With a meeting overdue: {len(overdue)}"]
         lines += [f"Quiet: {p.mentor.name} and {p.mentee.name} ({p.cohort_name})" for p in quiet[:20]]
         text = "Your reverse mentoring programme this week:\n\n" + "\n".join(f"- {line}" for line in lines)
@@ -247,4 +285,55 @@ def instructor_digest_notices(pairs: Iterable[QuietPair], now: datetime, days: i
         notices += [Notice(i, "digest", f"week:{year}-W{week:02d}:course:{course_id}",
                            f"This week in your mentoring programme ({year}-W{week:02d})", text, html, course_id)
                     for i in instructors]
+    return notices
+
+
+@dataclass(frozen=True)
+class HeldNotice:
+    """A single notice kept back from a person who chose the weekly digest (its outbox row, skipped)."""
+
+    person_id: int
+    subject: str
+    body_text: str
+    course_id: int | None
+    created_at: datetime
+
+
+LEARNER_DIGEST_LIMIT = 30  # notices gathered in one digest at most; the rest are counted
+
+
+def iso_week(now: datetime, zone: str = "UTC") -> str:
+    """The ISO week of the day ``now`` is in ``zone``, e.g. ``2027-W13``."""
+    year, week, _ = now.astimezone(ZoneInfo(zone)).date().isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def week_start(moment: datetime, zone: str = "UTC") -> datetime:
+    """Monday 00:00, in ``zone``, of the ISO week ``moment`` falls in there; in UTC (summer time taken into account)."""
+    local = moment.astimezone(ZoneInfo(zone))
+    monday = local.date() - timedelta(days=local.weekday())
+    return datetime.combine(monday, datetime.min.time(), tzinfo=ZoneInfo(zone)).astimezone(timezone.utc)
+
+
+def held_digest_notices(held: Iterable[HeldNotice], now: datetime, zone: str = "UTC") -> list[Notice]:
+    """The weekly digest of a person who chose it: one mail gathering the notices kept back from them in the weeks
+    before this one (``held``: those rows, oldest first; see ``mail_outbox.held_for_digest``), by the instructors'
+    rule: once per ISO week of the day in ``zone``, written by the first cron run of the week. Nobody with nothing
+    held gets a digest."""
+    week = iso_week(now, zone)
+    by_person: dict[int, list[HeldNotice]] = {}
+    for row in held:
+        by_person.setdefault(row.person_id, []).append(row)
+    notices = []
+    for person_id, rows in sorted(by_person.items()):
+        shown, rest = rows[:LEARNER_DIGEST_LIMIT], len(rows) - LEARNER_DIGEST_LIMIT
+        more = f"\n\nAnd {rest} more: see your course." if rest > 0 else ""
+        text = ("Your reverse mentoring notices of the past week:\n\n"
+                + "\n\n".join(f"* {r.subject}\n{r.body_text}" for r in shown) + more)
+        html = ("<p>Your reverse mentoring notices of the past week:</p>"
+                + "".join(f"<h3>{escape(r.subject)}</h3><p>{escape(r.body_text)}</p>" for r in shown)
+                + (f"<p>And {rest} more: see your course.</p>" if rest > 0 else ""))
+        courses = {r.course_id for r in rows}
+        notices.append(Notice(person_id, "digest", f"week:{week}:held", f"Your week in reverse mentoring ({week})",
+                              text, html, courses.pop() if len(courses) == 1 else None))
     return notices

@@ -3,7 +3,7 @@
 A pair is quiet from the last thing either partner did in the tool (a meeting logged, the agreement, goals, tasks,
 feedback, a fit check: ``pair_health``'s last activity), or from the day it could first meet when nothing was done
 yet. After ``after_days`` of quiet the instructor sees a proposal to close it; ``warn_days`` before that the pair
-sees a warning (and the mail module may send one). Nothing here closes a pair: only the instructor does.
+sees a warning (and ``notify run`` mails it to both partners). Nothing here closes a pair: only the instructor does.
 
 The mail module uses ``pairs_to_warn`` (the warning, once per quiet spell: key it on ``warning_on``) and the
 instructor's pages ``pairs_to_propose``.

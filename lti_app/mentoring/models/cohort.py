@@ -39,6 +39,7 @@ class Cohort(db.Model):
         CheckConstraint("quiet_after_days BETWEEN 14 AND 365", name="quiet_after_range"),
         CheckConstraint("quiet_warning_days BETWEEN 1 AND 30 AND quiet_warning_days < quiet_after_days",
                         name="quiet_warning_range"),
+        CheckConstraint("inactivity_days IS NULL OR inactivity_days BETWEEN 1 AND 365", name="inactivity_days_range"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -54,6 +55,8 @@ class Cohort(db.Model):
     feedback_interval_days: Mapped[int] = mapped_column(default=30, server_default="30")  # partners give feedback every this many days
     quiet_after_days: Mapped[int] = mapped_column(default=90, server_default="90")  # no activity this long: propose closing
     quiet_warning_days: Mapped[int] = mapped_column(default=7, server_default="7")  # the pair is warned this long before
+    # days without activity before the partners' nudge (twice: the instructors' alert); None: MAIL_INACTIVITY_DAYS
+    inactivity_days: Mapped[int | None] = mapped_column(default=None)
     mentor_capacity: Mapped[int] = mapped_column(default=2)  # mentees per mentor
     mentors_per_mentee: Mapped[int] = mapped_column(default=1)
     ground_rules: Mapped[str] = mapped_column(Text)

@@ -10,7 +10,9 @@ from lti_app.extensions import db, utcnow
 
 
 class Person(db.Model):
-    """Someone who launched the tool. Keyed by the platform's stable ``sub``, never by e-mail."""
+    """Someone who launched the tool, or a roster member an instructor reminded to enrol before their first launch
+    (``services.enrol_reminders``: name and e-mail from NRPS; the launch then finds and completes this row).
+    Keyed by the platform's stable ``sub``, never by e-mail."""
 
     __tablename__ = "person"
     __table_args__ = (UniqueConstraint("platform_id", "subject"),)

@@ -37,6 +37,7 @@ def next_round_fields(source: Cohort, today: date) -> CohortFields:
         custom_skill_labels=tuple(s.label for s in source.skills if s.category is SkillCategory.CUSTOM),
         meeting_cadence_days=source.meeting_cadence_days, feedback_interval_days=source.feedback_interval_days,
         quiet_after_days=source.quiet_after_days, quiet_warning_days=source.quiet_warning_days,
+        inactivity_days=source.inactivity_days,
         mentor_capacity=source.mentor_capacity, mentors_per_mentee=source.mentors_per_mentee, privacy=source.privacy,
     )
 

@@ -35,6 +35,7 @@ class CohortFields:
     feedback_interval_days: int = 30
     quiet_after_days: int = 90  # no activity this long: the instructor is offered to close the pair
     quiet_warning_days: int = 7  # the pair is warned this long before
+    inactivity_days: int | None = None  # the inactivity nudge after this many days; None: MAIL_INACTIVITY_DAYS
     mentor_capacity: int = 2
     mentors_per_mentee: int = 1
     privacy: PrivacySetting = PrivacySetting.STATUS_ONLY
@@ -56,6 +57,8 @@ def _check(fields: CohortFields) -> None:
         (14 <= fields.quiet_after_days <= 365, "quiet_after_days", "Choose from 14 to 365 days without activity."),
         (1 <= fields.quiet_warning_days <= 30 and fields.quiet_warning_days < fields.quiet_after_days,
          "quiet_warning_days", "Warn the pair 1 to 30 days before, and before the proposal to close."),
+        (fields.inactivity_days is None or 1 <= fields.inactivity_days <= 365, "inactivity_days",
+         "Choose from 1 to 365 days, or leave it empty for the tool's default."),
         (1 <= fields.mentor_capacity <= 20, "mentor_capacity", "A mentor can take between 1 and 20 mentees."),
         (1 <= fields.mentors_per_mentee <= 5, "mentors_per_mentee", "A mentee can have between 1 and 5 mentors."),
         (bool(fields.ground_rules.strip()), "ground_rules", "Write the ground rules participants accept."),
@@ -80,8 +83,8 @@ def _apply(cohort: Cohort, fields: CohortFields) -> None:
     cohort.name = " ".join(fields.name.split())
     cohort.description = fields.description.strip()
     for attribute in ("enrolment_opens_on", "enrolment_closes_on", "starts_on", "ends_on", "meeting_cadence_days",
-                      "feedback_interval_days", "quiet_after_days", "quiet_warning_days", "mentor_capacity",
-                      "mentors_per_mentee", "privacy"):
+                      "feedback_interval_days", "quiet_after_days", "quiet_warning_days", "inactivity_days",
+                      "mentor_capacity", "mentors_per_mentee", "privacy"):
         setattr(cohort, attribute, getattr(fields, attribute))
     cohort.ground_rules = fields.ground_rules.strip().replace("\r\n", "\n")
 

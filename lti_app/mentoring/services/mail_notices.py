@@ -8,7 +8,7 @@ writes the outbox rows. Called where the event happens: ``note_pairs_published``
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 from typing import TYPE_CHECKING
 
@@ -17,9 +17,10 @@ from sqlalchemy.orm import aliased
 
 from lti_app.mentoring.domain.cohort_state import CohortState
 from lti_app.mentoring.domain.mail_notices import (
-    PairSide, PublishedPair, QuietPair, agreement_waits_notice, grade_posted_notice, instructor_digest_notices,
+    PairSide, PublishedPair, QuietPair, agreement_waits_notice, grade_posted_notice, held_digest_notices,
+    instructor_digest_notices,
     meeting_overdue_notices,
-    pairs_published_notices, quiet_pair_notices,
+    pairs_published_notices, quiet_pair_notices, quiet_warning_notices,
 )
 from lti_app.extensions import db
 from lti_app.mentoring.models.cohort import Cohort
@@ -88,10 +89,12 @@ def note_grade_posted(submission: Submission) -> list[MailOutbox]:
     return mail_outbox.note_notices([notice] if notice else [])
 
 
-def _quiet_facts(now: datetime) -> list[QuietPair]:
-    """Every active pair of a matched or running cohort, with its activity and its course's instructors, in a fixed
-    number of queries (``activity_of_pairs`` and three more)."""
+def _quiet_facts(now: datetime, today: date) -> list[QuietPair]:
+    """Every active pair of a matched or running cohort, with its activity, its course's instructors and its
+    quiet-pair warning when due on ``today`` (``quiet_pairs.warned_pairs``), in a fixed number of queries
+    (``activity_of_pairs``, ``warned_pairs`` and three more)."""
     from lti_app.mentoring.services.pair_activity import activity_of_pairs
+    from lti_app.mentoring.services.quiet_pairs import warned_pairs
 
     pairs = list(db.session.scalars(
         select(Pair).join(Cohort, Cohort.id == Pair.cohort_id)
@@ -108,6 +111,7 @@ def _quiet_facts(now: datetime) -> list[QuietPair]:
         .join(mentor, mentor.id == Pair.mentor_enrolment_id).join(mentor_person, mentor_person.id == mentor.person_id)
         .join(mentee, mentee.id == Pair.mentee_enrolment_id).join(mentee_person, mentee_person.id == mentee.person_id)
         .where(Pair.id.in_([p.id for p in pairs])))}
+    warned = warned_pairs(pairs, today)  # after the cohorts are loaded above: reading ``pair.cohort`` asks nothing
     course_ids = {cohort.course_id for cohort, *_ in people.values()}
     staff: dict[int, list[int]] = {}
     for course_id, person_id, role in db.session.execute(
@@ -122,15 +126,25 @@ def _quiet_facts(now: datetime) -> list[QuietPair]:
         since = seen.last_activity_at or pair.published_at or pair.created_at
         facts.append(QuietPair(pair.id, cohort.course_id, cohort.name, cohort.starts_on, cohort.ends_on, since,
                                _side(m, mp, "mentor"), _side(e, ep, "mentee"), tuple(staff.get(cohort.course_id, ())),
-                               seen.next_meeting_due if seen.overdue else None, seen.overdue))
+                               seen.next_meeting_due if seen.overdue else None, seen.overdue,
+                               warning=warned.get(pair.id), inactivity_days=cohort.inactivity_days))
     return facts
 
 
 def note_due(now: datetime, *, inactivity_days: int, grace_days: int, zone: str = "UTC") -> list[MailOutbox]:
-    """What has become due by ``now`` (for cron): inactivity nudges and alerts, overdue meetings, the instructors'
-    weekly digest (flushes)."""
-    facts = _quiet_facts(now)
+    """What has become due by ``now`` (for cron): inactivity nudges and alerts, overdue meetings, quiet-pair warnings,
+    the instructors' weekly digest, then the weekly digest of those who chose it (flushes). Days are those of
+    ``zone``. ``inactivity_days`` is the tool's default (``MAIL_INACTIVITY_DAYS``): a cohort's own
+    ``inactivity_days`` wins for its pairs.
+
+    A person who chose the weekly digest gets no single notice: each is written as a skipped row ("not wanted"). The
+    first run of each ISO week (the instructors' digest rule) mails each of them one digest gathering the rows kept
+    back in the week before (since their last digest's week); nobody with nothing kept back gets one, and the
+    occasion (the ISO week) makes it once a week. Held notices are gathered rather than the "What's next" lines:
+    they are exactly what the person would have been mailed, already worded, and cost one query."""
     today = now.astimezone(ZoneInfo(zone)).date()
+    facts = _quiet_facts(now, today)
     notices = (quiet_pair_notices(facts, now, inactivity_days, zone) + meeting_overdue_notices(facts, today, grace_days)
-               + instructor_digest_notices(facts, now, inactivity_days, zone))
-    return mail_outbox.note_notices(notices, now=now)
+               + quiet_warning_notices(facts, today) + instructor_digest_notices(facts, now, inactivity_days, zone))
+    written = mail_outbox.note_notices(notices, now=now)
+    return written + mail_outbox.note_notices(held_digest_notices(mail_outbox.held_for_digest(now, zone), now, zone), now=now)

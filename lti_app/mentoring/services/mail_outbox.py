@@ -15,7 +15,8 @@ from sqlalchemy.exc import IntegrityError
 
 from lti_app.extensions import db, utcnow
 from lti_app.mentoring.domain.mail_notices import (
-    MailChoice, MailState, Notice, backoff_seconds, earliest_send, goes_now,
+    DIGEST_KINDS, HeldNotice, MailChoice, MailState, NOT_WANTED, Notice, backoff_seconds, earliest_send, goes_now,
+    week_start,
 )
 from lti_app.mentoring.errors import InvalidInput
 from lti_app.mentoring.models.mail_outbox import MailOutbox, MailPreference
@@ -78,7 +79,7 @@ def note_mail(*, person_id: int, kind: str, occasion: str, subject: str, body_te
                      to_address=person.email, subject=subject[:300], body_text=body_text, body_html=body_html,
                      course_link=course_link, state=MailState.PENDING if sendable else MailState.SKIPPED,
                      attempts=0, next_attempt_at=moment,
-                     last_error=None if sendable else ("no e-mail address" if not person.email else "not wanted"))
+                     last_error=None if sendable else ("no e-mail address" if not person.email else NOT_WANTED))
     try:
         with db.session.begin_nested():  # a concurrent writer of the same notice wins; this one is then a no-op
             db.session.add(row)
@@ -115,10 +116,12 @@ def note_notices(notices: Iterable[Notice], now: datetime | None = None) -> list
             person_id=n.person_id, course_id=n.course_id, kind=n.kind, occasion=n.occasion, to_address=email,
             subject=n.subject[:300], body_text=n.body_text, body_html=n.body_html, course_link=None,
             state=MailState.PENDING if sendable else MailState.SKIPPED, attempts=0, next_attempt_at=moment,
-            created_at=moment, last_error=None if sendable else ("no e-mail address" if not email else "not wanted")))
+            created_at=moment, last_error=None if sendable else ("no e-mail address" if not email else NOT_WANTED)))
     if not values:
         return []
-    db.session.execute(insert(MailOutbox), values)  # one statement (executemany), whatever the number
+    # one statement (executemany), whatever the number: ``render_nulls`` keeps rows with and without an address in
+    # one batch (the ORM would otherwise split the batch at every change of which values are None)
+    db.session.execute(insert(MailOutbox).execution_options(render_nulls=True), values)
     keys = {(v["person_id"], v["kind"], v["occasion"]) for v in values}
     rows = [row for row in db.session.scalars(
         select(MailOutbox).where(MailOutbox.person_id.in_({k[0] for k in keys}),
@@ -127,6 +130,37 @@ def note_notices(notices: Iterable[Notice], now: datetime | None = None) -> list
             if (row.person_id, row.kind, row.occasion) in keys]
     _remember(r.id for r in rows if r.state is MailState.PENDING)
     return rows
+
+
+LEARNER_DIGEST_OCCASION = "week:%:held"  # LIKE pattern of the digest-choosers' weekly digest (``held_digest_notices``)
+
+
+HELD_LOOKBACK_DAYS = 35  # a digest gathers at most this far back (cron stopped for weeks: not the whole history)
+
+
+def held_for_digest(now: datetime, zone: str = "UTC") -> list[HeldNotice]:
+    """The single notices kept back from the people whose choice is the weekly digest, for this week's digest:
+    those written before this ISO week began (in ``zone``) and since the week of their last digest began (the
+    previous week, before their first), oldest first. So each is gathered once, and one written during a week
+    waits for the next week's digest. One query whatever their number."""
+    last = (select(MailOutbox.person_id, func.max(MailOutbox.created_at).label("at"))
+            .where(MailOutbox.kind.in_(DIGEST_KINDS), MailOutbox.occasion.like(LEARNER_DIGEST_OCCASION))
+            .group_by(MailOutbox.person_id).subquery())
+    this_week = week_start(now, zone)
+    rows = db.session.execute(
+        select(MailOutbox.person_id, MailOutbox.subject, MailOutbox.body_text, MailOutbox.course_id,
+               MailOutbox.created_at, last.c.at)
+        .join(MailPreference, MailPreference.person_id == MailOutbox.person_id)
+        .outerjoin(last, last.c.person_id == MailOutbox.person_id)
+        .where(MailPreference.choice == MailChoice.DIGEST, MailOutbox.state == MailState.SKIPPED,
+               MailOutbox.last_error == NOT_WANTED, MailOutbox.kind.not_in(DIGEST_KINDS),
+               MailOutbox.created_at < this_week,
+               MailOutbox.created_at >= this_week - timedelta(days=HELD_LOOKBACK_DAYS))
+        .order_by(MailOutbox.id)).all()
+    previous_week = this_week - timedelta(days=7)
+    return [HeldNotice(person_id, subject, text, course_id, created_at)
+            for person_id, subject, text, course_id, created_at, since in rows
+            if created_at >= (week_start(since, zone) if since is not None else previous_week)]
 
 
 def last_sent_at(person_id: int, kinds_excluded: Iterable[str] = ("digest",)) -> datetime | None:

@@ -2,7 +2,8 @@
 
 The rule is ``domain/quiet_pairs.py``; the last activity is ``pair_health``'s (every kind of workspace activity,
 feedback and fit checks), gathered for all of a cohort's active pairs in a fixed number of queries. Reads only:
-closing goes through ``pair_admin.end_pair`` from the instructor's pages.
+closing goes through ``pair_admin.end_pair`` from the instructor's pages. ``warned_pairs`` is what ``notify run``
+mails the warning for (``services.mail_notices.note_due``).
 """
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from lti_app.extensions import db
 from lti_app.mentoring.domain.cohort_state import CohortState
 from lti_app.mentoring.domain.pair_progress import first_meeting_day
 from lti_app.mentoring.domain.quiet_pairs import (PairQuiet, Quiet, QuietRule, QuietVerdict, as_day, pairs_to_propose,
-                                                  verdict)
+                                                  pairs_to_warn, verdict)
 from lti_app.mentoring.models.cohort import Cohort
 from lti_app.mentoring.models.pairing import Pair, PairStatus
 from lti_app.mentoring.services.pair_health import PairRow, rows_of
@@ -47,6 +48,18 @@ def proposals_of(cohort: Cohort, today: date) -> list[Proposal]:
     pairs = list(db.session.scalars(select(Pair).where(Pair.cohort_id == cohort.id, Pair.status == PairStatus.ACTIVE)))
     rows = {row.pair.id: row for row in rows_of(pairs, today)}
     return [Proposal(rows[v.pair_id], v) for v in pairs_to_propose([_facts(r) for r in rows.values()], rule_of(cohort), today)]
+
+
+def warned_pairs(pairs: list[Pair], today: date) -> dict[int, QuietVerdict]:
+    """{pair id: its verdict} for the active pairs of running cohorts whose warning is due today, each by its own
+    cohort's rule (``pairs_to_warn``), in the fixed number of queries of ``rows_of`` whatever their number."""
+    live = [p for p in pairs if p.status is PairStatus.ACTIVE and p.cohort.state is CohortState.RUNNING]
+    by_cohort: dict[int, list[PairQuiet]] = {}
+    for row in rows_of(live, today) if live else []:
+        by_cohort.setdefault(row.pair.cohort_id, []).append(_facts(row))
+    cohorts = {p.cohort_id: p.cohort for p in live}
+    return {v.pair_id: v for cohort_id, facts in by_cohort.items()
+            for v in pairs_to_warn(facts, rule_of(cohorts[cohort_id]), today)}
 
 
 def warning_of(pair: Pair, today: date) -> QuietVerdict | None:

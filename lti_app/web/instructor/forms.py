@@ -1,12 +1,14 @@
 """Instructor forms: a cohort's settings, moving a participant, filtering the participant list."""
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms import HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
 
+from lti_app.mentoring.domain import enrol_reminders
 from lti_app.mentoring.domain.cohort_settings import CADENCE_CHOICES, DEFAULT_GROUND_RULES, PrivacySetting
 from lti_app.mentoring.domain.profile_fields import EnrolmentStatus, RoleWanted
 from lti_app.mentoring.domain.skills import DEFAULT_CATALOGUE, SkillCategory
@@ -43,6 +45,10 @@ class CohortForm(FlaskForm):
     quiet_warning_days = IntegerField(
         "Warn the pair (days before)", default=7,
         validators=[Optional(), NumberRange(1, 30, "Choose from 1 to 30 days.")],  # empty: 7 days
+    )
+    inactivity_days = IntegerField(
+        "Nudge a pair after (days without activity)",
+        validators=[Optional(), NumberRange(1, 365, "Choose from 1 to 365 days.")],  # empty: MAIL_INACTIVITY_DAYS
     )
     mentor_capacity = IntegerField(
         "Mentees per mentor", default=2,
@@ -84,6 +90,7 @@ class CohortForm(FlaskForm):
             starts_on=self.starts_on.data, ends_on=self.ends_on.data,
             meeting_cadence_days=self.meeting_cadence_days.data, feedback_interval_days=self.feedback_interval_days.data or 30,
             quiet_after_days=self.quiet_after_days.data or 90, quiet_warning_days=self.quiet_warning_days.data or 7,
+            inactivity_days=self.inactivity_days.data,
             mentor_capacity=self.mentor_capacity.data,
             mentors_per_mentee=self.mentors_per_mentee.data, ground_rules=self.ground_rules.data or "",
             privacy=PrivacySetting(self.privacy.data), skill_codes=tuple(self.skill_codes.data or ()),
@@ -95,8 +102,8 @@ class CohortForm(FlaskForm):
         """The form filled with a cohort's settings (the submitted values win on POST)."""
         data = {name: getattr(cohort, name) for name in (
             "name", "description", "enrolment_opens_on", "enrolment_closes_on", "starts_on", "ends_on",
-            "meeting_cadence_days", "feedback_interval_days", "quiet_after_days", "quiet_warning_days", "mentor_capacity",
-            "mentors_per_mentee", "ground_rules")}
+            "meeting_cadence_days", "feedback_interval_days", "quiet_after_days", "quiet_warning_days", "inactivity_days",
+            "mentor_capacity", "mentors_per_mentee", "ground_rules")}
         data["privacy"] = cohort.privacy.value
         data["skill_codes"] = [s.code for s in cohort.skills if s.category is not SkillCategory.CUSTOM]
         data["custom_skills"] = "\n".join(s.label for s in cohort.skills if s.category is SkillCategory.CUSTOM)
@@ -107,8 +114,8 @@ class CohortForm(FlaskForm):
         """The form filled with plain cohort values (a copy's, before the instructor changes them)."""
         data = {name: getattr(fields, name) for name in (
             "name", "description", "enrolment_opens_on", "enrolment_closes_on", "starts_on", "ends_on",
-            "meeting_cadence_days", "feedback_interval_days", "quiet_after_days", "quiet_warning_days", "mentor_capacity",
-            "mentors_per_mentee", "ground_rules")}
+            "meeting_cadence_days", "feedback_interval_days", "quiet_after_days", "quiet_warning_days", "inactivity_days",
+            "mentor_capacity", "mentors_per_mentee", "ground_rules")}
         data |= {"privacy": fields.privacy.value, "skill_codes": list(fields.skill_codes),
                  "custom_skills": "\n".join(fields.custom_skill_labels)}
         return cls(data=data)
@@ -117,6 +124,28 @@ class CohortForm(FlaskForm):
     def new(cls) -> CohortForm:
         """An empty form with the default catalogue ticked."""
         return cls(data={"skill_codes": [s.code for s in DEFAULT_CATALOGUE]})
+
+
+class ReminderForm(FlaskForm):
+    """A reminder to the roster's learners who have not enrolled: written, previewed, then sent. ``token`` names
+    this reminder (a double submit sends it once); ``to`` carries the LMS user ids the preview listed."""
+
+    subject = StringField("Subject", validators=[InputRequired("Write a subject."), Length(max=enrol_reminders.MAX_SUBJECT)])
+    body = TextAreaField("Message", validators=[InputRequired("Write the reminder first."),
+                                                Length(max=enrol_reminders.MAX_BODY)])
+    token = HiddenField(validators=[InputRequired(), Regexp(rf"^{enrol_reminders.TOKEN.pattern}$")])
+    to = HiddenField(validators=[Optional(), Length(max=200_000)])
+
+    @classmethod
+    def fresh(cls, cohort: Cohort) -> ReminderForm:
+        """The form as first shown: the subject and message prefilled, a new token."""
+        return cls(formdata=None, data={
+            "subject": enrol_reminders.default_subject(cohort.name),
+            "body": enrol_reminders.default_body(cohort.name, cohort.enrolment_closes_on),
+            "token": uuid.uuid4().hex})
+
+    def recipients(self) -> set[str]:
+        return {part for part in (self.to.data or "").split("\n") if part}
 
 
 class MoveForm(FlaskForm):
