@@ -57,6 +57,12 @@ class Platform(db.Model):
         """The ids of every registration of ``issuer`` (active or not): one LMS, whatever its clients."""
         return list(db.session.scalars(select(cls.id).where(cls.issuer == issuer).order_by(cls.id)))
 
+    @classmethod
+    def ids_of_same_lms(cls, platform_id: int) -> list[int]:
+        """The ids of every registration of the issuer of registration ``platform_id`` (itself included)."""
+        issuer = select(cls.issuer).where(cls.id == platform_id).scalar_subquery()
+        return list(db.session.scalars(select(cls.id).where(cls.issuer == issuer).order_by(cls.id)))
+
     @property
     def pending(self) -> bool:
         """Waiting for an operator's approval."""
@@ -100,6 +106,12 @@ class Deployment(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     platform: Mapped[Platform] = relationship(back_populates="deployments")
+
+    @classmethod
+    def ids_of_same_lms(cls, platform_id: int) -> list[int]:
+        """The ids of every registration of the issuer of registration ``platform_id`` (itself included)."""
+        issuer = select(cls.issuer).where(cls.id == platform_id).scalar_subquery()
+        return list(db.session.scalars(select(cls.id).where(cls.issuer == issuer).order_by(cls.id)))
 
     @property
     def pending(self) -> bool:

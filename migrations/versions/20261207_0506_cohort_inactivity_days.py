@@ -4,7 +4,7 @@ twice as many before the instructors' alert). NULL: the tool's MAIL_INACTIVITY_D
 cohort inactivity days
 
 Revision ID: 17b1c0d5e102
-Revises: 15a1c0d5e003
+Revises: 17d1c0d5e104
 Create Date: 2026-12-07 05:06:00
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '17b1c0d5e102'
-down_revision = '15a1c0d5e003'
+down_revision = '17d1c0d5e104'
 branch_labels = None
 depends_on = None
 

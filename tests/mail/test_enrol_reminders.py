@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from lti_app.extensions import cache, db, utcnow
+from lti_app.lti.models import Platform
 from lti_app.mentoring.domain.cohort_state import CohortState
 from lti_app.mentoring.domain.enrol_reminders import KIND, Invitee, plan_reminder
 from lti_app.mentoring.errors import InvalidInput
@@ -124,6 +125,22 @@ def test_only_the_learners_the_preview_listed_are_mailed(app, smtp, teacher):
     _roster(teacher.course_id, 4)  # two more arrived in the roster after the preview
     teacher.post(f"instructor/cohorts/{cohort.id}/roster/reminder", form)
     assert sorted(m["To"] for m in smtp.inbox.messages) == ["r0@example.test", "r1@example.test"]
+
+
+def test_a_roster_member_the_lms_s_other_registration_knows_is_mailed_as_that_person(app, smtp, teacher):
+    from tests.factories import make_person, make_platform
+
+    cohort = make_cohort(teacher.course)
+    course_registration = db.session.get(Platform, teacher.course.platform_id)
+    other = make_platform(issuer=course_registration.issuer, client_id="another-client")
+    known = make_person(other, email="known@example.test")
+    known.subject = "r-0"
+    commit()
+    _roster(teacher.course_id, 2)
+    teacher.post(f"instructor/cohorts/{cohort.id}/roster/reminder", _send_form(_preview(teacher, cohort).get_data(as_text=True)))
+    assert db.session.scalar(select(func.count(Person.id)).where(Person.subject == "r-0")) == 1  # no second one
+    assert db.session.scalar(select(MailOutbox.person_id).where(MailOutbox.to_address == "known@example.test")) == known.id
+    assert sorted(m["To"] for m in smtp.inbox.messages) == ["known@example.test", "r1@example.test"]
 
 
 @pytest.mark.parametrize("state", [CohortState.DRAFT, CohortState.ENROLMENT_CLOSED, CohortState.RUNNING])

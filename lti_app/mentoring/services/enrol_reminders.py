@@ -11,7 +11,7 @@ number.
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -49,12 +49,17 @@ def preview(cohort: Cohort, invitees: Sequence[Invitee], subject: str | None, bo
     return plan_reminder(invitees, subject, body)
 
 
-def _people_of(platform_id: int, reachable: Sequence[Invitee]) -> dict[str, int]:
-    """The person of each reachable invitee by LMS user id, written for those who never launched (three queries)."""
+def _people_of(platform_id: int, same_lms: Iterable[int], reachable: Sequence[Invitee]) -> dict[str, int]:
+    """The person of each reachable invitee by LMS user id, written for those who never launched (three queries).
+
+    A person the LMS's other registrations (``same_lms``) hold already is theirs (the oldest, as a launch finds it)."""
     by_user = {p.user_id: p for p in reachable}
-    found = {subject: (pid, email) for subject, pid, email in db.session.execute(
-        select(Person.subject, Person.id, Person.email)
-        .where(Person.platform_id == platform_id, Person.subject.in_(list(by_user))))}
+    registrations = list({platform_id, *same_lms})
+    found: dict[str, tuple[int, str | None]] = {}
+    for subject, pid, email in db.session.execute(
+            select(Person.subject, Person.id, Person.email)
+            .where(Person.platform_id.in_(registrations), Person.subject.in_(list(by_user))).order_by(Person.id)):
+        found.setdefault(subject, (pid, email))
     now = utcnow()
     new = [dict(platform_id=platform_id, subject=p.user_id, name=p.name[:255], email=p.email, created_at=now,
                 last_seen_at=now) for p in reachable if p.user_id not in found]
@@ -65,18 +70,19 @@ def _people_of(platform_id: int, reachable: Sequence[Invitee]) -> dict[str, int]
         db.session.execute(update(Person), fill)  # by primary key, one executemany
     if not new:
         return {subject: pid for subject, (pid, _) in found.items()}
-    return dict(db.session.execute(select(Person.subject, Person.id).where(
-        Person.platform_id == platform_id, Person.subject.in_(list(by_user)))).all())
+    written = dict(db.session.execute(select(Person.subject, Person.id).where(
+        Person.platform_id == platform_id, Person.subject.in_([row["subject"] for row in new]))).all())
+    return {subject: pid for subject, (pid, _) in found.items()} | written
 
 
 def send(cohort: Cohort, invitees: Sequence[Invitee], subject: str | None, body: str | None, token: str | None,
-         today: date) -> SentReminder:
+         today: date, same_lms: Iterable[int] = ()) -> SentReminder:
     """Write one outbox row per reachable invitee for after the commit (flushes). A second send with the same
-    ``token`` writes nothing."""
+    ``token`` writes nothing. ``same_lms``: the ids of the course's LMS's other registrations."""
     plan = preview(cohort, invitees, subject, body, today)
     token = check_token(token)
     if not plan.reachable:
         return SentReminder(plan, ())
-    people = _people_of(cohort.course.platform_id, plan.reachable)
+    people = _people_of(cohort.course.platform_id, same_lms, plan.reachable)
     notices = reminder_notices(plan, people, cohort_id=cohort.id, course_id=cohort.course_id, token=token)
     return SentReminder(plan, tuple(mail_outbox.note_notices(notices)))

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from flask import Blueprint, flash, redirect, request, url_for
 
 from lti_app.extensions import utcnow
+from lti_app.lti.models import Platform
 from lti_app.mentoring.domain.enrol_reminders import Invitee
 from lti_app.mentoring.errors import InvalidInput
 from lti_app.mentoring.models.cohort import Cohort
@@ -162,7 +163,7 @@ def send_reminder(course_id: int, cohort_id: int):
     form = posted.form
     if form.validate_on_submit():
         sent = save(form, enrol_reminders.send, posted.cohort, posted.invitees, form.subject.data, form.body.data,
-                    form.token.data, utcnow().date())
+                    form.token.data, utcnow().date(), Platform.ids_of_same_lms(posted.cohort.course.platform_id))
         if sent is not None:
             flash(_sent_words(sent), "ok")
             return posted.back()
