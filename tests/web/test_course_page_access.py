@@ -119,7 +119,8 @@ def test_the_routes_under_test_include_every_cohort_and_enrolment_page(app):
     assert {"learner.enrol", "learner.withdraw", "instructor.new_cohort", "instructor.open_enrolment",
             "instructor.participants.move", "instructor.participants.roster",
             "instructor.dashboard.show", "instructor.dashboard.report", "instructor.dashboard.table_csv",
-            "instructor.dashboard.data_csv", "instructor.course_dashboard.course", "instructor.course_dashboard.course_csv",
+            "instructor.dashboard.data_csv", "instructor.dashboard.named_survey_answers",
+            "instructor.course_dashboard.course", "instructor.course_dashboard.course_csv",
             "learner.mail.preferences", "instructor.mail.preferences", "instructor.announcements.announce"} <= endpoints
 
 

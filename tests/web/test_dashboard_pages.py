@@ -88,7 +88,8 @@ def test_every_dashboard_table_downloads(teacher, cohort, name):
     assert len(rows_of(response)) >= 1
 
 
-@pytest.mark.parametrize("name", ["participants", "pairs", "meetings", "goals", "reflections", "completion"])
+@pytest.mark.parametrize("name", ["participants", "pairs", "meetings", "goals", "reflections", "completion",
+                                  "survey_answers"])
 def test_every_raw_export_downloads_with_iso_dates(teacher, cohort, name):
     rows = rows_of(teacher.get(f"instructor/cohorts/{cohort.id}/dashboard/data.csv?name={name}"))
     assert rows[0]

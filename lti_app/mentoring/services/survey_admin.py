@@ -169,16 +169,30 @@ class NamedAnswer:
     late: bool
 
 
-def open_names(cohort: Cohort, survey: Survey, viewer: Person, reason: str) -> list[NamedAnswer]:
-    """Log that ``viewer`` opens the survey's named answers for ``reason`` and return them. Flushes."""
+def _log_names(cohort: Cohort, found: list[Survey], viewer: Person, reason: str) -> list[SurveyNamesAccess]:
+    """Refuse unless the privacy setting allows names and the reason is given; else log one opening per survey."""
     if not may_open_names(cohort):
         raise InvalidInput(f"This cohort's privacy setting (“{cohort.privacy.label}”) keeps answers anonymous.")
     text = " ".join((reason or "").split())
     if not REASON_MIN <= len(text) <= REASON_MAX:
         raise InvalidInput(f"Give a reason of {REASON_MIN} to {REASON_MAX} characters (it is logged).", field="reason")
-    db.session.add(SurveyNamesAccess(survey_id=survey.id, person_id=viewer.id,
-                                     viewer_name=viewer.display_name[:200], reason=text))
+    rows = [SurveyNamesAccess(survey_id=s.id, person_id=viewer.id, viewer_name=viewer.display_name[:200], reason=text)
+            for s in found]
+    db.session.add_all(rows)
     db.session.flush()
+    return rows
+
+
+def log_names_download(cohort: Cohort, viewer: Person, reason: str) -> list[SurveyNamesAccess]:
+    """Log that ``viewer`` downloads the named answers of all the cohort's surveys for ``reason``, as opening them
+    on the results page is logged (one row per survey). Refused as ``open_names`` is. Flushes."""
+    found = list(db.session.scalars(select(Survey).where(Survey.cohort_id == cohort.id).order_by(Survey.id)))
+    return _log_names(cohort, found, viewer, reason)
+
+
+def open_names(cohort: Cohort, survey: Survey, viewer: Person, reason: str) -> list[NamedAnswer]:
+    """Log that ``viewer`` opens the survey's named answers for ``reason`` and return them. Flushes."""
+    _log_names(cohort, [survey], viewer, reason)
     rows = db.session.execute(select(SurveyAnswer, SurveyRound.number, Person).join(SurveyRound)
                               .join(Enrolment, Enrolment.id == SurveyAnswer.enrolment_id).join(Person)
                               .where(SurveyRound.survey_id == survey.id).order_by(SurveyRound.number, Person.id)).all()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta, timezone
 
-from flask import Blueprint, abort, current_app, request
+from flask import Blueprint, abort, current_app, flash, g, redirect, request, url_for
 from markupsafe import Markup
 
 from lti_app.extensions import cache, utcnow
@@ -19,12 +19,14 @@ from lti_app.mentoring.domain.programme_metrics import (
 )
 from lti_app.mentoring.models.cohort import Cohort
 from lti_app.mentoring.models.course import CourseRole
-from lti_app.mentoring.services import cohorts, programme_dashboard, roster_snapshots, survey_results
-from lti_app.mentoring.services.programme_exports import EXPORTS
+from lti_app.mentoring.services import cohorts, programme_dashboard, roster_snapshots, survey_admin, survey_results
+from lti_app.mentoring.services.programme_exports import EXPORTS, SURVEY_ANSWERS_HEADER, survey_answers
 from lti_app.web.course_pages import render_page
 from lti_app.web.csv_stream import csv_response, file_name
 from lti_app.web.instructor.charts import bar_chart, line_chart
 from lti_app.web.instructor.roster import CACHE_PREFIX
+from lti_app.web.instructor.survey_forms import NamesForm
+from lti_app.web.unit_of_work import save
 
 bp = Blueprint("dashboard", __name__, url_prefix="/cohorts/<id:cohort_id>/dashboard")
 course_bp = Blueprint("course_dashboard", __name__, url_prefix="/dashboard")
@@ -97,7 +99,8 @@ def _dashboard_context(course_id: int, cohort_id: int, *, with_charts: bool = Tr
         found["retention"] = retention_table(kept)
     return dict(cohort=cohort, metrics=metrics, tables=found, charts=charts_of(metrics) if with_charts else {},
                 period=period, roster_note=roster_note, exports=EXPORTS, roles=ROLES, range_args=_range_args(period),
-                retention=kept, no_roster=NO_ROSTER)
+                retention=kept, no_roster=NO_ROSTER, may_open_names=survey_admin.may_open_names(cohort),
+                names_form=NamesForm(formdata=None))
 
 
 def _range_args(period: Period) -> dict[str, str]:
@@ -134,6 +137,23 @@ def data_csv(course_id: int, cohort_id: int):
     if export is None:
         abort(404, description="There is no such download.")
     return csv_response(file_name(cohort.name, export.name), export.header, export.rows(cohort))
+
+
+@bp.post("/survey-answers.csv")
+def named_survey_answers(course_id: int, cohort_id: int):
+    """The survey answers with names, where the privacy setting allows it: the reason is logged (one row per
+    survey, as on the results page) and committed before the download starts; else back to the dashboard."""
+    cohort = cohorts.cohort_in_course(course_id, cohort_id)
+    form = NamesForm()
+    if form.validate_on_submit():
+        if save(form, survey_admin.log_names_download, cohort, g.membership.person, form.reason.data) is not None:
+            return csv_response(file_name(cohort.name, "survey-answers-with-names"), SURVEY_ANSWERS_HEADER,
+                                survey_answers(cohort, named=True))
+        flash(form.refusal.message, "error")
+    else:
+        flash(f"Give a reason of {survey_admin.REASON_MIN} to {survey_admin.REASON_MAX} characters to download the "
+              "answers with names (it is logged).", "error")
+    return redirect(url_for(".show", cohort_id=cohort.id, _anchor="downloads-title"), 303)
 
 
 def _side_by_side(course_id: int) -> dict:
