@@ -80,4 +80,5 @@ def test_answers_are_checked_by_kind(kind, raw, expected):
 def test_the_default_set_and_the_at_risk_list():
     codes = [q.code for q in default_questions()]
     assert codes == ["satisfaction", "usefulness", "progress", "learned", "taught", "recommend"]
-    assert at_risk({1: 2, 2: 3, 3: None, 4: 1}) == [1, 4]
+    assert at_risk({1: {"satisfaction": 2}, 2: {"satisfaction": 3}, 3: {"satisfaction": None},
+                    4: {"satisfaction": 1}}) == [1, 4]

@@ -262,3 +262,41 @@ def test_a_round_under_the_anonymity_threshold_shows_counts_and_no_figure(teache
     page = text_of(teacher.get(f"instructor/cohorts/{cohort.id}/dashboard/"))
     assert "fewer than 5 answered" in page and "<td>1.0</td>" not in page
     assert "4 participants gave 2 or less" in page  # a count, never names under the threshold
+
+
+def test_a_low_pulse_names_the_pair_in_the_at_risk_list_where_the_privacy_setting_allows(app, teacher):
+    app.config["DASHBOARD_AT_RISK_DAYS"] = 365  # the new pairs have not met: only the pulse puts them at risk
+    from lti_app.mentoring.domain.cohort_settings import PrivacySetting
+    cohort = make_running_cohort(teacher.course, privacy=PrivacySetting.EVERYTHING_WITH_LOG)
+    _pairs_answering(cohort, 3, satisfaction=2)  # 6 answers: over the threshold; all three pairs low
+    rows = rows_of(teacher.get(f"instructor/cohorts/{cohort.id}/dashboard/table.csv?name=at_risk"))
+    assert len(rows) == 4 and {r[1] for r in rows[1:]} == {"Low pulse"}
+    assert "Low pulse" in text_of(teacher.get(f"instructor/cohorts/{cohort.id}/dashboard/"))
+    course = rows_of(teacher.get("instructor/dashboard/cohorts.csv"))
+    assert next(r for r in course if r[0] == cohort.name)[course[0].index("at risk")] == "3"
+
+
+def test_a_low_pulse_is_only_counted_where_answers_stay_anonymous(app, teacher):
+    app.config["DASHBOARD_AT_RISK_DAYS"] = 365
+    cohort = make_running_cohort(teacher.course)  # the default privacy setting: no named answers
+    _pairs_answering(cohort, 3, satisfaction=1)
+    rows = rows_of(teacher.get(f"instructor/cohorts/{cohort.id}/dashboard/table.csv?name=at_risk"))
+    assert rows[1:] == [["not listed", "Low pulse, pairs not named (survey answers are anonymous here): 3", ""]]
+    page = text_of(teacher.get(f"instructor/cohorts/{cohort.id}/dashboard/"))
+    assert "Low pulse, pairs not named (survey answers are anonymous here): 3" in page
+    course = rows_of(teacher.get("instructor/dashboard/cohorts.csv"))
+    assert next(r for r in course if r[0] == cohort.name)[course[0].index("at risk")] == "3"
+
+
+def test_the_queries_do_not_grow_with_the_pulse_answers(teacher):
+    cohort = make_running_cohort(teacher.course)
+    round_ = _pairs_answering(cohort, 3, satisfaction=1)
+    url = f"instructor/cohorts/{cohort.id}/dashboard/"
+    small, course = queries_of_request(teacher, url), queries_of_request(teacher, "instructor/dashboard/")
+    from tests.factories_surveys import make_answer
+    for _ in range(8):
+        pair = make_pair(cohort)
+        make_answer(round_, pair.mentee, "mentee", satisfaction=2)
+    commit()
+    assert queries_of_request(teacher, url) == small
+    assert queries_of_request(teacher, "instructor/dashboard/") == course

@@ -15,6 +15,8 @@ from datetime import date, timedelta
 from functools import cached_property
 from typing import Any
 
+from lti_app.mentoring.domain.surveys import DEFAULT_ANONYMITY_THRESHOLD, below_threshold
+
 ROLES = ("mentor", "mentee")
 FUNNEL_STAGES = ("roster", "enrolled", "matched", "first_meeting", "three_meetings", "completed")
 STAGE_LABELS = {
@@ -23,6 +25,7 @@ STAGE_LABELS = {
 }
 SCORE_BANDS = ((0.0, 0.25, "0–25"), (0.25, 0.5, "25–50"), (0.5, 0.75, "50–75"), (0.75, 1.01, "75–100"))
 DEFAULT_QUIET_DAYS = 30  # an active pair with no meeting for this many days is at risk
+LOW_PULSE_REASON = "Low pulse"
 
 
 class BadPeriod(ValueError):
@@ -124,6 +127,9 @@ class ProgrammeFacts:
     new_partner_asked: frozenset[int] = frozenset()  # pair ids with an open fit check asking for a new partner
     roster_size: int | None = None  # learners on the course roster; None: the LMS shares no roster
     skill_labels: dict[str, str] = field(default_factory=dict)
+    low_pulse: frozenset[int] = frozenset()  # enrolment ids whose latest pulse answer is low (surveys.is_low_pulse)
+    pulse_answered: int = 0  # people who answered the pulse at all
+    anonymity_threshold: int = DEFAULT_ANONYMITY_THRESHOLD
 
     @cached_property
     def roles(self) -> dict[int, str]:
@@ -186,6 +192,14 @@ class Activity:
     days_since_last: dict[int, int | None]  # active pair id → days since its last meeting (None: never)
     at_risk: list[AtRisk]
     quiet_days: int
+    low_pulse_pairs: int = 0  # active pairs in which someone's latest pulse answer is low
+    low_pulse_listed: bool = True  # whether those pairs are named in ``at_risk`` (else only counted)
+    unlisted: int = 0  # active pairs at risk for a low pulse alone, not in ``at_risk`` because it is not listed
+
+    @property
+    def at_risk_total(self) -> int:
+        """Active pairs at risk for any reason, listed or not."""
+        return len(self.at_risk) + self.unlisted
 
 
 @dataclass(frozen=True)
@@ -282,8 +296,20 @@ def _months(start: date, end: date) -> list[date]:
     return months
 
 
-def activity(facts: ProgrammeFacts, period: Period, quiet_days: int = DEFAULT_QUIET_DAYS) -> Activity:
-    """Meetings (in the period) per pair per month against the cadence; days since last meeting and at risk (now)."""
+def low_pulse_listed(names_allowed: bool, pulse_answered: int, threshold: int) -> bool:
+    """Whether the pairs at risk for a low pulse may be listed (named) on the dashboard: only where the cohort's
+    privacy setting allows named survey answers and at least the anonymity threshold answered the pulse; else the
+    dashboard gives their number only. The row names the pair, never which of the two answered, nor the answer."""
+    return names_allowed and not below_threshold(pulse_answered, threshold)
+
+
+def activity(facts: ProgrammeFacts, period: Period, quiet_days: int = DEFAULT_QUIET_DAYS, *,
+             names_allowed: bool = False) -> Activity:
+    """Meetings (in the period) per pair per month against the cadence; days since last meeting and at risk (now).
+
+    An active pair is at risk when a partner asked for a new partner, else when it has not met for ``quiet_days``,
+    and (said beside either) when either partner's latest pulse answer is low. Low-pulse pairs are listed only as
+    ``low_pulse_listed`` allows; otherwise they are counted, and a pair at risk for that alone is left out."""
     held = [m for m in facts.meetings if period.holds(m.held_on) and m.held_on <= facts.today]
     first = max(facts.starts_on, period.start or facts.starts_on)
     last = min(facts.ends_on, facts.today, period.end or facts.today)
@@ -298,17 +324,28 @@ def activity(facts: ProgrammeFacts, period: Period, quiet_days: int = DEFAULT_QU
     for m in facts.meetings:
         if m.held_on <= facts.today and m.held_on > latest.get(m.pair_id, date.min):
             latest[m.pair_id] = m.held_on
+    listed = low_pulse_listed(names_allowed, facts.pulse_answered, facts.anonymity_threshold)
     since: dict[int, int | None] = {}
-    at_risk = []
+    at_risk, low_pairs, unlisted = [], 0, 0
     for pair in (p for p in facts.pairs if p.active):
         since[pair.id] = (facts.today - latest[pair.id]).days if pair.id in latest else None
         quiet_from = latest.get(pair.id) or pair.published_on
         quiet = (facts.today - quiet_from).days if quiet_from else None
+        reasons = []
         if pair.id in facts.new_partner_asked:
-            at_risk.append(AtRisk(pair.id, "A partner asked for a new partner", since[pair.id]))
+            reasons.append("A partner asked for a new partner")
         elif quiet is not None and quiet >= quiet_days:
-            at_risk.append(AtRisk(pair.id, f"No meeting for {quiet} days", since[pair.id]))
-    return Activity(len(held), sum(m.minutes for m in held), months, since, at_risk, quiet_days)
+            reasons.append(f"No meeting for {quiet} days")
+        if pair.mentor_id in facts.low_pulse or pair.mentee_id in facts.low_pulse:
+            low_pairs += 1
+            if listed:
+                reasons.append(LOW_PULSE_REASON)
+            elif not reasons:
+                unlisted += 1
+        if reasons:
+            at_risk.append(AtRisk(pair.id, "; ".join(reasons), since[pair.id]))
+    return Activity(len(held), sum(m.minutes for m in held), months, since, at_risk, quiet_days, low_pairs, listed,
+                    unlisted)
 
 
 def _mean(values: Sequence[float]) -> float | None:
@@ -340,12 +377,13 @@ def outcomes(facts: ProgrammeFacts) -> Outcomes:
 
 
 def programme_metrics(facts: ProgrammeFacts, period: Period | None = None, *, quiet_days: int = DEFAULT_QUIET_DAYS,
-                      surveys: Sequence[Any] = ()) -> ProgrammeMetrics:
-    """Every figure of the dashboard; ``surveys`` (pulse and exit results built elsewhere) ride along unchanged."""
+                      surveys: Sequence[Any] = (), names_allowed: bool = False) -> ProgrammeMetrics:
+    """Every figure of the dashboard; ``surveys`` (pulse and exit results built elsewhere) ride along unchanged;
+    ``names_allowed``: the cohort's privacy setting allows named survey answers (see ``low_pulse_listed``)."""
     period = period or Period()
     return ProgrammeMetrics(
         period=period, started=facts.today >= facts.starts_on, funnel=funnel(facts),
-        matching=matching_health(facts), activity=activity(facts, period, quiet_days), outcomes=outcomes(facts),
+        matching=matching_health(facts), activity=activity(facts, period, quiet_days, names_allowed=names_allowed), outcomes=outcomes(facts),
         surveys=tuple(surveys),
     )
 
@@ -380,9 +418,12 @@ def tables(metrics: ProgrammeMetrics) -> dict[str, Table]:
         Table("scores", "Match scores of the active pairs (now)", ("score band", "pairs"), list(m.score_bands)),
         Table("activity", "Meetings per pair per month", ("month", "meetings", "pairs", "per pair", "cadence asks"),
               [(x.month, x.meetings, x.pairs, round(x.per_pair, 2), x.expected_per_pair) for x in a.months]),
-        Table("at_risk", f"At risk (now): no meeting for {a.quiet_days} days, or a new partner asked for",
+        Table("at_risk", f"At risk (now): no meeting for {a.quiet_days} days, a new partner asked for, or a low pulse",
               ("pair id", "reason", "days since the last meeting"),
-              [(r.pair_id, r.reason, "never met" if r.days_quiet is None else r.days_quiet) for r in a.at_risk]),
+              [(r.pair_id, r.reason, "never met" if r.days_quiet is None else r.days_quiet) for r in a.at_risk]
+              + ([] if a.low_pulse_listed or not a.low_pulse_pairs else
+                 [("not listed", f"{LOW_PULSE_REASON}, pairs not named (survey answers are anonymous here): "
+                                 f"{a.low_pulse_pairs}", "")])),
         Table("skills", "Goal ratings from baseline to the end, per skill and role",
               ("skill", "role", "goals", "baseline (mean)", "end (mean)"),
               [(s.label, s.role, s.goals, s.baseline, "" if s.end is None else s.end) for s in o.skills]),

@@ -189,6 +189,18 @@ def valid_answer(spec_kind: QuestionKind, raw: str, choices: tuple[str, ...] = (
     return int(raw) if low <= int(raw) <= high else None
 
 
-def at_risk(latest_satisfaction: dict[int, int | None]) -> list[int]:
-    """Who gave a latest pulse satisfaction of 2 or less."""
-    return sorted(k for k, v in latest_satisfaction.items() if v is not None and v <= 2)
+LOW_PULSE = 2  # a Likert answer at or under this is low
+LOW_PULSE_QUESTIONS = (SATISFACTION, "usefulness")  # the default questions whose low answer puts a pair at risk
+
+
+def is_low_pulse(values: dict[str, object]) -> bool:
+    """Whether a pulse answer is low: 2 or less (of 1-5) for satisfaction with the partner or for the usefulness of
+    the meetings. Other questions (progress, recommend, free text) never count: a slow start on goals is not a pair
+    in trouble, and the recommendation is about the programme, not the pair."""
+    given = [values.get(code) for code in LOW_PULSE_QUESTIONS]
+    return any(type(v) is int and v <= LOW_PULSE for v in given)
+
+
+def at_risk(latest_answers: dict[int, dict[str, object]]) -> list[int]:
+    """Who gave a low latest pulse answer (``is_low_pulse``), from each person's latest pulse answer by id."""
+    return sorted(k for k, values in latest_answers.items() if is_low_pulse(values or {}))

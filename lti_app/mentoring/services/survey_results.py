@@ -1,6 +1,7 @@
 """Survey figures for the dashboard, as plain dataclasses: per cohort, per kind, per round the answered and
 eligible counts and the mean of each numeric question (None under the cohort's anonymity threshold), and the
-people whose latest pulse satisfaction is 2 or less (only their number where fewer than the threshold answered).
+people whose latest pulse answer is low (``domain.surveys.is_low_pulse``: 2 or less for satisfaction or usefulness;
+only their number where fewer than the threshold answered the pulse).
 
 A fixed number of queries whatever the cohorts' sizes; means are computed in Python by the domain's ``aggregate``.
 """
@@ -47,11 +48,12 @@ class KindSummary:
 
 @dataclass(frozen=True)
 class AtRiskPerson:
-    """Someone whose latest pulse satisfaction is 2 or less."""
+    """Someone whose latest pulse answer is low."""
 
     enrolment_id: int
     name: str
-    satisfaction: int
+    satisfaction: int | None
+    usefulness: int | None = None
 
 
 @dataclass(frozen=True)
@@ -113,7 +115,7 @@ def summary(cohort_ids: list[int], since: datetime | None = None, until: datetim
         answers[round_id].append((enrolment_id, values, late))
     pairs = _participation(cohort_ids)
     by_cohort: dict[int, dict[SurveyKind, list[RoundSummary]]] = {c: {k: [] for k in SurveyKind} for c in cohort_ids}
-    latest: dict[int, dict[int, int | None]] = defaultdict(dict)
+    latest: dict[int, dict[int, dict[str, Any]]] = defaultdict(dict)
     for round_, cohort_id, kind in rounds:
         threshold = thresholds.get(cohort_id, domain.DEFAULT_ANONYMITY_THRESHOLD)
         given = answers.get(round_.id, [])
@@ -124,8 +126,7 @@ def summary(cohort_ids: list[int], since: datetime | None = None, until: datetim
                                                        sum(1 for *_, late in given if late), means, round_.pair_id))
         if kind is SurveyKind.PULSE:
             for enrolment_id, values, _ in given:  # rounds come oldest first: the last one seen is the latest
-                if values.get(SATISFACTION) is not None:
-                    latest[cohort_id][enrolment_id] = values.get(SATISFACTION)
+                latest[cohort_id][enrolment_id] = values or {}
     return _with_at_risk(cohort_ids, by_cohort, latest, thresholds)
 
 
@@ -138,7 +139,37 @@ def _with_at_risk(cohort_ids, by_cohort, latest, thresholds) -> list[CohortSumma
                  ) if wanted else {}
     found = []
     for c in cohort_ids:
-        people = [AtRiskPerson(e, names[e].display_name, latest[c][e]) for e in risky[c]] if shown[c] else []
+        people = [AtRiskPerson(e, names[e].display_name, latest[c][e].get(SATISFACTION), latest[c][e].get("usefulness"))
+                  for e in risky[c]] if shown[c] else []
         found.append(CohortSummary(c, thresholds.get(c, domain.DEFAULT_ANONYMITY_THRESHOLD),
                                    [KindSummary(k, by_cohort[c][k]) for k in SurveyKind], len(risky[c]), people))
     return found
+
+
+@dataclass(frozen=True)
+class LatestPulse:
+    """Of a cohort's pulse survey, over all its rounds (a state: "now", whatever the dashboard's date range): who
+    gave a low latest answer (enrolment ids, for the at-risk decision, never shown as such), how many people have
+    answered it at all, and the cohort's anonymity threshold."""
+
+    low: frozenset[int] = frozenset()
+    answered: int = 0
+    threshold: int = domain.DEFAULT_ANONYMITY_THRESHOLD
+
+
+def latest_pulse(cohort_ids: list[int]) -> dict[int, LatestPulse]:
+    """Cohort id → its ``LatestPulse``, in two queries whatever the cohorts' sizes."""
+    cohort_ids = list(cohort_ids)
+    if not cohort_ids:
+        return {}
+    thresholds = dict(db.session.execute(select(SurveySettings.cohort_id, SurveySettings.anonymity_threshold)
+                                         .where(SurveySettings.cohort_id.in_(cohort_ids))).all())
+    latest: dict[int, dict[int, dict[str, Any]]] = defaultdict(dict)
+    for cohort_id, enrolment_id, values in db.session.execute(
+            select(Survey.cohort_id, SurveyAnswer.enrolment_id, SurveyAnswer.values)
+            .join(SurveyRound, SurveyRound.id == SurveyAnswer.round_id).join(Survey, Survey.id == SurveyRound.survey_id)
+            .where(Survey.cohort_id.in_(cohort_ids), Survey.kind == SurveyKind.PULSE)
+            .order_by(SurveyRound.opens_at, SurveyRound.id)):
+        latest[cohort_id][enrolment_id] = values or {}  # oldest round first: the last one seen is the latest
+    return {c: LatestPulse(frozenset(domain.at_risk(latest[c])), len(latest[c]),
+                           thresholds.get(c, domain.DEFAULT_ANONYMITY_THRESHOLD)) for c in cohort_ids}

@@ -180,7 +180,7 @@ def _comparison_rows(rows) -> list[tuple]:
         found.append((cohort.name, cohort.starts_on, cohort.ends_on, stage["enrolled"], stage["matched"],
                       stage["first_meeting"], stage["three_meetings"], stage["completed"],
                       "" if rate is None else f"{rate * 100:.0f}%", m.matching.active_pairs, m.activity.meetings,
-                      len(m.activity.at_risk), "" if submitted is None else f"{submitted * 100:.0f}%"))
+                      m.activity.at_risk_total, "" if submitted is None else f"{submitted * 100:.0f}%"))
     return found
 
 
