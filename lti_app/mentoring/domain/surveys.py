@@ -204,3 +204,36 @@ def is_low_pulse(values: dict[str, object]) -> bool:
 def at_risk(latest_answers: dict[int, dict[str, object]]) -> list[int]:
     """Who gave a low latest pulse answer (``is_low_pulse``), from each person's latest pulse answer by id."""
     return sorted(k for k, values in latest_answers.items() if is_low_pulse(values or {}))
+
+
+RECOMMEND = "recommend"
+PROMOTER_FROM, DETRACTOR_UP_TO = 9, 6  # NPS-style: 9-10 promote, 0-6 detract, 7-8 are passive
+
+
+@dataclass(frozen=True)
+class Headline:
+    """A cohort's survey figures in one line: answers given, and (only where at least the threshold of different
+    people answered the question) the mean satisfaction with the partner and an NPS-style recommendation score,
+    the share of 9-10 less the share of 0-6, from -100 to 100."""
+
+    responses: int
+    people: int
+    satisfaction: float | None
+    recommend: int | None
+    threshold: int
+
+
+def headline(answers: list[tuple[int, dict[str, object]]], threshold: int) -> Headline:
+    """The ``Headline`` of (enrolment id, values) answers, pulse and exit rounds alike, each answer counted."""
+    def given(code: str) -> tuple[list[int], int]:
+        found = [(who, v) for who, values in answers for v in [(values or {}).get(code)] if type(v) is int]
+        return [v for _, v in found], len({who for who, _ in found})
+    satisfaction, satisfied_people = given(SATISFACTION)
+    recommend, recommending_people = given(RECOMMEND)
+    mean = None if below_threshold(satisfied_people, threshold) else round(fmean(satisfaction), 2)
+    score = None
+    if not below_threshold(recommending_people, threshold):
+        promoters = sum(v >= PROMOTER_FROM for v in recommend)
+        detractors = sum(v <= DETRACTOR_UP_TO for v in recommend)
+        score = round(100 * (promoters - detractors) / len(recommend))
+    return Headline(len(answers), len({who for who, _ in answers}), mean, score, threshold)

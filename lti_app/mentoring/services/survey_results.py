@@ -65,6 +65,7 @@ class CohortSummary:
     kinds: list[KindSummary]
     at_risk_count: int
     at_risk: list[AtRiskPerson]
+    headline: domain.Headline | None = None  # over all the answers of the rounds summarised
 
 
 def _participation(cohort_ids: list[int]) -> dict[int, list[tuple[int, int, Any, Any]]]:
@@ -116,9 +117,11 @@ def summary(cohort_ids: list[int], since: datetime | None = None, until: datetim
     pairs = _participation(cohort_ids)
     by_cohort: dict[int, dict[SurveyKind, list[RoundSummary]]] = {c: {k: [] for k in SurveyKind} for c in cohort_ids}
     latest: dict[int, dict[int, dict[str, Any]]] = defaultdict(dict)
+    everyone: dict[int, list[tuple[int, dict[str, Any]]]] = defaultdict(list)
     for round_, cohort_id, kind in rounds:
         threshold = thresholds.get(cohort_id, domain.DEFAULT_ANONYMITY_THRESHOLD)
         given = answers.get(round_.id, [])
+        everyone[cohort_id].extend((enrolment_id, values) for enrolment_id, values, _ in given)
         means = {code: domain.aggregate([v.get(code) for _, v, _ in given], domain.QuestionKind.SCALE, threshold).mean
                  for code in sorted(numeric[round_.survey_id])}
         by_cohort[cohort_id][kind].append(RoundSummary(round_.id, round_.number, round_.opens_at, round_.closes_at,
@@ -127,10 +130,10 @@ def summary(cohort_ids: list[int], since: datetime | None = None, until: datetim
         if kind is SurveyKind.PULSE:
             for enrolment_id, values, _ in given:  # rounds come oldest first: the last one seen is the latest
                 latest[cohort_id][enrolment_id] = values or {}
-    return _with_at_risk(cohort_ids, by_cohort, latest, thresholds)
+    return _with_at_risk(cohort_ids, by_cohort, latest, thresholds, everyone)
 
 
-def _with_at_risk(cohort_ids, by_cohort, latest, thresholds) -> list[CohortSummary]:
+def _with_at_risk(cohort_ids, by_cohort, latest, thresholds, everyone) -> list[CohortSummary]:
     risky = {c: domain.at_risk(latest[c]) for c in cohort_ids}
     shown = {c: not domain.below_threshold(len(latest[c]), thresholds.get(c, domain.DEFAULT_ANONYMITY_THRESHOLD))
              for c in cohort_ids}
@@ -142,7 +145,8 @@ def _with_at_risk(cohort_ids, by_cohort, latest, thresholds) -> list[CohortSumma
         people = [AtRiskPerson(e, names[e].display_name, latest[c][e].get(SATISFACTION), latest[c][e].get("usefulness"))
                   for e in risky[c]] if shown[c] else []
         found.append(CohortSummary(c, thresholds.get(c, domain.DEFAULT_ANONYMITY_THRESHOLD),
-                                   [KindSummary(k, by_cohort[c][k]) for k in SurveyKind], len(risky[c]), people))
+                                   [KindSummary(k, by_cohort[c][k]) for k in SurveyKind], len(risky[c]), people,
+                                   domain.headline(everyone[c], thresholds.get(c, domain.DEFAULT_ANONYMITY_THRESHOLD))))
     return found
 
 

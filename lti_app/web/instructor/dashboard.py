@@ -15,7 +15,7 @@ from markupsafe import Markup
 from lti_app.extensions import cache, utcnow
 from lti_app.lti.registrations import context_services
 from lti_app.mentoring.domain.programme_metrics import (
-    ROLES, BadPeriod, Period, ProgrammeMetrics, retention_table, survey_table, tables,
+    ROLES, SELF_SELECTION, BadPeriod, Period, ProgrammeMetrics, retention_table, survey_table, tables,
 )
 from lti_app.mentoring.models.cohort import Cohort
 from lti_app.mentoring.models.course import CourseRole
@@ -162,25 +162,47 @@ def _side_by_side(course_id: int) -> dict:
     size, roster_note = _roster(course_id)
     rows = programme_dashboard.course_metrics(found, utcnow().date(), period, roster_size=size,
                                               quiet_days=current_app.config["DASHBOARD_AT_RISK_DAYS"])
+    surveys = {s.cohort_id: s.headline for s in survey_results.summary([c.id for c in found], _midnight(period.start),
+                                                                        _midnight(period.end, 1))}
     return dict(rows=[(c, m, tables(m)) for c, m in rows], period=period, roster_note=roster_note,
-                range_args=_range_args(period))
+                range_args=_range_args(period), surveys=surveys, retention=roster_snapshots.cohorts_retention(found))
 
 
 COMPARISON_HEADER = ("cohort", "starts on", "ends on", "enrolled", "matched", "first meeting", "at least 3 meetings",
                      "completed", "completion rate", "active pairs", "meetings in range", "at risk",
-                     "reflection submission rate")
+                     "reflection submission rate", "survey answers in range", "mean satisfaction (1-5)",
+                     "recommend (NPS-style, -100 to 100)", "participants still active",
+                     "withdrawn participants still active", "non-participants still active")
 
 
-def _comparison_rows(rows) -> list[tuple]:
+def _percent(share: float | None) -> str:
+    return "" if share is None else f"{share * 100:.0f}%"
+
+
+def _survey_cells(headline) -> tuple:
+    """Answers given, mean satisfaction and the recommendation score; under the threshold, words, never a figure."""
+    if headline is None:
+        return 0, "", ""
+    hidden = f"fewer than {headline.threshold} answered"
+    return (headline.responses, hidden if headline.satisfaction is None else f"{headline.satisfaction:.1f}",
+            hidden if headline.recommend is None else headline.recommend)
+
+
+def _retention_cells(kept) -> tuple:
+    """The share still active at the programme's end of each group; blank without a roster snapshot."""
+    return ("", "", "") if kept is None else tuple(_percent(g.share) for g in kept.groups)
+
+
+def _comparison_rows(context) -> list[tuple]:
     found = []
-    for cohort, m, _ in rows:
+    for cohort, m, _ in context["rows"]:
         stage = {s.key: s.total for s in m.funnel}
-        rate = m.outcomes.completion_rate
-        submitted = m.outcomes.submission_rate
         found.append((cohort.name, cohort.starts_on, cohort.ends_on, stage["enrolled"], stage["matched"],
                       stage["first_meeting"], stage["three_meetings"], stage["completed"],
-                      "" if rate is None else f"{rate * 100:.0f}%", m.matching.active_pairs, m.activity.meetings,
-                      m.activity.at_risk_total, "" if submitted is None else f"{submitted * 100:.0f}%"))
+                      _percent(m.outcomes.completion_rate), m.matching.active_pairs, m.activity.meetings,
+                      m.activity.at_risk_total, _percent(m.outcomes.submission_rate),
+                      *_survey_cells(context["surveys"].get(cohort.id)),
+                      *_retention_cells(context["retention"].get(cohort.id))))
     return found
 
 
@@ -194,12 +216,12 @@ def course(course_id: int):
                       [(label, [next(s.total for s in m.funnel if s.key == key) for _, m, _ in rows])
                        for key, label in (("enrolled", "Enrolled"), ("matched", "Matched"),
                                           ("three_meetings", "3+ meetings"), ("completed", "Completed"))])
-    return render_page("instructor/dashboard/course.html", chart=chart, header=COMPARISON_HEADER,
-                       comparison=_comparison_rows(rows), **context)
+    return render_page("instructor/dashboard/course.html", chart=chart, header=COMPARISON_HEADER, caveat=SELF_SELECTION,
+                       comparison=_comparison_rows(context), **context)
 
 
 @course_bp.get("/cohorts.csv")
 def course_csv(course_id: int):
     """The side-by-side table as CSV."""
     context = _side_by_side(course_id)
-    return csv_response(file_name("cohorts", "side-by-side"), COMPARISON_HEADER, _comparison_rows(context["rows"]))
+    return csv_response(file_name("cohorts", "side-by-side"), COMPARISON_HEADER, _comparison_rows(context))
