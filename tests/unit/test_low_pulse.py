@@ -5,7 +5,8 @@ from dataclasses import replace
 
 import pytest
 
-from lti_app.mentoring.domain.programme_metrics import low_pulse_listed, programme_metrics, tables
+from lti_app.mentoring.domain.programme_metrics import low_pulse_listed, programme_metrics
+from lti_app.mentoring.domain.programme_tables import tables
 from lti_app.mentoring.domain.surveys import at_risk, is_low_pulse
 from tests.unit.test_programme_metrics import busy
 

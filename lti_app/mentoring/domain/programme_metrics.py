@@ -4,7 +4,8 @@ Pure functions: the facts come in as dataclasses (``services/programme_dashboard
 in a fixed number of queries) and the figures go out as dataclasses. A ``Period`` narrows the *event* figures
 (meetings held, minutes spent) to a date range; *state* figures (who is matched, active pairs, capacity left,
 the at-risk list) always describe "now". Survey figures are built elsewhere: ``programme_metrics`` passes them
-through (``surveys=``) so the dashboard can show them beside the rest.
+through (``surveys=``) so the dashboard can show them beside the rest. The tables the dashboard shows and
+downloads are built from these figures in ``programme_tables``.
 """
 from __future__ import annotations
 
@@ -26,6 +27,11 @@ STAGE_LABELS = {
 SCORE_BANDS = ((0.0, 0.25, "0–25"), (0.25, 0.5, "25–50"), (0.5, 0.75, "50–75"), (0.75, 1.01, "75–100"))
 DEFAULT_QUIET_DAYS = 30  # an active pair with no meeting for this many days is at risk
 LOW_PULSE_REASON = "Low pulse"
+
+
+def ratio(part: float | None, whole: float | None) -> float | None:
+    """``part`` of ``whole`` as a share, or None where either is missing or the whole is nothing."""
+    return None if part is None or not whole else part / whole
 
 
 class BadPeriod(ValueError):
@@ -148,7 +154,7 @@ class FunnelStage:
     total: int | None
 
     def share(self, of: int | None) -> float | None:
-        return None if not of or self.total is None else self.total / of
+        return ratio(self.total, of)
 
 
 @dataclass(frozen=True)
@@ -181,7 +187,7 @@ class MonthActivity:
 
     @property
     def per_pair(self) -> float:
-        return self.meetings / self.pairs if self.pairs else 0.0
+        return ratio(self.meetings, self.pairs) or 0.0
 
 
 @dataclass(frozen=True)
@@ -225,7 +231,7 @@ class Outcomes:
 
     @property
     def submission_rate(self) -> float | None:
-        return self.reflections_submitted / self.reflections_expected if self.reflections_expected else None
+        return ratio(self.reflections_submitted, self.reflections_expected)
 
 
 @dataclass(frozen=True)
@@ -367,11 +373,12 @@ def outcomes(facts: ProgrammeFacts) -> Outcomes:
     graded = [r.score / r.points for r in facts.reflections if r.score is not None and r.points > 0]
     live = {p.enrolment_id for p in facts.participants if not p.withdrawn}
     completed = len(facts.completed & {p.enrolment_id for p in facts.participants})
+    rate = ratio(completed, len(live))
     return Outcomes(
         skills=skills, goals=len(facts.goals),
         goals_at_target=sum(g.end is not None and g.end >= g.target for g in facts.goals),
         reflections_expected=len(facts.reflections), reflections_submitted=sum(r.submitted for r in facts.reflections),
-        mean_grade_share=_mean(graded), completion_rate=round(completed / len(live), 4) if live else None,
+        mean_grade_share=_mean(graded), completion_rate=None if rate is None else round(rate, 4),
         completed=completed,
     )
 
@@ -388,55 +395,6 @@ def programme_metrics(facts: ProgrammeFacts, period: Period | None = None, *, qu
     )
 
 
-# ---- the dashboard's tables (shown beside the charts and downloaded as CSV) ------------------------------------
-
-@dataclass(frozen=True)
-class Table:
-    name: str
-    title: str
-    header: tuple[str, ...]
-    rows: list[tuple[Any, ...]]
-
-
-def _percent(share: float | None) -> str:
-    return "" if share is None else f"{share * 100:.0f}%"
-
-
-def tables(metrics: ProgrammeMetrics) -> dict[str, Table]:
-    """Every table of the dashboard, by name, in the order shown."""
-    m, a, o = metrics.matching, metrics.activity, metrics.outcomes
-    enrolled = next(s.total for s in metrics.funnel if s.key == "enrolled")
-    found = [
-        Table("funnel", "Funnel (now)", ("stage", "mentors", "mentees", "all", "share of enrolled"),
-              [(s.label, s.mentor, s.mentee, s.total, _percent(s.share(enrolled)) if s.key != "roster" else "")
-               for s in metrics.funnel]),
-        Table("matching", "Matching health (now)", ("figure", "value"),
-              [("Active pairs", m.active_pairs), ("Mentors wanted, unmatched", m.unmatched["mentor"]),
-               ("Mentees wanted, unmatched", m.unmatched["mentee"]), ("Either role, unmatched", m.unmatched["either"]),
-               ("Mentor capacity", m.capacity_total), ("Capacity used", m.capacity_used),
-               ("Capacity left", m.capacity_left), ("Pairs made or kept by hand", m.by_hand)]),
-        Table("scores", "Match scores of the active pairs (now)", ("score band", "pairs"), list(m.score_bands)),
-        Table("activity", "Meetings per pair per month", ("month", "meetings", "pairs", "per pair", "cadence asks"),
-              [(x.month, x.meetings, x.pairs, round(x.per_pair, 2), x.expected_per_pair) for x in a.months]),
-        Table("at_risk", f"At risk (now): no meeting for {a.quiet_days} days, a new partner asked for, or a low pulse",
-              ("pair id", "reason", "days since the last meeting"),
-              [(r.pair_id, r.reason, "never met" if r.days_quiet is None else r.days_quiet) for r in a.at_risk]
-              + ([] if a.low_pulse_listed or not a.low_pulse_pairs else
-                 [("not listed", f"{LOW_PULSE_REASON}, pairs not named (survey answers are anonymous here): "
-                                 f"{a.low_pulse_pairs}", "")])),
-        Table("skills", "Goal ratings from baseline to the end, per skill and role",
-              ("skill", "role", "goals", "baseline (mean)", "end (mean)"),
-              [(s.label, s.role, s.goals, s.baseline, "" if s.end is None else s.end) for s in o.skills]),
-        Table("outcomes", "Outcomes", ("figure", "value"),
-              [("Goals", o.goals), ("Goals at their target", o.goals_at_target),
-               ("Reflections asked for", o.reflections_expected), ("Reflections submitted", o.reflections_submitted),
-               ("Submission rate", _percent(o.submission_rate)), ("Mean grade", _percent(o.mean_grade_share)),
-               ("Completed", o.completed), ("Completion rate (of those enrolled)", _percent(o.completion_rate)),
-               ("Meetings in the date range", a.meetings), ("Hours met in the date range", round(a.minutes / 60, 1))]),
-    ]
-    return {t.name: t for t in found}
-
-
 # ---- participants against non-participants --------------------------------------------------------------------
 
 SELF_SELECTION = ("People chose to take part: those who did may have been more engaged with the course from the "
@@ -451,7 +409,7 @@ class RetentionGroup:
 
     @property
     def share(self) -> float | None:
-        return self.still_active / self.people if self.people else None
+        return ratio(self.still_active, self.people)
 
 
 @dataclass(frozen=True)
@@ -476,33 +434,3 @@ def retention(participants: Iterable[str], withdrawn: Iterable[str], roster_lear
     groups = [RetentionGroup(label, len(ids), len(ids & active)) for label, ids in (
         ("Participants", taking), ("Withdrawn participants", left), ("Non-participants", others))]
     return Retention(groups, measured_on, measured_on >= ends_on)
-
-
-def retention_table(found: Retention) -> Table:
-    """The retention figure as a table."""
-    return Table("retention", "Still active in the course at the programme's end",
-                 ("group", "people", "still active", "share"),
-                 [(g.label, g.people, g.still_active, _percent(g.share)) for g in found.groups])
-
-
-SURVEY_MEANS = (("satisfaction", "Satisfaction (1-5)"), ("usefulness", "Meetings useful (1-5)"),
-                ("progress", "Progress on goals (1-5)"), ("recommend", "Would recommend (0-10)"))
-
-
-def survey_table(summaries: Sequence[Any]) -> Table:
-    """The pulse and exit rounds of the cohort's surveys: who answered of who was asked, and the mean answers.
-    Under the anonymity threshold a round shows its counts only ("fewer than N answered"), never a figure."""
-    rows: list[tuple[Any, ...]] = []
-    for cohort in summaries:
-        for kind in cohort.kinds:
-            for r in kind.rounds:
-                if not r.eligible and not r.answered:
-                    continue
-                hidden = r.answered < cohort.threshold
-                means = [f"fewer than {cohort.threshold} answered" if hidden or r.means.get(key) is None
-                         else f"{r.means[key]:.1f}" for key, _ in SURVEY_MEANS]
-                label = kind.kind.label + (f", round {r.number}" if kind.kind.value == "pulse" else
-                                           " (a pair ended early)" if r.pair_id else "")
-                rows.append((label, r.opens_at.date().isoformat(), r.answered, r.eligible, r.late, *means))
-    return Table("surveys", "Pulse and exit surveys", ("Survey", "Opened", "Answered", "Asked", "Late",
-                                                        *(title for _, title in SURVEY_MEANS)), rows)

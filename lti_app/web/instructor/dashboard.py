@@ -14,9 +14,8 @@ from markupsafe import Markup
 
 from lti_app.extensions import cache, utcnow
 from lti_app.lti.registrations import context_services
-from lti_app.mentoring.domain.programme_metrics import (
-    ROLES, SELF_SELECTION, BadPeriod, Period, ProgrammeMetrics, retention_table, survey_table, tables,
-)
+from lti_app.mentoring.domain.programme_metrics import ROLES, SELF_SELECTION, BadPeriod, Period, ProgrammeMetrics
+from lti_app.mentoring.domain.programme_tables import percent, retention_table, survey_table, tables
 from lti_app.mentoring.models.cohort import Cohort
 from lti_app.mentoring.models.course import CourseRole
 from lti_app.mentoring.services import cohorts, programme_dashboard, roster_snapshots, survey_admin, survey_results
@@ -175,10 +174,6 @@ COMPARISON_HEADER = ("cohort", "starts on", "ends on", "enrolled", "matched", "f
                      "withdrawn participants still active", "non-participants still active")
 
 
-def _percent(share: float | None) -> str:
-    return "" if share is None else f"{share * 100:.0f}%"
-
-
 def _survey_cells(headline) -> tuple:
     """Answers given, mean satisfaction and the recommendation score; under the threshold, words, never a figure."""
     if headline is None:
@@ -190,7 +185,7 @@ def _survey_cells(headline) -> tuple:
 
 def _retention_cells(kept) -> tuple:
     """The share still active at the programme's end of each group; blank without a roster snapshot."""
-    return ("", "", "") if kept is None else tuple(_percent(g.share) for g in kept.groups)
+    return ("", "", "") if kept is None else tuple(percent(g.share) for g in kept.groups)
 
 
 def _comparison_rows(context) -> list[tuple]:
@@ -199,8 +194,8 @@ def _comparison_rows(context) -> list[tuple]:
         stage = {s.key: s.total for s in m.funnel}
         found.append((cohort.name, cohort.starts_on, cohort.ends_on, stage["enrolled"], stage["matched"],
                       stage["first_meeting"], stage["three_meetings"], stage["completed"],
-                      _percent(m.outcomes.completion_rate), m.matching.active_pairs, m.activity.meetings,
-                      m.activity.at_risk_total, _percent(m.outcomes.submission_rate),
+                      percent(m.outcomes.completion_rate), m.matching.active_pairs, m.activity.meetings,
+                      m.activity.at_risk_total, percent(m.outcomes.submission_rate),
                       *_survey_cells(context["surveys"].get(cohort.id)),
                       *_retention_cells(context["retention"].get(cohort.id))))
     return found
