@@ -8,7 +8,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import inspect, text
+from sqlalchemy import func, inspect, text
 
 from lti_app.extensions import db
 
@@ -77,3 +77,32 @@ def test_registrations_from_the_first_release_are_approved_by_the_upgrade(app):
     platform = db.session.get(Platform, 1)
     assert platform.approved_at is not None and not platform.pending
     assert not db.session.get(Deployment, 1).pending
+
+
+def test_cohorts_made_before_get_their_default_surveys_from_the_upgrade(app):
+    _empty_database()
+    upgrade(revision="15a1c0d5e003")  # the schema is the models' already: this revision only adds rows
+    from sqlalchemy import select
+
+    from lti_app.mentoring.domain.surveys import SurveyKind, default_questions
+    from lti_app.mentoring.models.survey import Survey
+    from lti_app.mentoring.services import surveys
+    from tests.factories_workspace import make_running_cohort
+
+    bare, with_pulse = make_running_cohort(), make_running_cohort()
+    own = surveys.survey_of(with_pulse.id, SurveyKind.PULSE)
+    own.current.questions[0].text = "Our own question?"
+    db.session.commit()
+    upgrade()
+    db.session.expire_all()
+    for cohort_id in (bare.id, with_pulse.id):
+        assert {s.kind for s in db.session.scalars(select(Survey).where(Survey.cohort_id == cohort_id))} == set(SurveyKind)
+    made = surveys.stored_survey(bare.id, SurveyKind.EXIT)
+    expected = [(q.code, q.text, q.kind, q.required, q.audience, list(q.labels), list(q.choices)) for q in default_questions()]
+    assert [(q.code, q.text, q.kind, q.required, q.audience, q.labels, q.choices) for q in made.current.questions] == expected
+    assert made.current.number == 1 and [q.position for q in made.current.questions] == [1, 2, 3, 4, 5, 6]
+    kept = surveys.stored_survey(with_pulse.id, SurveyKind.PULSE)
+    assert kept.id == own.id and kept.current.questions[0].text == "Our own question?" and len(kept.versions) == 1
+    db.session.commit()
+    downgrade(revision="15a1c0d5e003")
+    assert db.session.scalar(select(func.count(Survey.id))) == 4

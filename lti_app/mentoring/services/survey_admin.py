@@ -51,9 +51,7 @@ def _editable(survey: Survey) -> SurveyVersion:
     if not _has_answers(current.id):
         return current
     copy = SurveyVersion(number=current.number + 1)
-    copy.questions = [SurveyQuestion(position=q.position, code=q.code, text=q.text, kind=q.kind, required=q.required,
-                                     audience=q.audience, labels=list(q.labels), choices=list(q.choices))
-                      for q in current.questions]
+    copy.questions = [surveys.question_copy(q, q.position) for q in current.questions]
     survey.versions.append(copy)
     db.session.flush()
     return copy
@@ -84,6 +82,11 @@ def add_question(survey: Survey, **fields: Any) -> SurveyQuestion:
     version.questions.append(question)
     db.session.flush()
     return question
+
+
+def add_question_to(cohort: Cohort, survey_kind: SurveyKind, **fields: Any) -> SurveyQuestion:
+    """``add_question`` to the cohort's survey of ``survey_kind``, its default questions saved first if it had none."""
+    return add_question(surveys.survey_of(cohort.id, survey_kind), **fields)
 
 
 def edit_question(survey: Survey, question_id: int, **fields: Any) -> SurveyQuestion:
@@ -198,6 +201,11 @@ def open_names(cohort: Cohort, survey: Survey, viewer: Person, reason: str) -> l
                               .where(SurveyRound.survey_id == survey.id).order_by(SurveyRound.number, Person.id)).all()
     # plain values: the commit that follows expires the rows, and the page must not reload them one by one
     return [NamedAnswer(p.display_name, n, dict(a.values), a.late) for a, n, p in rows]
+
+
+def open_names_of(cohort: Cohort, kind: SurveyKind, viewer: Person, reason: str) -> list[NamedAnswer]:
+    """``open_names`` of the cohort's survey of ``kind`` (saved with the default questions first if it had none)."""
+    return open_names(cohort, surveys.survey_of(cohort.id, kind), viewer, reason)
 
 
 def names_accesses(survey: Survey) -> list[SurveyNamesAccess]:
