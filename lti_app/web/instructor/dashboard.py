@@ -3,7 +3,8 @@ side, a one-page printable report, and CSV downloads of every table and of the r
 
 Blueprints nested in ``instructor`` (its guard, staff of this course, runs first). Charts are SVG rendered on the
 server (``charts``), each beside its data table. ``?from=`` / ``?to=`` (ISO dates) narrow the event figures; a
-date that cannot be read answers 400. Pages only read: no commit.
+date that cannot be read answers 400. Pages only read: no commit. The one POST, the survey answers with names,
+commits only the log of that download (``survey_admin.log_names_download``) before streaming it.
 """
 from __future__ import annotations
 
