@@ -24,6 +24,7 @@ pages.PAGES = [
     ("CSV: funnel table", "cohorts/{cohort}/dashboard/table.csv?name=funnel"),
     ("CSV: participants (streamed)", "cohorts/{cohort}/dashboard/data.csv?name=participants"),
     ("CSV: pairs (streamed)", "cohorts/{cohort}/dashboard/data.csv?name=pairs"),
+    ("CSV: survey answers (streamed)", "cohorts/{cohort}/dashboard/data.csv?name=survey_answers"),
 ]
 
 if __name__ == "__main__":

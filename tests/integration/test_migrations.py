@@ -8,7 +8,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import inspect, text
+from sqlalchemy import func, inspect, text
 
 from lti_app.extensions import db
 
@@ -121,3 +121,60 @@ def test_lms_contexts_are_renamed_by_the_lms_names_of_their_course_and_merged_pe
     downgrade(revision=_revision_before("20261207_0901_lti_tables_stand_alone.py"))
     rows = db.session.execute(text("SELECT course_id, memberships_url FROM lti_context ORDER BY id")).all()
     assert [tuple(r) for r in rows] == [(1, "https://moodle.test/m2"), (3, "https://other.test/m3")]
+
+
+def test_cohorts_made_before_get_their_default_surveys_from_the_upgrade(app):
+    _empty_database()
+    # the schema is the models' already: this revision only adds rows
+    upgrade(revision=_revision_before("20261207_0830_default_surveys.py"))
+    from sqlalchemy import select
+
+    from lti_app.mentoring.domain.surveys import SurveyKind, default_questions
+    from lti_app.mentoring.models.survey import Survey
+    from lti_app.mentoring.services import surveys
+    from tests.factories_workspace import make_running_cohort
+
+    bare, with_pulse = make_running_cohort(), make_running_cohort()
+    own = surveys.survey_of(with_pulse.id, SurveyKind.PULSE)
+    own.current.questions[0].text = "Our own question?"
+    db.session.commit()
+    upgrade()
+    db.session.expire_all()
+    for cohort_id in (bare.id, with_pulse.id):
+        assert {s.kind for s in db.session.scalars(select(Survey).where(Survey.cohort_id == cohort_id))} == set(SurveyKind)
+    made = surveys.stored_survey(bare.id, SurveyKind.EXIT)
+    expected = [(q.code, q.text, q.kind, q.required, q.audience, list(q.labels), list(q.choices)) for q in default_questions()]
+    assert [(q.code, q.text, q.kind, q.required, q.audience, q.labels, q.choices) for q in made.current.questions] == expected
+    assert made.current.number == 1 and [q.position for q in made.current.questions] == [1, 2, 3, 4, 5, 6]
+    kept = surveys.stored_survey(with_pulse.id, SurveyKind.PULSE)
+    assert kept.id == own.id and kept.current.questions[0].text == "Our own question?" and len(kept.versions) == 1
+    db.session.commit()
+    downgrade(revision="15a1c0d5e003")
+    assert db.session.scalar(select(func.count(Survey.id))) == 4
+
+
+def test_rebuilding_a_parent_table_on_sqlite_keeps_the_rows_that_point_at_it(app):
+    """SQLite's batch mode copies, drops and renames a table: with foreign keys on, the DROP would delete every
+    enrolment, pair and survey of the cohorts (ON DELETE CASCADE). The migrations run with them off."""
+    from sqlalchemy import select
+
+    from lti_app.mentoring.models.enrolment import Enrolment
+    from tests.factories import make_enrolment
+    from tests.factories_workspace import make_running_cohort
+
+    _empty_database()
+    upgrade()
+    cohort = make_running_cohort()
+    make_enrolment(cohort)
+    db.session.commit()
+    enrolments = db.session.scalar(select(func.count(Enrolment.id)))
+    db.session.rollback()
+    before = _revision_before("20261207_0506_cohort_inactivity_days.py")  # 0506 rebuilds `cohort` both ways
+    downgrade(revision=before)
+    assert db.session.execute(text("SELECT count(*) FROM enrolment")).scalar() == enrolments == 1
+    db.session.rollback()
+    upgrade()
+    assert db.session.scalar(select(func.count(Enrolment.id))) == enrolments
+    if db.engine.dialect.name == "sqlite":
+        db.session.commit()
+        assert db.session.execute(text("PRAGMA foreign_keys")).scalar() == 1  # on again

@@ -11,7 +11,7 @@ from lti_app.mentoring.domain.profile_fields import EnrolmentStatus
 from lti_app.mentoring.domain.programme_metrics import retention
 from lti_app.mentoring.models.person import Person
 from lti_app.mentoring.models.roster_snapshot import RosterSnapshot
-from lti_app.mentoring.services.roster_snapshots import cohort_retention, record_snapshot
+from lti_app.mentoring.services.roster_snapshots import cohort_retention, cohorts_retention, record_snapshot
 from lti_app.tasks import roster_cli
 from tests.factories import lms_context_of, make_enrolment
 from tests.factories_workspace import make_running_cohort
@@ -42,6 +42,24 @@ def test_a_cohort_reads_the_snapshot_at_its_end(app):
     found = cohort_retention(cohort)
     assert [(g.people, g.still_active) for g in found.groups] == [(1, 1), (1, 0), (1, 0)]
     assert not found.final  # the programme has not ended: the latest snapshot stands in
+
+
+def test_cohorts_side_by_side_read_their_retention_in_two_queries(app):
+    from tests.factories import make_course
+    from tests.queries import counted_queries
+    first = make_running_cohort()
+    second = make_running_cohort(first.course)
+    elsewhere = make_running_cohort()
+    taking = make_enrolment(second)
+    record_snapshot(first.course_id, [(db.session.get(Person, taking.person_id).subject, True), ("other", False)])
+    db.session.flush()
+    assert cohorts_retention([]) == {}
+    with counted_queries() as seen:
+        found = cohorts_retention([first, second, elsewhere])
+    assert len(seen) == 2 and found[elsewhere.id] is None
+    assert [(g.people, g.still_active) for g in found[first.id].groups] == [(0, 0), (0, 0), (2, 1)]
+    assert [(g.people, g.still_active) for g in found[second.id].groups] == [(1, 1), (0, 0), (1, 0)]
+    assert found[second.id] == cohort_retention(second)
 
 
 def test_roster_sync_takes_a_snapshot_of_each_course_sharing_its_roster(app, monkeypatch):

@@ -71,3 +71,11 @@ def test_the_number_of_queries_does_not_grow_with_the_cohort(app):
     with counted_queries() as many:
         summary([big.id])
     assert len(few) == len(many)
+
+
+def test_the_headline_counts_every_answer_and_shows_means_from_the_threshold_on(app):
+    cohort, _ = _cohort_with_answers(5, satisfaction=lambda n: [1, 2, 4, 5, 3][n])
+    found = summary([cohort.id])[0].headline
+    assert (found.responses, found.people, found.satisfaction, found.recommend) == (5, 5, 3.0, 0)
+    small, _ = _cohort_with_answers(4)
+    assert summary([small.id])[0].headline.satisfaction is None

@@ -140,7 +140,7 @@ def test_an_empty_date_range_is_open():
 
 
 def test_the_tables_carry_the_figures():
-    from lti_app.mentoring.domain.programme_metrics import tables
+    from lti_app.mentoring.domain.programme_tables import tables
     found = tables(programme_metrics(busy()))
     assert list(found) == ["funnel", "matching", "scores", "activity", "at_risk", "skills", "outcomes"]
     assert found["funnel"].rows[1] == ("Enrolled", 1, 3, 5, "100%")

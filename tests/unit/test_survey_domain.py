@@ -80,4 +80,20 @@ def test_answers_are_checked_by_kind(kind, raw, expected):
 def test_the_default_set_and_the_at_risk_list():
     codes = [q.code for q in default_questions()]
     assert codes == ["satisfaction", "usefulness", "progress", "learned", "taught", "recommend"]
-    assert at_risk({1: 2, 2: 3, 3: None, 4: 1}) == [1, 4]
+    assert at_risk({1: {"satisfaction": 2}, 2: {"satisfaction": 3}, 3: {"satisfaction": None},
+                    4: {"satisfaction": 1}}) == [1, 4]
+
+
+def test_the_headline_shows_figures_from_the_threshold_of_different_people_on():
+    from lti_app.mentoring.domain.surveys import headline
+    answers = [(1, {"satisfaction": 5, "recommend": 10}), (2, {"satisfaction": 4, "recommend": 9}),
+               (3, {"satisfaction": 2, "recommend": 3}), (4, {"satisfaction": 3, "recommend": 7}),
+               (5, {"satisfaction": 1, "recommend": 8}), (1, {"satisfaction": 5, "recommend": 0, "learned": "x"})]
+    found = headline(answers, 5)
+    assert (found.responses, found.people, found.satisfaction) == (6, 5, 3.33)
+    assert found.recommend == round(100 * (2 - 2) / 6)  # promoters 10, 9; detractors 3, 0; 7 and 8 passive
+    assert headline(answers[:3] + [(1, {"recommend": 10})] * 5, 3).recommend == round(100 * (7 - 1) / 8)
+    few = headline(answers * 3, 6)  # 18 answers, but from 5 people
+    assert few.responses == 18 and few.satisfaction is None and few.recommend is None
+    assert headline([], 5) == headline([], 5).__class__(0, 0, None, None, 5)
+    assert headline([(1, {"satisfaction": "4", "recommend": None})], 1).satisfaction is None

@@ -120,7 +120,8 @@ def test_the_routes_under_test_include_every_cohort_and_enrolment_page(app):
             "instructor.participants.move", "instructor.participants.roster",
             "instructor.participants.preview_reminder", "instructor.participants.send_reminder",
             "instructor.dashboard.show", "instructor.dashboard.report", "instructor.dashboard.table_csv",
-            "instructor.dashboard.data_csv", "instructor.course_dashboard.course", "instructor.course_dashboard.course_csv",
+            "instructor.dashboard.data_csv", "instructor.dashboard.named_survey_answers",
+            "instructor.course_dashboard.course", "instructor.course_dashboard.course_csv",
             "learner.mail.preferences", "instructor.mail.preferences", "instructor.announcements.announce"} <= endpoints
 
 

@@ -88,7 +88,8 @@ def test_every_dashboard_table_downloads(teacher, cohort, name):
     assert len(rows_of(response)) >= 1
 
 
-@pytest.mark.parametrize("name", ["participants", "pairs", "meetings", "goals", "reflections", "completion"])
+@pytest.mark.parametrize("name", ["participants", "pairs", "meetings", "goals", "reflections", "completion",
+                                  "survey_answers"])
 def test_every_raw_export_downloads_with_iso_dates(teacher, cohort, name):
     rows = rows_of(teacher.get(f"instructor/cohorts/{cohort.id}/dashboard/data.csv?name={name}"))
     assert rows[0]
@@ -259,3 +260,94 @@ def test_a_round_under_the_anonymity_threshold_shows_counts_and_no_figure(teache
     page = text_of(teacher.get(f"instructor/cohorts/{cohort.id}/dashboard/"))
     assert "fewer than 5 answered" in page and "<td>1.0</td>" not in page
     assert "4 participants gave 2 or less" in page  # a count, never names under the threshold
+
+
+def test_a_low_pulse_names_the_pair_in_the_at_risk_list_where_the_privacy_setting_allows(app, teacher):
+    app.config["DASHBOARD_AT_RISK_DAYS"] = 365  # the new pairs have not met: only the pulse puts them at risk
+    from lti_app.mentoring.domain.cohort_settings import PrivacySetting
+    cohort = make_running_cohort(teacher.course, privacy=PrivacySetting.EVERYTHING_WITH_LOG)
+    _pairs_answering(cohort, 3, satisfaction=2)  # 6 answers: over the threshold; all three pairs low
+    rows = rows_of(teacher.get(f"instructor/cohorts/{cohort.id}/dashboard/table.csv?name=at_risk"))
+    assert len(rows) == 4 and {r[1] for r in rows[1:]} == {"Low pulse"}
+    assert "Low pulse" in text_of(teacher.get(f"instructor/cohorts/{cohort.id}/dashboard/"))
+    course = rows_of(teacher.get("instructor/dashboard/cohorts.csv"))
+    assert next(r for r in course if r[0] == cohort.name)[course[0].index("at risk")] == "3"
+
+
+def test_a_low_pulse_is_only_counted_where_answers_stay_anonymous(app, teacher):
+    app.config["DASHBOARD_AT_RISK_DAYS"] = 365
+    cohort = make_running_cohort(teacher.course)  # the default privacy setting: no named answers
+    _pairs_answering(cohort, 3, satisfaction=1)
+    rows = rows_of(teacher.get(f"instructor/cohorts/{cohort.id}/dashboard/table.csv?name=at_risk"))
+    assert rows[1:] == [["not listed", "Low pulse, pairs not named (survey answers are anonymous here): 3", ""]]
+    page = text_of(teacher.get(f"instructor/cohorts/{cohort.id}/dashboard/"))
+    assert "Low pulse, pairs not named (survey answers are anonymous here): 3" in page
+    course = rows_of(teacher.get("instructor/dashboard/cohorts.csv"))
+    assert next(r for r in course if r[0] == cohort.name)[course[0].index("at risk")] == "3"
+
+
+def test_the_queries_do_not_grow_with_the_pulse_answers(teacher):
+    cohort = make_running_cohort(teacher.course)
+    round_ = _pairs_answering(cohort, 3, satisfaction=1)
+    url = f"instructor/cohorts/{cohort.id}/dashboard/"
+    small, course = queries_of_request(teacher, url), queries_of_request(teacher, "instructor/dashboard/")
+    from tests.factories_surveys import make_answer
+    for _ in range(8):
+        pair = make_pair(cohort)
+        make_answer(round_, pair.mentee, "mentee", satisfaction=2)
+    commit()
+    assert queries_of_request(teacher, url) == small
+    assert queries_of_request(teacher, "instructor/dashboard/") == course
+
+
+def test_the_course_page_gives_each_cohort_its_survey_figures_above_the_threshold_and_its_retention(teacher):
+    from lti_app.mentoring.services.roster_snapshots import record_snapshot
+    many = make_running_cohort(teacher.course, name="Many answers")
+    _pairs_answering(many, 3, satisfaction=4)  # 6 answers; recommend 8 (passive) and 6 (detractor)
+    few = make_running_cohort(teacher.course, name="Few answers")
+    _pairs_answering(few, 2, satisfaction=1)  # 4 answers: under 5
+    record_snapshot(teacher.course_id, [("someone", True), ("another", False)])
+    commit()
+    rows = rows_of(teacher.get("instructor/dashboard/cohorts.csv"))
+    header = rows[0]
+    assert header[-6:] == ["survey answers in range", "mean satisfaction (1-5)", "recommend (NPS-style, -100 to 100)",
+                           "participants still active", "withdrawn participants still active",
+                           "non-participants still active"]
+    by_name = {r[0]: dict(zip(header, r)) for r in rows[1:]}
+    assert by_name["Many answers"]["survey answers in range"] == "6"
+    assert by_name["Many answers"]["mean satisfaction (1-5)"] == "4.0"
+    assert by_name["Many answers"]["recommend (NPS-style, -100 to 100)"] == "-50"  # 0 promoters, 3 detractors of 6
+    assert by_name["Few answers"]["mean satisfaction (1-5)"] == "fewer than 5 answered"
+    assert by_name["Few answers"]["recommend (NPS-style, -100 to 100)"] == "fewer than 5 answered"
+    assert by_name["Many answers"]["participants still active"] == "0%"  # none of them on the roster snapshot
+    assert by_name["Many answers"]["non-participants still active"] == "50%"
+    page = text_of(teacher.get("instructor/dashboard/"))
+    assert 'id="retention-columns"' in page and "<td>4.0</td>" in page and "<td>-50</td>" in page
+    assert "<td>1.0</td>" not in page
+
+
+def test_the_course_page_says_nothing_of_retention_without_a_snapshot(teacher, cohort):
+    rows = rows_of(teacher.get("instructor/dashboard/cohorts.csv"))
+    assert rows[1][-3:] == ["", "", ""] and rows[1][-6] == "0"
+
+
+def test_the_report_shows_the_survey_figures_and_retention(teacher):
+    from lti_app.mentoring.services.roster_snapshots import record_snapshot
+    cohort = make_running_cohort(teacher.course, name="Reported")
+    _pairs_answering(cohort, 3, satisfaction=4)
+    record_snapshot(teacher.course_id, [("someone", True)])
+    commit()
+    page = text_of(teacher.get(f"instructor/cohorts/{cohort.id}/dashboard/report"))
+    assert 'id="report-survey-answers"' in page and "4.0/5" in page and "Pulse and exit surveys" in page
+    assert "Still active in the course at the programme's end" in page and 'id="report-self-selection"' in page
+    empty = make_running_cohort(teacher.course, name="Quiet")
+    commit()
+    page = text_of(teacher.get(f"instructor/cohorts/{empty.id}/dashboard/report"))
+    assert 'id="report-no-survey"' in page and "4.0/5" not in page
+
+
+def test_the_report_shows_no_survey_figure_under_the_threshold(teacher):
+    cohort = make_running_cohort(teacher.course, name="Small")
+    _pairs_answering(cohort, 2, satisfaction=1)
+    page = text_of(teacher.get(f"instructor/cohorts/{cohort.id}/dashboard/report"))
+    assert "mean satisfaction" not in page and "1.0/5" not in page and "Fewer than 5 people answered" in page

@@ -130,3 +130,67 @@ def test_the_named_answers_page_counts_the_same_queries_at_two_cohort_sizes(app,
         assert page.status_code == 200
         counts.append(len(statements))
     assert counts[0] == counts[1], counts
+
+
+def _survey_rows() -> dict[str, int]:
+    from lti_app.mentoring.models.survey import Survey, SurveyQuestion
+    return {model.__tablename__: db.session.scalar(select(func.count()).select_from(model))
+            for model in (Survey, SurveyVersion, SurveyQuestion, SurveySettings, SurveyRound, SurveyNamesAccess)}
+
+
+def test_the_surveys_pages_write_nothing_on_get_even_for_a_cohort_without_surveys(app, platform):
+    from tests.queries import counted_queries
+    world = make_world(app, platform)  # a cohort made by the factories: no surveys saved
+    commit()
+    before = _survey_rows()
+    assert before["survey"] == 0
+    with counted_queries() as seen:
+        pages = [world.teacher.get(base(world) + path) for path in ("", "pulse/", "exit/")]
+    assert [p.status_code for p in pages] == [200, 200, 200]
+    db.session.expire_all()
+    assert _survey_rows() == before
+    assert not [s for s in seen.seen if s.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))]
+    html = pages[1].get_data(as_text=True)
+    assert 'id="defaults-note"' in html and "How satisfied are you with your partner?" in html
+    assert "pulse/questions/" not in html  # no edit or remove form without saved question ids
+    assert 'id="defaults-pulse"' in pages[0].get_data(as_text=True)
+
+
+def test_the_first_change_saves_the_defaults_in_the_same_commit(app, platform):
+    world = make_world(app, platform)
+    commit()
+    assert world.teacher.post(base(world) + "pulse/questions", QUESTION).status_code == 303
+    db.session.expire_all()
+    pulse = surveys.stored_survey(world.cohort.id, SurveyKind.PULSE)
+    assert [q.text for q in pulse.current.questions][-1] == "Which channel works best?"
+    assert len(pulse.current.questions) == 7 and pulse.current.number == 1  # the six defaults and the new one
+
+
+def test_an_edit_of_a_question_of_a_survey_not_saved_yet_is_not_found(app, platform):
+    world = make_world(app, platform)
+    commit()
+    assert world.teacher.post(base(world) + "pulse/questions/1", {"q1-text": "x"}).status_code == 404
+    assert world.teacher.post(base(world) + "exit/questions/1/remove").status_code == 404
+    assert _survey_rows()["survey"] == 0
+
+
+def test_a_cohort_made_or_copied_on_its_page_has_its_surveys_from_the_start(app, platform):
+    from dataclasses import replace
+    from lti_app.mentoring.services.cohort_copies import copy_cohort, next_round_fields
+    from lti_app.mentoring.services.cohorts import create_cohort
+    from lti_app.extensions import utcnow
+    world = make_world(app, platform)
+    source = world.cohort
+    surveys.survey_of(source.id, SurveyKind.PULSE).current.questions[0].text = "Our own first question?"
+    surveys.settings_of(source.id).anonymity_threshold = 7
+    fields = next_round_fields(source, utcnow().date())
+    copy = copy_cohort(source, fields)
+    fresh = create_cohort(source.course_id, replace(fields, name="Brand new"))
+    copied = surveys.stored_survey(copy.id, SurveyKind.PULSE)
+    assert copied.current.questions[0].text == "Our own first question?" and copied.current.number == 1
+    assert surveys.stored_survey(copy.id, SurveyKind.EXIT) is not None
+    assert surveys.current_settings(copy.id).anonymity_threshold == 7
+    for kind in SurveyKind:
+        made = surveys.stored_survey(fresh.id, kind)
+        assert [q.code for q in made.current.questions][0] == "satisfaction"
+    assert surveys.current_settings(fresh.id).id is None  # defaults, not saved

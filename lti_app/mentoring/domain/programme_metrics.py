@@ -4,7 +4,8 @@ Pure functions: the facts come in as dataclasses (``services/programme_dashboard
 in a fixed number of queries) and the figures go out as dataclasses. A ``Period`` narrows the *event* figures
 (meetings held, minutes spent) to a date range; *state* figures (who is matched, active pairs, capacity left,
 the at-risk list) always describe "now". Survey figures are built elsewhere: ``programme_metrics`` passes them
-through (``surveys=``) so the dashboard can show them beside the rest.
+through (``surveys=``) so the dashboard can show them beside the rest. The tables the dashboard shows and
+downloads are built from these figures in ``programme_tables``.
 """
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from datetime import date, timedelta
 from functools import cached_property
 from typing import Any
 
+from lti_app.mentoring.domain.surveys import DEFAULT_ANONYMITY_THRESHOLD, below_threshold
+
 ROLES = ("mentor", "mentee")
 FUNNEL_STAGES = ("roster", "enrolled", "matched", "first_meeting", "three_meetings", "completed")
 STAGE_LABELS = {
@@ -23,6 +26,12 @@ STAGE_LABELS = {
 }
 SCORE_BANDS = ((0.0, 0.25, "0–25"), (0.25, 0.5, "25–50"), (0.5, 0.75, "50–75"), (0.75, 1.01, "75–100"))
 DEFAULT_QUIET_DAYS = 30  # an active pair with no meeting for this many days is at risk
+LOW_PULSE_REASON = "Low pulse"
+
+
+def ratio(part: float | None, whole: float | None) -> float | None:
+    """``part`` of ``whole`` as a share, or None where either is missing or the whole is nothing."""
+    return None if part is None or not whole else part / whole
 
 
 class BadPeriod(ValueError):
@@ -124,6 +133,9 @@ class ProgrammeFacts:
     new_partner_asked: frozenset[int] = frozenset()  # pair ids with an open fit check asking for a new partner
     roster_size: int | None = None  # learners on the course roster; None: the LMS shares no roster
     skill_labels: dict[str, str] = field(default_factory=dict)
+    low_pulse: frozenset[int] = frozenset()  # enrolment ids whose latest pulse answer is low (surveys.is_low_pulse)
+    pulse_answered: int = 0  # people who answered the pulse at all
+    anonymity_threshold: int = DEFAULT_ANONYMITY_THRESHOLD
 
     @cached_property
     def roles(self) -> dict[int, str]:
@@ -142,7 +154,7 @@ class FunnelStage:
     total: int | None
 
     def share(self, of: int | None) -> float | None:
-        return None if not of or self.total is None else self.total / of
+        return ratio(self.total, of)
 
 
 @dataclass(frozen=True)
@@ -175,7 +187,7 @@ class MonthActivity:
 
     @property
     def per_pair(self) -> float:
-        return self.meetings / self.pairs if self.pairs else 0.0
+        return ratio(self.meetings, self.pairs) or 0.0
 
 
 @dataclass(frozen=True)
@@ -186,6 +198,14 @@ class Activity:
     days_since_last: dict[int, int | None]  # active pair id → days since its last meeting (None: never)
     at_risk: list[AtRisk]
     quiet_days: int
+    low_pulse_pairs: int = 0  # active pairs in which someone's latest pulse answer is low
+    low_pulse_listed: bool = True  # whether those pairs are named in ``at_risk`` (else only counted)
+    unlisted: int = 0  # active pairs at risk for a low pulse alone, not in ``at_risk`` because it is not listed
+
+    @property
+    def at_risk_total(self) -> int:
+        """Active pairs at risk for any reason, listed or not."""
+        return len(self.at_risk) + self.unlisted
 
 
 @dataclass(frozen=True)
@@ -211,7 +231,7 @@ class Outcomes:
 
     @property
     def submission_rate(self) -> float | None:
-        return self.reflections_submitted / self.reflections_expected if self.reflections_expected else None
+        return ratio(self.reflections_submitted, self.reflections_expected)
 
 
 @dataclass(frozen=True)
@@ -282,8 +302,20 @@ def _months(start: date, end: date) -> list[date]:
     return months
 
 
-def activity(facts: ProgrammeFacts, period: Period, quiet_days: int = DEFAULT_QUIET_DAYS) -> Activity:
-    """Meetings (in the period) per pair per month against the cadence; days since last meeting and at risk (now)."""
+def low_pulse_listed(names_allowed: bool, pulse_answered: int, threshold: int) -> bool:
+    """Whether the pairs at risk for a low pulse may be listed (named) on the dashboard: only where the cohort's
+    privacy setting allows named survey answers and at least the anonymity threshold answered the pulse; else the
+    dashboard gives their number only. The row names the pair, never which of the two answered, nor the answer."""
+    return names_allowed and not below_threshold(pulse_answered, threshold)
+
+
+def activity(facts: ProgrammeFacts, period: Period, quiet_days: int = DEFAULT_QUIET_DAYS, *,
+             names_allowed: bool = False) -> Activity:
+    """Meetings (in the period) per pair per month against the cadence; days since last meeting and at risk (now).
+
+    An active pair is at risk when a partner asked for a new partner, else when it has not met for ``quiet_days``,
+    and (said beside either) when either partner's latest pulse answer is low. Low-pulse pairs are listed only as
+    ``low_pulse_listed`` allows; otherwise they are counted, and a pair at risk for that alone is left out."""
     held = [m for m in facts.meetings if period.holds(m.held_on) and m.held_on <= facts.today]
     first = max(facts.starts_on, period.start or facts.starts_on)
     last = min(facts.ends_on, facts.today, period.end or facts.today)
@@ -298,17 +330,28 @@ def activity(facts: ProgrammeFacts, period: Period, quiet_days: int = DEFAULT_QU
     for m in facts.meetings:
         if m.held_on <= facts.today and m.held_on > latest.get(m.pair_id, date.min):
             latest[m.pair_id] = m.held_on
+    listed = low_pulse_listed(names_allowed, facts.pulse_answered, facts.anonymity_threshold)
     since: dict[int, int | None] = {}
-    at_risk = []
+    at_risk, low_pairs, unlisted = [], 0, 0
     for pair in (p for p in facts.pairs if p.active):
         since[pair.id] = (facts.today - latest[pair.id]).days if pair.id in latest else None
         quiet_from = latest.get(pair.id) or pair.published_on
         quiet = (facts.today - quiet_from).days if quiet_from else None
+        reasons = []
         if pair.id in facts.new_partner_asked:
-            at_risk.append(AtRisk(pair.id, "A partner asked for a new partner", since[pair.id]))
+            reasons.append("A partner asked for a new partner")
         elif quiet is not None and quiet >= quiet_days:
-            at_risk.append(AtRisk(pair.id, f"No meeting for {quiet} days", since[pair.id]))
-    return Activity(len(held), sum(m.minutes for m in held), months, since, at_risk, quiet_days)
+            reasons.append(f"No meeting for {quiet} days")
+        if pair.mentor_id in facts.low_pulse or pair.mentee_id in facts.low_pulse:
+            low_pairs += 1
+            if listed:
+                reasons.append(LOW_PULSE_REASON)
+            elif not reasons:
+                unlisted += 1
+        if reasons:
+            at_risk.append(AtRisk(pair.id, "; ".join(reasons), since[pair.id]))
+    return Activity(len(held), sum(m.minutes for m in held), months, since, at_risk, quiet_days, low_pairs, listed,
+                    unlisted)
 
 
 def _mean(values: Sequence[float]) -> float | None:
@@ -330,70 +373,26 @@ def outcomes(facts: ProgrammeFacts) -> Outcomes:
     graded = [r.score / r.points for r in facts.reflections if r.score is not None and r.points > 0]
     live = {p.enrolment_id for p in facts.participants if not p.withdrawn}
     completed = len(facts.completed & {p.enrolment_id for p in facts.participants})
+    rate = ratio(completed, len(live))
     return Outcomes(
         skills=skills, goals=len(facts.goals),
         goals_at_target=sum(g.end is not None and g.end >= g.target for g in facts.goals),
         reflections_expected=len(facts.reflections), reflections_submitted=sum(r.submitted for r in facts.reflections),
-        mean_grade_share=_mean(graded), completion_rate=round(completed / len(live), 4) if live else None,
+        mean_grade_share=_mean(graded), completion_rate=None if rate is None else round(rate, 4),
         completed=completed,
     )
 
 
 def programme_metrics(facts: ProgrammeFacts, period: Period | None = None, *, quiet_days: int = DEFAULT_QUIET_DAYS,
-                      surveys: Sequence[Any] = ()) -> ProgrammeMetrics:
-    """Every figure of the dashboard; ``surveys`` (pulse and exit results built elsewhere) ride along unchanged."""
+                      surveys: Sequence[Any] = (), names_allowed: bool = False) -> ProgrammeMetrics:
+    """Every figure of the dashboard; ``surveys`` (pulse and exit results built elsewhere) ride along unchanged;
+    ``names_allowed``: the cohort's privacy setting allows named survey answers (see ``low_pulse_listed``)."""
     period = period or Period()
     return ProgrammeMetrics(
         period=period, started=facts.today >= facts.starts_on, funnel=funnel(facts),
-        matching=matching_health(facts), activity=activity(facts, period, quiet_days), outcomes=outcomes(facts),
+        matching=matching_health(facts), activity=activity(facts, period, quiet_days, names_allowed=names_allowed), outcomes=outcomes(facts),
         surveys=tuple(surveys),
     )
-
-
-# ---- the dashboard's tables (shown beside the charts and downloaded as CSV) ------------------------------------
-
-@dataclass(frozen=True)
-class Table:
-    name: str
-    title: str
-    header: tuple[str, ...]
-    rows: list[tuple[Any, ...]]
-
-
-def _percent(share: float | None) -> str:
-    return "" if share is None else f"{share * 100:.0f}%"
-
-
-def tables(metrics: ProgrammeMetrics) -> dict[str, Table]:
-    """Every table of the dashboard, by name, in the order shown."""
-    m, a, o = metrics.matching, metrics.activity, metrics.outcomes
-    enrolled = next(s.total for s in metrics.funnel if s.key == "enrolled")
-    found = [
-        Table("funnel", "Funnel (now)", ("stage", "mentors", "mentees", "all", "share of enrolled"),
-              [(s.label, s.mentor, s.mentee, s.total, _percent(s.share(enrolled)) if s.key != "roster" else "")
-               for s in metrics.funnel]),
-        Table("matching", "Matching health (now)", ("figure", "value"),
-              [("Active pairs", m.active_pairs), ("Mentors wanted, unmatched", m.unmatched["mentor"]),
-               ("Mentees wanted, unmatched", m.unmatched["mentee"]), ("Either role, unmatched", m.unmatched["either"]),
-               ("Mentor capacity", m.capacity_total), ("Capacity used", m.capacity_used),
-               ("Capacity left", m.capacity_left), ("Pairs made or kept by hand", m.by_hand)]),
-        Table("scores", "Match scores of the active pairs (now)", ("score band", "pairs"), list(m.score_bands)),
-        Table("activity", "Meetings per pair per month", ("month", "meetings", "pairs", "per pair", "cadence asks"),
-              [(x.month, x.meetings, x.pairs, round(x.per_pair, 2), x.expected_per_pair) for x in a.months]),
-        Table("at_risk", f"At risk (now): no meeting for {a.quiet_days} days, or a new partner asked for",
-              ("pair id", "reason", "days since the last meeting"),
-              [(r.pair_id, r.reason, "never met" if r.days_quiet is None else r.days_quiet) for r in a.at_risk]),
-        Table("skills", "Goal ratings from baseline to the end, per skill and role",
-              ("skill", "role", "goals", "baseline (mean)", "end (mean)"),
-              [(s.label, s.role, s.goals, s.baseline, "" if s.end is None else s.end) for s in o.skills]),
-        Table("outcomes", "Outcomes", ("figure", "value"),
-              [("Goals", o.goals), ("Goals at their target", o.goals_at_target),
-               ("Reflections asked for", o.reflections_expected), ("Reflections submitted", o.reflections_submitted),
-               ("Submission rate", _percent(o.submission_rate)), ("Mean grade", _percent(o.mean_grade_share)),
-               ("Completed", o.completed), ("Completion rate (of those enrolled)", _percent(o.completion_rate)),
-               ("Meetings in the date range", a.meetings), ("Hours met in the date range", round(a.minutes / 60, 1))]),
-    ]
-    return {t.name: t for t in found}
 
 
 # ---- participants against non-participants --------------------------------------------------------------------
@@ -410,7 +409,7 @@ class RetentionGroup:
 
     @property
     def share(self) -> float | None:
-        return self.still_active / self.people if self.people else None
+        return ratio(self.still_active, self.people)
 
 
 @dataclass(frozen=True)
@@ -435,33 +434,3 @@ def retention(participants: Iterable[str], withdrawn: Iterable[str], roster_lear
     groups = [RetentionGroup(label, len(ids), len(ids & active)) for label, ids in (
         ("Participants", taking), ("Withdrawn participants", left), ("Non-participants", others))]
     return Retention(groups, measured_on, measured_on >= ends_on)
-
-
-def retention_table(found: Retention) -> Table:
-    """The retention figure as a table."""
-    return Table("retention", "Still active in the course at the programme's end",
-                 ("group", "people", "still active", "share"),
-                 [(g.label, g.people, g.still_active, _percent(g.share)) for g in found.groups])
-
-
-SURVEY_MEANS = (("satisfaction", "Satisfaction (1-5)"), ("usefulness", "Meetings useful (1-5)"),
-                ("progress", "Progress on goals (1-5)"), ("recommend", "Would recommend (0-10)"))
-
-
-def survey_table(summaries: Sequence[Any]) -> Table:
-    """The pulse and exit rounds of the cohort's surveys: who answered of who was asked, and the mean answers.
-    Under the anonymity threshold a round shows its counts only ("fewer than N answered"), never a figure."""
-    rows: list[tuple[Any, ...]] = []
-    for cohort in summaries:
-        for kind in cohort.kinds:
-            for r in kind.rounds:
-                if not r.eligible and not r.answered:
-                    continue
-                hidden = r.answered < cohort.threshold
-                means = [f"fewer than {cohort.threshold} answered" if hidden or r.means.get(key) is None
-                         else f"{r.means[key]:.1f}" for key, _ in SURVEY_MEANS]
-                label = kind.kind.label + (f", round {r.number}" if kind.kind.value == "pulse" else
-                                           " (a pair ended early)" if r.pair_id else "")
-                rows.append((label, r.opens_at.date().isoformat(), r.answered, r.eligible, r.late, *means))
-    return Table("surveys", "Pulse and exit surveys", ("Survey", "Opened", "Answered", "Asked", "Late",
-                                                        *(title for _, title in SURVEY_MEANS)), rows)

@@ -189,6 +189,51 @@ def valid_answer(spec_kind: QuestionKind, raw: str, choices: tuple[str, ...] = (
     return int(raw) if low <= int(raw) <= high else None
 
 
-def at_risk(latest_satisfaction: dict[int, int | None]) -> list[int]:
-    """Who gave a latest pulse satisfaction of 2 or less."""
-    return sorted(k for k, v in latest_satisfaction.items() if v is not None and v <= 2)
+LOW_PULSE = 2  # a Likert answer at or under this is low
+LOW_PULSE_QUESTIONS = (SATISFACTION, "usefulness")  # the default questions whose low answer puts a pair at risk
+
+
+def is_low_pulse(values: dict[str, object]) -> bool:
+    """Whether a pulse answer is low: 2 or less (of 1-5) for satisfaction with the partner or for the usefulness of
+    the meetings. Other questions (progress, recommend, free text) never count: a slow start on goals is not a pair
+    in trouble, and the recommendation is about the programme, not the pair."""
+    given = [values.get(code) for code in LOW_PULSE_QUESTIONS]
+    return any(type(v) is int and v <= LOW_PULSE for v in given)
+
+
+def at_risk(latest_answers: dict[int, dict[str, object]]) -> list[int]:
+    """Who gave a low latest pulse answer (``is_low_pulse``), from each person's latest pulse answer by id."""
+    return sorted(k for k, values in latest_answers.items() if is_low_pulse(values or {}))
+
+
+RECOMMEND = "recommend"
+PROMOTER_FROM, DETRACTOR_UP_TO = 9, 6  # NPS-style: 9-10 promote, 0-6 detract, 7-8 are passive
+
+
+@dataclass(frozen=True)
+class Headline:
+    """A cohort's survey figures in one line: answers given, and (only where at least the threshold of different
+    people answered the question) the mean satisfaction with the partner and an NPS-style recommendation score,
+    the share of 9-10 less the share of 0-6, from -100 to 100."""
+
+    responses: int
+    people: int
+    satisfaction: float | None
+    recommend: int | None
+    threshold: int
+
+
+def headline(answers: list[tuple[int, dict[str, object]]], threshold: int) -> Headline:
+    """The ``Headline`` of (enrolment id, values) answers, pulse and exit rounds alike, each answer counted."""
+    def given(code: str) -> tuple[list[int], int]:
+        found = [(who, v) for who, values in answers for v in [(values or {}).get(code)] if type(v) is int]
+        return [v for _, v in found], len({who for who, _ in found})
+    satisfaction, satisfied_people = given(SATISFACTION)
+    recommend, recommending_people = given(RECOMMEND)
+    mean = None if below_threshold(satisfied_people, threshold) else round(fmean(satisfaction), 2)
+    score = None
+    if not below_threshold(recommending_people, threshold):
+        promoters = sum(v >= PROMOTER_FROM for v in recommend)
+        detractors = sum(v <= DETRACTOR_UP_TO for v in recommend)
+        score = round(100 * (promoters - detractors) / len(recommend))
+    return Headline(len(answers), len({who for who, _ in answers}), mean, score, threshold)

@@ -1,5 +1,6 @@
-"""Copy a cohort for the next round: its settings, ground rules, skills, matching settings, reflections and
-completion rules, with the dates moved on; no people, pairs or anything they wrote. Every function flushes."""
+"""Copy a cohort for the next round: its settings, ground rules, skills, matching settings, reflections,
+completion rules and survey questions and settings, with the dates moved on; no people, pairs or anything they
+wrote (no survey rounds or answers). Every function flushes."""
 from __future__ import annotations
 
 from dataclasses import replace
@@ -15,8 +16,8 @@ from lti_app.mentoring.models.reflection import ReflectionAssignment
 from lti_app.mentoring.services.cohorts import CohortFields, create_cohort
 from lti_app.mentoring.services.matching import save_settings, settings_of
 
-COPIED = ("settings, ground rules, skills, matching settings, reflection assignments and completion rules; "
-          "no participants, pairs or anything they wrote")
+COPIED = ("settings, ground rules, skills, matching settings, reflection assignments, completion rules and survey "
+          "questions and settings; no participants, pairs or anything they wrote")
 
 
 def shift_for_next_round(source: Cohort, today: date) -> timedelta:
@@ -45,8 +46,9 @@ def next_round_fields(source: Cohort, today: date) -> CohortFields:
 def copy_cohort(source: Cohort, fields: CohortFields) -> Cohort:
     """A new draft cohort with ``fields`` (the instructor's edit of ``next_round_fields``) and the rest of the
     source's set-up: matching settings without pins or forbidden pairs (they name the source's people), its
-    reflection assignments (windows moved as the programme moved, no gradebook column yet) and completion rules."""
-    cohort = create_cohort(source.course_id, fields)
+    reflection assignments (windows moved as the programme moved, no gradebook column yet), completion rules, and
+    the current questions and settings of its pulse and exit surveys (as version 1: no rounds, no answers)."""
+    cohort = create_cohort(source.course_id, fields, surveys_like=source.id)
     save_settings(cohort, replace(settings_of(source), pinned=frozenset(), forbidden=frozenset()))
     shift = fields.starts_on - source.starts_on
     for assignment in db.session.scalars(select(ReflectionAssignment).where(ReflectionAssignment.cohort_id == source.id)

@@ -111,8 +111,9 @@ def _refuse_removing_chosen_skills(cohort: Cohort, removed: list[CohortSkill]) -
         raise InvalidInput(f"Participants have chosen these skills, so they stay in the catalogue: {labels}.", field="skill_codes")
 
 
-def create_cohort(course_id: int, fields: CohortFields) -> Cohort:
-    """A new draft cohort in the course. Flushes."""
+def create_cohort(course_id: int, fields: CohortFields, *, surveys_like: int | None = None) -> Cohort:
+    """A new draft cohort in the course, with its pulse and exit surveys (the default questions, or those of cohort
+    ``surveys_like``), so that no page has to write them on first sight. Flushes."""
     _check(fields)
     _ensure_unique_name(course_id, fields.name.strip())
     cohort = Cohort(course_id=course_id, state=CohortState.DRAFT)
@@ -120,6 +121,7 @@ def create_cohort(course_id: int, fields: CohortFields) -> Cohort:
     db.session.add(cohort)
     _sync_skills(cohort, fields)
     db.session.flush()
+    surveys.create_surveys(cohort.id, like=surveys_like)
     return cohort
 
 

@@ -2,8 +2,9 @@
 
 Each query reads columns (never whole rows with their relations) for all the cohorts asked for at once, so the
 cost is the same for a pilot of ten and a cohort of 5,000: participants, pairs, meetings, goals, goal skills,
-reflections asked for and submitted, completions, open fit checks asking for a new partner, skill labels.
-The figures themselves are ``domain/programme_metrics``. Nothing here writes.
+reflections asked for and submitted, completions, open fit checks asking for a new partner, skill labels, and
+the latest pulse answers (``survey_results.latest_pulse``). The figures themselves are
+``domain/programme_metrics``. Nothing here writes.
 """
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ from lti_app.mentoring.models.feedback import FitCheck
 from lti_app.mentoring.models.pairing import Pair, PairStatus
 from lti_app.mentoring.models.reflection import ReflectionAssignment, Submission
 from lti_app.mentoring.models.workspace import Goal, GoalSkill, Meeting
+from lti_app.mentoring.services import survey_admin, survey_results
 from lti_app.mentoring.services.pairs import VISIBLE_TO_PARTNERS
 
 def _text(column):
@@ -98,11 +100,13 @@ def facts_of_cohorts(cohorts: Sequence[Cohort], today: date, roster_sizes: dict[
             select(CohortSkill.cohort_id, CohortSkill.code, CohortSkill.label).where(CohortSkill.cohort_id.in_(ids))):
         labels[cohort_id][code] = label
     sizes = roster_sizes or {}
+    pulse = survey_results.latest_pulse(ids)
     return {c.id: ProgrammeFacts(
         today=today, starts_on=c.starts_on, ends_on=c.ends_on, cadence_days=c.meeting_cadence_days,
         participants=people[c.id], pairs=pairs[c.id], meetings=meetings[c.id], goals=goals[c.id],
         reflections=reflections[c.id], completed=frozenset(completed[c.id]), new_partner_asked=frozenset(asked[c.id]),
-        roster_size=sizes.get(c.id), skill_labels=labels[c.id],
+        roster_size=sizes.get(c.id), skill_labels=labels[c.id], low_pulse=pulse[c.id].low,
+        pulse_answered=pulse[c.id].answered, anonymity_threshold=pulse[c.id].threshold,
     ) for c in cohorts}
 
 
@@ -137,7 +141,8 @@ def cohort_metrics(cohort: Cohort, today: date, period: Period | None = None, *,
                    quiet_days: int = DEFAULT_QUIET_DAYS, surveys: Sequence[Any] = ()) -> ProgrammeMetrics:
     """The dashboard figures of one cohort (``surveys``: pulse and exit figures, when the caller has them)."""
     facts = facts_of_cohorts([cohort], today, {cohort.id: roster_size})[cohort.id]
-    return programme_metrics(facts, period, quiet_days=quiet_days, surveys=surveys)
+    return programme_metrics(facts, period, quiet_days=quiet_days, surveys=surveys,
+                             names_allowed=survey_admin.may_open_names(cohort))
 
 
 def course_metrics(cohorts: Sequence[Cohort], today: date, period: Period | None = None, *,
@@ -145,4 +150,5 @@ def course_metrics(cohorts: Sequence[Cohort], today: date, period: Period | None
                    ) -> list[tuple[Cohort, ProgrammeMetrics]]:
     """The cohorts of a course side by side, oldest first (the pilot against the later ones)."""
     facts = facts_of_cohorts(cohorts, today, {c.id: roster_size for c in cohorts})
-    return [(c, programme_metrics(facts[c.id], period, quiet_days=quiet_days)) for c in cohorts]
+    return [(c, programme_metrics(facts[c.id], period, quiet_days=quiet_days,
+                                  names_allowed=survey_admin.may_open_names(c))) for c in cohorts]

@@ -1,8 +1,10 @@
-"""Raw data of a cohort for CSV: participants, pairs, meetings, goals with ratings, reflections, completion.
+"""Raw data of a cohort for CSV: participants, pairs, meetings, goals with ratings, reflections, completion and
+survey answers.
 
 Each export is a header and a generator of rows over one query read in batches (``yield_per``), so a 5,000-person
 cohort is never held in memory. Only facts the pair did not write are exported (no meeting notes, no goal texts,
-no reflection bodies): what a pair wrote stays behind the cohort's privacy setting. Nothing here writes.
+no reflection bodies): what a pair wrote stays behind the cohort's privacy setting. Survey answers follow the
+anonymity rule of the surveys' results page (``survey_answers``). Nothing here writes.
 """
 from __future__ import annotations
 
@@ -19,8 +21,11 @@ from lti_app.mentoring.models.completion import Completion
 from lti_app.mentoring.models.enrolment import Enrolment
 from lti_app.mentoring.models.pairing import Pair
 from lti_app.mentoring.models.person import Person
+from lti_app.mentoring.domain import surveys as survey_domain
 from lti_app.mentoring.models.reflection import ReflectionAssignment, Submission
+from lti_app.mentoring.models.survey import Survey, SurveyAnswer, SurveyQuestion, SurveyRound, SurveyVersion
 from lti_app.mentoring.models.workspace import Goal, Meeting
+from lti_app.mentoring.services import surveys
 from lti_app.mentoring.services.pairs import VISIBLE_TO_PARTNERS
 
 BATCH = 500
@@ -115,6 +120,61 @@ def completion(cohort: Cohort) -> Iterator[tuple[Any, ...]]:
         yield e_id, _name(given, family, name, email), role.value, completed
 
 
+SURVEY_ANSWERS_HEADER = ("survey", "round", "round opened on", "questions version", "response", "role", "late",
+                         "enrolment id", "name", "question code", "question", "answer")
+
+
+def withheld(threshold: int) -> str:
+    """What the survey answers export says in place of a round's answers under the anonymity threshold."""
+    return f"fewer than {threshold} answered this round with these questions: answers not shown"
+
+
+def survey_answers(cohort: Cohort, *, named: bool = False) -> Iterator[tuple[Any, ...]]:
+    """One row per answer per question answered, oldest round first.
+
+    Anonymous (``named=False``, the ``data.csv`` download): a round's answers to one version of the questions are
+    shown only where at least the cohort's anonymity threshold answered it (as the results page shows a version's
+    figures and free text); below it the group is one row saying so, with no values. No enrolment id, no name, no
+    time of answering; free text as written, without names. ``response`` numbers the answers of a round, so the
+    answers one person gave can be read together. ``named=True`` (only after ``survey_admin.log_names_download``)
+    fills in the enrolment id and name of every answer, whatever the threshold, as the named answers page does.
+    Four queries whatever the cohort's size: the threshold, the questions, the group sizes, the answers (streamed).
+    """
+    threshold = surveys.current_settings(cohort.id).anonymity_threshold
+    questions: dict[int, list[tuple[str, str]]] = {}
+    for version_id, code, text in db.session.execute(
+            select(SurveyQuestion.version_id, SurveyQuestion.code, SurveyQuestion.text).join(SurveyVersion)
+            .join(Survey).where(Survey.cohort_id == cohort.id).order_by(SurveyQuestion.version_id, SurveyQuestion.position)):
+        questions.setdefault(version_id, []).append((code, text))
+    sizes = dict(((r, v), n) for r, v, n in db.session.execute(
+        select(SurveyAnswer.round_id, SurveyAnswer.version_id, func.count(SurveyAnswer.id)).join(SurveyRound)
+        .join(Survey).where(Survey.cohort_id == cohort.id).group_by(SurveyAnswer.round_id, SurveyAnswer.version_id)))
+    query = (select(Survey.kind, SurveyRound.id, SurveyRound.number, SurveyRound.opens_at, SurveyRound.pair_id,
+                    SurveyVersion.id, SurveyVersion.number, SurveyAnswer.role, SurveyAnswer.late, SurveyAnswer.values,
+                    SurveyAnswer.enrolment_id, Person.given_name, Person.family_name, Person.name, Person.email)
+             .join(SurveyRound, SurveyRound.survey_id == Survey.id).join(SurveyAnswer, SurveyAnswer.round_id == SurveyRound.id)
+             .join(SurveyVersion, SurveyVersion.id == SurveyAnswer.version_id)
+             .join(Enrolment, Enrolment.id == SurveyAnswer.enrolment_id).join(Person, Enrolment.person_id == Person.id)
+             .where(Survey.cohort_id == cohort.id)
+             .order_by(Survey.kind, SurveyRound.opens_at, SurveyRound.id, SurveyVersion.number, SurveyAnswer.id))
+    responses: dict[int, int] = {}
+    said: set[tuple[int, int]] = set()
+    for kind, round_id, number, opens_at, pair_id, version_id, version, role, late, values, e_id, *name in _stream(query):
+        survey = kind.label + (" (a pair ended early)" if pair_id else "")
+        where = (survey, number, opens_at.date(), version)
+        if not named and survey_domain.below_threshold(sizes.get((round_id, version_id), 0), threshold):
+            if (round_id, version_id) not in said:
+                said.add((round_id, version_id))
+                yield (*where, "", "", "", "", "", "", "", withheld(threshold))
+            continue
+        responses[round_id] = response = responses.get(round_id, 0) + 1
+        who = (e_id, _name(*name)) if named else ("", "")
+        for code, text in questions.get(version_id, []):
+            value = (values or {}).get(code)
+            if value not in (None, ""):
+                yield (*where, response, role, "yes" if late else "no", *who, code, text, value)
+
+
 EXPORTS = {e.name: e for e in (
     Export("participants", "Participants", ("enrolment id", "name", "email", "role wanted", "status", "department",
                                             "enrolled at", "withdrawn at", "completed at"), participants),
@@ -127,4 +187,5 @@ EXPORTS = {e.name: e for e in (
     Export("reflections", "Reflections", ("assignment id", "assignment", "enrolment id", "name", "status",
                                           "submitted at", "late", "score", "points", "graded at"), reflections),
     Export("completion", "Completion", ("enrolment id", "name", "role wanted", "completed at"), completion),
+    Export("survey_answers", "Survey answers (anonymous)", SURVEY_ANSWERS_HEADER, survey_answers),
 )}

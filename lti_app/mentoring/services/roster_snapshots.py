@@ -1,11 +1,12 @@
 """Dated snapshots of a course's roster, and the retention figure they give (participants against the rest).
 
-``record_snapshot`` adds one (the caller's commit point commits it); ``cohort_retention`` reads the snapshots of
-the programme's span in two queries. Only LMS user ids are stored.
+``record_snapshot`` adds one (the caller's commit point commits it); ``cohort_retention`` (one cohort) and
+``cohorts_retention`` (the course's cohorts side by side) read the snapshots of the programme's span in two queries. Only LMS user ids are stored.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from datetime import datetime, time, timezone
 
 from sqlalchemy import select
@@ -40,8 +41,29 @@ def latest_learners(course_id: int) -> int | None:
 
 def cohort_retention(cohort: Cohort) -> Retention | None:
     """Retention at the programme's end (or as of the latest snapshot); None without any snapshot of the course."""
+    return cohorts_retention([cohort])[cohort.id]
+
+
+def cohorts_retention(cohorts: Sequence[Cohort]) -> dict[int, Retention | None]:
+    """Cohort id → ``cohort_retention``, for cohorts of one course, in two queries whatever their number or size."""
+    if not cohorts:
+        return {}
     snapshots = list(db.session.scalars(
-        select(RosterSnapshot).where(RosterSnapshot.course_id == cohort.course_id).order_by(RosterSnapshot.taken_at)))
+        select(RosterSnapshot).where(RosterSnapshot.course_id.in_({c.course_id for c in cohorts}))
+        .order_by(RosterSnapshot.taken_at)))
+    if not snapshots:
+        return {c.id: None for c in cohorts}
+    taking: dict[int, set[str]] = defaultdict(set)
+    left: dict[int, set[str]] = defaultdict(set)
+    for cohort_id, subject, status in db.session.execute(
+            select(Enrolment.cohort_id, Person.subject, Enrolment.status).join(Person, Enrolment.person_id == Person.id)
+            .where(Enrolment.cohort_id.in_([c.id for c in cohorts]))):
+        (left if status is EnrolmentStatus.WITHDRAWN else taking)[cohort_id].add(subject)
+    return {c.id: _retention(c, [s for s in snapshots if s.course_id == c.course_id], taking[c.id], left[c.id])
+            for c in cohorts}
+
+
+def _retention(cohort: Cohort, snapshots: list[RosterSnapshot], taking: set[str], left: set[str]) -> Retention | None:
     if not snapshots:
         return None
     end = datetime.combine(cohort.ends_on, time.min, tzinfo=timezone.utc)
@@ -49,9 +71,4 @@ def cohort_retention(cohort: Cohort) -> Retention | None:
     start = datetime.combine(cohort.starts_on, time.min, tzinfo=timezone.utc)
     span = [s for s in snapshots if start <= s.taken_at <= final.taken_at] or [final]
     learners = {u for s in span for u in (*s.active_user_ids, *s.inactive_user_ids)}
-    taking, left = set(), set()
-    for subject, status in db.session.execute(
-            select(Person.subject, Enrolment.status).join(Person, Enrolment.person_id == Person.id)
-            .where(Enrolment.cohort_id == cohort.id)):
-        (left if status is EnrolmentStatus.WITHDRAWN else taking).add(subject)
     return retention(taking, left, learners, final.active_user_ids, final.taken_at.date(), cohort.ends_on)

@@ -51,9 +51,7 @@ def _editable(survey: Survey) -> SurveyVersion:
     if not _has_answers(current.id):
         return current
     copy = SurveyVersion(number=current.number + 1)
-    copy.questions = [SurveyQuestion(position=q.position, code=q.code, text=q.text, kind=q.kind, required=q.required,
-                                     audience=q.audience, labels=list(q.labels), choices=list(q.choices))
-                      for q in current.questions]
+    copy.questions = [surveys.question_copy(q, q.position) for q in current.questions]
     survey.versions.append(copy)
     db.session.flush()
     return copy
@@ -84,6 +82,11 @@ def add_question(survey: Survey, **fields: Any) -> SurveyQuestion:
     version.questions.append(question)
     db.session.flush()
     return question
+
+
+def add_question_to(cohort: Cohort, survey_kind: SurveyKind, **fields: Any) -> SurveyQuestion:
+    """``add_question`` to the cohort's survey of ``survey_kind``, its default questions saved first if it had none."""
+    return add_question(surveys.survey_of(cohort.id, survey_kind), **fields)
 
 
 def edit_question(survey: Survey, question_id: int, **fields: Any) -> SurveyQuestion:
@@ -169,21 +172,40 @@ class NamedAnswer:
     late: bool
 
 
-def open_names(cohort: Cohort, survey: Survey, viewer: Person, reason: str) -> list[NamedAnswer]:
-    """Log that ``viewer`` opens the survey's named answers for ``reason`` and return them. Flushes."""
+def _log_names(cohort: Cohort, found: list[Survey], viewer: Person, reason: str) -> list[SurveyNamesAccess]:
+    """Refuse unless the privacy setting allows names and the reason is given; else log one opening per survey."""
     if not may_open_names(cohort):
         raise InvalidInput(f"This cohort's privacy setting (“{cohort.privacy.label}”) keeps answers anonymous.")
     text = " ".join((reason or "").split())
     if not REASON_MIN <= len(text) <= REASON_MAX:
         raise InvalidInput(f"Give a reason of {REASON_MIN} to {REASON_MAX} characters (it is logged).", field="reason")
-    db.session.add(SurveyNamesAccess(survey_id=survey.id, person_id=viewer.id,
-                                     viewer_name=viewer.display_name[:200], reason=text))
+    rows = [SurveyNamesAccess(survey_id=s.id, person_id=viewer.id, viewer_name=viewer.display_name[:200], reason=text)
+            for s in found]
+    db.session.add_all(rows)
     db.session.flush()
+    return rows
+
+
+def log_names_download(cohort: Cohort, viewer: Person, reason: str) -> list[SurveyNamesAccess]:
+    """Log that ``viewer`` downloads the named answers of all the cohort's surveys for ``reason``, as opening them
+    on the results page is logged (one row per survey). Refused as ``open_names`` is. Flushes."""
+    found = list(db.session.scalars(select(Survey).where(Survey.cohort_id == cohort.id).order_by(Survey.id)))
+    return _log_names(cohort, found, viewer, reason)
+
+
+def open_names(cohort: Cohort, survey: Survey, viewer: Person, reason: str) -> list[NamedAnswer]:
+    """Log that ``viewer`` opens the survey's named answers for ``reason`` and return them. Flushes."""
+    _log_names(cohort, [survey], viewer, reason)
     rows = db.session.execute(select(SurveyAnswer, SurveyRound.number, Person).join(SurveyRound)
                               .join(Enrolment, Enrolment.id == SurveyAnswer.enrolment_id).join(Person)
                               .where(SurveyRound.survey_id == survey.id).order_by(SurveyRound.number, Person.id)).all()
     # plain values: the commit that follows expires the rows, and the page must not reload them one by one
     return [NamedAnswer(p.display_name, n, dict(a.values), a.late) for a, n, p in rows]
+
+
+def open_names_of(cohort: Cohort, kind: SurveyKind, viewer: Person, reason: str) -> list[NamedAnswer]:
+    """``open_names`` of the cohort's survey of ``kind`` (saved with the default questions first if it had none)."""
+    return open_names(cohort, surveys.survey_of(cohort.id, kind), viewer, reason)
 
 
 def names_accesses(survey: Survey) -> list[SurveyNamesAccess]:

@@ -1,6 +1,7 @@
 """Survey figures for the dashboard, as plain dataclasses: per cohort, per kind, per round the answered and
 eligible counts and the mean of each numeric question (None under the cohort's anonymity threshold), and the
-people whose latest pulse satisfaction is 2 or less (only their number where fewer than the threshold answered).
+people whose latest pulse answer is low (``domain.surveys.is_low_pulse``: 2 or less for satisfaction or usefulness;
+only their number where fewer than the threshold answered the pulse).
 
 A fixed number of queries whatever the cohorts' sizes; means are computed in Python by the domain's ``aggregate``.
 """
@@ -47,11 +48,12 @@ class KindSummary:
 
 @dataclass(frozen=True)
 class AtRiskPerson:
-    """Someone whose latest pulse satisfaction is 2 or less."""
+    """Someone whose latest pulse answer is low."""
 
     enrolment_id: int
     name: str
-    satisfaction: int
+    satisfaction: int | None
+    usefulness: int | None = None
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,7 @@ class CohortSummary:
     kinds: list[KindSummary]
     at_risk_count: int
     at_risk: list[AtRiskPerson]
+    headline: domain.Headline | None = None  # over all the answers of the rounds summarised
 
 
 def _participation(cohort_ids: list[int]) -> dict[int, list[tuple[int, int, Any, Any]]]:
@@ -113,10 +116,12 @@ def summary(cohort_ids: list[int], since: datetime | None = None, until: datetim
         answers[round_id].append((enrolment_id, values, late))
     pairs = _participation(cohort_ids)
     by_cohort: dict[int, dict[SurveyKind, list[RoundSummary]]] = {c: {k: [] for k in SurveyKind} for c in cohort_ids}
-    latest: dict[int, dict[int, int | None]] = defaultdict(dict)
+    latest: dict[int, dict[int, dict[str, Any]]] = defaultdict(dict)
+    everyone: dict[int, list[tuple[int, dict[str, Any]]]] = defaultdict(list)
     for round_, cohort_id, kind in rounds:
         threshold = thresholds.get(cohort_id, domain.DEFAULT_ANONYMITY_THRESHOLD)
         given = answers.get(round_.id, [])
+        everyone[cohort_id].extend((enrolment_id, values) for enrolment_id, values, _ in given)
         means = {code: domain.aggregate([v.get(code) for _, v, _ in given], domain.QuestionKind.SCALE, threshold).mean
                  for code in sorted(numeric[round_.survey_id])}
         by_cohort[cohort_id][kind].append(RoundSummary(round_.id, round_.number, round_.opens_at, round_.closes_at,
@@ -124,12 +129,11 @@ def summary(cohort_ids: list[int], since: datetime | None = None, until: datetim
                                                        sum(1 for *_, late in given if late), means, round_.pair_id))
         if kind is SurveyKind.PULSE:
             for enrolment_id, values, _ in given:  # rounds come oldest first: the last one seen is the latest
-                if values.get(SATISFACTION) is not None:
-                    latest[cohort_id][enrolment_id] = values.get(SATISFACTION)
-    return _with_at_risk(cohort_ids, by_cohort, latest, thresholds)
+                latest[cohort_id][enrolment_id] = values or {}
+    return _with_at_risk(cohort_ids, by_cohort, latest, thresholds, everyone)
 
 
-def _with_at_risk(cohort_ids, by_cohort, latest, thresholds) -> list[CohortSummary]:
+def _with_at_risk(cohort_ids, by_cohort, latest, thresholds, everyone) -> list[CohortSummary]:
     risky = {c: domain.at_risk(latest[c]) for c in cohort_ids}
     shown = {c: not domain.below_threshold(len(latest[c]), thresholds.get(c, domain.DEFAULT_ANONYMITY_THRESHOLD))
              for c in cohort_ids}
@@ -138,7 +142,38 @@ def _with_at_risk(cohort_ids, by_cohort, latest, thresholds) -> list[CohortSumma
                  ) if wanted else {}
     found = []
     for c in cohort_ids:
-        people = [AtRiskPerson(e, names[e].display_name, latest[c][e]) for e in risky[c]] if shown[c] else []
+        people = [AtRiskPerson(e, names[e].display_name, latest[c][e].get(SATISFACTION), latest[c][e].get("usefulness"))
+                  for e in risky[c]] if shown[c] else []
         found.append(CohortSummary(c, thresholds.get(c, domain.DEFAULT_ANONYMITY_THRESHOLD),
-                                   [KindSummary(k, by_cohort[c][k]) for k in SurveyKind], len(risky[c]), people))
+                                   [KindSummary(k, by_cohort[c][k]) for k in SurveyKind], len(risky[c]), people,
+                                   domain.headline(everyone[c], thresholds.get(c, domain.DEFAULT_ANONYMITY_THRESHOLD))))
     return found
+
+
+@dataclass(frozen=True)
+class LatestPulse:
+    """Of a cohort's pulse survey, over all its rounds (a state: "now", whatever the dashboard's date range): who
+    gave a low latest answer (enrolment ids, for the at-risk decision, never shown as such), how many people have
+    answered it at all, and the cohort's anonymity threshold."""
+
+    low: frozenset[int] = frozenset()
+    answered: int = 0
+    threshold: int = domain.DEFAULT_ANONYMITY_THRESHOLD
+
+
+def latest_pulse(cohort_ids: list[int]) -> dict[int, LatestPulse]:
+    """Cohort id → its ``LatestPulse``, in two queries whatever the cohorts' sizes."""
+    cohort_ids = list(cohort_ids)
+    if not cohort_ids:
+        return {}
+    thresholds = dict(db.session.execute(select(SurveySettings.cohort_id, SurveySettings.anonymity_threshold)
+                                         .where(SurveySettings.cohort_id.in_(cohort_ids))).all())
+    latest: dict[int, dict[int, dict[str, Any]]] = defaultdict(dict)
+    for cohort_id, enrolment_id, values in db.session.execute(
+            select(Survey.cohort_id, SurveyAnswer.enrolment_id, SurveyAnswer.values)
+            .join(SurveyRound, SurveyRound.id == SurveyAnswer.round_id).join(Survey, Survey.id == SurveyRound.survey_id)
+            .where(Survey.cohort_id.in_(cohort_ids), Survey.kind == SurveyKind.PULSE)
+            .order_by(SurveyRound.opens_at, SurveyRound.id)):
+        latest[cohort_id][enrolment_id] = values or {}  # oldest round first: the last one seen is the latest
+    return {c: LatestPulse(frozenset(domain.at_risk(latest[c])), len(latest[c]),
+                           thresholds.get(c, domain.DEFAULT_ANONYMITY_THRESHOLD)) for c in cohort_ids}

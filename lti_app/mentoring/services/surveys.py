@@ -6,8 +6,10 @@ change of settings moves rounds nobody has answered yet and leaves the answered 
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -50,19 +52,50 @@ def current_settings(cohort_id: int) -> SurveySettings:
                                    time_zone="UTC")
 
 
+def question_copy(question: Any, position: int) -> SurveyQuestion:
+    """A new question row from a ``QuestionSpec`` or another version's question (same fields, new position)."""
+    return SurveyQuestion(position=position, code=question.code, text=question.text, kind=question.kind,
+                          required=question.required, audience=question.audience, labels=list(question.labels),
+                          choices=list(question.choices))
+
+
+def stored_survey(cohort_id: int, kind: SurveyKind) -> Survey | None:
+    """The cohort's survey of ``kind`` as saved, or None (pages then show the defaults). Never writes."""
+    return db.session.scalar(select(Survey).where(Survey.cohort_id == cohort_id, Survey.kind == kind))
+
+
+def _new_survey(cohort_id: int, kind: SurveyKind, questions: Sequence[Any]) -> Survey:
+    survey = Survey(cohort_id=cohort_id, kind=kind)
+    survey.versions = [SurveyVersion(number=1, questions=[question_copy(q, i) for i, q in enumerate(questions, 1)])]
+    db.session.add(survey)
+    return survey
+
+
 def survey_of(cohort_id: int, kind: SurveyKind) -> Survey:
-    """The cohort's survey of ``kind``, made with the default questions as version 1 the first time. Flushes."""
-    found = db.session.scalar(select(Survey).where(Survey.cohort_id == cohort_id, Survey.kind == kind))
+    """The cohort's survey of ``kind``, made with the default questions as version 1 if it has none. Flushes."""
+    found = stored_survey(cohort_id, kind)
     if found is None:
-        found = Survey(cohort_id=cohort_id, kind=kind)
-        version = SurveyVersion(number=1)
-        version.questions = [SurveyQuestion(position=i, code=q.code, text=q.text, kind=q.kind, required=q.required,
-                                            audience=q.audience, labels=list(q.labels), choices=list(q.choices))
-                             for i, q in enumerate(domain.default_questions(), start=1)]
-        found.versions = [version]
-        db.session.add(found)
+        found = _new_survey(cohort_id, kind, domain.default_questions())
         db.session.flush()
     return found
+
+
+def create_surveys(cohort_id: int, like: int | None = None) -> list[Survey]:
+    """A new cohort's pulse and exit surveys: the current questions and the saved survey settings of cohort
+    ``like`` (a cohort copied for its next round) where it has them, else the default questions. Flushes."""
+    made = []
+    for kind in SurveyKind:
+        source = stored_survey(like, kind) if like is not None else None
+        made.append(_new_survey(cohort_id, kind, source.current.questions if source else domain.default_questions()))
+    saved = db.session.scalar(select(SurveySettings).where(SurveySettings.cohort_id == like)) if like else None
+    if saved is not None:
+        db.session.add(SurveySettings(cohort_id=cohort_id, **{name: getattr(saved, name) for name in SETTINGS_COPIED}))
+    db.session.flush()
+    return made
+
+
+SETTINGS_COPIED = ("pulse_enabled", "pulse_first_after_days", "pulse_every_days", "anonymity_threshold", "accept_late",
+                   "time_zone")
 
 
 def _pulse_windows(cohort: Cohort, settings: SurveySettings) -> list[RoundWindow]:

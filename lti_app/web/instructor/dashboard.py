@@ -3,28 +3,30 @@ side, a one-page printable report, and CSV downloads of every table and of the r
 
 Blueprints nested in ``instructor`` (its guard, staff of this course, runs first). Charts are SVG rendered on the
 server (``charts``), each beside its data table. ``?from=`` / ``?to=`` (ISO dates) narrow the event figures; a
-date that cannot be read answers 400. Pages only read: no commit.
+date that cannot be read answers 400. Pages only read: no commit. The one POST, the survey answers with names,
+commits only the log of that download (``survey_admin.log_names_download``) before streaming it.
 """
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta, timezone
 
-from flask import Blueprint, abort, current_app, request
+from flask import Blueprint, abort, current_app, flash, g, redirect, request, url_for
 from markupsafe import Markup
 
 from lti_app.extensions import cache, utcnow
-from lti_app.mentoring.domain.programme_metrics import (
-    ROLES, BadPeriod, Period, ProgrammeMetrics, retention_table, survey_table, tables,
-)
+from lti_app.mentoring.domain.programme_metrics import ROLES, SELF_SELECTION, BadPeriod, Period, ProgrammeMetrics
+from lti_app.mentoring.domain.programme_tables import percent, retention_table, survey_table, tables
 from lti_app.mentoring.models.cohort import Cohort
 from lti_app.mentoring.models.course import CourseRole
-from lti_app.mentoring.services import cohorts, programme_dashboard, roster_snapshots, survey_results
-from lti_app.mentoring.services.programme_exports import EXPORTS
+from lti_app.mentoring.services import cohorts, programme_dashboard, roster_snapshots, survey_admin, survey_results
+from lti_app.mentoring.services.programme_exports import EXPORTS, SURVEY_ANSWERS_HEADER, survey_answers
 from lti_app.tasks.course_contexts import course_context
 from lti_app.web.course_pages import render_page
 from lti_app.web.csv_stream import csv_response, file_name
 from lti_app.web.instructor.charts import bar_chart, line_chart
 from lti_app.web.instructor.roster import CACHE_PREFIX
+from lti_app.web.instructor.survey_forms import NamesForm
+from lti_app.web.unit_of_work import save
 
 bp = Blueprint("dashboard", __name__, url_prefix="/cohorts/<id:cohort_id>/dashboard")
 course_bp = Blueprint("course_dashboard", __name__, url_prefix="/dashboard")
@@ -97,7 +99,8 @@ def _dashboard_context(course_id: int, cohort_id: int, *, with_charts: bool = Tr
         found["retention"] = retention_table(kept)
     return dict(cohort=cohort, metrics=metrics, tables=found, charts=charts_of(metrics) if with_charts else {},
                 period=period, roster_note=roster_note, exports=EXPORTS, roles=ROLES, range_args=_range_args(period),
-                retention=kept, no_roster=NO_ROSTER)
+                retention=kept, no_roster=NO_ROSTER, may_open_names=survey_admin.may_open_names(cohort),
+                names_form=NamesForm(formdata=None))
 
 
 def _range_args(period: Period) -> dict[str, str]:
@@ -136,31 +139,66 @@ def data_csv(course_id: int, cohort_id: int):
     return csv_response(file_name(cohort.name, export.name), export.header, export.rows(cohort))
 
 
+@bp.post("/survey-answers.csv")
+def named_survey_answers(course_id: int, cohort_id: int):
+    """The survey answers with names, where the privacy setting allows it: the reason is logged (one row per
+    survey, as on the results page) and committed before the download starts; else back to the dashboard."""
+    cohort = cohorts.cohort_in_course(course_id, cohort_id)
+    form = NamesForm()
+    if form.validate_on_submit():
+        if save(form, survey_admin.log_names_download, cohort, g.membership.person, form.reason.data) is not None:
+            return csv_response(file_name(cohort.name, "survey-answers-with-names"), SURVEY_ANSWERS_HEADER,
+                                survey_answers(cohort, named=True))
+        flash(form.refusal.message, "error")
+    else:
+        flash(f"Give a reason of {survey_admin.REASON_MIN} to {survey_admin.REASON_MAX} characters to download the "
+              "answers with names (it is logged).", "error")
+    return redirect(url_for(".show", cohort_id=cohort.id, _anchor="downloads-title"), 303)
+
+
 def _side_by_side(course_id: int) -> dict:
     period = _period()
     found: list[Cohort] = cohorts.cohorts_of(course_id)
     size, roster_note = _roster(course_id)
     rows = programme_dashboard.course_metrics(found, utcnow().date(), period, roster_size=size,
                                               quiet_days=current_app.config["DASHBOARD_AT_RISK_DAYS"])
+    surveys = {s.cohort_id: s.headline for s in survey_results.summary([c.id for c in found], _midnight(period.start),
+                                                                        _midnight(period.end, 1))}
     return dict(rows=[(c, m, tables(m)) for c, m in rows], period=period, roster_note=roster_note,
-                range_args=_range_args(period))
+                range_args=_range_args(period), surveys=surveys, retention=roster_snapshots.cohorts_retention(found))
 
 
 COMPARISON_HEADER = ("cohort", "starts on", "ends on", "enrolled", "matched", "first meeting", "at least 3 meetings",
                      "completed", "completion rate", "active pairs", "meetings in range", "at risk",
-                     "reflection submission rate")
+                     "reflection submission rate", "survey answers in range", "mean satisfaction (1-5)",
+                     "recommend (NPS-style, -100 to 100)", "participants still active",
+                     "withdrawn participants still active", "non-participants still active")
 
 
-def _comparison_rows(rows) -> list[tuple]:
+def _survey_cells(headline) -> tuple:
+    """Answers given, mean satisfaction and the recommendation score; under the threshold, words, never a figure."""
+    if headline is None:
+        return 0, "", ""
+    hidden = f"fewer than {headline.threshold} answered"
+    return (headline.responses, hidden if headline.satisfaction is None else f"{headline.satisfaction:.1f}",
+            hidden if headline.recommend is None else headline.recommend)
+
+
+def _retention_cells(kept) -> tuple:
+    """The share still active at the programme's end of each group; blank without a roster snapshot."""
+    return ("", "", "") if kept is None else tuple(percent(g.share) for g in kept.groups)
+
+
+def _comparison_rows(context) -> list[tuple]:
     found = []
-    for cohort, m, _ in rows:
+    for cohort, m, _ in context["rows"]:
         stage = {s.key: s.total for s in m.funnel}
-        rate = m.outcomes.completion_rate
-        submitted = m.outcomes.submission_rate
         found.append((cohort.name, cohort.starts_on, cohort.ends_on, stage["enrolled"], stage["matched"],
                       stage["first_meeting"], stage["three_meetings"], stage["completed"],
-                      "" if rate is None else f"{rate * 100:.0f}%", m.matching.active_pairs, m.activity.meetings,
-                      len(m.activity.at_risk), "" if submitted is None else f"{submitted * 100:.0f}%"))
+                      percent(m.outcomes.completion_rate), m.matching.active_pairs, m.activity.meetings,
+                      m.activity.at_risk_total, percent(m.outcomes.submission_rate),
+                      *_survey_cells(context["surveys"].get(cohort.id)),
+                      *_retention_cells(context["retention"].get(cohort.id))))
     return found
 
 
@@ -174,12 +212,12 @@ def course(course_id: int):
                       [(label, [next(s.total for s in m.funnel if s.key == key) for _, m, _ in rows])
                        for key, label in (("enrolled", "Enrolled"), ("matched", "Matched"),
                                           ("three_meetings", "3+ meetings"), ("completed", "Completed"))])
-    return render_page("instructor/dashboard/course.html", chart=chart, header=COMPARISON_HEADER,
-                       comparison=_comparison_rows(rows), **context)
+    return render_page("instructor/dashboard/course.html", chart=chart, header=COMPARISON_HEADER, caveat=SELF_SELECTION,
+                       comparison=_comparison_rows(context), **context)
 
 
 @course_bp.get("/cohorts.csv")
 def course_csv(course_id: int):
     """The side-by-side table as CSV."""
     context = _side_by_side(course_id)
-    return csv_response(file_name("cohorts", "side-by-side"), COMPARISON_HEADER, _comparison_rows(context["rows"]))
+    return csv_response(file_name("cohorts", "side-by-side"), COMPARISON_HEADER, _comparison_rows(context))

@@ -3,12 +3,15 @@ under the anonymity threshold, and named answers where the privacy setting allow
 
 A blueprint nested in ``instructor``: its guard (staff of this course) runs first; the cohort is found in the
 course (``cohort_in_course``) and a question in the survey's current version, so any other id answers 404.
+GETs only read: a cohort's surveys are made with the cohort; one without any (made before that) is shown with the
+default questions, read-only, and gets them saved by its first POST, in that POST's one commit.
 """
 from __future__ import annotations
 
 from flask import Blueprint, flash, g, redirect, url_for
 
-from lti_app.mentoring.domain.surveys import SurveyKind
+from lti_app.mentoring.domain.surveys import SurveyKind, default_questions
+from lti_app.mentoring.errors import NotFound
 from lti_app.mentoring.services import cohorts, survey_admin, surveys
 from lti_app.web.course_pages import form_status, render_page
 from lti_app.web.forms import ConfirmForm
@@ -18,17 +21,21 @@ from lti_app.web.unit_of_work import act, save
 bp = Blueprint("surveys", __name__, url_prefix="/cohorts/<id:cohort_id>/surveys")
 
 
-def _survey(cohort, kind: SurveyKind):
-    """The survey, its default questions made and committed on first sight so the ids on the page stay valid."""
-    return act(surveys.survey_of, cohort.id, kind)
+def _stored(cohort, kind: SurveyKind):
+    """The survey as saved, or a 404 for a question id of a survey that has no saved questions yet."""
+    survey = surveys.stored_survey(cohort.id, kind)
+    if survey is None:
+        raise NotFound("There is no such question in this survey.")
+    return survey
 
 
 def _overview(cohort, form: SurveySettingsForm):
     settings = surveys.current_settings(cohort.id)
-    found = {kind: _survey(cohort, kind) for kind in SurveyKind}
-    return render_page("instructor/surveys/index.html", form_status(form), cohort=cohort, form=form,
-                       surveys=found, rounds={k: survey_admin.round_counts(s) for k, s in found.items()},
-                       results={k: survey_admin.results(s, settings.anonymity_threshold) for k, s in found.items()},
+    found = {kind: surveys.stored_survey(cohort.id, kind) for kind in SurveyKind}
+    return render_page("instructor/surveys/index.html", form_status(form), cohort=cohort, form=form, surveys=found,
+                       rounds={k: survey_admin.round_counts(s) if s else [] for k, s in found.items()},
+                       results={k: survey_admin.results(s, settings.anonymity_threshold) if s else []
+                                for k, s in found.items()},
                        threshold=settings.anonymity_threshold)
 
 
@@ -46,17 +53,18 @@ def index(course_id: int, cohort_id: int):
 
 def _editor(cohort, kind: SurveyKind, form: QuestionForm | None = None, names=None, names_form=None,
             editing: int | None = None):
-    survey = _survey(cohort, kind)
+    survey = surveys.stored_survey(cohort.id, kind)  # None: the defaults, shown read-only until a first change
     edit_forms = {q.id: QuestionForm(formdata=None, prefix=f"q{q.id}", obj=q, kind=q.kind.value,
                                      audience=q.audience.value, labels="\n".join(q.labels), choices="\n".join(q.choices))
-                  for q in survey.current.questions}
+                  for q in (survey.current.questions if survey else ())}
     if editing is not None and form is not None:
         edit_forms[editing] = form  # the submitted values with their errors
     add_form = form if editing is None and form is not None else QuestionForm(formdata=None)
     return render_page("instructor/surveys/questions.html", form_status(form or names_form or ConfirmForm()),
-                       cohort=cohort, survey=survey, kind=kind, form=add_form, edit_forms=edit_forms,
-                       confirm=ConfirmForm(), names=names, names_form=names_form or NamesForm(formdata=None),
-                       may_open_names=survey_admin.may_open_names(cohort), accesses=survey_admin.names_accesses(survey))
+                       cohort=cohort, survey=survey, defaults=default_questions(), kind=kind, form=add_form,
+                       edit_forms=edit_forms, confirm=ConfirmForm(), names=names,
+                       names_form=names_form or NamesForm(formdata=None), may_open_names=survey_admin.may_open_names(cohort),
+                       accesses=survey_admin.names_accesses(survey) if survey else [])
 
 
 @bp.get("/<kind>/")
@@ -71,7 +79,7 @@ def add_question(course_id: int, cohort_id: int, kind: str):
     cohort, kind_ = cohorts.cohort_in_course(course_id, cohort_id), survey_admin.survey_kind(kind)
     form = QuestionForm()
     if form.validate_on_submit():
-        if save(form, survey_admin.add_question, _survey(cohort, kind_), **form.to_fields()):
+        if save(form, survey_admin.add_question_to, cohort, kind_, **form.to_fields()):
             flash("The question is added.", "ok")
             return redirect(url_for(".questions", cohort_id=cohort.id, kind=kind_.value), 303)
     return _editor(cohort, kind_, form)
@@ -81,7 +89,7 @@ def add_question(course_id: int, cohort_id: int, kind: str):
 def edit_question(course_id: int, cohort_id: int, kind: str, question_id: int):
     """Change a question (a new version once the survey has answers)."""
     cohort, kind_ = cohorts.cohort_in_course(course_id, cohort_id), survey_admin.survey_kind(kind)
-    survey = _survey(cohort, kind_)
+    survey = _stored(cohort, kind_)
     survey_admin.question_in(survey, question_id)  # another id: 404 before the form is read
     form = QuestionForm(prefix=f"q{question_id}")
     if form.validate_on_submit():
@@ -95,7 +103,7 @@ def edit_question(course_id: int, cohort_id: int, kind: str, question_id: int):
 def remove_question(course_id: int, cohort_id: int, kind: str, question_id: int):
     """Remove a question (from a new version once the survey has answers)."""
     cohort, kind_ = cohorts.cohort_in_course(course_id, cohort_id), survey_admin.survey_kind(kind)
-    survey = _survey(cohort, kind_)
+    survey = _stored(cohort, kind_)
     survey_admin.question_in(survey, question_id)
     if ConfirmForm().validate_on_submit() and act(survey_admin.remove_question, survey, question_id) is not None:
         flash("The question is removed.", "ok")
@@ -108,6 +116,5 @@ def open_names(course_id: int, cohort_id: int, kind: str):
     cohort, kind_ = cohorts.cohort_in_course(course_id, cohort_id), survey_admin.survey_kind(kind)
     form, names = NamesForm(), None
     if form.validate_on_submit():
-        names = save(form, survey_admin.open_names, cohort, _survey(cohort, kind_),
-                     g.membership.person, form.reason.data)
+        names = save(form, survey_admin.open_names_of, cohort, kind_, g.membership.person, form.reason.data)
     return _editor(cohort, kind_, names=names, names_form=form)
