@@ -34,6 +34,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from flask import Flask, Request, Response, current_app, has_request_context, render_template, request, session
 from flask.sessions import SecureCookieSession, SessionMixin
+from werkzeug.exceptions import HTTPException
 
 from lti_app.extensions import cache
 
@@ -62,7 +63,10 @@ def token_of(req: Request) -> str | None:
     """The frame token a request carries (header, or a POST form's hidden field), if any."""
     token = req.headers.get(HEADER)
     if not token and req.method == "POST" and req.mimetype in {"application/x-www-form-urlencoded", "multipart/form-data"}:
-        token = req.form.get(FIELD)
+        try:
+            token = req.form.get(FIELD)
+        except HTTPException:  # a body the form parser refuses (too large): the view's own reading answers it
+            return None
     return token if token and 20 <= len(token) <= 100 else None
 
 

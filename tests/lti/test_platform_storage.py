@@ -213,3 +213,18 @@ def test_a_navigation_post_is_the_get_it_stands_for_and_other_posts_are_untouche
     call(b"_rm_nav=get&_rm_frame=abc&csrf_token=1")
     call(b"title=hello")
     assert seen == [("GET", "abc", b""), ("POST", None, b"_rm_nav=get&_rm_frame=abc&csrf_token=1"), ("POST", None, b"title=hello")]
+
+
+@pytest.mark.parametrize("id_token", ["", "garbage", "a.b.c", "x" * 10000])
+def test_a_stored_state_with_a_broken_id_token_is_a_named_refusal(frame, id_token):
+    launch_page = frame.launch(frame.stored_login(frame.lms.learners[0].sub))
+    form = forms_of(launch_page)[0]
+    data = {**form.fields, "id_token": id_token, "lti_storage_value": form.fields["state"]}
+    refused = frame.client.post(path_of(form.action), data=data, headers=OWN_ORIGIN)
+    assert refused.status_code in {400, 401, 403} and "<code>" in refused.get_data(as_text=True)
+    assert "rementor-frame" not in refused.get_data(as_text=True)
+
+
+def test_a_large_post_without_a_frame_token_still_reaches_its_view(client):
+    answer = client.post("/lti/launch", data={"state": "s", "id_token": "x" * 200_000})
+    assert answer.status_code == 400 and "StateMismatch" in answer.get_data(as_text=True)

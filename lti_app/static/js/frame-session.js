@@ -2,7 +2,8 @@
 // frame's session token (<meta name="rementor-frame">) and sends it back with every request to ReMentor, never in
 // a URL: a link or a GET form becomes a small POST (_rm_nav=get, _rm_frame) that the server turns back into that
 // GET; a POST form gets the token as a hidden field; script requests (fetch) send it as the X-ReMentor-Frame
-// header. A redirect page (<meta name="rementor-frame-next">) goes on to its address the same way.
+// header. A redirect page (<meta name="rementor-frame-next">) goes on to its address the same way; a script that
+// would reload the page calls window.rementorFrame.navigate(address) instead.
 (function () {
   var tokenMeta = document.querySelector('meta[name="rementor-frame"]');
   if (!tokenMeta) { return; }
@@ -31,6 +32,8 @@
     document.body.appendChild(form);
     HTMLFormElement.prototype.submit.call(form);
   }
+
+  window.rementorFrame = { navigate: navigate };  // for scripts that would reload the page
 
   document.addEventListener("click", function (event) {
     if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) {
