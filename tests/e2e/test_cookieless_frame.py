@@ -2,8 +2,8 @@
 the LMS's postMessage storage.
 
 The course page is opened at ``localhost`` and frames the tool at ``127.0.0.1``: another site, so the tool is a
-third-party frame whose cookies the browser blocks (``blocked_page``: ``--test-third-party-cookie-phaseout``; the development
-cookies are not ``SameSite=None`` either). With the LMS's storage the state travels through the LMS's frame and
+third-party frame whose cookies the browser blocks (``blocked_page`` runs Chromium with
+``--test-third-party-cookie-phaseout``; the development cookies are not ``SameSite=None`` either). With the LMS's storage the state travels through the LMS's frame and
 the session through the frame's token: the learner's home opens inside the page and its links work. Without it
 the login's cookie check offers the new window, as before.
 """
@@ -15,9 +15,11 @@ import pytest
 
 pytestmark = pytest.mark.e2e
 
+
 def _course_page(live_server: str, page, *, storage: bool):
     page.goto(live_server.replace("127.0.0.1", "localhost") + "/demo/")
-    page.get_by_role("link", name=f"course page, LMS {'with postMessage storage' if storage else 'without storage'}").last.click()
+    offer = "with postMessage storage" if storage else "without storage"
+    page.get_by_role("link", name=f"course page, LMS {offer}").last.click()
     return page.frame_locator('iframe[name="tool_frame"]')
 
 
