@@ -87,6 +87,8 @@ class Base:
     LTI_KEYSET_CACHE_SECONDS = env_int("LTI_KEYSET_CACHE_SECONDS", 3600)
     LTI_KEYSET_REFETCH_INTERVAL_SECONDS = env_int("LTI_KEYSET_REFETCH_INTERVAL_SECONDS", 30)
     LTI_LAUNCH_DATA_SECONDS = env_int("LTI_LAUNCH_DATA_SECONDS", 8 * 3600)
+    # A cookie-less frame's session token (platform storage launches) ends after this long unused
+    LTI_FRAME_SESSION_SECONDS = env_int("LTI_FRAME_SESSION_SECONDS", 1800)
     LTI_NRPS_MAX_PAGES = env_int("LTI_NRPS_MAX_PAGES", 200)
     # An active pair with no meeting (or, never met, no meeting since it was published) for this many days is at risk
     DASHBOARD_AT_RISK_DAYS = env_int("DASHBOARD_AT_RISK_DAYS", 30)

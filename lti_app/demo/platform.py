@@ -18,7 +18,7 @@ import json
 import re
 import time
 from typing import Any, Mapping
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import jwt
 from lti1p3platform.exceptions import (
@@ -47,6 +47,9 @@ AGS_SCOPES = [
 DEPLOYMENT_ID_CLAIM = "https://purl.imsglobal.org/spec/lti/claim/deployment_id"
 DL_DATA_CLAIM = "https://purl.imsglobal.org/spec/lti-dl/claim/data"
 CUSTOM_CLAIM = "https://purl.imsglobal.org/spec/lti/claim/custom"
+# A login that offered postMessage storage says so in its message hint: "<hint>;storage=<frame name>".
+STORAGE_HINT = ";storage="
+STORAGE_FRAME = "post_message_forwarding"  # Canvas's name for its storage frame
 _DEFAULT: Any = object()
 
 
@@ -189,9 +192,11 @@ class DemoPlatform(ServicesMixin, TokenEndpointMixin):
 
     # -- login and launch -----------------------------------------------------------------------------
     def login_initiation(self, user_id: str, message_type: str = RESOURCE_LINK_REQUEST, method: str = "GET",
-                         link: str | None = None) -> tuple[str, dict[str, str]]:
+                         link: str | None = None, storage_target: str | None = None) -> tuple[str, dict[str, str]]:
         """The third-party login initiation: (URL, params). GET: the URL carries the params; POST: form fields.
-        ``link``: a placed link's resource link id (default: where ReMentor lives in the course)."""
+        ``link``: a placed link's resource link id (default: where ReMentor lives in the course).
+        ``storage_target``: offer the platform's postMessage storage, in the frame of that name (login and launch
+        carry ``lti_storage_target``; the message hint remembers it for the launch)."""
         self.person(user_id)
         if message_type not in (RESOURCE_LINK_REQUEST, DEEP_LINKING_REQUEST):
             raise ValueError(f"Unsupported message type {message_type!r}")
@@ -199,10 +204,14 @@ class DemoPlatform(ServicesMixin, TokenEndpointMixin):
         if link is not None and link not in self.placed_links:
             raise KeyError(f"No placed link {link!r} in the demo course")
         hint = "deep-linking" if message_type == DEEP_LINKING_REQUEST else f"resource-link:{link or self.course.resource_link_id}"
+        if storage_target:
+            hint += STORAGE_HINT + storage_target
         login.set_lti_message_hint(hint=hint)
         if message_type == DEEP_LINKING_REQUEST:
             login.set_deeplinking_launch_url()
         url = login.initiate_login(user_id)
+        if storage_target:
+            url += "&" + urlencode({"lti_storage_target": storage_target})
         params = dict(parse_qsl(urlsplit(url).query))
         return (self.tool_login_url, params) if method.upper() == "POST" else (url, params)
 
@@ -222,7 +231,7 @@ class DemoPlatform(ServicesMixin, TokenEndpointMixin):
         for ok, error, description in checks:
             if not ok:
                 raise AuthorizationError(error, description)
-        hint = q.get("lti_message_hint", "")
+        hint = q.get("lti_message_hint", "").split(STORAGE_HINT)[0]
         match = re.fullmatch(r"resource-link:(.+)|deep-linking", hint)
         if not match or (match.group(1) and match.group(1) not in (self.course.resource_link_id, *self.placed_links)):
             raise AuthorizationError("invalid_request", f"Unknown lti_message_hint {hint!r}")
@@ -261,7 +270,11 @@ class DemoPlatform(ServicesMixin, TokenEndpointMixin):
             data = launch.lti_launch()
         except PreflightRequestValidationException as exc:
             raise AuthorizationError("invalid_request", "The authentication request is incomplete") from exc
-        return {"action": data["launch_url"], "fields": {"id_token": data["id_token"], "state": data["state"]}}
+        fields = {"id_token": data["id_token"], "state": data["state"]}
+        storage_target = q.get("lti_message_hint", "").partition(STORAGE_HINT)[2]
+        if storage_target:
+            fields["lti_storage_target"] = storage_target
+        return {"action": data["launch_url"], "fields": fields}
 
     # -- deep linking ---------------------------------------------------------------------------------
     def validate_deep_linking_response(self, token: str) -> list[dict[str, Any]]:

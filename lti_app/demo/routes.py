@@ -13,8 +13,10 @@ import json
 from flask import Blueprint, Response, abort, jsonify, render_template, request, url_for
 
 from lti_app.demo import DEEP_LINKING_REQUEST, RESOURCE_LINK_REQUEST, AuthorizationError, DeepLinkingRejected, DemoPlatform
+from lti_app.demo.platform import STORAGE_FRAME
 from lti_app.extensions import csrf
 from lti_app.demo import registration
+from lti_app.lti.models import origin_of
 
 bp = Blueprint("demo", __name__, url_prefix="/demo")
 
@@ -53,8 +55,50 @@ def launch(sub: str):
     deep_linking = request.args.get("message") == "deep-linking"
     if deep_linking and person.kind == "learner":
         abort(403, "Only course staff can add activities to the course.")
-    url, params = platform.login_initiation(sub, DEEP_LINKING_REQUEST if deep_linking else RESOURCE_LINK_REQUEST, "POST")
+    storage = STORAGE_FRAME if request.args.get("storage") == "on" else None
+    url, params = platform.login_initiation(
+        sub, DEEP_LINKING_REQUEST if deep_linking else RESOURCE_LINK_REQUEST, "POST", storage_target=storage,
+    )
     return render_template("demo/login_initiation.html", person=person, action=url, fields=params, deep_linking=deep_linking)
+
+
+@bp.get("/course/<sub>")
+def course_page(sub: str):
+    """The demo LMS's course page with ReMentor embedded in an iframe, as Moodle or Canvas shows it.
+
+    ``?storage=on``: the LMS offers its postMessage storage (a hidden frame named ``post_message_forwarding``
+    beside the tool's, and ``lti_storage_target`` in login and launch), as Canvas does; otherwise it offers none,
+    as Moodle. The tool's frame loads from ``DEMO_BASE_URL``: opened at another host name (``localhost`` against
+    ``127.0.0.1``), the tool is a third-party frame, whose cookies a browser may block.
+    """
+    platform = _platform()
+    if sub not in platform.people_by_sub:
+        abort(404)
+    storage = request.args.get("storage") == "on"
+    base = registration.base_url()
+    tool_frame = base + url_for("demo.launch", sub=sub) + ("?storage=on" if storage else "")
+    page = render_template(
+        "demo/course_frame.html", person=platform.person(sub), course=platform.course, storage=storage,
+        tool_frame=tool_frame, storage_frame=platform.issuer + "/storage", storage_name=STORAGE_FRAME,
+    )
+    response = Response(page)
+    frames = " ".join(dict.fromkeys(["'self'", origin_of(base) or "'self'"]))
+    # The LMS's own page: it frames the tool (and its storage frame), and nothing frames it.
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+        f"frame-src {frames}; form-action 'self'; frame-ancestors 'self'"
+    )
+    return response
+
+
+@bp.get("/platform/storage")
+def storage_frame():
+    """The platform's storage frame: answers lti.capabilities, lti.put_data and lti.get_data (static/js/demo-storage.js).
+
+    Values live in the frame's memory, one store per origin that sent them (the tool's alone may be answered),
+    as long as the course page stays open.
+    """
+    return render_template("demo/storage_frame.html", tool_origin=origin_of(registration.base_url()))
 
 
 @bp.get("/open")

@@ -18,6 +18,7 @@ import json
 import secrets
 from functools import lru_cache
 from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import jwt
 from cryptography.hazmat.primitives import serialization
@@ -28,7 +29,8 @@ from pylti1p3.contrib.flask import FlaskCacheDataStorage, FlaskMessageLaunch, Fl
 from pylti1p3.exception import LtiException, OIDCException
 
 from lti_app.extensions import cache
-from lti_app.lti import claim_types, claims, errors, messages, platform_keys
+from lti_app.lti import claim_types, claims, errors, messages, platform_keys, platform_storage
+from lti_app.lti.models import origin_of
 from lti_app.lti.services.connector import ToolServiceConnector
 from lti_app.lti.tool_config import DatabaseToolConf
 
@@ -48,6 +50,14 @@ class LaunchStorage(FlaskCacheDataStorage):
         return bool(self._get_cache().delete(self._prepare_key(key)))
 
 
+class CookielessLaunchStorage(LaunchStorage):
+    """The same cache without the per-browser ``lti1p3-session-id`` cookie prefix: a platform-storage login's
+    nonce is found by the launch of a browser that keeps no cookie of ours (the nonce is 64 random hex digits)."""
+
+    def get_session_cookie_name(self) -> str | None:
+        return None
+
+
 class ToolOIDCLogin(FlaskOIDCLogin):
     """Login initiation: known registration, a target that is ours, and a cookie check for iframes."""
 
@@ -60,6 +70,8 @@ class ToolOIDCLogin(FlaskOIDCLogin):
         target = self._get_request_param("target_link_uri")
         if target and not messages.is_our_url(target, request_host_url):
             raise errors.ForeignTargetLink(f"target_link_uri {target!r} is not a URL of this tool.")
+        if self.storage_target() and not self._is_new_window_request():
+            return self.platform_storage_login(launch_url)
         self.enable_check_cookies(
             main_msg="Your browser is blocking cookies inside this course page, so ReMentor cannot start here.",
             click_msg="Open ReMentor in a new window",
@@ -71,8 +83,43 @@ class ToolOIDCLogin(FlaskOIDCLogin):
         except OIDCException as exc:
             raise errors.InvalidLogin(str(exc)) from exc
 
+    def storage_target(self) -> str | None:
+        """The platform's storage frame (``lti_storage_target``), when it offers one and the login may use it."""
+        value = self._get_request_param("lti_storage_target")
+        return value if platform_storage.is_storage_target(value) else None
+
+    def platform_storage_login(self, launch_url: str) -> dict[str, str]:
+        """The auth request of a login whose state and nonce go to the platform's storage frame, not a cookie.
+
+        What the login page needs: the auth URL, the state and nonce to store, the frame and its origin (the
+        platform's OIDC auth origin, the only origin the page talks to), and the cookie login to fall back on.
+        No cookie is set; the state is recorded server-side for five minutes (``platform_storage``).
+        """
+        self._launch_data_storage = CookielessLaunchStorage(cache)
+        try:
+            auth_url = self._prepare_redirect_url(launch_url)
+        except OIDCException as exc:
+            raise errors.InvalidLogin(str(exc)) from exc
+        query = dict(parse_qsl(urlsplit(auth_url).query))
+        origin = origin_of(auth_url)
+        if origin is None:
+            raise errors.InvalidLogin("The platform's authentication URL is not an http(s) URL.")
+        target = self.storage_target()
+        assert target is not None and self._registration is not None
+        platform_storage.record_state(query["state"], target=target, origin=origin, platform_id=self._tool_config.platform.id)
+        _protocol, params = self.get_cookies_allowed_js_check_params()
+        params.pop("lti1p3_new_window", None)  # the fallback is the cookie login, with its cookie check
+        return {
+            "auth_url": auth_url, "state": query["state"], "nonce": query["nonce"], "target": target,
+            "origin": origin, "state_key": platform_storage.state_key(query["state"]),
+            "nonce_key": platform_storage.nonce_key(query["nonce"]), "fallback": urlencode(params),
+        }
+
     def check_parameters(self) -> None:
         """Each login parameter sent is text of a sane length (so ``Platform.find`` gets a storable string)."""
+        storage_target = self._get_request_param("lti_storage_target")
+        if storage_target is not None and not platform_storage.is_storage_target(storage_target):
+            raise errors.InvalidLogin("The login parameter lti_storage_target is not a frame name.")
         for name, max_length in LOGIN_PARAMETERS.items():
             value = self._get_request_param(name)
             if value is not None and not claim_types.is_text(value, max_length):
@@ -85,12 +132,19 @@ class ToolOIDCLogin(FlaskOIDCLogin):
 class ToolMessageLaunch(FlaskMessageLaunch):
     """An id_token launch validated with the checks above; failures raise named LaunchErrors."""
 
-    def __init__(self, request: FlaskRequest, tool_config: DatabaseToolConf, *, restore: bool = False) -> None:
+    def __init__(
+        self, request: FlaskRequest, tool_config: DatabaseToolConf, *, restore: bool = False,
+        stored_state: str | None = None,
+    ) -> None:
+        """``stored_state``: the state the platform's storage frame gave back, already checked and spent by the
+        caller (``platform_storage.consume``); the launch then needs no cookie at all."""
+        self._stored_state = stored_state
+        storage = CookielessLaunchStorage(cache) if stored_state else LaunchStorage(cache)
         try:
             super().__init__(
                 request,
                 tool_config,
-                launch_data_storage=None if restore else LaunchStorage(cache),
+                launch_data_storage=None if restore else storage,
                 requests_session=platform_keys.http_session(),
                 service_connector_cls=ToolServiceConnector,
             )
@@ -125,6 +179,10 @@ class ToolMessageLaunch(FlaskMessageLaunch):
         state = self._get_request_param("state")
         if not state:
             raise errors.StateMismatch("The launch has no state parameter.")
+        if self._stored_state is not None:
+            if state != self._stored_state:
+                raise errors.StateMismatch("The state does not match the one the LMS kept for this login.")
+            return self
         if self._cookie_service.get_cookie(state) != state:
             raise errors.StateMismatch("The state does not match a login started in this browser.")
         return self

@@ -5,11 +5,18 @@ iframe. The operators' pages are never framed, so their session has a cookie of 
 ``SameSite=Strict``, path ``/admin``, not partitioned, signed with another salt. Each request opens exactly
 one of the two, chosen by its path, so a course page never sees the operator's session (nor its CSRF token),
 and the operators' pages never read or rewrite a course session.
+
+A request from an LMS frame that keeps no cookie carries a frame token instead (``web/frame_session.py``): its
+session is the server-side one of that token, and no cookie is read or set.
 """
 from __future__ import annotations
 
-from flask import Flask, request
-from flask.sessions import SecureCookieSessionInterface
+from typing import Any
+
+from flask import Flask, Request, Response, request
+from flask.sessions import SecureCookieSessionInterface, SessionMixin
+
+from lti_app.web import frame_session
 
 ADMIN_PREFIX = "/admin"
 ADMIN_SALT = "rementor-admin-session"
@@ -27,6 +34,19 @@ def _for_admin() -> bool:
 
 class AudienceSessionInterface(SecureCookieSessionInterface):
     """Flask's signed-cookie session, with the operator's own cookie on the ``/admin`` pages."""
+
+    def open_session(self, app: Flask, request: Request) -> Any:
+        """A frame request's server-side session (never on /admin), else the cookie's."""
+        if not _for_admin():
+            framed = frame_session.open_frame_session(request)
+            if framed is not None:
+                return framed
+        return super().open_session(app, request)
+
+    def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
+        """A frame session is kept server-side and sets no cookie."""
+        if not frame_session.save_frame_session(app, session):
+            super().save_session(app, session, response)
 
     def get_cookie_name(self, app: Flask) -> str:
         """The operator's cookie name under /admin, the LTI session cookie's elsewhere."""
@@ -63,3 +83,4 @@ class AudienceSessionInterface(SecureCookieSessionInterface):
 def register(app: Flask) -> None:
     """Use the two-cookie session for every request."""
     app.session_interface = AudienceSessionInterface()
+    frame_session.register(app)

@@ -51,6 +51,8 @@ def live_server(tmp_path):
         "TOOL_KEY_FILE": str(tmp_path / "tool_key.pem"),
         "SERVER_NAME": None,
         "DEBUG": False,
+        # the demo LMS's course page opened at localhost frames the tool at 127.0.0.1 (test_cookieless_frame.py)
+        "FRAME_ANCESTORS_EXTRA": [f"http://localhost:{port}"],
     })
     with app.app_context():
         db.create_all()
@@ -69,19 +71,31 @@ def live_server(tmp_path):
             db.engine.dispose()
 
 
-@pytest.fixture
-def page(chromium_path):
-    """A fresh headless Chromium page."""
+def _fresh_page(chromium_path: str, extra_flags: tuple[str, ...] = ()):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path, headless=True, args=CHROMIUM_FLAGS)
+        browser = playwright.chromium.launch(
+            executable_path=chromium_path, headless=True, args=[*CHROMIUM_FLAGS, *extra_flags],
+        )
         context = browser.new_context()
         try:
             yield context.new_page()
         finally:
             context.close()
             browser.close()
+
+
+@pytest.fixture
+def page(chromium_path):
+    """A fresh headless Chromium page."""
+    yield from _fresh_page(chromium_path)
+
+
+@pytest.fixture
+def blocked_page(chromium_path):
+    """A fresh headless Chromium page that blocks third-party cookies (as Chrome will for everyone)."""
+    yield from _fresh_page(chromium_path, ("--test-third-party-cookie-phaseout",))
 
 
 def pytest_collection_modifyitems(config, items):

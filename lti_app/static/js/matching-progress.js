@@ -16,11 +16,16 @@
     });
   }
 
+  function reload() {
+    // In a cookie-less LMS frame the page came by a POST carrying the frame's token (frame-session.js).
+    if (window.rementorFrame) { window.rementorFrame.navigate(window.location.href); } else { window.location.reload(); }
+  }
+
   function tick() {
     fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (response) { return response.ok ? response.json() : null; })
       .then(function (run) {
-        if (run && !run.busy) { window.location.reload(); return; }
+        if (run && !run.busy) { reload(); return; }
         if (run) { show(run); }
         window.setTimeout(tick, 2000);
       })

@@ -6,7 +6,7 @@ from pylti1p3.contrib.flask import FlaskRequest
 from sqlalchemy import text
 
 from lti_app.extensions import cache, csrf, db
-from lti_app.lti import errors, keys
+from lti_app.lti import errors, keys, platform_storage
 from lti_app.lti.claims import LaunchContext
 from lti_app.lti.launch import ToolMessageLaunch, ToolOIDCLogin
 from lti_app.lti.launch_stats import note_launch
@@ -14,6 +14,7 @@ from lti_app.lti.models import Platform
 from lti_app.lti.registrations import note_context_services, note_launch_origins
 from lti_app.lti.tool_config import DatabaseToolConf
 from lti_app.mentoring.services.launches import KnownMembership, known_launch, record_launch, remember_launch
+from lti_app.web import frame_session
 from lti_app.web import session as tool_session
 from lti_app.mentoring.models.reflection import REFLECTION_TAG
 from lti_app.web.launch.deep_linking import TARGET
@@ -33,22 +34,79 @@ def _tool_conf() -> DatabaseToolConf:
 @bp.route("/lti/login", methods=["GET", "POST"])
 @csrf.exempt  # the LMS posts the login initiation cross-site
 def login():
-    """OIDC third-party initiated login: redirect the browser to the platform's auth endpoint."""
+    """OIDC third-party initiated login: redirect the browser to the platform's auth endpoint.
+
+    When the platform offers its postMessage storage (``lti_storage_target``) the answer is a page instead, whose
+    script keeps the state and nonce in the platform's frame and then goes to the auth endpoint (or, without an
+    answer from that frame, back to this login without storage: the cookie flow).
+    """
     oidc = ToolOIDCLogin(FlaskRequest(), _tool_conf())
-    return oidc.start(url_for("launch.launch", _external=True), request.host_url)
+    answer = oidc.start(url_for("launch.launch", _external=True), request.host_url)
+    if not isinstance(answer, dict):
+        return answer
+    fallback = url_for("launch.login") + "?" + answer.pop("fallback")
+    return _no_store(render_template("launch/storage_login.html", fallback=fallback, **answer))
+
+
+def _no_store(page: str) -> Response:
+    response = current_app.make_response(page)
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.post("/lti/launch")
 @csrf.exempt  # the platform form-posts the id_token cross-site
 def launch():
-    """Validate the launch, record who and where, then continue to the person's page."""
+    """Validate the launch, record who and where, then continue to the person's page.
+
+    A launch whose login kept its state in the platform's storage (no cookie came back) first gets a page that
+    reads the state from there and posts it, with the id_token, to ``storage_launch``.
+    """
+    state = request.form.get("state")
+    record = platform_storage.peek(state)
+    if record is not None and request.form.get("lti_storage_target"):
+        return _no_store(render_template(
+            "launch/storage_launch.html", id_token=request.form.get("id_token", ""), state=state,
+            target=record["target"], origin=record["origin"], state_key=platform_storage.state_key(str(state)),
+        ))
     tool_conf = _tool_conf()
+    return _validated_launch(ToolMessageLaunch(FlaskRequest(), tool_conf), tool_conf)
+
+
+def _validated_launch(
+    message_launch: ToolMessageLaunch, tool_conf: DatabaseToolConf, *, login_platform: int | None = None
+) -> Response:
+    """Validate, then finish the launch; ``login_platform``: the registration whose login the storage verified,
+    which the launch must be of (then the frame's cookie-less session opens)."""
     try:
-        context = ToolMessageLaunch(FlaskRequest(), tool_conf).validate().context()
+        context = message_launch.validate().context()
     except errors.DeploymentAwaitingApproval:
         db.session.commit()  # keep a deployment first seen in this launch for the operator; nothing else was written
         raise
+    if login_platform is not None:
+        if tool_conf.platform is None or tool_conf.platform.id != login_platform:
+            raise errors.StateMismatch("The launch comes from another LMS than its login.")
+        frame_session.start()
     return finish_launch(context, tool_conf)
+
+
+@bp.post("/lti/launch/storage")
+@csrf.exempt  # the frame has no session (nor CSRF token) yet: the spent one-time state and our Origin stand for it
+def storage_launch():
+    """The launch page posts the state the platform's storage frame gave back: if it is the state this login
+    issued (five minutes, once), validate the launch and open the frame's cookie-less session (``frame_session``)."""
+    origin = request.headers.get("Origin")
+    if origin != request.host_url.rstrip("/"):
+        raise errors.StateMismatch(f"The launch's state was posted from {origin or 'no origin'}, not from this tool.")
+    state, kept = request.form.get("state"), request.form.get("lti_storage_value")
+    record = platform_storage.consume(state)
+    if record is None:
+        raise errors.StateMismatch("The launch's state was never issued, has expired or was already used.")
+    if not kept or kept != state:
+        raise errors.StateMismatch("The LMS's storage did not give back the state of this login.")
+    tool_conf = _tool_conf()
+    message_launch = ToolMessageLaunch(FlaskRequest(), tool_conf, stored_state=str(state))
+    return _validated_launch(message_launch, tool_conf, login_platform=record["platform"])
 
 
 def finish_launch(context: LaunchContext, tool_conf: DatabaseToolConf) -> Response:
