@@ -228,3 +228,15 @@ def test_a_stored_state_with_a_broken_id_token_is_a_named_refusal(frame, id_toke
 def test_a_large_post_without_a_frame_token_still_reaches_its_view(client):
     answer = client.post("/lti/launch", data={"state": "s", "id_token": "x" * 200_000})
     assert answer.status_code == 400 and "StateMismatch" in answer.get_data(as_text=True)
+
+
+def test_two_requests_spending_one_state_at_once_get_it_once(app):
+    """The state is spent by the cache's atomic delete: of two launches racing with it, one gets the record."""
+    from tests.threads import run_together
+
+    state = "state-" + "0" * 8 + "-0000-4000-8000-" + "0" * 12
+    for _ in range(5):
+        platform_storage.record_state(state, target="post_message_forwarding", origin="https://lms.test", platform_id=1)
+        results, failures = run_together(app, lambda: platform_storage.consume(state), count=4)
+        assert failures == []
+        assert sum(record is not None for record in results) == 1
