@@ -9,7 +9,7 @@ Prints, for a cohort of --size mentors and --size mentees:
     maximize=True, which scipy copies, is shown too), best and median of --repeats interleaved runs
     after one warm-up run (the first run in a fresh process pays for the memory the machine backs on
     first touch; the engine runs with one BLAS thread and garbage collection off, see
-    `domain/matching_quiet.py`: the median is the steadier figure); the quality bar is
+    `domain/matching/quiet.py`: the median is the steadier figure); the quality bar is
     engine / assignment <= 1.5x, best and median;
   * total score and people left unmatched against a greedy matcher (all allowed pairs sorted by score,
     taken while both sides have room: the "bulk match" of commercial tools), and the fairness option,
@@ -34,10 +34,10 @@ from scipy.optimize import linear_sum_assignment
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from lti_app.mentoring.domain.matching import propose_pairs, score_matrix  # noqa: E402
-from lti_app.mentoring.domain.matching_settings import MatchSettings  # noqa: E402
-from lti_app.mentoring.domain.matching_solver import slot_costs  # noqa: E402
-from lti_app.mentoring.domain.matching_types import Profile  # noqa: E402
+from lti_app.mentoring.domain.matching.engine import propose_pairs, score_matrix  # noqa: E402
+from lti_app.mentoring.domain.matching.settings import MatchSettings  # noqa: E402
+from lti_app.mentoring.domain.matching.solver import slot_costs  # noqa: E402
+from lti_app.mentoring.domain.matching.types import Profile  # noqa: E402
 
 DIGITAL = ("social_media_strategy", "short_video", "generative_ai_tools", "prompt_writing", "data_visualisation",
            "spreadsheet_automation", "python_basics", "no_code_apps", "cloud_collaboration", "cybersecurity_hygiene",

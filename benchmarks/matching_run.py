@@ -39,7 +39,7 @@ from lti_app.extensions import cache, db, utcnow  # noqa: E402
 from lti_app.lti.models import Deployment, Platform  # noqa: E402
 from lti_app.mentoring.domain.cohort_settings import text_digest  # noqa: E402
 from lti_app.mentoring.domain.cohort_state import CohortState  # noqa: E402
-from lti_app.mentoring.domain.matching import propose_pairs  # noqa: E402
+from lti_app.mentoring.domain.matching.engine import propose_pairs  # noqa: E402
 from lti_app.mentoring.domain.profile_fields import (  # noqa: E402
     CareerStage, EnrolmentStatus, Generation, RoleWanted, SkillKind,
 )
@@ -50,7 +50,7 @@ from lti_app.mentoring.models.enrolment import Enrolment, EnrolmentSkill  # noqa
 from lti_app.mentoring.models.matching_run import MatchingRun  # noqa: E402
 from lti_app.mentoring.models.pairing import Pair  # noqa: E402
 from lti_app.mentoring.models.person import Person  # noqa: E402
-from lti_app.mentoring.services import matching  # noqa: E402
+from lti_app.mentoring.services.matching import pairing as matching  # noqa: E402
 
 ZONES = {"America/Los_Angeles": .10, "America/New_York": .25, "Europe/London": .30, "Europe/Berlin": .20,
          "Asia/Karachi": .05, "Asia/Singapore": .10}

@@ -5,10 +5,10 @@ import dataclasses
 from typing import Any
 
 from lti_app.mentoring.domain.cohort_state import CohortState
-from lti_app.mentoring.domain.matching_settings import MatchMode
+from lti_app.mentoring.domain.matching.settings import MatchMode
 from lti_app.mentoring.models.cohort import Cohort
 from lti_app.mentoring.models.course import Course
-from lti_app.mentoring.services import matching
+from lti_app.mentoring.services.matching import pairing as matching
 from tests.factories import make_cohort
 from tests.integration.test_matching_services import make_mentee, make_mentor
 

@@ -15,7 +15,7 @@ from lti_app.extensions import db
 from lti_app.mentoring.errors import MentoringError
 from lti_app.mentoring.models.cohort import Cohort
 from lti_app.mentoring.models.matching_run import MatchingRun
-from lti_app.mentoring.services import matching, matching_runs
+from lti_app.mentoring.services.matching import pairing as matching, runs as matching_runs
 from lti_app.tasks import jobs
 
 log = logging.getLogger(__name__)

@@ -7,14 +7,14 @@ from flask import Flask
 def register_web(app: Flask) -> None:
     """Register blueprints, error handlers and response headers."""
     from lti_app.web import cookies, errors, security, throttle
-    from lti_app.web.admin.routes import bp as admin_bp
+    from lti_app.web.operators.routes import bp as admin_bp
     from lti_app.web.instructor.routes import bp as instructor_bp
     from lti_app.web.launch.deep_linking import bp as deep_linking_bp
     from lti_app.web.launch.registration import bp as registration_bp
     from lti_app.web.launch.routes import bp as launch_bp
     from lti_app.web.learner.routes import bp as learner_bp
     from lti_app.web.ids import IdConverter
-    from lti_app.web.lms_admin.routes import bp as lms_admin_bp
+    from lti_app.web.lms_administrators.routes import bp as lms_admin_bp
     from lti_app.web.mail_pages import bp as mail_bp
 
     app.url_map.converters["id"] = IdConverter  # before any route names it

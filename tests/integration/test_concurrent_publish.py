@@ -15,7 +15,8 @@ from lti_app.mentoring.errors import MentoringError
 from lti_app.mentoring.models.cohort import Cohort
 from lti_app.mentoring.models.matching_run import MatchingRun
 from lti_app.mentoring.models.pairing import Pair, PairStatus
-from lti_app.mentoring.services import matching, matching_runs, rotation
+from lti_app.mentoring.services import rotation
+from lti_app.mentoring.services.matching import pairing as matching, runs as matching_runs
 from tests.factories import make_cohort
 from tests.integration.test_matching_services import make_mentee, make_mentor
 

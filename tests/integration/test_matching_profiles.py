@@ -4,10 +4,10 @@ from __future__ import annotations
 from datetime import date
 
 from lti_app.mentoring.domain.cohort_settings import default_matching_settings
-from lti_app.mentoring.domain.matching import propose_pairs
-from lti_app.mentoring.domain.matching_settings import MatchSettings
+from lti_app.mentoring.domain.matching.engine import propose_pairs
+from lti_app.mentoring.domain.matching.settings import MatchSettings
 from lti_app.mentoring.domain.profile_fields import CareerStage, Generation, RoleWanted
-from lti_app.mentoring.services.matching_profiles import profile_of
+from lti_app.mentoring.services.matching.profiles import profile_of
 from tests.factories import make_cohort, make_course, make_enrolment, make_person, make_platform
 
 

@@ -13,7 +13,7 @@ from lti_app.mentoring.domain.cohort_state import CohortState
 from lti_app.mentoring.errors import IllegalTransition
 from lti_app.mentoring.models.matching_run import MatchingRun, RunState
 from lti_app.mentoring.models.pairing import Pair
-from lti_app.mentoring.services import matching, matching_edits, matching_runs
+from lti_app.mentoring.services.matching import pairing as matching, edits as matching_edits, runs as matching_runs
 from lti_app.tasks import matching_job as matching_jobs
 from tests.factories import make_cohort
 from tests.integration.test_matching_services import make_mentee, make_mentor, pairs

@@ -9,7 +9,8 @@ from lti_app.mentoring.domain.cohort_state import CohortState
 from lti_app.mentoring.domain.profile_fields import CareerStage, EnrolmentStatus, RoleWanted
 from lti_app.mentoring.errors import IllegalTransition, InvalidInput
 from lti_app.mentoring.models.pairing import Pair, PairStatus
-from lti_app.mentoring.services import matching, matching_edits, partners
+from lti_app.mentoring.services import partners
+from lti_app.mentoring.services.matching import pairing as matching, edits as matching_edits
 from tests.factories import make_cohort, make_enrolment
 
 

@@ -7,7 +7,7 @@ import pytest
 
 from lti_app.mentoring.domain.cohort_state import CohortState
 from lti_app.mentoring.errors import InvalidInput
-from lti_app.mentoring.services import matching, matching_edits
+from lti_app.mentoring.services.matching import pairing as matching, edits as matching_edits
 from tests.factories import make_cohort
 from tests.integration.test_matching_services import make_mentee, make_mentor, pairs
 

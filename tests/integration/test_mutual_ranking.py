@@ -8,14 +8,15 @@ from sqlalchemy import func, select
 
 from lti_app.extensions import db
 from lti_app.mentoring.domain.cohort_state import CohortState
-from lti_app.mentoring.domain.matching_settings import MatchMode
-from lti_app.mentoring.domain.matching_types import Role
+from lti_app.mentoring.domain.matching.settings import MatchMode
+from lti_app.mentoring.domain.matching.types import Role
 from lti_app.mentoring.domain.profile_fields import CareerStage
-from lti_app.mentoring.domain.stable import StableMatch, blocking_pairs
+from lti_app.mentoring.domain.matching.stable import StableMatch, blocking_pairs
 from lti_app.mentoring.errors import IllegalTransition, InvalidInput
 from lti_app.mentoring.models.matching_choice import Ranking
 from lti_app.mentoring.models.pairing import PairStatus
-from lti_app.mentoring.services import matching, matching_edits, mutual_ranking
+from lti_app.mentoring.services import mutual_ranking
+from lti_app.mentoring.services.matching import pairing as matching, edits as matching_edits
 from tests.factories_matching_modes import make_mentee, make_mentor, mode_cohort, set_mode
 
 

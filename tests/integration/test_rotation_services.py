@@ -10,7 +10,8 @@ from lti_app.extensions import db
 from lti_app.mentoring.domain.cohort_state import CohortState
 from lti_app.mentoring.errors import IllegalTransition, InvalidInput
 from lti_app.mentoring.models.pairing import Pair, PairStatus
-from lti_app.mentoring.services import matching, matching_edits, partners, rotation
+from lti_app.mentoring.services import partners, rotation
+from lti_app.mentoring.services.matching import pairing as matching, edits as matching_edits
 from tests.factories import make_cohort, make_enrolment
 from tests.integration.test_matching_services import make_mentee, make_mentor, pairs
 

@@ -7,12 +7,13 @@ from sqlalchemy.exc import IntegrityError
 
 from lti_app.extensions import db
 from lti_app.mentoring.domain.cohort_state import CohortState
-from lti_app.mentoring.domain.matching_settings import MatchMode
+from lti_app.mentoring.domain.matching.settings import MatchMode
 from lti_app.mentoring.domain.profile_fields import CareerStage
 from lti_app.mentoring.errors import IllegalTransition, InvalidInput, NotFound
 from lti_app.mentoring.models.matching_choice import MentorRequest, RequestStatus
 from lti_app.mentoring.models.pairing import Pair, PairStatus
-from lti_app.mentoring.services import matching, matching_edits, self_select, self_select_answers
+from lti_app.mentoring.services import self_select, self_select_answers
+from lti_app.mentoring.services.matching import pairing as matching, edits as matching_edits
 from tests.factories_matching_modes import make_mentee, make_mentor, mode_cohort, set_mode
 
 

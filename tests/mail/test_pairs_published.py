@@ -11,7 +11,8 @@ from lti_app.mentoring.domain.mail_notices import (
 )
 from lti_app.mentoring.domain.profile_fields import CareerStage, RoleWanted
 from lti_app.mentoring.models.mail_outbox import MailOutbox
-from lti_app.mentoring.services import mail_notices, mail_outbox, matching
+from lti_app.mentoring.services import mail_notices, mail_outbox
+from lti_app.mentoring.services.matching import pairing as matching
 from lti_app.web import unit_of_work
 from tests.factories import make_cohort, make_enrolment
 from tests.queries import counted_queries

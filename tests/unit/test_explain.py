@@ -5,10 +5,10 @@ from dataclasses import replace
 
 import pytest
 
-from lti_app.mentoring.domain.explain import summary
-from lti_app.mentoring.domain.matching import explain_pair
-from lti_app.mentoring.domain.matching_settings import Criterion, Direction, MatchSettings
-from lti_app.mentoring.domain.matching_types import Profile
+from lti_app.mentoring.domain.matching.explain import summary
+from lti_app.mentoring.domain.matching.engine import explain_pair
+from lti_app.mentoring.domain.matching.settings import Criterion, Direction, MatchSettings
+from lti_app.mentoring.domain.matching.types import Profile
 
 
 def person(pid: int, **overrides) -> Profile:

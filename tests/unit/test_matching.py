@@ -9,9 +9,9 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from lti_app.mentoring.domain.matching import explain_pair, propose_pairs, score_matrix
-from lti_app.mentoring.domain.matching_settings import CRITERIA, Criterion, Direction, MatchSettings, Rules
-from lti_app.mentoring.domain.matching_types import PinnedPairError, Profile, Role, UnmatchedReason
+from lti_app.mentoring.domain.matching.engine import explain_pair, propose_pairs, score_matrix
+from lti_app.mentoring.domain.matching.settings import CRITERIA, Criterion, Direction, MatchSettings, Rules
+from lti_app.mentoring.domain.matching.types import PinnedPairError, Profile, Role, UnmatchedReason
 
 TOLERANCE = 1e-3  # points; scores are float32 in the matrix, float64 in the explanation
 PROPERTY = settings(max_examples=60, deadline=None, derandomize=True,

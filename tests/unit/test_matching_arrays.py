@@ -8,12 +8,12 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lti_app.mentoring.domain.explain import taught as taught_by_profiles
-from lti_app.mentoring.domain.matching_arrays import STOPWORDS, Keywords, goal_keyword_list
-from lti_app.mentoring.domain.matching_bits import Members, bits, common_bits, holders, unpack_rows
-from lti_app.mentoring.domain.matching_cohort import Cohort
-from lti_app.mentoring.domain.matching_settings import MatchSettings
-from lti_app.mentoring.domain.matching_types import Profile
+from lti_app.mentoring.domain.matching.explain import taught as taught_by_profiles
+from lti_app.mentoring.domain.matching.arrays import STOPWORDS, Keywords, goal_keyword_list
+from lti_app.mentoring.domain.matching.bits import Members, bits, common_bits, holders, unpack_rows
+from lti_app.mentoring.domain.matching.cohort import Cohort
+from lti_app.mentoring.domain.matching.settings import MatchSettings
+from lti_app.mentoring.domain.matching.types import Profile
 
 SKILLS = ("ai", "budgeting", "video", "tiktok", "python")
 

@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lti_app.mentoring.domain.matching_choices import candidates_for, rank_mentees_for
-from lti_app.mentoring.domain.matching_settings import MatchMode, MatchSettings
-from lti_app.mentoring.domain.matching_types import Role
+from lti_app.mentoring.domain.matching.choices import candidates_for, rank_mentees_for
+from lti_app.mentoring.domain.matching.settings import MatchMode, MatchSettings
+from lti_app.mentoring.domain.matching.types import Role
 from tests.unit.test_explain import ALEX, NAMES, SAM
 from tests.unit.test_matching import PROPERTY, TOLERANCE, broken_rules, cohorts, match_settings, scores_by_id
 

@@ -9,11 +9,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lti_app.mentoring.domain.matching import rank_mentors_for
-from lti_app.mentoring.domain.matching_settings import MatchSettings, Rules
-from lti_app.mentoring.domain.matching_types import PinnedPairError, UnmatchedReason
+from lti_app.mentoring.domain.matching.engine import rank_mentors_for
+from lti_app.mentoring.domain.matching.settings import MatchSettings, Rules
+from lti_app.mentoring.domain.matching.types import PinnedPairError, UnmatchedReason
 from lti_app.mentoring.domain.rotation import next_round
-from lti_app.mentoring.domain.stable import StableMatch, blocking_pairs, mutual_match, stable_match
+from lti_app.mentoring.domain.matching.stable import StableMatch, blocking_pairs, mutual_match, stable_match
 from tests.unit.test_matching import PROPERTY, TOLERANCE, broken_rules, cohorts, match_settings, scores_by_id
 
 # ---- self-select ----

@@ -8,7 +8,7 @@ import pytest
 
 from threadpoolctl import threadpool_info
 
-from lti_app.mentoring.domain.matching_quiet import quiet_engine
+from lti_app.mentoring.domain.matching.quiet import quiet_engine
 
 
 def threads() -> list[int]:

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lti_app.mentoring.domain.matching_settings import CRITERIA, Criterion, Direction, MatchSettings, Rules
+from lti_app.mentoring.domain.matching.settings import CRITERIA, Criterion, Direction, MatchSettings, Rules
 
 pairs = st.frozensets(st.tuples(st.integers(1, 9), st.integers(100, 109)), max_size=3)
 

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lti_app.mentoring.domain.matching_solver import Problem, max_pairs, slot_costs, solve
+from lti_app.mentoring.domain.matching.solver import Problem, max_pairs, slot_costs, solve
 
 PROPERTY = settings(max_examples=300, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 WEIGHTS = [0.0, 0.0, 1.0, 2.0, 5.0, 8.0, 9.0, 10.0]  # 0 = not allowed

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from lti_app.mentoring.domain.cohort_settings import PrivacySetting, default_matching_settings, text_digest
-from lti_app.mentoring.domain.matching_settings import MatchSettings
+from lti_app.mentoring.domain.matching.settings import MatchSettings
 from lti_app.mentoring.domain.profile_fields import (
     CareerStage, Generation, RoleWanted, is_email, normalise_email, parse_language_codes, parse_tags,
 )

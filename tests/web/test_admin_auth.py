@@ -7,7 +7,7 @@ import pytest
 
 from lti_app.extensions import db
 from lti_app.operators.services import set_operator_password
-from lti_app.web.admin.auth import SESSION_KEY
+from lti_app.web.operators.auth import SESSION_KEY
 from tests.factories import make_operator
 from tests.lti_platform import LmsBrowser
 from tests.web.admin_client import admin_post, admin_session, sign_in

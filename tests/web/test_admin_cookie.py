@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from lti_app.extensions import db
-from lti_app.web.admin.auth import SESSION_KEY
+from lti_app.web.operators.auth import SESSION_KEY
 from tests.conftest import fresh_app
 from tests.factories import make_operator
 from tests.web.admin_client import admin_session, own_csrf_token, sign_in

@@ -9,12 +9,12 @@ from sqlalchemy import func, select
 from lti_app.extensions import db
 from lti_app.mentoring.domain.cohort_settings import PrivacySetting
 from lti_app.mentoring.domain.cohort_state import CohortState
-from lti_app.mentoring.domain.matching_settings import MatchMode
+from lti_app.mentoring.domain.matching.settings import MatchMode
 from lti_app.mentoring.models.cohort import Cohort
 from lti_app.mentoring.models.completion import CohortCompletion
 from lti_app.mentoring.models.enrolment import Enrolment
 from lti_app.mentoring.models.reflection import ReflectionAssignment
-from lti_app.mentoring.services import matching
+from lti_app.mentoring.services.matching import pairing as matching
 from tests.factories import make_cohort, make_enrolment
 from tests.factories_grades import enable_completion
 from tests.factories_matching_modes import set_mode

@@ -9,11 +9,11 @@ from sqlalchemy import func, select
 
 from lti_app.extensions import db
 from lti_app.mentoring.domain.cohort_state import CohortState
-from lti_app.mentoring.domain.matching_settings import MatchMode
+from lti_app.mentoring.domain.matching.settings import MatchMode
 from lti_app.mentoring.models.course import Membership
 from lti_app.mentoring.models.matching_choice import MentorRequest, Ranking, RequestStatus
 from lti_app.mentoring.models.person import Person
-from lti_app.mentoring.services import matching, matching_modes
+from lti_app.mentoring.services.matching import pairing as matching, modes as matching_modes
 from tests.factories_matching_modes import make_mentee, make_mentor, mode_cohort
 from tests.queries import counted_queries
 from tests.web.course_pages import OTHER_COURSE, commit, launch

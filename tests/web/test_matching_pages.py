@@ -9,7 +9,7 @@ from lti_app.extensions import db
 from lti_app.mentoring.domain.cohort_state import CohortState
 from lti_app.mentoring.models.pairing import Pair, PairStatus
 from lti_app.mentoring.models.person import Person
-from lti_app.mentoring.services import matching
+from lti_app.mentoring.services.matching import pairing as matching
 from tests.factories import make_cohort
 from tests.integration.test_matching_services import make_mentee, make_mentor
 from tests.web.course_pages import OTHER_COURSE, commit, launch

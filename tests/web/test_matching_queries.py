@@ -7,10 +7,10 @@ import re
 import pytest
 
 from lti_app.extensions import db
-from lti_app.mentoring.domain.matching_settings import MatchMode
+from lti_app.mentoring.domain.matching.settings import MatchMode
 from lti_app.mentoring.models.matching_choice import MentorRequest, Ranking
 from lti_app.mentoring.models.matching_run import MatchingRun
-from lti_app.mentoring.services import matching, matching_edits, matching_runs
+from lti_app.mentoring.services.matching import pairing as matching, edits as matching_edits, runs as matching_runs
 from lti_app.tasks import matching_job as matching_jobs
 from tests.factories_matching_modes import make_mentee, make_mentor, mode_cohort, set_mode
 from tests.queries import counted_queries, queries_of_request

@@ -13,7 +13,8 @@ from lti_app.mentoring.domain.cohort_state import CohortState
 from lti_app.mentoring.models.matching_run import MatchingRun, RunState
 from lti_app.mentoring.models.pairing import PairStatus
 from lti_app.mentoring.models.person import Person
-from lti_app.mentoring.services import matching, matching_edits, partners
+from lti_app.mentoring.services import partners
+from lti_app.mentoring.services.matching import pairing as matching, edits as matching_edits
 from tests.factories import make_cohort
 from tests.integration.test_matching_services import make_mentee, make_mentor, pairs
 from tests.markers import needs_redis

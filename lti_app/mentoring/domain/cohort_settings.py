@@ -7,7 +7,7 @@ import enum
 import hashlib
 from typing import Any
 
-from lti_app.mentoring.domain.matching_settings import MatchSettings
+from lti_app.mentoring.domain.matching.settings import MatchSettings
 
 
 class PrivacySetting(str, enum.Enum):

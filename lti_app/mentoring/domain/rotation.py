@@ -11,10 +11,10 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 
-from lti_app.mentoring.domain.explain import Viewer
-from lti_app.mentoring.domain.matching import propose_pairs
-from lti_app.mentoring.domain.matching_settings import MatchSettings
-from lti_app.mentoring.domain.matching_types import Profile, Proposal
+from lti_app.mentoring.domain.matching.explain import Viewer
+from lti_app.mentoring.domain.matching.engine import propose_pairs
+from lti_app.mentoring.domain.matching.settings import MatchSettings
+from lti_app.mentoring.domain.matching.types import Profile, Proposal
 
 
 def with_history(mentors: Sequence[Profile], mentees: Sequence[Profile],

@@ -14,7 +14,7 @@ from lti_app.mentoring.models.cohort import Cohort
 from lti_app.mentoring.models.completion import CohortCompletion
 from lti_app.mentoring.models.reflection import ReflectionAssignment
 from lti_app.mentoring.services.cohorts import CohortFields, create_cohort
-from lti_app.mentoring.services.matching import save_settings, settings_of
+from lti_app.mentoring.services.matching.pairing import save_settings, settings_of
 
 COPIED = ("settings, ground rules, skills, matching settings, reflection assignments, completion rules and survey "
           "questions and settings; no participants, pairs or anything they wrote")

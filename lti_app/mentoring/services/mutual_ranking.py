@@ -23,17 +23,17 @@ from dataclasses import dataclass
 from sqlalchemy import delete, select
 
 from lti_app.extensions import db
-from lti_app.mentoring.domain.matching_choices import Candidate, candidates_for
-from lti_app.mentoring.domain.matching_settings import MatchMode
-from lti_app.mentoring.domain.matching_types import Proposal, Role
-from lti_app.mentoring.domain.stable import mutual_match
+from lti_app.mentoring.domain.matching.choices import Candidate, candidates_for
+from lti_app.mentoring.domain.matching.settings import MatchMode
+from lti_app.mentoring.domain.matching.types import Proposal, Role
+from lti_app.mentoring.domain.matching.stable import mutual_match
 from lti_app.mentoring.errors import InvalidInput
 from lti_app.mentoring.models.cohort import Cohort
 from lti_app.mentoring.models.enrolment import Enrolment
 from lti_app.mentoring.models.matching_choice import Ranking
 from lti_app.mentoring.models.pairing import Pair, PairStatus
-from lti_app.mentoring.services.matching import Sides, explanation_json, pinned_keys, settings_of, sides_of
-from lti_app.mentoring.services.matching_modes import check_choosing, check_side
+from lti_app.mentoring.services.matching.pairing import Sides, explanation_json, pinned_keys, settings_of, sides_of
+from lti_app.mentoring.services.matching.modes import check_choosing, check_side
 
 MAX_RANKED = 10
 

@@ -20,11 +20,11 @@ from sqlalchemy.exc import IntegrityError
 
 from lti_app.extensions import db, utcnow
 from lti_app.mentoring.domain.cohort_state import CohortState
-from lti_app.mentoring.domain.matching import rank_mentors_for, score_matrix
-from lti_app.mentoring.domain.matching_cohort import Cohort as EngineCohort
-from lti_app.mentoring.domain.matching_reasons import RULE_WORDS
-from lti_app.mentoring.domain.matching_settings import MatchSettings
-from lti_app.mentoring.domain.matching_types import Profile
+from lti_app.mentoring.domain.matching.engine import rank_mentors_for, score_matrix
+from lti_app.mentoring.domain.matching.cohort import Cohort as EngineCohort
+from lti_app.mentoring.domain.matching.reasons import RULE_WORDS
+from lti_app.mentoring.domain.matching.settings import MatchSettings
+from lti_app.mentoring.domain.matching.types import Profile
 from lti_app.mentoring.errors import InvalidInput, NotFound
 from lti_app.mentoring.services.surveys import open_exit_for_pair
 from lti_app.mentoring.models.cohort import Cohort
@@ -32,7 +32,7 @@ from lti_app.mentoring.models.enrolment import Enrolment
 from lti_app.mentoring.models.feedback import FitCheck, PairEnding
 from lti_app.mentoring.models.pairing import Pair, PairStatus
 from lti_app.mentoring.models.person import Person
-from lti_app.mentoring.services.matching import Sides, explanation_json, settings_of, sides_of
+from lti_app.mentoring.services.matching.pairing import Sides, explanation_json, settings_of, sides_of
 
 REASON_MIN, REASON_MAX = 5, 500
 SIDES = ("mentor", "mentee")

@@ -6,12 +6,12 @@ from dataclasses import dataclass
 from sqlalchemy import or_, select
 
 from lti_app.extensions import db
-from lti_app.mentoring.domain.matching import explain_pair
-from lti_app.mentoring.domain.matching_settings import MatchSettings
+from lti_app.mentoring.domain.matching.engine import explain_pair
+from lti_app.mentoring.domain.matching.settings import MatchSettings
 from lti_app.mentoring.models.enrolment import Enrolment
 from lti_app.mentoring.models.pairing import Pair, PairStatus
-from lti_app.mentoring.services.matching import settings_of
-from lti_app.mentoring.services.matching_profiles import profile_of, spellings
+from lti_app.mentoring.services.matching.pairing import settings_of
+from lti_app.mentoring.services.matching.profiles import profile_of, spellings
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,7 @@ from lti_app.mentoring.models.enrolment import Enrolment
 from lti_app.mentoring.models.pairing import Pair, PairStatus
 from lti_app.mentoring.models.person import Person
 from lti_app.mentoring.models.reflection import ReflectionAssignment, Submission
-from lti_app.mentoring.services.matching import split_sides
+from lti_app.mentoring.services.matching.pairing import split_sides
 from lti_app.mentoring.services.participants import name_shown, search_text
 
 LATEST_DUE_AFTER_PROGRAMME = timedelta(days=60)

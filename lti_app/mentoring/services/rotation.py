@@ -15,7 +15,7 @@ from lti_app.mentoring.domain.cohort_state import CohortState
 from lti_app.mentoring.errors import IllegalTransition, InvalidInput
 from lti_app.mentoring.models.cohort import Cohort
 from lti_app.mentoring.models.pairing import Pair, PairStatus
-from lti_app.mentoring.services.matching_guards import check_no_busy_run, lock_cohort
+from lti_app.mentoring.services.matching.guards import check_no_busy_run, lock_cohort
 from lti_app.mentoring.services import mail_notices
 
 PUBLISHED = (PairStatus.ACTIVE, PairStatus.ENDED)

@@ -25,15 +25,15 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from lti_app.extensions import db, utcnow
-from lti_app.mentoring.domain.matching import rank_mentors_for
-from lti_app.mentoring.domain.matching_settings import MatchMode
-from lti_app.mentoring.domain.matching_types import RankedMentor, Role
+from lti_app.mentoring.domain.matching.engine import rank_mentors_for
+from lti_app.mentoring.domain.matching.settings import MatchMode
+from lti_app.mentoring.domain.matching.types import RankedMentor, Role
 from lti_app.mentoring.errors import InvalidInput, NotFound
 from lti_app.mentoring.models.cohort import Cohort
 from lti_app.mentoring.models.enrolment import Enrolment
 from lti_app.mentoring.models.matching_choice import MESSAGE_LENGTH, MentorRequest, RequestStatus
-from lti_app.mentoring.services.matching import Sides, pinned_keys, settings_of, sides_of
-from lti_app.mentoring.services.matching_modes import check_choosing, check_side
+from lti_app.mentoring.services.matching.pairing import Sides, pinned_keys, settings_of, sides_of
+from lti_app.mentoring.services.matching.modes import check_choosing, check_side
 from lti_app.mentoring.services.paging import Page, clamp_page
 
 OFFERS_PER_PAGE = 10  # mentors a mentee reads at once, each with why they fit

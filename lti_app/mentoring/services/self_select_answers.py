@@ -10,16 +10,16 @@ from dataclasses import dataclass
 from sqlalchemy import select, update
 
 from lti_app.extensions import db, utcnow
-from lti_app.mentoring.domain.matching import explain_pair, score_matrix
-from lti_app.mentoring.domain.matching_settings import MatchMode
-from lti_app.mentoring.domain.matching_types import Role
+from lti_app.mentoring.domain.matching.engine import explain_pair, score_matrix
+from lti_app.mentoring.domain.matching.settings import MatchMode
+from lti_app.mentoring.domain.matching.types import Role
 from lti_app.mentoring.errors import InvalidInput
 from lti_app.mentoring.models.cohort import Cohort
 from lti_app.mentoring.models.enrolment import Enrolment
 from lti_app.mentoring.models.matching_choice import MentorRequest, RequestStatus
-from lti_app.mentoring.services.matching import settings_of, sides_of
-from lti_app.mentoring.services.matching_edits import pair_by_hand
-from lti_app.mentoring.services.matching_modes import check_choosing, check_side
+from lti_app.mentoring.services.matching.pairing import settings_of, sides_of
+from lti_app.mentoring.services.matching.edits import pair_by_hand
+from lti_app.mentoring.services.matching.modes import check_choosing, check_side
 from lti_app.mentoring.services.self_select import Draft, flush_or_refuse, mentee_places, request_of, requests_where
 
 FULL_NOTE = "The mentor's places filled up before they answered."

@@ -20,7 +20,7 @@ from sqlalchemy.orm import joinedload
 
 from lti_app.extensions import db
 from lti_app.mentoring.domain.cohort_state import CohortState
-from lti_app.mentoring.domain.matching_settings import MatchMode
+from lti_app.mentoring.domain.matching.settings import MatchMode
 from lti_app.mentoring.domain.reflections import SubmissionStatus
 from lti_app.mentoring.domain.whats_next import (ChoosingFacts, Item, PairFacts, ReflectionFacts, learner_today,
                                                  whats_next)
@@ -32,7 +32,7 @@ from lti_app.mentoring.models.matching_choice import Ranking
 from lti_app.mentoring.models.pairing import Pair, PairStatus
 from lti_app.mentoring.models.reflection import ReflectionAssignment, Submission
 from lti_app.mentoring.models.workspace import Agreement, Meeting
-from lti_app.mentoring.services.matching_modes import mode_of, waiting_for
+from lti_app.mentoring.services.matching.modes import mode_of, waiting_for
 
 def _time_zone(enrolments: Iterable[Enrolment]) -> str | None:
     """The learner's time zone: the one of their latest active enrolment (their profile asks for it)."""

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, request, url_for
 
-from lti_app.mentoring.domain.matching_settings import MatchSettings
+from lti_app.mentoring.domain.matching.settings import MatchSettings
 from lti_app.mentoring.errors import MentoringError
 from lti_app.mentoring.models.cohort import Cohort
-from lti_app.mentoring.services import (
-    cohorts, matching, matching_draft, matching_edits, matching_modes, matching_runs, rotation,
-)
+from lti_app.mentoring.services import cohorts, rotation
+from lti_app.mentoring.services.matching import pairing as matching, draft as matching_draft, edits as matching_edits, modes as matching_modes, runs as matching_runs
 from lti_app.mentoring.services.paging import PAGE_SIZE
 from lti_app.web.course_pages import form_status, render_page
 from lti_app.web.forms import ConfirmForm

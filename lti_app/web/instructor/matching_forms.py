@@ -8,7 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, FloatField, HiddenField, IntegerField, RadioField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from lti_app.mentoring.domain.matching_settings import (
+from lti_app.mentoring.domain.matching.settings import (
     ALLOWED_DIRECTIONS, CRITERIA, Criterion, Direction, MatchMode, MatchSettings, Rules,
 )
 from lti_app.web.forms import choice_list

@@ -8,9 +8,10 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, url_for
 
 from lti_app.mentoring.domain.cohort_state import CohortState
-from lti_app.mentoring.domain.matching_settings import MatchMode
+from lti_app.mentoring.domain.matching.settings import MatchMode
 from lti_app.mentoring.errors import InvalidInput
-from lti_app.mentoring.services import cohorts, matching, matching_modes, mutual_ranking
+from lti_app.mentoring.services import cohorts, mutual_ranking
+from lti_app.mentoring.services.matching import pairing as matching, modes as matching_modes
 from lti_app.web.course_pages import render_page
 from lti_app.web.forms import ConfirmForm
 from lti_app.web.pagination import requested_page

@@ -12,7 +12,8 @@ from flask import Blueprint, current_app, flash, g, jsonify
 from lti_app.extensions import db
 from lti_app.mentoring.models.cohort import Cohort
 from lti_app.mentoring.models.matching_run import MatchingRun, RunState
-from lti_app.mentoring.services import cohorts, matching_runs
+from lti_app.mentoring.services import cohorts
+from lti_app.mentoring.services.matching import runs as matching_runs
 from lti_app.tasks.matching_job import CRASH_MESSAGE, queue_run
 from lti_app.web.unit_of_work import act
 

@@ -9,8 +9,8 @@ from flask import Blueprint, flash, g, redirect, url_for
 
 from lti_app.mentoring.models.cohort import Cohort
 from lti_app.mentoring.models.enrolment import Enrolment
-from lti_app.mentoring.services import (cohorts, enrolments, matching_modes, mutual_ranking, self_select,
-                                        self_select_answers)
+from lti_app.mentoring.services import cohorts, enrolments, mutual_ranking, self_select, self_select_answers
+from lti_app.mentoring.services.matching import modes as matching_modes
 from lti_app.web.course_pages import form_status, render_page
 from lti_app.web.learner.choosing_forms import AnswerForm, RequestForm, ranking_form
 from lti_app.web.pagination import requested_page

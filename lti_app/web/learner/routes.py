@@ -9,7 +9,8 @@ from flask import Blueprint, flash, g, redirect, url_for
 from lti_app.extensions import db, utcnow
 from lti_app.mentoring.domain.cohort_state import CohortState
 from lti_app.mentoring.errors import AlreadyEnrolled
-from lti_app.mentoring.services import cohorts, enrolments, matching_modes, partners
+from lti_app.mentoring.services import cohorts, enrolments, partners
+from lti_app.mentoring.services.matching import modes as matching_modes
 from lti_app.mentoring.services.workspace_overview import active_pair_ids
 from lti_app.web.course_pages import form_status, guard_course_pages, render_page
 from lti_app.web.forms import ConfirmForm
@@ -19,7 +20,7 @@ from lti_app.web.learner.forms import ROLE_HINTS, enrolment_form
 from lti_app.web.learner.reflections import bp as reflections_bp
 from lti_app.web.learner.surveys import bp as surveys_bp
 from lti_app.web.learner.whats_next import bp as whats_next_bp
-from lti_app.web.learner.workspace import bp as workspace_bp
+from lti_app.web.learner.workspace.routes import bp as workspace_bp
 from lti_app.web.mail_preferences import preferences_blueprint
 from lti_app.web.unit_of_work import act, save
 

@@ -22,13 +22,13 @@ from concurrent.futures import Future, ThreadPoolExecutor
 
 import numpy as np
 
-from lti_app.mentoring.domain.explain import Explainer, PairsView, Viewer
-from lti_app.mentoring.domain.matching_cohort import Cohort, Counts, ScoreMatrix, fill, full_matrix, score_matrix
-from lti_app.mentoring.domain.matching_quiet import quiet_engine
-from lti_app.mentoring.domain.matching_reasons import RULE_WORDS, reasons_for
-from lti_app.mentoring.domain.matching_settings import MatchSettings
-from lti_app.mentoring.domain.matching_solver import Pairs, Problem, SlotCosts, solve, touched_zeros
-from lti_app.mentoring.domain.matching_types import (
+from lti_app.mentoring.domain.matching.explain import Explainer, PairsView, Viewer
+from lti_app.mentoring.domain.matching.cohort import Cohort, Counts, ScoreMatrix, fill, full_matrix, score_matrix
+from lti_app.mentoring.domain.matching.quiet import quiet_engine
+from lti_app.mentoring.domain.matching.reasons import RULE_WORDS, reasons_for
+from lti_app.mentoring.domain.matching.settings import MatchSettings
+from lti_app.mentoring.domain.matching.solver import Pairs, Problem, SlotCosts, solve, touched_zeros
+from lti_app.mentoring.domain.matching.types import (
     Contribution,
     PinnedPairError,
     Profile,

@@ -12,8 +12,8 @@ from itertools import chain
 
 import numpy as np
 
-from lti_app.mentoring.domain.matching_bits import bits
-from lti_app.mentoring.domain.matching_types import Profile
+from lti_app.mentoring.domain.matching.bits import bits
+from lti_app.mentoring.domain.matching.types import Profile
 
 MAX_LEVEL = 5
 GAP_STEPS = tuple(range(1, MAX_LEVEL))  # level thresholds t: max(0, o - b) = #{t : b <= t < o}

@@ -20,9 +20,9 @@ from sqlalchemy.orm import aliased
 
 from lti_app.extensions import db, utcnow
 from lti_app.mentoring.domain.cohort_state import CohortState
-from lti_app.mentoring.domain.matching import explain_pair, propose_pairs, totals_of, unmatched_of
-from lti_app.mentoring.domain.matching_settings import MatchSettings
-from lti_app.mentoring.domain.matching_types import (
+from lti_app.mentoring.domain.matching.engine import explain_pair, propose_pairs, totals_of, unmatched_of
+from lti_app.mentoring.domain.matching.settings import MatchSettings
+from lti_app.mentoring.domain.matching.types import (
     Contribution, PinnedPairError, Profile, Proposal, ProposedPair, UnmatchedReason,
 )
 from lti_app.mentoring.domain.profile_fields import RoleWanted
@@ -34,9 +34,9 @@ from lti_app.mentoring.models.matching_run import MatchingRun
 from lti_app.mentoring.models.pairing import Pair, PairStatus
 from lti_app.mentoring.models.person import Person
 from lti_app.mentoring.services.surveys import sync_rounds
-from lti_app.mentoring.services import matching_cache
-from lti_app.mentoring.services.matching_guards import check_no_busy_run, lock_cohort
-from lti_app.mentoring.services.matching_profiles import participants, profile_from, skill_levels, spellings
+from lti_app.mentoring.services.matching import cache as matching_cache
+from lti_app.mentoring.services.matching.guards import check_no_busy_run, lock_cohort
+from lti_app.mentoring.services.matching.profiles import participants, profile_from, skill_levels, spellings
 from lti_app.mentoring.services.rotation import forget_pins, past_pairs_of, published_round
 from lti_app.mentoring.services import mail_notices
 

@@ -16,8 +16,8 @@ from collections.abc import Callable
 
 import numpy as np
 
-from lti_app.mentoring.domain.matching_arrays import GAP_STEPS, SideArrays
-from lti_app.mentoring.domain.matching_settings import Direction, MatchSettings
+from lti_app.mentoring.domain.matching.arrays import GAP_STEPS, SideArrays
+from lti_app.mentoring.domain.matching.settings import Direction, MatchSettings
 
 # The mentor teaching the mentee is the programme's purpose; the return leg (the senior mentee teaching
 # the junior mentor) counts half as much.

@@ -12,9 +12,9 @@ from lti_app.mentoring.services import goals
 from lti_app.mentoring.services.workspace_overview import view_of_goal
 from lti_app.web.course_pages import form_status, render_page
 from lti_app.web.forms import ConfirmForm
-from lti_app.web.learner.workspace_common import noting_activity
-from lti_app.web.learner.workspace_forms import as_int
-from lti_app.web.learner.workspace_goal_forms import PROGRESS_HINTS, EndRatingForm, GoalForm, MilestoneForm, RatingForm
+from lti_app.web.learner.workspace.common import noting_activity
+from lti_app.web.learner.workspace.forms import as_int
+from lti_app.web.learner.workspace.goal_forms import PROGRESS_HINTS, EndRatingForm, GoalForm, MilestoneForm, RatingForm
 from lti_app.web.unit_of_work import act, save
 
 bp = Blueprint("goals", __name__, url_prefix="/goals")

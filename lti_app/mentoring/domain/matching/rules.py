@@ -18,10 +18,10 @@ from functools import cached_property
 
 import numpy as np
 
-from lti_app.mentoring.domain.matching_arrays import SideArrays
-from lti_app.mentoring.domain.matching_bits import Members, common_bits, holders, unpack_rows
-from lti_app.mentoring.domain.matching_settings import MatchSettings
-from lti_app.mentoring.domain.matching_types import Profile
+from lti_app.mentoring.domain.matching.arrays import SideArrays
+from lti_app.mentoring.domain.matching.bits import Members, common_bits, holders, unpack_rows
+from lti_app.mentoring.domain.matching.settings import MatchSettings
+from lti_app.mentoring.domain.matching.types import Profile
 
 # in this order: the first of equally common rules is the one named as the main obstacle
 RULES = ("self", "forbidden", "capacity", "reverse_seniority", "reporting_line", "past_partners",

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from lti_app.mentoring.domain.matching_cohort import Cohort, Counts, ScoreMatrix
-from lti_app.mentoring.domain.matching_settings import MatchSettings
-from lti_app.mentoring.domain.matching_types import Profile, Role, Unmatched, UnmatchedReason
+from lti_app.mentoring.domain.matching.cohort import Cohort, Counts, ScoreMatrix
+from lti_app.mentoring.domain.matching.settings import MatchSettings
+from lti_app.mentoring.domain.matching.types import Profile, Role, Unmatched, UnmatchedReason
 
 RULE_WORDS = {
     "self": "same person on both sides",

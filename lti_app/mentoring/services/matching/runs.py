@@ -17,8 +17,8 @@ from lti_app.mentoring.errors import IllegalTransition
 from lti_app.mentoring.models.cohort import Cohort
 from lti_app.mentoring.models.enrolment import Enrolment
 from lti_app.mentoring.models.matching_run import MatchingRun, RunState
-from lti_app.mentoring.services.matching import check_drafting
-from lti_app.mentoring.services.matching_guards import busy_run, lock_cohort
+from lti_app.mentoring.services.matching.pairing import check_drafting
+from lti_app.mentoring.services.matching.guards import busy_run, lock_cohort
 
 STALE_MESSAGE = "This run did not finish in time (the worker may have stopped); it was replaced by a new run."
 

@@ -17,17 +17,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from lti_app.extensions import db
-from lti_app.mentoring.domain.matching_cohort import Cohort as EngineCohort
-from lti_app.mentoring.domain.matching_reasons import RULE_WORDS
-from lti_app.mentoring.domain.matching_types import Role
+from lti_app.mentoring.domain.matching.cohort import Cohort as EngineCohort
+from lti_app.mentoring.domain.matching.reasons import RULE_WORDS
+from lti_app.mentoring.domain.matching.types import Role
 from lti_app.mentoring.errors import InvalidInput, NotFound
 from lti_app.mentoring.models.cohort import Cohort
 from lti_app.mentoring.models.enrolment import Enrolment
 from lti_app.mentoring.models.pairing import Pair, PairStatus
-from lti_app.mentoring.services.matching import (
+from lti_app.mentoring.services.matching.pairing import (
     Sides, check_drafting, draft_settings, explanation_json, save_settings, settings_of, sides_of,
 )
-from lti_app.mentoring.services.matching_draft import chosen_person
+from lti_app.mentoring.services.matching.draft import chosen_person
 from lti_app.mentoring.services.rotation import draft_round
 
 

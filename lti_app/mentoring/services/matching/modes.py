@@ -12,15 +12,15 @@ from sqlalchemy.orm import joinedload
 
 from lti_app.extensions import db
 from lti_app.mentoring.domain.cohort_state import CohortState
-from lti_app.mentoring.domain.matching_settings import MatchMode
-from lti_app.mentoring.domain.matching_types import Role
+from lti_app.mentoring.domain.matching.settings import MatchMode
+from lti_app.mentoring.domain.matching.types import Role
 from lti_app.mentoring.domain.profile_fields import EnrolmentStatus
 from lti_app.mentoring.errors import IllegalTransition, InvalidInput
 from lti_app.mentoring.models.cohort import Cohort
 from lti_app.mentoring.models.enrolment import Enrolment
 from lti_app.mentoring.models.matching_choice import MentorRequest, Ranking, RequestStatus
-from lti_app.mentoring.services.matching import Sides, settings_of, split_sides
-from lti_app.mentoring.services.matching_guards import check_no_busy_run
+from lti_app.mentoring.services.matching.pairing import Sides, settings_of, split_sides
+from lti_app.mentoring.services.matching.guards import check_no_busy_run
 from lti_app.mentoring.services.paging import Page, page_of
 
 MODE_WORDS = {MatchMode.OPTIMAL: "the matching engine", MatchMode.SELF_SELECT: "mentees choosing their mentor",

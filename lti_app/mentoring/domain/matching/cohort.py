@@ -18,12 +18,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from lti_app.mentoring.domain.matching_arrays import SideArrays, encode, taught
-from lti_app.mentoring.domain.matching_rules import RuleBook
-from lti_app.mentoring.domain.matching_settings import MatchSettings
-from lti_app.mentoring.domain.matching_solver import FLOOR
-from lti_app.mentoring.domain.matching_types import Profile
-from lti_app.mentoring.domain.scoring import Halves, embed, joined, pair_shares
+from lti_app.mentoring.domain.matching.arrays import SideArrays, encode, taught
+from lti_app.mentoring.domain.matching.rules import RuleBook
+from lti_app.mentoring.domain.matching.settings import MatchSettings
+from lti_app.mentoring.domain.matching.solver import FLOOR
+from lti_app.mentoring.domain.matching.types import Profile
+from lti_app.mentoring.domain.matching.scoring import Halves, embed, joined, pair_shares
 
 BLOCK = 64  # mentees per block (at most 255): a block's temporaries stay in the processor's cache
 PRODUCT_BYTES = 1 << 24  # at most this much of scores per matrix product (8 blocks of 5,000 mentors fit)

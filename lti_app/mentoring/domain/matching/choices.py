@@ -11,10 +11,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from lti_app.mentoring.domain.explain import Explainer
-from lti_app.mentoring.domain.matching import explained_pairs, rank_mentors_for, score_matrix
-from lti_app.mentoring.domain.matching_settings import MatchSettings
-from lti_app.mentoring.domain.matching_types import Profile, Role
+from lti_app.mentoring.domain.matching.explain import Explainer
+from lti_app.mentoring.domain.matching.engine import explained_pairs, rank_mentors_for, score_matrix
+from lti_app.mentoring.domain.matching.settings import MatchSettings
+from lti_app.mentoring.domain.matching.types import Profile, Role
 
 
 @dataclass(frozen=True)

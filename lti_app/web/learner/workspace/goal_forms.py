@@ -12,7 +12,7 @@ from lti_app.mentoring.services.goals import GoalFields
 from lti_app.mentoring.services.pairs import PairSeat
 from lti_app.web.forms import MultiCheckboxField, choice_list
 from lti_app.web.forms import DayField
-from lti_app.web.learner.workspace_forms import RATINGS, as_int, new_token, people_choices
+from lti_app.web.learner.workspace.forms import RATINGS, as_int, new_token, people_choices
 
 PROGRESS_HINTS = {
     ProgressFrom.TASKS.value: "The share of this goal's tasks that are done.",

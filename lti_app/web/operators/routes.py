@@ -19,9 +19,9 @@ from lti_app.lti.management import (
     RegistrationConflict, add_deployment, all_platforms, set_deployment_active, set_platform_active, update_platform,
 )
 from lti_app.lti.models import Deployment, Platform
-from lti_app.web.admin import auth
-from lti_app.web.admin.browsers import remember_browser
-from lti_app.web.admin.forms import DeploymentForm, LoginForm, PlatformForm, RetireForm, RotateForm
+from lti_app.web.operators import auth
+from lti_app.web.operators.browsers import remember_browser
+from lti_app.web.operators.forms import DeploymentForm, LoginForm, PlatformForm, RetireForm, RotateForm
 from lti_app.web.security import forget_platform_origins
 from lti_app.web.tool_values import tool_values
 

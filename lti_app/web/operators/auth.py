@@ -18,7 +18,7 @@ from flask import current_app, g, session
 from lti_app.extensions import cache, db
 from lti_app.operators.models import Operator
 from lti_app.operators.services import SignIn, sign_in_operator
-from lti_app.web.admin.browsers import is_trusted, password_stamp
+from lti_app.web.operators.browsers import is_trusted, password_stamp
 
 SESSION_KEY = "operator"
 _SID_PREFIX = "admin:session:"

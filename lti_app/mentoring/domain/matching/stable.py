@@ -17,11 +17,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from lti_app.mentoring.domain.explain import Explainer
-from lti_app.mentoring.domain.matching import explained_pairs, totals_of
-from lti_app.mentoring.domain.matching_cohort import Cohort, full_matrix
-from lti_app.mentoring.domain.matching_settings import MatchSettings
-from lti_app.mentoring.domain.matching_types import Profile, Proposal, ProposedPair, Role, Unmatched, UnmatchedReason
+from lti_app.mentoring.domain.matching.explain import Explainer
+from lti_app.mentoring.domain.matching.engine import explained_pairs, totals_of
+from lti_app.mentoring.domain.matching.cohort import Cohort, full_matrix
+from lti_app.mentoring.domain.matching.settings import MatchSettings
+from lti_app.mentoring.domain.matching.types import Profile, Proposal, ProposedPair, Role, Unmatched, UnmatchedReason
 
 Rankings = Mapping[int, Sequence[int]]  # person id -> ids of the other side, best first
 

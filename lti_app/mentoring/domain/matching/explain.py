@@ -14,9 +14,9 @@ from typing import Any
 
 import numpy as np
 
-from lti_app.mentoring.domain.matching_arrays import goal_keyword_list, keyword_spellings
-from lti_app.mentoring.domain.matching_settings import Direction, MatchSettings
-from lti_app.mentoring.domain.matching_types import Contribution, Profile
+from lti_app.mentoring.domain.matching.arrays import goal_keyword_list, keyword_spellings
+from lti_app.mentoring.domain.matching.settings import Direction, MatchSettings
+from lti_app.mentoring.domain.matching.types import Contribution, Profile
 from lti_app.mentoring.domain.voice import Viewer, Voice
 
 __all__ = ["CHANNEL_WORDS", "Explainer", "PairsView", "Viewer", "Voice", "summary", "taught"]

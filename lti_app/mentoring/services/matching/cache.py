@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from sqlalchemy import func, select
 
 from lti_app.extensions import cache, db
-from lti_app.mentoring.domain.matching_types import Unmatched
+from lti_app.mentoring.domain.matching.types import Unmatched
 from lti_app.mentoring.domain.profile_fields import EnrolmentStatus
 from lti_app.mentoring.models.cohort import Cohort
 from lti_app.mentoring.models.enrolment import Enrolment

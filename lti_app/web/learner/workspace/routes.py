@@ -14,10 +14,10 @@ from lti_app.mentoring.services.pairs import PairSeat
 from lti_app.mentoring.services.workspace_overview import overview_of
 from lti_app.web.course_pages import form_status, render_page
 from lti_app.web.forms import ConfirmForm
-from lti_app.web.learner.workspace_common import guard_pair_pages, noting_activity
-from lti_app.web.learner.workspace_forms import AgreementForm, MeetingForm, TaskForm, VersionForm, as_int
+from lti_app.web.learner.workspace.common import guard_pair_pages, noting_activity
+from lti_app.web.learner.workspace.forms import AgreementForm, MeetingForm, TaskForm, VersionForm, as_int
 from lti_app.web.learner.partner import bp as partner_bp
-from lti_app.web.learner.workspace_goals import bp as goals_bp
+from lti_app.web.learner.workspace.goals import bp as goals_bp
 from lti_app.web.unit_of_work import act, save
 
 bp = Blueprint("workspace", __name__, url_prefix="/pairs/<id:pair_id>")

@@ -15,13 +15,13 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
 from lti_app.extensions import db
-from lti_app.mentoring.domain.matching_types import Proposal, Role, Unmatched
+from lti_app.mentoring.domain.matching.types import Proposal, Role, Unmatched
 from lti_app.mentoring.errors import InvalidInput
 from lti_app.mentoring.models.cohort import Cohort
 from lti_app.mentoring.models.enrolment import Enrolment
 from lti_app.mentoring.models.pairing import Pair, PairStatus
 from lti_app.mentoring.models.person import Person
-from lti_app.mentoring.services.matching import Sides, current_proposal, shown_status
+from lti_app.mentoring.services.matching.pairing import Sides, current_proposal, shown_status
 from lti_app.mentoring.services.paging import Page, page_of, page_of_list
 from lti_app.mentoring.services.participants import person_matches
 

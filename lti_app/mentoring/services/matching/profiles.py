@@ -15,7 +15,7 @@ from sqlalchemy import Row, String, select, type_coerce
 
 from lti_app.extensions import db
 from lti_app.mentoring.domain.availability import to_utc_hours
-from lti_app.mentoring.domain.matching_types import Profile
+from lti_app.mentoring.domain.matching.types import Profile
 from lti_app.mentoring.domain.profile_fields import EnrolmentStatus, SkillKind
 from lti_app.mentoring.models.cohort import CohortSkill
 from lti_app.mentoring.models.enrolment import Enrolment, EnrolmentSkill

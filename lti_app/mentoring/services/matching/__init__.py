@@ -1,0 +1,1 @@
+"""Matching services: runs, drafts, edits, modes and the cache around the engine."""

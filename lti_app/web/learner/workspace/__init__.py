@@ -1,0 +1,1 @@
+"""The pair's workspace: overview, goals, meetings, tasks and agreement pages."""
