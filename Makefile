@@ -7,7 +7,7 @@ FLASK  := $(BIN)/flask --app lti_app
 PORT   ?= 5000
 export DEMO_BASE_URL ?= http://127.0.0.1:$(PORT)
 
-.PHONY: run test bench clean
+.PHONY: run test bench translations clean
 
 $(BIN)/python:
 	@$(PYTHON) -m venv $(VENV) || { echo "Could not create a virtualenv: on Debian install python3.11-venv first."; exit 1; }
@@ -32,6 +32,13 @@ test: $(VENV)/.test-deps
 
 bench: $(VENV)/.test-deps
 	$(BIN)/python benchmarks/launch.py
+
+# Extract the marked strings, bring every catalogue up to date and compile it (the .po and .mo files are kept in
+# the repository, so a fresh clone and an installed wheel need neither this target nor pybabel)
+translations: $(VENV)/.test-deps
+	$(BIN)/pybabel extract --quiet -F babel.cfg -k _l -k N_ -k lazy_gettext --no-location --sort-output --omit-header -o lti_app/translations/messages.pot .
+	$(BIN)/pybabel update --quiet -i lti_app/translations/messages.pot -d lti_app/translations --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/pybabel compile --quiet -d lti_app/translations --statistics
 
 clean:
 	rm -rf $(VENV) .pytest_cache rementor.egg-info

@@ -10,7 +10,7 @@ setup(
     packages=[*find_packages(include=["lti_app*", "config*"]), *BUNDLED],
     package_dir=BUNDLED,
     package_data={
-        "lti_app": ["static/**/*"],
+        "lti_app": ["static/**/*", "translations/*/LC_MESSAGES/messages.mo"],
         "lti_app.templates": ["**/*.html"],
         "lti_app.migrations": ["README", "alembic.ini", "script.py.mako", "versions/*.py"],
     },

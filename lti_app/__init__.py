@@ -36,6 +36,10 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     cache.init_app(app)
     mail.init_app(app)
 
+    from lti_app.i18n import init_i18n
+
+    init_i18n(app)
+
     from lti_app import models  # noqa: F401  (register every table with the metadata)
     from lti_app.web import register_web
 

@@ -29,6 +29,7 @@ class DemoPerson:
     family_name: str
     email: str
     roles: tuple[str, ...]
+    locale: str = "en"  # the language the LMS sends with their launches (each can be overridden per launch)
 
     @property
     def name(self) -> str:
@@ -71,8 +72,8 @@ class DemoCourse:
     resource_link_title: str = "ReMentor: reverse mentoring programme"
 
 
-def _person(sub: str, given: str, family: str, email: str, *roles: str) -> DemoPerson:
-    return DemoPerson(sub, given, family, email, tuple(roles))
+def _person(sub: str, given: str, family: str, email: str, *roles: str, locale: str = "en") -> DemoPerson:
+    return DemoPerson(sub, given, family, email, tuple(roles), locale)
 
 
 DEMO_PEOPLE: tuple[DemoPerson, ...] = (
@@ -81,11 +82,11 @@ DEMO_PEOPLE: tuple[DemoPerson, ...] = (
     _person("u-2001", "Aiko", "Tanaka", "aiko.tanaka@students.example.edu", LEARNER, STUDENT),
     _person("u-2002", "Kwame", "Mensah", "kwame.mensah@students.example.edu", LEARNER, STUDENT),
     _person("u-2003", "Priya", "Raman", "priya.raman@students.example.edu", LEARNER, STUDENT),
-    _person("u-2004", "Lukas", "Becker", "lukas.becker@students.example.edu", LEARNER, STUDENT),
+    _person("u-2004", "Lukas", "Becker", "lukas.becker@students.example.edu", LEARNER, STUDENT, locale="de-DE"),
     _person("u-2005", "Fatima", "Al-Sayed", "fatima.alsayed@students.example.edu", LEARNER, STUDENT),
     _person("u-2006", "Wei", "Chen", "wei.chen@students.example.edu", LEARNER, STUDENT),
     _person("u-2007", "Sofia", "Rossi", "sofia.rossi@students.example.edu", LEARNER, STUDENT),
     _person("u-2008", "Siobhán", "O'Brien", "siobhan.obrien@students.example.edu", LEARNER, STUDENT),
-    _person("u-2009", "Mateo", "García", "mateo.garcia@students.example.edu", LEARNER, STUDENT),
+    _person("u-2009", "Mateo", "García", "mateo.garcia@students.example.edu", LEARNER, STUDENT, locale="es-ES"),
     _person("u-2010", "Amara", "Nwosu", "amara.nwosu@students.example.edu", LEARNER, STUDENT),
 )

@@ -49,6 +49,7 @@ DL_DATA_CLAIM = "https://purl.imsglobal.org/spec/lti-dl/claim/data"
 CUSTOM_CLAIM = "https://purl.imsglobal.org/spec/lti/claim/custom"
 # A login that offered postMessage storage says so in its message hint: "<hint>;storage=<frame name>".
 STORAGE_HINT = ";storage="
+LOCALE_HINT = ";locale="  # a launch in another language than the person's own
 STORAGE_FRAME = "post_message_forwarding"  # Canvas's name for its storage frame
 _DEFAULT: Any = object()
 
@@ -192,11 +193,13 @@ class DemoPlatform(ServicesMixin, TokenEndpointMixin):
 
     # -- login and launch -----------------------------------------------------------------------------
     def login_initiation(self, user_id: str, message_type: str = RESOURCE_LINK_REQUEST, method: str = "GET",
-                         link: str | None = None, storage_target: str | None = None) -> tuple[str, dict[str, str]]:
+                         link: str | None = None, storage_target: str | None = None,
+                         locale: str | None = None) -> tuple[str, dict[str, str]]:
         """The third-party login initiation: (URL, params). GET: the URL carries the params; POST: form fields.
         ``link``: a placed link's resource link id (default: where ReMentor lives in the course).
         ``storage_target``: offer the platform's postMessage storage, in the frame of that name (login and launch
-        carry ``lti_storage_target``; the message hint remembers it for the launch)."""
+        carry ``lti_storage_target``; the message hint remembers it for the launch). ``locale``: launch in this
+        language instead of the person's own (the hint remembers it too)."""
         self.person(user_id)
         if message_type not in (RESOURCE_LINK_REQUEST, DEEP_LINKING_REQUEST):
             raise ValueError(f"Unsupported message type {message_type!r}")
@@ -206,6 +209,8 @@ class DemoPlatform(ServicesMixin, TokenEndpointMixin):
         hint = "deep-linking" if message_type == DEEP_LINKING_REQUEST else f"resource-link:{link or self.course.resource_link_id}"
         if storage_target:
             hint += STORAGE_HINT + storage_target
+        if locale:
+            hint += LOCALE_HINT + locale
         login.set_lti_message_hint(hint=hint)
         if message_type == DEEP_LINKING_REQUEST:
             login.set_deeplinking_launch_url()
@@ -231,7 +236,7 @@ class DemoPlatform(ServicesMixin, TokenEndpointMixin):
         for ok, error, description in checks:
             if not ok:
                 raise AuthorizationError(error, description)
-        hint = q.get("lti_message_hint", "").split(STORAGE_HINT)[0]
+        hint = q.get("lti_message_hint", "").split(";")[0]
         match = re.fullmatch(r"resource-link:(.+)|deep-linking", hint)
         if not match or (match.group(1) and match.group(1) not in (self.course.resource_link_id, *self.placed_links)):
             raise AuthorizationError("invalid_request", f"Unknown lti_message_hint {hint!r}")
@@ -251,7 +256,8 @@ class DemoPlatform(ServicesMixin, TokenEndpointMixin):
         launch.set_ags(self.lineitems_url, lineitem)
         launch.set_nrps(self.memberships_url)
         launch.set_extra_claims({
-            "given_name": person.given_name, "family_name": person.family_name, "locale": "en",
+            "given_name": person.given_name, "family_name": person.family_name,
+            "locale": _hint_part(q.get("lti_message_hint", ""), LOCALE_HINT) or person.locale,
             AGS_ENDPOINT: {**launch.extra_claims[AGS_ENDPOINT], "scope": list(AGS_SCOPES)},
             "https://purl.imsglobal.org/spec/lti/claim/tool_platform": {
                 "guid": f"{self.issuer}#demo", "name": "ReMentor demo LMS", "product_family_code": "rementor-demo", "version": "1.0",
@@ -271,7 +277,7 @@ class DemoPlatform(ServicesMixin, TokenEndpointMixin):
         except PreflightRequestValidationException as exc:
             raise AuthorizationError("invalid_request", "The authentication request is incomplete") from exc
         fields = {"id_token": data["id_token"], "state": data["state"]}
-        storage_target = q.get("lti_message_hint", "").partition(STORAGE_HINT)[2]
+        storage_target = _hint_part(q.get("lti_message_hint", ""), STORAGE_HINT)
         if storage_target:
             fields["lti_storage_target"] = storage_target
         return {"action": data["launch_url"], "fields": fields}
@@ -305,3 +311,8 @@ class DemoPlatform(ServicesMixin, TokenEndpointMixin):
         number = str(self.next_line_item_number())
         self.line_items[number] = {**fields, "id": f"{self.lineitems_url}/{number}"}
         return self.line_items[number]["id"]
+
+
+def _hint_part(hint: str, marker: str) -> str:
+    """The value after ``marker`` in a message hint (``resource-link:x;storage=frame;locale=es-ES``), or ""."""
+    return hint.partition(marker)[2].split(";")[0]

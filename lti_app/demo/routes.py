@@ -9,6 +9,7 @@ and auto-posts it to the tool's launch URL) → the tool. The platform's server-
 from __future__ import annotations
 
 import json
+import re
 
 from flask import Blueprint, Response, abort, jsonify, render_template, request, url_for
 
@@ -58,6 +59,7 @@ def launch(sub: str):
     storage = STORAGE_FRAME if request.args.get("storage") == "on" else None
     url, params = platform.login_initiation(
         sub, DEEP_LINKING_REQUEST if deep_linking else RESOURCE_LINK_REQUEST, "POST", storage_target=storage,
+        locale=_locale_asked(),
     )
     return render_template("demo/login_initiation.html", person=person, action=url, fields=params, deep_linking=deep_linking)
 
@@ -76,7 +78,7 @@ def course_page(sub: str):
         abort(404)
     storage = request.args.get("storage") == "on"
     base = registration.base_url()
-    tool_frame = base + url_for("demo.launch", sub=sub) + ("?storage=on" if storage else "")
+    tool_frame = base + url_for("demo.launch", sub=sub, storage="on" if storage else None, locale=_locale_asked())
     page = render_template(
         "demo/course_frame.html", person=platform.person(sub), course=platform.course, storage=storage,
         tool_frame=tool_frame, storage_frame=platform.issuer + "/storage", storage_name=STORAGE_FRAME,
@@ -163,3 +165,11 @@ def deep_link_return():
     except DeepLinkingRejected as exc:
         return render_template("demo/deep_link_result.html", items=[], error=str(exc), course=platform.course), 400
     return render_template("demo/deep_link_result.html", items=items, error=None, course=platform.course)
+
+
+def _locale_asked() -> str | None:
+    """``?locale=es-ES``: launch in that language instead of the person's own; anything else is refused."""
+    locale = request.args.get("locale")
+    if locale is not None and not re.fullmatch(r"[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})?", locale):
+        abort(400, "locale must be a language tag such as es-ES.")
+    return locale

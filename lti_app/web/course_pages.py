@@ -2,18 +2,17 @@
 
 ``guard_course_pages(bp, staff=True)`` makes each view of the blueprint (and its nested blueprints) run only for
 a browser that launched into the URL's course with a staff role (or, with ``staff=False``, a participant role);
-the membership waits in ``g.membership``, ``url_for`` fills in the course id of the current page, and templates
-get the ``long_date`` (1 March 2026) and ``day_month`` (1 March) filters.
+the membership waits in ``g.membership``, the page speaks the person's language, and ``url_for`` fills in the
+course id of the current page.
 """
 from __future__ import annotations
 
-from datetime import date
 from typing import Any, TypeVar
 
 from flask import Blueprint, abort, g, render_template, request, url_for
 
 from lti_app.extensions import db
-from lti_app.mentoring.domain.cohort_state import long_date
+from lti_app.i18n import speak_to
 from lti_app.mentoring.errors import MentoringError
 from lti_app.web import session as tool_session
 
@@ -29,9 +28,6 @@ WRONG_SIDE = {  # by whether the page is for staff
 
 def guard_course_pages(bp: Blueprint, *, staff: bool) -> None:
     """Check the session's membership before each view of ``bp``; fill ``course_id`` into its URLs."""
-    bp.add_app_template_filter(long_date, "long_date")
-    bp.add_app_template_filter(day_month, "day_month")
-
     @bp.before_request
     def load_membership() -> None:
         course_id = (request.view_args or {}).get("course_id")
@@ -41,6 +37,7 @@ def guard_course_pages(bp: Blueprint, *, staff: bool) -> None:
         if membership.role.is_staff != staff:
             abort(403, description=WRONG_SIDE[staff])
         g.membership = membership
+        speak_to(membership.person)
 
     @bp.url_defaults
     def add_course_id(endpoint: str, values: dict[str, Any]) -> None:
@@ -54,11 +51,6 @@ def guard_course_pages(bp: Blueprint, *, staff: bool) -> None:
         db.session.rollback()
         home = url_for(f"{bp.name}.home")
         return render_page("course_error.html", error.status, status_code=error.status, message=error.message, home=home)
-
-
-def day_month(day: date) -> str:
-    """1 March."""
-    return f"{day.day} {day:%B}"
 
 
 def render_page(template: str, status: int = 200, **context: Any) -> tuple[str, int]:

@@ -70,8 +70,12 @@ RULES = (
     Rule("tasks", ("lti_app.tasks",), "background processes use the programme and LTI, never the web layer",
          within=TOOL, allowed=("lti_app.tasks", "lti_app.mentoring", "lti_app.lti", "lti_app.extensions",
                                "lti_app.models", "lti_app.logs",
+                               "lti_app.i18n",  # a mail is written in its recipient's language
                                "lti_app.create_app",  # the worker process builds the app it runs jobs in
                                )),
+    Rule("i18n", (), "the languages module serves every layer and uses only the programme's sentences and people",
+         exact=("lti_app.i18n", "lti_app.catalogues"), within=TOOL,
+         allowed=("lti_app.mentoring.domain.texts", "lti_app.mentoring.models")),
     Rule("infrastructure", ("lti_app.extensions", "lti_app.logs"), "every layer uses the extensions and logs; they "
          "use no layer", within=TOOL, allowed=("lti_app.extensions", "lti_app.logs")),
     Rule("models", (), "the model registry imports models only", exact=("lti_app.models",), within=TOOL,
@@ -202,6 +206,9 @@ SELF_CHECKS = [
     ("domain", "lti_app.mentoring.domain.bad", "from lti_app.extensions import db\n"),
     ("domain", "lti_app.mentoring.domain.bad", "from ..models.cohort import Cohort\n"),
     ("domain", "lti_app.mentoring.domain.bad", "import requests\n"),
+    ("domain", "lti_app.mentoring.domain.bad", "from flask_babel import gettext as _\n"),  # texts, never Flask-Babel
+    ("mentoring", "lti_app.mentoring.services.bad", "from lti_app.i18n import speak_to\n"),
+    ("i18n", "lti_app.i18n", "from lti_app.web.session import membership_for\n"),
     ("lti", "lti_app.lti.bad", "from lti_app.mentoring.models.course import Course\n"),
     ("lti", "lti_app.lti.services.bad", "from ...web.security import forget_platform_origins\n"),
     ("operators", "lti_app.operators.bad", "from lti_app.lti.models import Platform\n"),

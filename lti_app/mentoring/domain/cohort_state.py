@@ -10,6 +10,7 @@ from __future__ import annotations
 import enum
 from datetime import date
 
+from lti_app.mentoring.domain import texts
 from lti_app.mentoring.errors import EnrolmentRefused, IllegalTransition
 
 
@@ -89,8 +90,8 @@ ACTIONS: dict[str, tuple[str, tuple[CohortState, ...], CohortState]] = {
 
 
 def long_date(day: date) -> str:
-    """A date as people write it: 1 March 2026."""
-    return f"{day.day} {day:%B %Y}"
+    """A date as people write it, in the reader's language: 1 March 2026, 1. März 2026."""
+    return texts.long_date(day)
 
 
 def enrolment_refusal(state: CohortState, opens_on: date, closes_on: date, today: date) -> str | None:

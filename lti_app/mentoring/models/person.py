@@ -25,7 +25,8 @@ class Person(db.Model):
     given_name: Mapped[str | None] = mapped_column(String(255))
     family_name: Mapped[str | None] = mapped_column(String(255))
     email: Mapped[str | None] = mapped_column(String(320))
-    locale: Mapped[str | None] = mapped_column(String(35))
+    locale: Mapped[str | None] = mapped_column(String(35))  # the LMS's language for them, from each launch
+    language: Mapped[str | None] = mapped_column(String(8))  # the one they chose in the tool; None: follow the LMS
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -27,6 +27,7 @@ from lti_app.web.instructor.reflections import bp as reflections_bp
 from lti_app.web.instructor.quiet_pairs import bp as quiet_pairs_bp
 from lti_app.web.instructor.whats_next import bp as whats_next_bp
 from lti_app.web.announcements import announcements_blueprint
+from lti_app.web.language import language_blueprint
 from lti_app.web.mail_preferences import preferences_blueprint
 from lti_app.web.unit_of_work import act, save
 
@@ -44,6 +45,7 @@ bp.register_blueprint(quiet_pairs_bp)
 bp.register_blueprint(dashboard_bp)
 bp.register_blueprint(course_dashboard_bp)
 bp.register_blueprint(preferences_blueprint())
+bp.register_blueprint(language_blueprint())
 bp.register_blueprint(announcements_blueprint())
 
 

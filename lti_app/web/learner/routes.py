@@ -21,6 +21,7 @@ from lti_app.web.learner.reflections import bp as reflections_bp
 from lti_app.web.learner.surveys import bp as surveys_bp
 from lti_app.web.learner.whats_next import bp as whats_next_bp
 from lti_app.web.learner.workspace.routes import bp as workspace_bp
+from lti_app.web.language import language_blueprint
 from lti_app.web.mail_preferences import preferences_blueprint
 from lti_app.web.unit_of_work import act, save
 
@@ -33,6 +34,7 @@ bp.register_blueprint(workspace_bp)
 bp.register_blueprint(surveys_bp)
 bp.register_blueprint(whats_next_bp)
 bp.register_blueprint(preferences_blueprint())
+bp.register_blueprint(language_blueprint())
 
 
 @bp.errorhandler(AlreadyEnrolled)

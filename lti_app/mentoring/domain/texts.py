@@ -1,0 +1,101 @@
+"""The programme's words in the reader's language, without the programme knowing where the language comes from.
+
+The programme layer marks its sentences with ``_`` and ``ngettext`` (the same signatures as Flask-Babel's:
+named ``%(name)s`` placeholders, ``num`` filled in for plurals) and module-level constants with ``N_``, to be
+translated where they are shown (``_(CONSTANT)``). The application installs a translator at start
+(``lti_app.i18n``): then a sentence comes out in the language of the request, or of ``in_language(...)`` for
+mail. Without one (a script, a unit test) everything is English, dates as people write them: 1 March 2026.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from datetime import date
+from typing import Any, Protocol
+
+
+# The tool's languages, each named in itself (a menu lists them so): English is the source, the rest have catalogues.
+LANGUAGES = {"en": "English", "de": "Deutsch", "es": "Español", "fr": "Français"}
+
+
+class Translator(Protocol):
+    def gettext(self, message: str) -> str: ...
+
+    def ngettext(self, singular: str, plural: str, num: int) -> str: ...
+
+    def long_date(self, day: date) -> str: ...
+
+    def day_month(self, day: date) -> str: ...
+
+    def join_list(self, items: list[str]) -> str: ...
+
+    def in_language(self, language: str) -> AbstractContextManager[None]: ...
+
+
+class English:
+    """The source language, used until the application installs its translator."""
+
+    def gettext(self, message: str) -> str:
+        return message
+
+    def ngettext(self, singular: str, plural: str, num: int) -> str:
+        return singular if num == 1 else plural
+
+    def long_date(self, day: date) -> str:
+        return f"{day.day} {day:%B %Y}"
+
+    def day_month(self, day: date) -> str:
+        return f"{day.day} {day:%B}"
+
+    def join_list(self, items: list[str]) -> str:
+        return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}" if items else ""
+
+    @contextmanager
+    def in_language(self, language: str) -> Iterator[None]:
+        yield
+
+
+_translator: Translator = English()
+
+
+def install(translator: Translator) -> None:
+    """Make every later sentence go through ``translator`` (the application does this once, at start)."""
+    global _translator
+    _translator = translator
+
+
+def _(message: str, **values: Any) -> str:
+    """``message`` in the reader's language, its ``%(name)s`` placeholders filled from ``values``."""
+    text = _translator.gettext(message)
+    return text % values if values else text
+
+
+def ngettext(singular: str, plural: str, num: int, **values: Any) -> str:
+    """The form of the sentence for ``num`` in the reader's language; ``%(num)d`` is ``num``."""
+    values.setdefault("num", num)
+    return _translator.ngettext(singular, plural, num) % values
+
+
+def N_(message: str) -> str:  # noqa: N802 (the name extraction tools know)
+    """Mark a constant for translation; translate it where it is shown, with ``_(CONSTANT)``."""
+    return message
+
+
+def long_date(day: date) -> str:
+    """1 March 2026, or the reader's way of writing it (1. März 2026)."""
+    return _translator.long_date(day)
+
+
+def day_month(day: date) -> str:
+    """1 March, or the reader's way of writing it."""
+    return _translator.day_month(day)
+
+
+def join_list(items: Iterable[str]) -> str:
+    """"a, b and c" in the reader's language."""
+    return _translator.join_list(list(items))
+
+
+def in_language(language: str) -> AbstractContextManager[None]:
+    """Write the sentences made inside in ``language`` (a mail to a person who reads another language)."""
+    return _translator.in_language(language)
