@@ -18,11 +18,14 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import event
 from sqlalchemy.orm import Session, SessionTransaction
 
 from lti_app.extensions import db, utcnow
+from lti_app.i18n import babel_locale, language_of_person
 from lti_app.mentoring.domain.mail_notices import MailState
 from lti_app.mentoring.models.mail_outbox import MailOutbox
 from lti_app.mentoring.services import mail_outbox as outbox
@@ -62,11 +65,11 @@ def read_unsubscribe_token(token: str, now: datetime | None = None) -> int:
             if (now - signed_at).total_seconds() > max_age:
                 raise SignatureExpired("expired", payload=data, date_signed=signed_at)
     except SignatureExpired:
-        raise BadUnsubscribeLink("This unsubscribe link has expired.", expired=True) from None
+        raise BadUnsubscribeLink(_("This unsubscribe link has expired."), expired=True) from None
     except BadSignature:
-        raise BadUnsubscribeLink("This unsubscribe link is not valid.") from None
+        raise BadUnsubscribeLink(_("This unsubscribe link is not valid.")) from None
     if not isinstance(data, dict) or not isinstance(data.get("p"), int):
-        raise BadUnsubscribeLink("This unsubscribe link is not valid.")
+        raise BadUnsubscribeLink(_("This unsubscribe link is not valid."))
     return data["p"]
 
 
@@ -78,17 +81,24 @@ def unsubscribe_url(person_id: int, *, one_click: bool = False) -> str:
 
 
 def _footer_text(row: MailOutbox, unsubscribe: str) -> str:
-    course = f"\n\nOpen the course: {row.course_link}" if row.course_link else ""
-    return f"{row.body_text}{course}\n\n--\nNo more mail from ReMentor: {unsubscribe}\n"
+    """The body with the links under it, in the language being written (the reader's: ``build_message``)."""
+    course = "\n\n" + _("Open the course: %(link)s", link=row.course_link) if row.course_link else ""
+    return f"{row.body_text}{course}\n\n--\n" + _("No more mail from ReMentor: %(link)s", link=unsubscribe) + "\n"
 
 
 def _footer_html(row: MailOutbox, unsubscribe: str) -> str:
     from markupsafe import escape
 
-    course = (f'<p><a href="{escape(row.course_link)}">Open the course</a></p>' if row.course_link else "")
-    return (f"<!doctype html><html><body>{row.body_html}{course}<hr>"
-            f'<p style="font-size:small"><a href="{escape(unsubscribe)}">No more mail from ReMentor</a></p>'
+    open_course, no_more = escape(_("Open the course")), escape(_("No more mail from ReMentor"))
+    course = f'<p><a href="{escape(row.course_link)}">{open_course}</a></p>' if row.course_link else ""
+    return (f'<!doctype html><html lang="{escape(_mail_language(row))}"><body>{row.body_html}{course}<hr>'
+            f'<p style="font-size:small"><a href="{escape(unsubscribe)}">{no_more}</a></p>'
             "</body></html>")
+
+
+def _mail_language(row: MailOutbox) -> str:
+    """The language of the mail of this row: its reader's (their choice, their LMS's, English)."""
+    return language_of_person(row.person)
 
 
 def _fill_course_link(row: MailOutbox) -> None:
@@ -110,12 +120,15 @@ def build_message(row: MailOutbox, connection=None):
 
     unsubscribe = unsubscribe_url(row.person_id)
     one_click = unsubscribe_url(row.person_id, one_click=True)
+    language = _mail_language(row)
+    with force_locale(babel_locale(language)):  # the subject and body were written in it already; now the footer
+        text, html = _footer_text(row, unsubscribe), _footer_html(row, unsubscribe)
     message = EmailMultiAlternatives(
-        subject=row.subject, body=_footer_text(row, unsubscribe), from_email=current_app.config["MAIL_DEFAULT_SENDER"],
+        subject=row.subject, body=text, from_email=current_app.config["MAIL_DEFAULT_SENDER"],
         to=[row.to_address], connection=connection,
         headers={"List-Unsubscribe": f"<{one_click}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-                 "Auto-Submitted": "auto-generated"})
-    message.attach_alternative(_footer_html(row, unsubscribe), "text/html")
+                 "Auto-Submitted": "auto-generated", "Content-Language": language})
+    message.attach_alternative(html, "text/html")
     return message
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 import uuid
 
 from flask import Blueprint, flash, g, redirect, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import TextAreaField
 from wtforms.validators import InputRequired, Length
@@ -20,8 +22,8 @@ from lti_app.web.unit_of_work import save
 
 
 class AnnouncementForm(FlaskForm):
-    message = TextAreaField("Announcement to the cohort's participants (mailed and shown in the tool)",
-                            validators=[InputRequired("Write the announcement first."),
+    message = TextAreaField(_l("Announcement to the cohort's participants (mailed and shown in the tool)"),
+                            validators=[InputRequired(_l("Write the announcement first.")),
                                         Length(max=announcements.MAX_MESSAGE)])
 
 
@@ -61,7 +63,7 @@ def announcements_blueprint() -> Blueprint:
         if form.validate_on_submit():
             if save(form, announcements.announce, cohort, g.membership.person_id, form.message.data) is not None:
                 cache.set(_version_key(course_id), uuid.uuid4().hex, timeout=0)  # after the commit: banners renew
-                flash("The announcement is sent to the cohort's participants.", "ok")
+                flash(_("The announcement is sent to the cohort's participants."), "ok")
                 return redirect(url_for("instructor.cohort", cohort_id=cohort.id), code=303)
         return render_page("mail/announcement_form.html", 422, cohort=cohort, form=form)
 

@@ -8,8 +8,10 @@ alone (a GET there shows the confirm page). A forged, malformed or expired token
 from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from lti_app.extensions import csrf, db
+from lti_app.i18n import speak_to
 from lti_app.mentoring.domain.mail_notices import MailChoice
 from lti_app.mentoring.models.person import Person
 from lti_app.mentoring.services import mail_outbox
@@ -23,8 +25,11 @@ MAX_TOKEN = 400
 
 def _person(token: str) -> Person | None:
     if len(token) > MAX_TOKEN:
-        raise BadUnsubscribeLink("This unsubscribe link is not valid.")
-    return db.session.get(Person, read_unsubscribe_token(token))
+        raise BadUnsubscribeLink(_("This unsubscribe link is not valid."))
+    person = db.session.get(Person, read_unsubscribe_token(token))
+    if person is not None:
+        speak_to(person)  # the page speaks the language their mails are in
+    return person
 
 
 def _refused(error: BadUnsubscribeLink):
@@ -57,7 +62,7 @@ def one_click(token: str):
         return redirect(url_for("mail.unsubscribe", token=token))
     if request.form.get("List-Unsubscribe") != "One-Click":
         return render_template("mail/unsubscribe_refused.html", expired=False,
-                               message="This address takes one-click unsubscribe requests only."), 400
+                               message=_("This address takes one-click unsubscribe requests only.")), 400
     if person is not None:
         act(mail_outbox.set_choice, person.id, MailChoice.NONE)
     return render_template("mail/unsubscribed.html")

@@ -8,6 +8,8 @@ the home pages include.
 from __future__ import annotations
 
 from flask import Blueprint, flash, g, redirect, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import RadioField
 from wtforms.validators import InputRequired
@@ -19,15 +21,16 @@ from lti_app.web.forms import choice_list
 from lti_app.web.unit_of_work import save
 
 CHOICE_LABELS = {
-    MailChoice.EVERY: "Every notice, as it happens (at most one mail an hour)",
-    MailChoice.DIGEST: "A weekly digest",
-    MailChoice.NONE: "No e-mail",
+    MailChoice.EVERY: _l("Every notice, as it happens (at most one mail an hour)"),
+    MailChoice.DIGEST: _l("A weekly digest"),
+    MailChoice.NONE: _l("No e-mail"),
 }
 
 
 class MailChoiceForm(FlaskForm):
-    choice = RadioField("E-mail from ReMentor", choices=choice_list((c.value, label) for c, label in CHOICE_LABELS.items()),
-                        validators=[InputRequired("Choose what you want to receive.")])
+    choice = RadioField(_l("E-mail from ReMentor"),
+                        choices=choice_list((c.value, label) for c, label in CHOICE_LABELS.items()),
+                        validators=[InputRequired(_l("Choose what you want to receive."))])
 
 
 def preferences_blueprint() -> Blueprint:
@@ -40,7 +43,7 @@ def preferences_blueprint() -> Blueprint:
         form = MailChoiceForm()
         if form.validate_on_submit():
             if save(form, mail_outbox.set_choice, person_id, form.choice.data) is not None:
-                flash("Your e-mail choice is saved.", "ok")
+                flash(_("Your e-mail choice is saved."), "ok")
                 return redirect(url_for(".preferences"), code=303)
         elif not form.is_submitted():
             form.choice.data = mail_outbox.choice_of(person_id).value

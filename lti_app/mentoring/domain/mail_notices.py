@@ -3,13 +3,16 @@ the one-mail-an-hour rule. Plain values in, plain values out."""
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from html import escape
+from contextlib import AbstractContextManager
 from zoneinfo import ZoneInfo
 
+from lti_app.mentoring.domain import texts
 from lti_app.mentoring.domain.quiet_pairs import QuietVerdict
+from lti_app.mentoring.domain.texts import N_, _, ngettext
 
 
 class MailState(str, enum.Enum):
@@ -99,59 +102,95 @@ class PublishedPair:
     programme_over: bool = False
 
 
-FIRST_STEP = ("Open your pair's workspace in the course and agree together how you will work: how often you meet, "
-              "how you keep in touch and what stays between you.")
+FIRST_STEP = N_("Open your pair's workspace in the course and agree together how you will work: how often you "
+                "meet, how you keep in touch and what stays between you.")
+
+Languages = Mapping[int, str]  # person id -> the language to write to them in (``texts.in_language``); absent: English
 
 
-def pairs_published_notices(pairs: Iterable[PublishedPair]) -> list[Notice]:
+def _in_language_of(languages: Languages | None, person_id: int) -> AbstractContextManager[None]:
+    """Write what is made inside in the language of the person ``person_id`` (English when not known)."""
+    return texts.in_language((languages or {}).get(person_id) or "en")
+
+
+def _strong(value: str) -> str:
+    return f"<strong>{escape(value)}</strong>"
+
+
+def _html_sentence(template: str, **values: str) -> str:
+    """A translated sentence as HTML: its own words escaped, ``values`` (already HTML) put in its placeholders."""
+    return escape(template, quote=False) % values
+
+
+def pairs_published_notices(pairs: Iterable[PublishedPair], languages: Languages | None = None) -> list[Notice]:
     """A notice to both partners of each newly published pair: who, why, and the first step. Nothing for a pair
-    with a withdrawn partner or of a programme that is over; one notice per pair, round and person."""
+    with a withdrawn partner or of a programme that is over; one notice per pair, round and person. Each in the
+    language of its reader (``languages``); the reasons are the matching's sentences as they were written."""
     notices = []
     for pair in pairs:
         if pair.programme_over or not (pair.mentor.active and pair.mentee.active):
             continue
         for me, partner in ((pair.mentor, pair.mentee), (pair.mentee, pair.mentor)):
-            why = list(pair.reasons[:3])
-            text_why = "".join(f"\n- {reason}" for reason in why)
-            html_why = "".join(f"<li>{escape(reason)}</li>" for reason in why)
-            subject = f"Your reverse mentoring partner: {partner.name}"
-            text = (f"You are the {me.role} of {partner.name} in {pair.cohort_name}."
-                    + (f"\n\nWhy you were paired:{text_why}" if why else "") + f"\n\nFirst step: {FIRST_STEP}")
-            html = (f"<p>You are the {escape(me.role)} of <strong>{escape(partner.name)}</strong> in "
-                    f"{escape(pair.cohort_name)}.</p>" + (f"<p>Why you were paired:</p><ul>{html_why}</ul>" if why else "")
-                    + f"<p><strong>First step:</strong> {escape(FIRST_STEP)}</p>")
+            with _in_language_of(languages, me.person_id):
+                why = list(pair.reasons[:3])
+                text_why = "".join(f"\n- {reason}" for reason in why)
+                html_why = "".join(f"<li>{escape(reason)}</li>" for reason in why)
+                subject = _("Your reverse mentoring partner: %(partner)s", partner=partner.name)
+                you_are = (N_("You are the mentor of %(partner)s in %(cohort)s.") if me.role == "mentor"
+                           else N_("You are the mentee of %(partner)s in %(cohort)s."))
+                first_step = _(FIRST_STEP)
+                why_title = _("Why you were paired:")
+                first_title = _("First step:")
+                text = (_(you_are, partner=partner.name, cohort=pair.cohort_name)
+                        + (f"\n\n{why_title}{text_why}" if why else "") + f"\n\n{first_title} {first_step}")
+                html = ("<p>" + _html_sentence(_(you_are), partner=_strong(partner.name),
+                                               cohort=escape(pair.cohort_name)) + "</p>"
+                        + (f"<p>{escape(why_title)}</p><ul>{html_why}</ul>" if why else "")
+                        + f"<p><strong>{escape(first_title)}</strong> {escape(first_step)}</p>")
             notices.append(Notice(me.person_id, "pairs_published", f"pair:{pair.pair_id}:round:{pair.round}",
                                   subject, text, html, pair.course_id))
     return notices
 
 
+AGREEMENT_WAITS = N_("%(signer)s signed your mentoring agreement and is waiting for you. Read the terms in your "
+                     "pair's workspace and sign them too, or suggest a change.")
+
+
 def agreement_waits_notice(*, pair_id: int, agreement_id: int, course_id: int, signer_name: str,
-                           partner: PairSide, partner_signed: bool, signed_at: datetime) -> Notice | None:
+                           partner: PairSide, partner_signed: bool, signed_at: datetime,
+                           language: str = "en") -> Notice | None:
     """The partner signed the agreement and waits for you: due when one has signed and the other (still active)
-    has not. One per agreement and signature moment (terms changed and signed again is a new occasion)."""
+    has not. One per agreement and signature moment (terms changed and signed again is a new occasion). Written in
+    ``language``, the partner's."""
     if partner_signed or not partner.active:
         return None
     stamp = signed_at.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%S")
-    text = (f"{signer_name} signed your mentoring agreement and is waiting for you. Read the terms in your pair's "
-            "workspace and sign them too, or suggest a change.")
-    html = (f"<p><strong>{escape(signer_name)}</strong> signed your mentoring agreement and is waiting for you. "
-            "Read the terms in your pair's workspace and sign them too, or suggest a change.</p>")
-    return Notice(partner.person_id, "agreement_waits", f"agreement:{agreement_id}:{stamp}",
-                  f"{signer_name} signed your agreement", text, html, course_id)
+    with texts.in_language(language):
+        text = _(AGREEMENT_WAITS, signer=signer_name)
+        html = "<p>" + _html_sentence(_(AGREEMENT_WAITS), signer=_strong(signer_name)) + "</p>"
+        subject = _("%(signer)s signed your agreement", signer=signer_name)
+    return Notice(partner.person_id, "agreement_waits", f"agreement:{agreement_id}:{stamp}", subject, text, html,
+                  course_id)
+
+
+GRADED = N_("Your reflection “%(title)s” was graded: %(grade)s. The comment is on the reflection's page in your "
+            "course.")
 
 
 def grade_posted_notice(*, person_id: int, submission_id: int, course_id: int, title: str, score: float,
-                        points: float, graded_at: datetime, active: bool = True) -> Notice | None:
-    """A grade was posted (or changed) on a reflection: one notice per grading moment; none once withdrawn."""
+                        points: float, graded_at: datetime, active: bool = True, language: str = "en") -> Notice | None:
+    """A grade was posted (or changed) on a reflection: one notice per grading moment; none once withdrawn. Written
+    in ``language``, the writer's."""
     if not active:
         return None
     stamp = graded_at.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%S")
-    shown = f"{score:g} of {points:g}"
-    text = f"Your reflection “{title}” was graded: {shown}. The comment is on the reflection's page in your course."
-    html = (f"<p>Your reflection “{escape(title)}” was graded: <strong>{escape(shown)}</strong>. The comment is on "
-            "the reflection's page in your course.</p>")
-    return Notice(person_id, "grade_posted", f"submission:{submission_id}:{stamp}", f"Graded: {title}", text, html,
-                  course_id)
+    with texts.in_language(language):
+        score_shown, points_shown = f"{score:g}", f"{points:g}"
+        shown = _("%(score)s of %(points)s", score=score_shown, points=points_shown)
+        text = _(GRADED, title=title, grade=shown)
+        html = "<p>" + _html_sentence(_(GRADED), title=escape(title), grade=_strong(shown)) + "</p>"
+        subject = _("Graded: %(title)s", title=title)
+    return Notice(person_id, "grade_posted", f"submission:{submission_id}:{stamp}", subject, text, html, course_id)
 
 
 @dataclass(frozen=True)
@@ -183,11 +222,13 @@ def _running(pair: QuietPair, today: date) -> bool:
     return not pair.programme_over and pair.starts_on <= today <= pair.ends_on
 
 
-def quiet_pair_notices(pairs: Iterable[QuietPair], now: datetime, days: int, zone: str = "UTC") -> list[Notice]:
+def quiet_pair_notices(pairs: Iterable[QuietPair], now: datetime, days: int, zone: str = "UTC",
+                       languages: Languages | None = None) -> list[Notice]:
     """An inactivity nudge to both (active) partners after their cohort's days without activity (``days`` when the
     cohort sets none), and an alert to the course's instructors after twice as long. One of each per quiet spell (the occasion is the last activity), so
     a pair that becomes active and then quiet again is nudged again. Time is real elapsed time (UTC); whether the
-    programme runs is judged on the calendar day in ``zone``. Nothing before the programme starts or after it ends."""
+    programme runs is judged on the calendar day in ``zone``. Nothing before the programme starts or after it ends.
+    Each notice in the language of its reader (``languages``)."""
     moment = now.astimezone(timezone.utc)
     today = moment.astimezone(ZoneInfo(zone)).date()
     notices = []
@@ -202,45 +243,59 @@ def quiet_pair_notices(pairs: Iterable[QuietPair], now: datetime, days: int, zon
             for me, partner in ((pair.mentor, pair.mentee), (pair.mentee, pair.mentor)):
                 if not me.active:
                     continue
-                text = (f"Nothing has happened in your pair with {partner.name} for {idle.days} days. Plan your next "
-                        "meeting or note what you did in your pair's workspace.")
-                notices.append(Notice(me.person_id, "inactivity_nudge", occasion,
-                                      f"Time to meet {partner.name} again?", text, f"<p>{escape(text)}</p>",
-                                      pair.course_id))
+                with _in_language_of(languages, me.person_id):
+                    text = ngettext("Nothing has happened in your pair with %(partner)s for %(num)d day. Plan your "
+                                    "next meeting or note what you did in your pair's workspace.",
+                                    "Nothing has happened in your pair with %(partner)s for %(num)d days. Plan your "
+                                    "next meeting or note what you did in your pair's workspace.",
+                                    idle.days, partner=partner.name)
+                    subject = _("Time to meet %(partner)s again?", partner=partner.name)
+                notices.append(Notice(me.person_id, "inactivity_nudge", occasion, subject, text,
+                                      f"<p>{escape(text)}</p>", pair.course_id))
         if idle >= timedelta(days=2 * allowed):
-            text = (f"The pair of {pair.mentor.name} and {pair.mentee.name} in {pair.cohort_name} has had no activity "
-                    f"for {idle.days} days.")
-            notices += [Notice(i, "inactivity_alert", occasion, f"A quiet pair in {pair.cohort_name}", text,
-                               f"<p>{escape(text)}</p>", pair.course_id) for i in pair.instructor_ids]
+            for instructor in pair.instructor_ids:
+                with _in_language_of(languages, instructor):
+                    text = ngettext("The pair of %(mentor)s and %(mentee)s in %(cohort)s has had no activity for "
+                                    "%(num)d day.",
+                                    "The pair of %(mentor)s and %(mentee)s in %(cohort)s has had no activity for "
+                                    "%(num)d days.",
+                                    idle.days, mentor=pair.mentor.name, mentee=pair.mentee.name,
+                                    cohort=pair.cohort_name)
+                    subject = _("A quiet pair in %(cohort)s", cohort=pair.cohort_name)
+                notices.append(Notice(instructor, "inactivity_alert", occasion, subject, text,
+                                      f"<p>{escape(text)}</p>", pair.course_id))
     return notices
 
 
-def _long(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
-
-
-def quiet_warning_notices(pairs: Iterable[QuietPair], today: date) -> list[Notice]:
+def quiet_warning_notices(pairs: Iterable[QuietPair], today: date, languages: Languages | None = None) -> list[Notice]:
     """The quiet-pair warning to both partners of each pair whose warning is due (``QuietPair.warning``): unless
     they meet or log something, the pair is proposed to the instructor for closing on the verdict's day. Once per
     quiet spell (the occasion is the pair and its warning day: activity then quiet again is a new one). Nothing when
-    a partner has withdrawn (the instructor re-matches, a meeting cannot help) or outside the programme's dates."""
+    a partner has withdrawn (the instructor re-matches, a meeting cannot help) or outside the programme's dates.
+    Each in the language of its reader (``languages``), the dates written their way."""
     notices = []
     for pair in pairs:
         warning = pair.warning
         if warning is None or not _running(pair, today) or not (pair.mentor.active and pair.mentee.active):
             continue
         for me, partner in ((pair.mentor, pair.mentee), (pair.mentee, pair.mentor)):
-            text = (f"Nothing has happened in your pair with {partner.name} since {_long(warning.quiet_since)}. Unless "
-                    f"you meet or log something in your pair's workspace, the pair will be proposed to your instructor "
-                    f"for closing on {_long(warning.propose_on)}.")
+            with _in_language_of(languages, me.person_id):
+                closing_on = texts.long_date(warning.propose_on)
+                text = _("Nothing has happened in your pair with %(partner)s since %(since)s. Unless you meet or log "
+                         "something in your pair's workspace, the pair will be proposed to your instructor for "
+                         "closing on %(closing_on)s.",
+                         partner=partner.name, since=texts.long_date(warning.quiet_since), closing_on=closing_on)
+                subject = _("Your pair with %(partner)s may be closed on %(closing_on)s", partner=partner.name,
+                            closing_on=closing_on)
             notices.append(Notice(me.person_id, "quiet_warning", f"pair:{pair.pair_id}:warning:{warning.warning_on.isoformat()}",
-                                  f"Your pair with {partner.name} may be closed on {_long(warning.propose_on)}", text,
-                                  f"<p>{escape(text)}</p>", pair.course_id))
+                                  subject, text, f"<p>{escape(text)}</p>", pair.course_id))
     return notices
 
 
-def meeting_overdue_notices(pairs: Iterable[QuietPair], today: date, grace_days: int) -> list[Notice]:
-    """A meeting overdue by the cadence plus ``grace_days``: both active partners, once per missed due date."""
+def meeting_overdue_notices(pairs: Iterable[QuietPair], today: date, grace_days: int,
+                            languages: Languages | None = None) -> list[Notice]:
+    """A meeting overdue by the cadence plus ``grace_days``: both active partners, once per missed due date; each
+    in the language of its reader (``languages``)."""
     notices = []
     for pair in pairs:
         due = pair.next_meeting_due
@@ -248,21 +303,39 @@ def meeting_overdue_notices(pairs: Iterable[QuietPair], today: date, grace_days:
             continue
         for me, partner in ((pair.mentor, pair.mentee), (pair.mentee, pair.mentor)):
             if me.active and partner.active:
-                text = (f"Your meeting with {partner.name} was due on {due.day} {due:%B}. Agree a date together and "
-                        "log it in your pair's workspace.")
+                with _in_language_of(languages, me.person_id):
+                    text = _("Your meeting with %(partner)s was due on %(due)s. Agree a date together and log it in "
+                             "your pair's workspace.", partner=partner.name, due=texts.day_month(due))
+                    subject = _("Your meeting with %(partner)s is overdue", partner=partner.name)
                 notices.append(Notice(me.person_id, "meeting_overdue", f"pair:{pair.pair_id}:due:{due.isoformat()}",
-                                      f"Your meeting with {partner.name} is overdue", text, f"<p>{escape(text)}</p>",
-                                      pair.course_id))
+                                      subject, text, f"<p>{escape(text)}</p>", pair.course_id))
     return notices
 
 
-def instructor_digest_notices(pairs: Iterable[QuietPair], now: datetime, days: int, zone: str = "UTC") -> list[Notice]:
+def _digest_lines(course_pairs: list[QuietPair], quiet: list[QuietPair], overdue: list[QuietPair],
+                  allowed: set[int]) -> list[str]:
+    """The lines of an instructor's weekly digest, in the language being written."""
+    if len(allowed) == 1:
+        days = next(iter(allowed))
+        quiet_line = ngettext("Without activity for %(num)d day or more: %(quiet)d",
+                              "Without activity for %(num)d days or more: %(quiet)d", days, quiet=len(quiet))
+    else:
+        quiet_line = _("Without activity for as long as their cohort's setting or more: %(quiet)d", quiet=len(quiet))
+    lines = [_("Active pairs: %(active)d", active=len(course_pairs)), quiet_line,
+             _("With a meeting overdue: %(overdue)d", overdue=len(overdue))]
+    return lines + [_("Quiet: %(mentor)s and %(mentee)s (%(cohort)s)", mentor=p.mentor.name, mentee=p.mentee.name,
+                      cohort=p.cohort_name) for p in quiet[:20]]
+
+
+def instructor_digest_notices(pairs: Iterable[QuietPair], now: datetime, days: int, zone: str = "UTC",
+                              languages: Languages | None = None) -> list[Notice]:
     """The weekly digest to each instructor of a course with a running programme: its active pairs, the quiet
     ones (by each cohort's inactivity days, ``days`` when it sets none) and the overdue meetings. One per instructor, course and ISO week (of the day in ``zone``), so the first
-    cron run of a week writes it."""
+    cron run of a week writes it. Each in the language of its reader (``languages``)."""
     moment = now.astimezone(timezone.utc)
     today = moment.astimezone(ZoneInfo(zone)).date()
-    year, week, _ = today.isocalendar()
+    year, week, _weekday = today.isocalendar()
+    week_name = f"{year}-W{week:02d}"
     by_course: dict[int, list[QuietPair]] = {}
     for pair in pairs:
         if _running(pair, today):
@@ -273,18 +346,17 @@ def instructor_digest_notices(pairs: Iterable[QuietPair], now: datetime, days: i
                  if moment - p.since.astimezone(timezone.utc) >= timedelta(days=p.days_idle_allowed(days))]
         overdue = [p for p in course_pairs if p.overdue]
         allowed = {p.days_idle_allowed(days) for p in course_pairs}
-        idle_words = (f"{allowed.pop()} days or more" if len(allowed) == 1
-                      else "as long as their cohort's setting or more")
-        lines = [f"Active pairs: {len(course_pairs)}", f"Without activity for {idle_words}: {len(quiet)}",
-                 f"With a meeting overdue: {len(overdue)}"]
-        lines += [f"Quiet: {p.mentor.name} and {p.mentee.name} ({p.cohort_name})" for p in quiet[:20]]
-        text = "Your reverse mentoring programme this week:\n\n" + "\n".join(f"- {line}" for line in lines)
-        html = ("<p>Your reverse mentoring programme this week:</p><ul>"
-                + "".join(f"<li>{escape(line)}</li>" for line in lines) + "</ul>")
         instructors = sorted({i for p in course_pairs for i in p.instructor_ids})
-        notices += [Notice(i, "digest", f"week:{year}-W{week:02d}:course:{course_id}",
-                           f"This week in your mentoring programme ({year}-W{week:02d})", text, html, course_id)
-                    for i in instructors]
+        for instructor in instructors:
+            with _in_language_of(languages, instructor):
+                lines = _digest_lines(course_pairs, quiet, overdue, allowed)
+                title = _("Your reverse mentoring programme this week:")
+                text = f"{title}\n\n" + "\n".join(f"- {line}" for line in lines)
+                html = (f"<p>{escape(title)}</p><ul>" + "".join(f"<li>{escape(line)}</li>" for line in lines)
+                        + "</ul>")
+                subject = _("This week in your mentoring programme (%(week)s)", week=week_name)
+            notices.append(Notice(instructor, "digest", f"week:{week_name}:course:{course_id}", subject, text,
+                                  html, course_id))
     return notices
 
 
@@ -304,7 +376,7 @@ LEARNER_DIGEST_LIMIT = 30  # notices gathered in one digest at most; the rest ar
 
 def iso_week(now: datetime, zone: str = "UTC") -> str:
     """The ISO week of the day ``now`` is in ``zone``, e.g. ``2027-W13``."""
-    year, week, _ = now.astimezone(ZoneInfo(zone)).date().isocalendar()
+    year, week, _weekday = now.astimezone(ZoneInfo(zone)).date().isocalendar()
     return f"{year}-W{week:02d}"
 
 
@@ -315,11 +387,13 @@ def week_start(moment: datetime, zone: str = "UTC") -> datetime:
     return datetime.combine(monday, datetime.min.time(), tzinfo=ZoneInfo(zone)).astimezone(timezone.utc)
 
 
-def held_digest_notices(held: Iterable[HeldNotice], now: datetime, zone: str = "UTC") -> list[Notice]:
+def held_digest_notices(held: Iterable[HeldNotice], now: datetime, zone: str = "UTC",
+                        languages: Languages | None = None) -> list[Notice]:
     """The weekly digest of a person who chose it: one mail gathering the notices kept back from them in the weeks
     before this one (``held``: those rows, oldest first; see ``mail_outbox.held_for_digest``), by the instructors'
     rule: once per ISO week of the day in ``zone``, written by the first cron run of the week. Nobody with nothing
-    held gets a digest."""
+    held gets a digest. Its frame is in the language of its reader (``languages``); the notices gathered are as
+    they were written, in that person's language then."""
     week = iso_week(now, zone)
     by_person: dict[int, list[HeldNotice]] = {}
     for row in held:
@@ -327,13 +401,16 @@ def held_digest_notices(held: Iterable[HeldNotice], now: datetime, zone: str = "
     notices = []
     for person_id, rows in sorted(by_person.items()):
         shown, rest = rows[:LEARNER_DIGEST_LIMIT], len(rows) - LEARNER_DIGEST_LIMIT
-        more = f"\n\nAnd {rest} more: see your course." if rest > 0 else ""
-        text = ("Your reverse mentoring notices of the past week:\n\n"
-                + "\n\n".join(f"* {r.subject}\n{r.body_text}" for r in shown) + more)
-        html = ("<p>Your reverse mentoring notices of the past week:</p>"
-                + "".join(f"<h3>{escape(r.subject)}</h3><p>{escape(r.body_text)}</p>" for r in shown)
-                + (f"<p>And {rest} more: see your course.</p>" if rest > 0 else ""))
+        with _in_language_of(languages, person_id):
+            more = ngettext("And %(num)d more: see your course.", "And %(num)d more: see your course.", rest)
+            title = _("Your reverse mentoring notices of the past week:")
+            text = (f"{title}\n\n" + "\n\n".join(f"* {r.subject}\n{r.body_text}" for r in shown)
+                    + (f"\n\n{more}" if rest > 0 else ""))
+            html = (f"<p>{escape(title)}</p>"
+                    + "".join(f"<h3>{escape(r.subject)}</h3><p>{escape(r.body_text)}</p>" for r in shown)
+                    + (f"<p>{escape(more)}</p>" if rest > 0 else ""))
+            subject = _("Your week in reverse mentoring (%(week)s)", week=week)
         courses = {r.course_id for r in rows}
-        notices.append(Notice(person_id, "digest", f"week:{week}:held", f"Your week in reverse mentoring ({week})",
-                              text, html, courses.pop() if len(courses) == 1 else None))
+        notices.append(Notice(person_id, "digest", f"week:{week}:held", subject, text, html,
+                              courses.pop() if len(courses) == 1 else None))
     return notices

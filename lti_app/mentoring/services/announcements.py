@@ -7,6 +7,7 @@ from html import escape
 from sqlalchemy import select
 
 from lti_app.extensions import db
+from lti_app.mentoring.domain import texts
 from lti_app.mentoring.domain.mail_notices import Notice
 from lti_app.mentoring.domain.profile_fields import EnrolmentStatus
 from lti_app.mentoring.errors import InvalidInput
@@ -22,17 +23,24 @@ def announce(cohort: Cohort, author_person_id: int, message: str) -> Announcemen
     """Keep the announcement and write one notice to each active participant of the cohort."""
     text = (message or "").replace("\r\n", "\n").strip()
     if not text:
-        raise InvalidInput("Write the announcement first.", field="message")
+        raise InvalidInput(texts._("Write the announcement first."), field="message")
     if len(text) > MAX_MESSAGE:
-        raise InvalidInput(f"An announcement is at most {MAX_MESSAGE} characters.", field="message")
+        raise InvalidInput(texts.ngettext("An announcement is at most %(num)d character.",
+                                          "An announcement is at most %(num)d characters.", MAX_MESSAGE),
+                           field="message")
     row = Announcement(cohort_id=cohort.id, author_person_id=author_person_id, message=text)
     db.session.add(row)
     db.session.flush()
     people = db.session.scalars(select(Enrolment.person_id).where(
         Enrolment.cohort_id == cohort.id, Enrolment.status == EnrolmentStatus.ENROLLED)).all()
     html = "".join(f"<p>{escape(part)}</p>" for part in text.split("\n\n"))
-    mail_outbox.note_notices([Notice(pid, "announcement", f"announcement:{row.id}", f"{cohort.name}: announcement",
-                                     text, html, cohort.course_id) for pid in people])
+    languages = mail_outbox.languages_of(people)
+    notices = []
+    for pid in people:  # the instructor's words as written; the subject around them in each reader's language
+        with texts.in_language(languages.get(pid, "en")):
+            subject = texts._("%(cohort)s: announcement", cohort=cohort.name)
+        notices.append(Notice(pid, "announcement", f"announcement:{row.id}", subject, text, html, cohort.course_id))
+    mail_outbox.note_notices(notices)
     return row
 
 

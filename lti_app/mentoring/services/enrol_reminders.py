@@ -18,6 +18,7 @@ from datetime import date
 from sqlalchemy import insert, select, update
 
 from lti_app.extensions import db, utcnow
+from lti_app.mentoring.domain import texts
 from lti_app.mentoring.domain.enrol_reminders import (
     Invitee, ReminderPlan, check_token, plan_reminder, reminder_notices,
 )
@@ -37,7 +38,7 @@ class SentReminder:
 def refusal(cohort: Cohort, today: date) -> str | None:
     """Why no reminder may go out for this cohort today (enrolment is not open), or None."""
     reason = cohort.enrolment_refusal(today)
-    return f"A reminder goes out only while enrolment is open. {reason}" if reason else None
+    return texts._("A reminder goes out only while enrolment is open. %(reason)s", reason=reason) if reason else None
 
 
 def preview(cohort: Cohort, invitees: Sequence[Invitee], subject: str | None, body: str | None,

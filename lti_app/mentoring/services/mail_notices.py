@@ -59,7 +59,9 @@ def note_pairs_published(pairs: Sequence[Pair]) -> list[MailOutbox]:
                            tuple(str(part.get("sentence")) for part in (pair.explanation or []) if part.get("sentence")),
                            programme_over=cohort.state is CohortState.FINISHED)
              for pair, cohort, m, mp, e, ep in rows]
-    return mail_outbox.note_notices(pairs_published_notices(facts))
+    languages = {person.id: mail_outbox.reader_language(person.language, person.locale)
+                 for *_, mp, _e, ep in rows for person in (mp, ep)}
+    return mail_outbox.note_notices(pairs_published_notices(facts, languages))
 
 
 def note_agreement_signed(seat: PairSeat, agreement: Agreement) -> list[MailOutbox]:
@@ -68,12 +70,13 @@ def note_agreement_signed(seat: PairSeat, agreement: Agreement) -> list[MailOutb
     if signed_at is None:
         return []
     partner_role = "mentee" if seat.is_mentor else "mentor"
+    reader = seat.partner.person
     notice = agreement_waits_notice(
         pair_id=seat.pair.id, agreement_id=agreement.id, course_id=seat.pair.cohort.course_id,
         signer_name=seat.me.person.display_name,
-        partner=PairSide(seat.partner.person_id, seat.partner.person.display_name, partner_role,
-                         active=seat.partner.is_active),
-        partner_signed=agreement.signed_at(partner_role) is not None, signed_at=signed_at)
+        partner=PairSide(seat.partner.person_id, reader.display_name, partner_role, active=seat.partner.is_active),
+        partner_signed=agreement.signed_at(partner_role) is not None, signed_at=signed_at,
+        language=mail_outbox.reader_language(reader.language, reader.locale))
     return mail_outbox.note_notices([notice] if notice else [])
 
 
@@ -82,10 +85,12 @@ def note_grade_posted(submission: Submission) -> list[MailOutbox]:
     assignment = submission.assignment
     if submission.score is None or submission.graded_at is None:
         return []
+    writer = submission.enrolment.person
     notice = grade_posted_notice(person_id=submission.enrolment.person_id, submission_id=submission.id,
                                  course_id=assignment.cohort.course_id, title=assignment.title,
                                  score=submission.score, points=assignment.points, graded_at=submission.graded_at,
-                                 active=submission.enrolment.is_active)
+                                 active=submission.enrolment.is_active,
+                                 language=mail_outbox.reader_language(writer.language, writer.locale))
     return mail_outbox.note_notices([notice] if notice else [])
 
 
@@ -144,7 +149,14 @@ def note_due(now: datetime, *, inactivity_days: int, grace_days: int, zone: str 
     they are exactly what the person would have been mailed, already worded, and cost one query."""
     today = now.astimezone(ZoneInfo(zone)).date()
     facts = _quiet_facts(now, today)
-    notices = (quiet_pair_notices(facts, now, inactivity_days, zone) + meeting_overdue_notices(facts, today, grace_days)
-               + quiet_warning_notices(facts, today) + instructor_digest_notices(facts, now, inactivity_days, zone))
+    held = mail_outbox.held_for_digest(now, zone)
+    # each notice in its reader's language: one query for everyone this run may write to
+    languages = mail_outbox.languages_of(
+        [i for f in facts for i in (f.mentor.person_id, f.mentee.person_id, *f.instructor_ids)]
+        + [h.person_id for h in held])
+    notices = (quiet_pair_notices(facts, now, inactivity_days, zone, languages)
+               + meeting_overdue_notices(facts, today, grace_days, languages)
+               + quiet_warning_notices(facts, today, languages)
+               + instructor_digest_notices(facts, now, inactivity_days, zone, languages))
     written = mail_outbox.note_notices(notices, now=now)
-    return written + mail_outbox.note_notices(held_digest_notices(mail_outbox.held_for_digest(now, zone), now, zone), now=now)
+    return written + mail_outbox.note_notices(held_digest_notices(held, now, zone, languages), now=now)
