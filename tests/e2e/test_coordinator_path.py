@@ -116,7 +116,7 @@ def test_a_coordinator_runs_a_cohort_from_creation_to_completion(live_server, pa
     page.get_by_role("link", name="How the pairs are doing").click()
     page.get_by_label("End every active pair and finish the cohort").check()
     page.get_by_role("button", name="Close the cohort").click()
-    shows(page, "The cohort is finished; 1 active pairs ended")
+    shows(page, "The cohort is finished; 1 active pair ended")
     as_instructor(page, base)
     row = page.get_by_role("row", name=re.compile(COHORT))
     expect(row).to_contain_text("Finished")

@@ -17,16 +17,17 @@ from functools import cached_property
 from typing import Any
 
 from lti_app.mentoring.domain.surveys import DEFAULT_ANONYMITY_THRESHOLD, below_threshold
+from lti_app.mentoring.domain.texts import N_, _, ngettext
 
 ROLES = ("mentor", "mentee")
 FUNNEL_STAGES = ("roster", "enrolled", "matched", "first_meeting", "three_meetings", "completed")
-STAGE_LABELS = {
-    "roster": "Course roster", "enrolled": "Enrolled", "matched": "Matched", "first_meeting": "First meeting held",
-    "three_meetings": "At least 3 meetings", "completed": "Completed",
+STAGE_LABELS = {  # translated where a funnel is made (``funnel``)
+    "roster": N_("Course roster"), "enrolled": N_("Enrolled"), "matched": N_("Matched"),
+    "first_meeting": N_("First meeting held"), "three_meetings": N_("At least 3 meetings"), "completed": N_("Completed"),
 }
 SCORE_BANDS = ((0.0, 0.25, "0–25"), (0.25, 0.5, "25–50"), (0.5, 0.75, "50–75"), (0.75, 1.01, "75–100"))
 DEFAULT_QUIET_DAYS = 30  # an active pair with no meeting for this many days is at risk
-LOW_PULSE_REASON = "Low pulse"
+LOW_PULSE_REASON = N_("Low pulse")
 
 
 def ratio(part: float | None, whole: float | None) -> float | None:
@@ -47,7 +48,7 @@ class Period:
 
     def __post_init__(self) -> None:
         if self.start is not None and self.end is not None and self.end < self.start:
-            raise BadPeriod("The end of the date range is before its start.")
+            raise BadPeriod(_("The end of the date range is before its start."))
 
     def holds(self, day: date) -> bool:
         return (self.start is None or day >= self.start) and (self.end is None or day <= self.end)
@@ -66,7 +67,7 @@ class Period:
             try:
                 return date.fromisoformat(text)
             except ValueError as error:
-                raise BadPeriod(f"“{text[:40]}” is not a date such as 2026-03-01.") from error
+                raise BadPeriod(_("“%(text)s” is not a date such as 2026-03-01.", text=text[:40])) from error
         return cls(one(start), one(end))
 
 
@@ -270,12 +271,12 @@ def funnel(facts: ProgrammeFacts) -> list[FunnelStage]:
         for side in (pair.mentor_id, pair.mentee_id):
             matched.add(side)
             meetings_of[side] += met[pair.id]
-    stages = [FunnelStage("roster", STAGE_LABELS["roster"], None, None, facts.roster_size)]
+    stages = [FunnelStage("roster", _(STAGE_LABELS["roster"]), None, None, facts.roster_size)]
     for key, ids in (("enrolled", enrolled), ("matched", matched),
                      ("first_meeting", [i for i in matched if meetings_of[i] >= 1]),
                      ("three_meetings", [i for i in matched if meetings_of[i] >= 3]),
                      ("completed", [i for i in facts.completed if i in roles])):
-        stages.append(FunnelStage(key, STAGE_LABELS[key], *_by_role(ids, roles)))
+        stages.append(FunnelStage(key, _(STAGE_LABELS[key]), *_by_role(ids, roles)))
     return stages
 
 
@@ -339,13 +340,13 @@ def activity(facts: ProgrammeFacts, period: Period, quiet_days: int = DEFAULT_QU
         quiet = (facts.today - quiet_from).days if quiet_from else None
         reasons = []
         if pair.id in facts.new_partner_asked:
-            reasons.append("A partner asked for a new partner")
+            reasons.append(_("A partner asked for a new partner"))
         elif quiet is not None and quiet >= quiet_days:
-            reasons.append(f"No meeting for {quiet} days")
+            reasons.append(ngettext("No meeting for %(num)d day", "No meeting for %(num)d days", quiet))
         if pair.mentor_id in facts.low_pulse or pair.mentee_id in facts.low_pulse:
             low_pairs += 1
             if listed:
-                reasons.append(LOW_PULSE_REASON)
+                reasons.append(_(LOW_PULSE_REASON))
             elif not reasons:
                 unlisted += 1
         if reasons:
@@ -366,7 +367,7 @@ def outcomes(facts: ProgrammeFacts) -> Outcomes:
         for skill in goal.skills or ("",):
             grouped[(skill, roles.get(goal.owner_id, "either"))].append(goal)
     skills = [
-        SkillChange(skill, facts.skill_labels.get(skill, skill or "No skill named"), role, len(goals),
+        SkillChange(skill, facts.skill_labels.get(skill, skill or _("No skill named")), role, len(goals),
                     _mean([g.baseline for g in goals]) or 0.0, _mean([g.end for g in goals if g.end is not None]))
         for (skill, role), goals in sorted(grouped.items())
     ]
@@ -397,7 +398,7 @@ def programme_metrics(facts: ProgrammeFacts, period: Period | None = None, *, qu
 
 # ---- participants against non-participants --------------------------------------------------------------------
 
-SELF_SELECTION = ("People chose to take part: those who did may have been more engaged with the course from the "
+SELF_SELECTION = N_("People chose to take part: those who did may have been more engaged with the course from the "
                   "start, so a difference here shows what went with taking part, not what taking part caused.")
 
 
@@ -432,5 +433,5 @@ def retention(participants: Iterable[str], withdrawn: Iterable[str], roster_lear
     others = set(roster_learners) - taking - left
     active = set(active_at_end)
     groups = [RetentionGroup(label, len(ids), len(ids & active)) for label, ids in (
-        ("Participants", taking), ("Withdrawn participants", left), ("Non-participants", others))]
-    return Retention(groups, measured_on, measured_on >= ends_on)
+        (_("Participants"), taking), (_("Withdrawn participants"), left), (_("Non-participants"), others))]
+    return Retention(groups, measured_on, measured_on >= ends_on, _(SELF_SELECTION))

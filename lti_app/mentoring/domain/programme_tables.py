@@ -9,7 +9,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from lti_app.mentoring.domain.programme_metrics import LOW_PULSE_REASON, ProgrammeMetrics, Retention
+from lti_app.mentoring.domain.programme_metrics import ProgrammeMetrics, Retention
+from lti_app.mentoring.domain.texts import N_, _, ngettext
+
+# a side in words, in a table's cells (the data keeps the codes)
+ROLE_WORDS = {"mentor": N_("mentor"), "mentee": N_("mentee"), "either": N_("either")}
+
+
+def role_word(role: str) -> str:
+    """``mentor`` / ``mentee`` / ``either`` in the reader's words."""
+    return _(ROLE_WORDS[role]) if role in ROLE_WORDS else role
 
 
 @dataclass(frozen=True)
@@ -32,45 +41,51 @@ def tables(metrics: ProgrammeMetrics) -> dict[str, Table]:
     m, a, o = metrics.matching, metrics.activity, metrics.outcomes
     enrolled = next(s.total for s in metrics.funnel if s.key == "enrolled")
     found = [
-        Table("funnel", "Funnel (now)", ("stage", "mentors", "mentees", "all", "share of enrolled"),
+        Table("funnel", _("Funnel (now)"), (_("stage"), _("mentors"), _("mentees"), _("all"), _("share of enrolled")),
               [(s.label, s.mentor, s.mentee, s.total, percent(s.share(enrolled)) if s.key != "roster" else "")
                for s in metrics.funnel]),
-        Table("matching", "Matching health (now)", ("figure", "value"),
-              [("Active pairs", m.active_pairs), ("Mentors wanted, unmatched", m.unmatched["mentor"]),
-               ("Mentees wanted, unmatched", m.unmatched["mentee"]), ("Either role, unmatched", m.unmatched["either"]),
-               ("Mentor capacity", m.capacity_total), ("Capacity used", m.capacity_used),
-               ("Capacity left", m.capacity_left), ("Pairs made or kept by hand", m.by_hand)]),
-        Table("scores", "Match scores of the active pairs (now)", ("score band", "pairs"), list(m.score_bands)),
-        Table("activity", "Meetings per pair per month", ("month", "meetings", "pairs", "per pair", "cadence asks"),
+        Table("matching", _("Matching health (now)"), (_("figure"), _("value")),
+              [(_("Active pairs"), m.active_pairs), (_("Mentors wanted, unmatched"), m.unmatched["mentor"]),
+               (_("Mentees wanted, unmatched"), m.unmatched["mentee"]),
+               (_("Either role, unmatched"), m.unmatched["either"]),
+               (_("Mentor capacity"), m.capacity_total), (_("Capacity used"), m.capacity_used),
+               (_("Capacity left"), m.capacity_left), (_("Pairs made or kept by hand"), m.by_hand)]),
+        Table("scores", _("Match scores of the active pairs (now)"), (_("score band"), _("pairs")), list(m.score_bands)),
+        Table("activity", _("Meetings per pair per month"),
+              (_("month"), _("meetings"), _("pairs"), _("per pair"), _("cadence asks")),
               [(x.month, x.meetings, x.pairs, round(x.per_pair, 2), x.expected_per_pair) for x in a.months]),
-        Table("at_risk", f"At risk (now): no meeting for {a.quiet_days} days, a new partner asked for, or a low pulse",
-              ("pair id", "reason", "days since the last meeting"),
-              [(r.pair_id, r.reason, "never met" if r.days_quiet is None else r.days_quiet) for r in a.at_risk]
+        Table("at_risk", ngettext("At risk (now): no meeting for %(num)d day, a new partner asked for, or a low pulse",
+                                  "At risk (now): no meeting for %(num)d days, a new partner asked for, or a low pulse",
+                                  a.quiet_days),
+              (_("pair id"), _("reason"), _("days since the last meeting")),
+              [(r.pair_id, r.reason, _("never met") if r.days_quiet is None else r.days_quiet) for r in a.at_risk]
               + ([] if a.low_pulse_listed or not a.low_pulse_pairs else
-                 [("not listed", f"{LOW_PULSE_REASON}, pairs not named (survey answers are anonymous here): "
-                                 f"{a.low_pulse_pairs}", "")])),
-        Table("skills", "Goal ratings from baseline to the end, per skill and role",
-              ("skill", "role", "goals", "baseline (mean)", "end (mean)"),
-              [(s.label, s.role, s.goals, s.baseline, "" if s.end is None else s.end) for s in o.skills]),
-        Table("outcomes", "Outcomes", ("figure", "value"),
-              [("Goals", o.goals), ("Goals at their target", o.goals_at_target),
-               ("Reflections asked for", o.reflections_expected), ("Reflections submitted", o.reflections_submitted),
-               ("Submission rate", percent(o.submission_rate)), ("Mean grade", percent(o.mean_grade_share)),
-               ("Completed", o.completed), ("Completion rate (of those enrolled)", percent(o.completion_rate)),
-               ("Meetings in the date range", a.meetings), ("Hours met in the date range", round(a.minutes / 60, 1))]),
+                 [(_("not listed"), _("Low pulse, pairs not named (survey answers are anonymous here): %(count)d",
+                                      count=a.low_pulse_pairs), "")])),
+        Table("skills", _("Goal ratings from baseline to the end, per skill and role"),
+              (_("skill"), _("role"), _("goals"), _("baseline (mean)"), _("end (mean)")),
+              [(s.label, role_word(s.role), s.goals, s.baseline, "" if s.end is None else s.end) for s in o.skills]),
+        Table("outcomes", _("Outcomes"), (_("figure"), _("value")),
+              [(_("Goals"), o.goals), (_("Goals at their target"), o.goals_at_target),
+               (_("Reflections asked for"), o.reflections_expected),
+               (_("Reflections submitted"), o.reflections_submitted),
+               (_("Submission rate"), percent(o.submission_rate)), (_("Mean grade"), percent(o.mean_grade_share)),
+               (_("Completed"), o.completed), (_("Completion rate (of those enrolled)"), percent(o.completion_rate)),
+               (_("Meetings in the date range"), a.meetings),
+               (_("Hours met in the date range"), round(a.minutes / 60, 1))]),
     ]
     return {t.name: t for t in found}
 
 
 def retention_table(found: Retention) -> Table:
     """The retention figure as a table."""
-    return Table("retention", "Still active in the course at the programme's end",
-                 ("group", "people", "still active", "share"),
+    return Table("retention", _("Still active in the course at the programme's end"),
+                 (_("group"), _("people"), _("still active"), _("share")),
                  [(g.label, g.people, g.still_active, percent(g.share)) for g in found.groups])
 
 
-SURVEY_MEANS = (("satisfaction", "Satisfaction (1-5)"), ("usefulness", "Meetings useful (1-5)"),
-                ("progress", "Progress on goals (1-5)"), ("recommend", "Would recommend (0-10)"))
+SURVEY_MEANS = (("satisfaction", N_("Satisfaction (1-5)")), ("usefulness", N_("Meetings useful (1-5)")),
+                ("progress", N_("Progress on goals (1-5)")), ("recommend", N_("Would recommend (0-10)")))
 
 
 def survey_table(summaries: Sequence[Any]) -> Table:
@@ -83,10 +98,15 @@ def survey_table(summaries: Sequence[Any]) -> Table:
                 if not r.eligible and not r.answered:
                     continue
                 hidden = r.answered < cohort.threshold
-                means = [f"fewer than {cohort.threshold} answered" if hidden or r.means.get(key) is None
-                         else f"{r.means[key]:.1f}" for key, _ in SURVEY_MEANS]
-                label = kind.kind.label + (f", round {r.number}" if kind.kind.value == "pulse" else
-                                           " (a pair ended early)" if r.pair_id else "")
+                means = [fewer_than(cohort.threshold) if hidden or r.means.get(key) is None
+                         else f"{r.means[key]:.1f}" for key, _title in SURVEY_MEANS]
+                label = (_("Pulse survey, round %(number)d", number=r.number) if kind.kind.value == "pulse" else
+                         _("Exit survey (a pair ended early)") if r.pair_id else kind.kind.label)
                 rows.append((label, r.opens_at.date().isoformat(), r.answered, r.eligible, r.late, *means))
-    return Table("surveys", "Pulse and exit surveys", ("Survey", "Opened", "Answered", "Asked", "Late",
-                                                        *(title for _, title in SURVEY_MEANS)), rows)
+    return Table("surveys", _("Pulse and exit surveys"), (_("Survey"), _("Opened"), _("Answered"), _("Asked"), _("Late"),
+                                                           *(_(title) for _key, title in SURVEY_MEANS)), rows)
+
+
+def fewer_than(threshold: int) -> str:
+    """What a cell says in place of a figure under the anonymity threshold."""
+    return ngettext("fewer than %(num)d answered", "fewer than %(num)d answered", threshold)

@@ -8,16 +8,25 @@ the programme starts or after it ends.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta, timezone
 from statistics import fmean
 from zoneinfo import ZoneInfo
+
+from lti_app.mentoring.domain.texts import N_, _
 
 DEFAULT_FIRST_AFTER_DAYS = 30
 DEFAULT_EVERY_DAYS = 60
 DEFAULT_ANONYMITY_THRESHOLD = 5
 ROUND_OPEN_DAYS = 14  # a pulse round stays open this long (never past the programme's end)
 EXIT_OPEN_DAYS = 14  # an exit round stays open this long after the programme ends or the pair ended
+
+
+# Words for the enums' values, translated where they are read (``label``).
+SURVEY_KIND_LABELS = {"pulse": N_("Pulse survey"), "exit": N_("Exit survey")}
+QUESTION_KIND_LABELS = {"likert": N_("Likert 1-5"), "scale": N_("Scale 0-10"), "choice": N_("Single choice"),
+                        "text": N_("Free text")}
+AUDIENCE_LABELS = {"mentors": N_("Mentors"), "mentees": N_("Mentees"), "both": N_("Both")}
 
 
 class SurveyKind(str, enum.Enum):
@@ -29,7 +38,7 @@ class SurveyKind(str, enum.Enum):
     @property
     def label(self) -> str:
         """The kind in words."""
-        return {"pulse": "Pulse survey", "exit": "Exit survey"}[self.value]
+        return _(SURVEY_KIND_LABELS[self.value])
 
 
 class QuestionKind(str, enum.Enum):
@@ -48,7 +57,7 @@ class QuestionKind(str, enum.Enum):
     @property
     def label(self) -> str:
         """The kind in words."""
-        return {"likert": "Likert 1-5", "scale": "Scale 0-10", "choice": "Single choice", "text": "Free text"}[self.value]
+        return _(QUESTION_KIND_LABELS[self.value])
 
 
 class Audience(str, enum.Enum):
@@ -62,9 +71,16 @@ class Audience(str, enum.Enum):
         """Whether a person in ``role`` ("mentor" or "mentee") is asked."""
         return self is Audience.BOTH or self.value == f"{role}s"
 
+    @property
+    def label(self) -> str:
+        """Who is asked, in words (a choice of the question form)."""
+        return _(AUDIENCE_LABELS[self.value])
 
-LIKERT_LABELS = ("Very poor", "Poor", "Fair", "Good", "Excellent")
-AGREE_LABELS = ("Strongly disagree", "Disagree", "Neutral", "Agree", "Strongly agree")
+
+# The default questions and their labels are saved with each cohort's surveys (in English, as written here):
+# marked for the catalogues, translated where the defaults are shown before they are saved.
+LIKERT_LABELS = (N_("Very poor"), N_("Poor"), N_("Fair"), N_("Good"), N_("Excellent"))
+AGREE_LABELS = (N_("Strongly disagree"), N_("Disagree"), N_("Neutral"), N_("Agree"), N_("Strongly agree"))
 
 
 @dataclass(frozen=True)
@@ -83,12 +99,12 @@ class QuestionSpec:
 SATISFACTION = "satisfaction"
 
 DEFAULT_QUESTIONS: tuple[QuestionSpec, ...] = (
-    QuestionSpec(SATISFACTION, "How satisfied are you with your partner?", QuestionKind.LIKERT, labels=LIKERT_LABELS),
-    QuestionSpec("usefulness", "How useful are your meetings?", QuestionKind.LIKERT, labels=LIKERT_LABELS),
-    QuestionSpec("progress", "I am making progress on my goals.", QuestionKind.LIKERT, labels=AGREE_LABELS),
-    QuestionSpec("learned", "What have you learned?", QuestionKind.TEXT, required=False),
-    QuestionSpec("taught", "What have you taught?", QuestionKind.TEXT, required=False),
-    QuestionSpec("recommend", "How likely are you to recommend the programme to a colleague (0-10)?",
+    QuestionSpec(SATISFACTION, N_("How satisfied are you with your partner?"), QuestionKind.LIKERT, labels=LIKERT_LABELS),
+    QuestionSpec("usefulness", N_("How useful are your meetings?"), QuestionKind.LIKERT, labels=LIKERT_LABELS),
+    QuestionSpec("progress", N_("I am making progress on my goals."), QuestionKind.LIKERT, labels=AGREE_LABELS),
+    QuestionSpec("learned", N_("What have you learned?"), QuestionKind.TEXT, required=False),
+    QuestionSpec("taught", N_("What have you taught?"), QuestionKind.TEXT, required=False),
+    QuestionSpec("recommend", N_("How likely are you to recommend the programme to a colleague (0-10)?"),
                  QuestionKind.SCALE),
 )
 
@@ -96,6 +112,11 @@ DEFAULT_QUESTIONS: tuple[QuestionSpec, ...] = (
 def default_questions() -> tuple[QuestionSpec, ...]:
     """The default question set, drawn from the domain (both sides learn, both sides teach)."""
     return DEFAULT_QUESTIONS
+
+
+def default_questions_shown() -> list[QuestionSpec]:
+    """The default questions in the reader's language, to show before a cohort's survey saves them (in English)."""
+    return [replace(q, text=_(q.text), labels=tuple(_(label) for label in q.labels)) for q in DEFAULT_QUESTIONS]
 
 
 @dataclass(frozen=True)
@@ -132,7 +153,7 @@ def exit_round(ends_on: date, time_zone: str = "UTC", number: int = 1) -> RoundW
     """The exit round at the programme's end: it opens on the last day and stays open ``EXIT_OPEN_DAYS``."""
     opens = local_midnight(ends_on, time_zone)
     return RoundWindow(number, opens, local_midnight(ends_on + timedelta(days=EXIT_OPEN_DAYS + 1), time_zone),
-                       "The programme ends.")
+                       N_("The programme ends."))  # saved with the round, as written
 
 
 def early_exit_round(ended_at: datetime, reason: str, number: int, time_zone: str = "UTC") -> RoundWindow:

@@ -22,6 +22,7 @@ from lti_app.mentoring.models.enrolment import Enrolment
 from lti_app.mentoring.models.pairing import Pair
 from lti_app.mentoring.models.person import Person
 from lti_app.mentoring.domain import surveys as survey_domain
+from lti_app.mentoring.domain.texts import N_, _, ngettext
 from lti_app.mentoring.models.reflection import ReflectionAssignment, Submission
 from lti_app.mentoring.models.survey import Survey, SurveyAnswer, SurveyQuestion, SurveyRound, SurveyVersion
 from lti_app.mentoring.models.workspace import Goal, Meeting
@@ -33,12 +34,22 @@ BATCH = 500
 
 @dataclass(frozen=True)
 class Export:
-    """A CSV of raw data: its name, header and a function giving its rows for a cohort."""
+    """A CSV of raw data: its name, title and header (marked in English, read in the reader's language) and a
+    function giving its rows for a cohort."""
 
     name: str
-    title: str
-    header: tuple[str, ...]
+    english_title: str
+    english_header: tuple[str, ...]
     rows: Callable[[Cohort], Iterator[tuple[Any, ...]]]
+
+    @property
+    def title(self) -> str:
+        return _(self.english_title)
+
+    @property
+    def header(self) -> tuple[str, ...]:
+        """The header row in the reader's language, the columns in the same order."""
+        return tuple(_(column) for column in self.english_header)
 
 
 def _stream(query) -> Iterator[Any]:
@@ -47,7 +58,7 @@ def _stream(query) -> Iterator[Any]:
 
 def _name(given: str | None, family: str | None, name: str | None, email: str | None) -> str:
     full = " ".join(p for p in (given, family) if p)
-    return name or full or email or "Participant"
+    return name or full or email or _("Participant")
 
 
 def participants(cohort: Cohort) -> Iterator[tuple[Any, ...]]:
@@ -120,13 +131,20 @@ def completion(cohort: Cohort) -> Iterator[tuple[Any, ...]]:
         yield e_id, _name(given, family, name, email), role.value, completed
 
 
-SURVEY_ANSWERS_HEADER = ("survey", "round", "round opened on", "questions version", "response", "role", "late",
-                         "enrolment id", "name", "question code", "question", "answer")
+SURVEY_ANSWERS_HEADER = (N_("survey"), N_("round"), N_("round opened on"), N_("questions version"), N_("response"),
+                         N_("role"), N_("late"), N_("enrolment id"), N_("name"), N_("question code"), N_("question"),
+                         N_("answer"))
+
+
+def survey_answers_header() -> tuple[str, ...]:
+    """``SURVEY_ANSWERS_HEADER`` in the reader's language."""
+    return tuple(_(column) for column in SURVEY_ANSWERS_HEADER)
 
 
 def withheld(threshold: int) -> str:
     """What the survey answers export says in place of a round's answers under the anonymity threshold."""
-    return f"fewer than {threshold} answered this round with these questions: answers not shown"
+    return ngettext("fewer than %(num)d answered this round with these questions: answers not shown",
+                    "fewer than %(num)d answered this round with these questions: answers not shown", threshold)
 
 
 def survey_answers(cohort: Cohort, *, named: bool = False) -> Iterator[tuple[Any, ...]]:
@@ -160,7 +178,8 @@ def survey_answers(cohort: Cohort, *, named: bool = False) -> Iterator[tuple[Any
     responses: dict[int, int] = {}
     said: set[tuple[int, int]] = set()
     for kind, round_id, number, opens_at, pair_id, version_id, version, role, late, values, e_id, *name in _stream(query):
-        survey = kind.label + (" (a pair ended early)" if pair_id else "")
+        survey = (_("Pulse survey (a pair ended early)") if kind.value == "pulse" else
+                  _("Exit survey (a pair ended early)")) if pair_id else kind.label
         where = (survey, number, opens_at.date(), version)
         if not named and survey_domain.below_threshold(sizes.get((round_id, version_id), 0), threshold):
             if (round_id, version_id) not in said:
@@ -176,16 +195,21 @@ def survey_answers(cohort: Cohort, *, named: bool = False) -> Iterator[tuple[Any
 
 
 EXPORTS = {e.name: e for e in (
-    Export("participants", "Participants", ("enrolment id", "name", "email", "role wanted", "status", "department",
-                                            "enrolled at", "withdrawn at", "completed at"), participants),
-    Export("pairs", "Pairs", ("pair id", "round", "status", "score", "made or kept by hand", "mentor", "mentee",
-                              "published at", "ended at", "meetings", "last meeting on"), pairs),
-    Export("meetings", "Meetings", ("meeting id", "pair id", "held on", "minutes", "channel"), meetings),
-    Export("goals", "Goals with ratings", ("goal id", "pair id", "owner enrolment id", "owner role", "baseline",
-                                           "target", "current", "end (owner)", "end (partner)", "target on",
-                                           "reached target"), goals),
-    Export("reflections", "Reflections", ("assignment id", "assignment", "enrolment id", "name", "status",
-                                          "submitted at", "late", "score", "points", "graded at"), reflections),
-    Export("completion", "Completion", ("enrolment id", "name", "role wanted", "completed at"), completion),
-    Export("survey_answers", "Survey answers (anonymous)", SURVEY_ANSWERS_HEADER, survey_answers),
+    Export("participants", N_("Participants"), (
+        N_("enrolment id"), N_("name"), N_("email"), N_("role wanted"), N_("status"), N_("department"),
+        N_("enrolled at"), N_("withdrawn at"), N_("completed at")), participants),
+    Export("pairs", N_("Pairs"), (
+        N_("pair id"), N_("round"), N_("status"), N_("score"), N_("made or kept by hand"), N_("mentor"), N_("mentee"),
+        N_("published at"), N_("ended at"), N_("meetings"), N_("last meeting on")), pairs),
+    Export("meetings", N_("Meetings"), (N_("meeting id"), N_("pair id"), N_("held on"), N_("minutes"), N_("channel")),
+           meetings),
+    Export("goals", N_("Goals with ratings"), (
+        N_("goal id"), N_("pair id"), N_("owner enrolment id"), N_("owner role"), N_("baseline"), N_("target"),
+        N_("current"), N_("end (owner)"), N_("end (partner)"), N_("target on"), N_("reached target")), goals),
+    Export("reflections", N_("Reflections"), (
+        N_("assignment id"), N_("assignment"), N_("enrolment id"), N_("name"), N_("status"), N_("submitted at"),
+        N_("late"), N_("score"), N_("points"), N_("graded at")), reflections),
+    Export("completion", N_("Completion"), (N_("enrolment id"), N_("name"), N_("role wanted"), N_("completed at")),
+           completion),
+    Export("survey_answers", N_("Survey answers (anonymous)"), SURVEY_ANSWERS_HEADER, survey_answers),
 )}

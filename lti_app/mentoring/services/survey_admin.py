@@ -12,6 +12,7 @@ from lti_app.extensions import db
 from lti_app.mentoring.domain import surveys as domain
 from lti_app.mentoring.domain.cohort_settings import PrivacySetting
 from lti_app.mentoring.domain.surveys import Audience, QuestionFigure, QuestionKind, SurveyKind
+from lti_app.mentoring.domain.texts import _
 from lti_app.mentoring.errors import InvalidInput, NotFound
 from lti_app.mentoring.models.cohort import Cohort
 from lti_app.mentoring.models.enrolment import Enrolment
@@ -29,7 +30,7 @@ def survey_kind(value: str) -> SurveyKind:
     try:
         return SurveyKind(value)
     except ValueError:
-        raise NotFound("There is no such survey.") from None
+        raise NotFound(_("There is no such survey.")) from None
 
 
 def update_settings(cohort: Cohort, **fields: Any) -> SurveySettings:
@@ -61,15 +62,15 @@ def question_in(survey: Survey, question_id: int) -> SurveyQuestion:
     """A question of the survey's current version; NotFound for any other id."""
     found = next((q for q in survey.current.questions if q.id == question_id), None)
     if found is None:
-        raise NotFound("There is no such question in this survey.")
+        raise NotFound(_("There is no such question in this survey."))
     return found
 
 
 def _check(fields: dict[str, Any]) -> dict[str, Any]:
     if fields["kind"] is QuestionKind.CHOICE and len(fields["choices"]) < 2:
-        raise InvalidInput("Give at least two choices, one a line.", field="choices")
+        raise InvalidInput(_("Give at least two choices, one a line."), field="choices")
     if fields["kind"] is QuestionKind.LIKERT and fields["labels"] and len(fields["labels"]) != 5:
-        raise InvalidInput("Give five labels, one a line, or none.", field="labels")
+        raise InvalidInput(_("Give five labels, one a line, or none."), field="labels")
     return fields
 
 
@@ -105,7 +106,7 @@ def remove_question(survey: Survey, question_id: int) -> None:
     code = question_in(survey, question_id).code
     version = _editable(survey)
     if len(version.questions) <= 1:
-        raise InvalidInput("A survey keeps at least one question.")
+        raise InvalidInput(_("A survey keeps at least one question."))
     version.questions.remove(next(q for q in version.questions if q.code == code))
     db.session.flush()
 
@@ -175,10 +176,12 @@ class NamedAnswer:
 def _log_names(cohort: Cohort, found: list[Survey], viewer: Person, reason: str) -> list[SurveyNamesAccess]:
     """Refuse unless the privacy setting allows names and the reason is given; else log one opening per survey."""
     if not may_open_names(cohort):
-        raise InvalidInput(f"This cohort's privacy setting (“{cohort.privacy.label}”) keeps answers anonymous.")
+        raise InvalidInput(_("This cohort's privacy setting (“%(setting)s”) keeps answers anonymous.",
+                             setting=cohort.privacy.label))
     text = " ".join((reason or "").split())
     if not REASON_MIN <= len(text) <= REASON_MAX:
-        raise InvalidInput(f"Give a reason of {REASON_MIN} to {REASON_MAX} characters (it is logged).", field="reason")
+        raise InvalidInput(_("Give a reason of %(min)d to %(max)d characters (it is logged).", min=REASON_MIN,
+                             max=REASON_MAX), field="reason")
     rows = [SurveyNamesAccess(survey_id=s.id, person_id=viewer.id, viewer_name=viewer.display_name[:200], reason=text)
             for s in found]
     db.session.add_all(rows)

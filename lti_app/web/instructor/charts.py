@@ -13,6 +13,7 @@ import sys
 from collections.abc import Sequence
 
 import pygal
+from flask_babel import gettext as _
 from markupsafe import Markup
 from pygal.style import Style
 
@@ -48,10 +49,15 @@ def _escape(text: str) -> str:
     return str(Markup.escape(text))
 
 
+def _config() -> dict:
+    """pygal's settings, with the words it may show in the reader's language."""
+    return _CONFIG | {"no_data_text": _("No data yet")}
+
+
 def bar_chart(title: str, description: str, labels: Sequence[str], series: Sequence[tuple[str, Sequence[float | None]]],
               *, horizontal: bool = False, y_title: str = "") -> Markup:
     """Grouped bars: one group per label, one bar per series (e.g. mentors and mentees)."""
-    chart = (pygal.HorizontalBar if horizontal else pygal.Bar)(title=title, y_title=y_title, **_CONFIG)
+    chart = (pygal.HorizontalBar if horizontal else pygal.Bar)(title=title, y_title=y_title, **_config())
     chart.x_labels = list(labels)
     for name, values in series:
         chart.add(name, list(values))
@@ -61,7 +67,7 @@ def bar_chart(title: str, description: str, labels: Sequence[str], series: Seque
 def line_chart(title: str, description: str, labels: Sequence[str],
                series: Sequence[tuple[str, Sequence[float | None]]], *, y_title: str = "") -> Markup:
     """Lines over months (e.g. meetings per pair against the cadence)."""
-    chart = pygal.Line(title=title, y_title=y_title, **_CONFIG)
+    chart = pygal.Line(title=title, y_title=y_title, **_config())
     chart.x_labels = list(labels)
     for name, values in series:
         chart.add(name, list(values))

@@ -11,15 +11,16 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta, timezone
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, request, url_for
+from flask_babel import gettext as _, lazy_gettext as _l
 from markupsafe import Markup
 
 from lti_app.extensions import cache, utcnow
 from lti_app.mentoring.domain.programme_metrics import ROLES, SELF_SELECTION, BadPeriod, Period, ProgrammeMetrics
-from lti_app.mentoring.domain.programme_tables import percent, retention_table, survey_table, tables
+from lti_app.mentoring.domain.programme_tables import fewer_than, percent, retention_table, role_word, survey_table, tables
 from lti_app.mentoring.models.cohort import Cohort
 from lti_app.mentoring.models.course import CourseRole
 from lti_app.mentoring.services import cohorts, programme_dashboard, roster_snapshots, survey_admin, survey_results
-from lti_app.mentoring.services.programme_exports import EXPORTS, SURVEY_ANSWERS_HEADER, survey_answers
+from lti_app.mentoring.services.programme_exports import EXPORTS, survey_answers, survey_answers_header
 from lti_app.tasks.course_contexts import course_context
 from lti_app.web.course_pages import render_page
 from lti_app.web.csv_stream import csv_response, file_name
@@ -31,10 +32,10 @@ from lti_app.web.unit_of_work import save
 bp = Blueprint("dashboard", __name__, url_prefix="/cohorts/<id:cohort_id>/dashboard")
 course_bp = Blueprint("course_dashboard", __name__, url_prefix="/dashboard")
 
-NO_ROSTER = ("Your LMS does not share this course's roster with ReMentor, so the dashboard cannot compare "
+NO_ROSTER = _l("Your LMS does not share this course's roster with ReMentor, so the dashboard cannot compare "
              "participants with the rest of the course. Ask your LMS administrator to allow the Names and Role "
              "Provisioning Services (NRPS) for ReMentor, then launch it again.")
-ROSTER_NOT_LOADED = ("The course roster has not been loaded lately: open “Who has not enrolled yet” on the cohort "
+ROSTER_NOT_LOADED = _l("The course roster has not been loaded lately: open “Who has not enrolled yet” on the cohort "
                      "page to load it, then come back.")
 
 
@@ -49,11 +50,11 @@ def _roster(course_id: int) -> tuple[int | None, str | None]:
     """Learners on the course roster (as last loaded) and, when there is none, what to do about it."""
     services = course_context(course_id)
     if services is None or not services.memberships_url:
-        return None, NO_ROSTER
+        return None, str(NO_ROSTER)
     roster = cache.get(f"{CACHE_PREFIX}{course_id}")
     if roster is None:  # not loaded lately: the latest snapshot (refresh or `roster sync`) stands in
         latest = roster_snapshots.latest_learners(course_id)
-        return (latest, None) if latest is not None else (None, ROSTER_NOT_LOADED)
+        return (latest, None) if latest is not None else (None, str(ROSTER_NOT_LOADED))
     return sum(p.active and p.role is CourseRole.LEARNER for p in roster.people), None
 
 
@@ -63,19 +64,20 @@ def charts_of(metrics: ProgrammeMetrics) -> dict[str, Markup]:
     months = metrics.activity.months
     skills = metrics.outcomes.skills
     return {
-        "funnel": bar_chart("Funnel by role", "Participants at each stage, mentors and mentees (now).",
+        "funnel": bar_chart(_("Funnel by role"), _("Participants at each stage, mentors and mentees (now)."),
                             [s.label for s in stages],
-                            [("Mentors", [s.mentor for s in stages]), ("Mentees", [s.mentee for s in stages])]),
-        "scores": bar_chart("Match scores", "Active pairs in each band of the matching score.",
-                            [label for label, _ in metrics.matching.score_bands],
-                            [("Pairs", [n for _, n in metrics.matching.score_bands])]),
-        "activity": line_chart("Meetings per pair per month", "Meetings held per active pair each month, against "
-                               "what the cadence asks.", [x.month for x in months],
-                               [("Held", [round(x.per_pair, 2) for x in months]),
-                                ("Cadence asks", [x.expected_per_pair for x in months])]),
-        "skills": bar_chart("Goal ratings, baseline and end", "Mean self-rating (1-5) at the start and at the end, "
-                            "per skill and role.", [f"{s.label} ({s.role})" for s in skills],
-                            [("Baseline", [s.baseline for s in skills]), ("End", [s.end for s in skills])],
+                            [(_("Mentors"), [s.mentor for s in stages]), (_("Mentees"), [s.mentee for s in stages])]),
+        "scores": bar_chart(_("Match scores"), _("Active pairs in each band of the matching score."),
+                            [label for label, _n in metrics.matching.score_bands],
+                            [(_("Pairs"), [n for _label, n in metrics.matching.score_bands])]),
+        "activity": line_chart(_("Meetings per pair per month"), _("Meetings held per active pair each month, against "
+                               "what the cadence asks."), [x.month for x in months],
+                               [(_("Held"), [round(x.per_pair, 2) for x in months]),
+                                (_("Cadence asks"), [x.expected_per_pair for x in months])]),
+        "skills": bar_chart(_("Goal ratings, baseline and end"), _("Mean self-rating (1-5) at the start and at the end, "
+                            "per skill and role."),
+                            [_("%(skill)s (%(role)s)", skill=s.label, role=role_word(s.role)) for s in skills],
+                            [(_("Baseline"), [s.baseline for s in skills]), (_("End"), [s.end for s in skills])],
                             horizontal=True),
     }
 
@@ -99,7 +101,7 @@ def _dashboard_context(course_id: int, cohort_id: int, *, with_charts: bool = Tr
         found["retention"] = retention_table(kept)
     return dict(cohort=cohort, metrics=metrics, tables=found, charts=charts_of(metrics) if with_charts else {},
                 period=period, roster_note=roster_note, exports=EXPORTS, roles=ROLES, range_args=_range_args(period),
-                retention=kept, no_roster=NO_ROSTER, may_open_names=survey_admin.may_open_names(cohort),
+                retention=kept, no_roster=str(NO_ROSTER), may_open_names=survey_admin.may_open_names(cohort),
                 names_form=NamesForm(formdata=None))
 
 
@@ -125,7 +127,7 @@ def table_csv(course_id: int, cohort_id: int):
     context = _dashboard_context(course_id, cohort_id, with_charts=False)
     table = context["tables"].get(request.args.get("name", "funnel"))
     if table is None:
-        abort(404, description="There is no such table on the dashboard.")
+        abort(404, description=_("There is no such table on the dashboard."))
     return csv_response(file_name(context["cohort"].name, table.name), table.header, table.rows)
 
 
@@ -135,7 +137,7 @@ def data_csv(course_id: int, cohort_id: int):
     cohort = cohorts.cohort_in_course(course_id, cohort_id)
     export = EXPORTS.get(request.args.get("name", "participants"))
     if export is None:
-        abort(404, description="There is no such download.")
+        abort(404, description=_("There is no such download."))
     return csv_response(file_name(cohort.name, export.name), export.header, export.rows(cohort))
 
 
@@ -147,12 +149,12 @@ def named_survey_answers(course_id: int, cohort_id: int):
     form = NamesForm()
     if form.validate_on_submit():
         if save(form, survey_admin.log_names_download, cohort, g.membership.person, form.reason.data) is not None:
-            return csv_response(file_name(cohort.name, "survey-answers-with-names"), SURVEY_ANSWERS_HEADER,
+            return csv_response(file_name(cohort.name, "survey-answers-with-names"), survey_answers_header(),
                                 survey_answers(cohort, named=True))
         flash(form.refusal.message, "error")
     else:
-        flash(f"Give a reason of {survey_admin.REASON_MIN} to {survey_admin.REASON_MAX} characters to download the "
-              "answers with names (it is logged).", "error")
+        flash(_("Give a reason of %(min)d to %(max)d characters to download the answers with names (it is logged).",
+                min=survey_admin.REASON_MIN, max=survey_admin.REASON_MAX), "error")
     return redirect(url_for(".show", cohort_id=cohort.id, _anchor="downloads-title"), 303)
 
 
@@ -168,18 +170,24 @@ def _side_by_side(course_id: int) -> dict:
                 range_args=_range_args(period), surveys=surveys, retention=roster_snapshots.cohorts_retention(found))
 
 
-COMPARISON_HEADER = ("cohort", "starts on", "ends on", "enrolled", "matched", "first meeting", "at least 3 meetings",
-                     "completed", "completion rate", "active pairs", "meetings in range", "at risk",
-                     "reflection submission rate", "survey answers in range", "mean satisfaction (1-5)",
-                     "recommend (NPS-style, -100 to 100)", "participants still active",
-                     "withdrawn participants still active", "non-participants still active")
+COMPARISON_HEADER = (_l("cohort"), _l("starts on"), _l("ends on"), _l("enrolled"), _l("matched"), _l("first meeting"),
+                     _l("at least 3 meetings"), _l("completed"), _l("completion rate"), _l("active pairs"),
+                     _l("meetings in range"), _l("at risk"), _l("reflection submission rate"),
+                     _l("survey answers in range"), _l("mean satisfaction (1-5)"),
+                     _l("recommend (NPS-style, -100 to 100)"), _l("participants still active"),
+                     _l("withdrawn participants still active"), _l("non-participants still active"))
+
+
+def comparison_header() -> tuple[str, ...]:
+    """The side-by-side table's header in the reader's language (the columns in the same order)."""
+    return tuple(str(column) for column in COMPARISON_HEADER)
 
 
 def _survey_cells(headline) -> tuple:
     """Answers given, mean satisfaction and the recommendation score; under the threshold, words, never a figure."""
     if headline is None:
         return 0, "", ""
-    hidden = f"fewer than {headline.threshold} answered"
+    hidden = fewer_than(headline.threshold)
     return (headline.responses, hidden if headline.satisfaction is None else f"{headline.satisfaction:.1f}",
             hidden if headline.recommend is None else headline.recommend)
 
@@ -191,7 +199,7 @@ def _retention_cells(kept) -> tuple:
 
 def _comparison_rows(context) -> list[tuple]:
     found = []
-    for cohort, m, _ in context["rows"]:
+    for cohort, m, _tables in context["rows"]:
         stage = {s.key: s.total for s in m.funnel}
         found.append((cohort.name, cohort.starts_on, cohort.ends_on, stage["enrolled"], stage["matched"],
                       stage["first_meeting"], stage["three_meetings"], stage["completed"],
@@ -207,12 +215,13 @@ def course(course_id: int):
     """The course's cohorts side by side: the pilot against the later cohorts."""
     context = _side_by_side(course_id)
     rows = context["rows"]
-    chart = bar_chart("Cohorts side by side", "Participants enrolled, matched, meeting at least 3 times and completed, "
-                      "per cohort.", [c.name for c, _, _ in rows],
-                      [(label, [next(s.total for s in m.funnel if s.key == key) for _, m, _ in rows])
-                       for key, label in (("enrolled", "Enrolled"), ("matched", "Matched"),
-                                          ("three_meetings", "3+ meetings"), ("completed", "Completed"))])
-    return render_page("instructor/dashboard/course.html", chart=chart, header=COMPARISON_HEADER, caveat=SELF_SELECTION,
+    chart = bar_chart(_("Cohorts side by side"), _("Participants enrolled, matched, meeting at least 3 times and "
+                      "completed, per cohort."), [c.name for c, _m, _t in rows],
+                      [(label, [next(s.total for s in m.funnel if s.key == key) for _c, m, _t in rows])
+                       for key, label in (("enrolled", _("Enrolled")), ("matched", _("Matched")),
+                                          ("three_meetings", _("3+ meetings")), ("completed", _("Completed")))])
+    return render_page("instructor/dashboard/course.html", chart=chart, header=comparison_header(),
+                       caveat=_(SELF_SELECTION),
                        comparison=_comparison_rows(context), **context)
 
 
@@ -220,4 +229,4 @@ def course(course_id: int):
 def course_csv(course_id: int):
     """The side-by-side table as CSV."""
     context = _side_by_side(course_id)
-    return csv_response(file_name("cohorts", "side-by-side"), COMPARISON_HEADER, _comparison_rows(context))
+    return csv_response(file_name("cohorts", "side-by-side"), comparison_header(), _comparison_rows(context))

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, flash, g, redirect, request, url_for
+from flask_babel import gettext as _, ngettext
 
 from lti_app.extensions import utcnow
 from lti_app.mentoring.models.cohort import Cohort
@@ -37,7 +38,7 @@ def _to(endpoint: str, **values):
 
 
 def _first_error(form) -> str:
-    return next(iter(m for messages in form.errors.values() for m in messages), "Please check the form.")
+    return next(iter(m for messages in form.errors.values() for m in messages), _("Please check the form."))
 
 
 @bp.get("/")
@@ -82,7 +83,7 @@ def end(course_id: int, cohort_id: int, pair_id: int):
     if not form.validate_on_submit():
         flash(_first_error(form), "error")
     elif act(pair_admin.end_pair, found, g.membership.person, form.reason.data):
-        flash("The pair has ended. You can now find a new partner for either of them.", "ok")
+        flash(_("The pair has ended. You can now find a new partner for either of them."), "ok")
     return _to(".pair", cohort_id=cohort.id, pair_id=found.id)
 
 
@@ -91,7 +92,7 @@ def handled(course_id: int, cohort_id: int, pair_id: int, fit_check_id: int):
     """Mark a request for help or a new partner as dealt with: the flag goes down."""
     cohort, found = _pair(course_id, cohort_id, pair_id)
     if ConfirmForm().validate_on_submit() and act(fit_checks.handle_fit_check, found, fit_check_id):
-        flash("Marked as handled.", "ok")
+        flash(_("Marked as handled."), "ok")
     return _to(".pair", cohort_id=cohort.id, pair_id=found.id)
 
 
@@ -103,7 +104,8 @@ def repair(course_id: int, cohort_id: int, pair_id: int, side: str):
     if form.validate_on_submit():
         new = act(pair_admin.repair_person, cohort, found, side, form.partner.data)
         if new is not None:
-            flash(f"{new.mentor.person.display_name} and {new.mentee.person.display_name} are now paired.", "ok")
+            flash(_("%(mentor)s and %(mentee)s are now paired.", mentor=new.mentor.person.display_name,
+                    mentee=new.mentee.person.display_name), "ok")
             return _to(".pair", cohort_id=cohort.id, pair_id=new.id)
         return _to(".repair", cohort_id=cohort.id, pair_id=found.id, side=side)
     return render_page("instructor/pairs/repair.html", cohort=cohort, pair=found, form=form,
@@ -115,7 +117,7 @@ def start(course_id: int, cohort_id: int):
     """The programme of a matched cohort begins."""
     cohort = cohorts.cohort_in_course(course_id, cohort_id)
     if ConfirmForm().validate_on_submit() and act(pair_admin.start_programme, cohort):
-        flash("The programme is running.", "ok")
+        flash(_("The programme is running."), "ok")
     return _to(".health", cohort_id=cohort.id)
 
 
@@ -127,5 +129,6 @@ def close(course_id: int, cohort_id: int):
     if not form.validate_on_submit():
         flash(_first_error(form), "error")
     elif (ended := act(pair_admin.close_cohort, cohort, g.membership.person)) is not None:
-        flash(f"The cohort is finished; {len(ended)} active pairs ended.", "ok")
+        flash(ngettext("The cohort is finished; %(num)d active pair ended.",
+                       "The cohort is finished; %(num)d active pairs ended.", len(ended)), "ok")
     return _to(".health", cohort_id=cohort.id)

@@ -1,6 +1,7 @@
 """Instructor forms on a cohort's pairs: open confidential content with a reason, end a pair, re-pair, close."""
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
@@ -14,27 +15,29 @@ from lti_app.web.ids import MAX_ID
 class OpenContentForm(FlaskForm):
     """Open a pair's meeting notes or feedback (named in the URL): the reason is logged and shown to the pair."""
 
-    reason = TextAreaField("Why do you need to read this?", validators=[
-        InputRequired("Give a reason: the pair will see it."),
-        Length(REASON_MIN, REASON_MAX, f"Give a reason of {REASON_MIN} to {REASON_MAX} characters.")])
+    reason = TextAreaField(_l("Why do you need to read this?"), validators=[
+        InputRequired(_l("Give a reason: the pair will see it.")),
+        Length(REASON_MIN, REASON_MAX, _l("Give a reason of %(min)d to %(max)d characters.", min=REASON_MIN,
+                                          max=REASON_MAX))])
 
 
 class EndPairForm(FlaskForm):
     """End a pair, with a reason kept in the record."""
 
-    reason = TextAreaField("Why does this pair end?", validators=[
-        InputRequired("Give a reason."),
-        Length(END_REASON_MIN, END_REASON_MAX, f"Give a reason of {END_REASON_MIN} to {END_REASON_MAX} characters.")])
+    reason = TextAreaField(_l("Why does this pair end?"), validators=[
+        InputRequired(_l("Give a reason.")),
+        Length(END_REASON_MIN, END_REASON_MAX, _l("Give a reason of %(min)d to %(max)d characters.",
+                                                  min=END_REASON_MIN, max=END_REASON_MAX))])
 
 
 class RepairForm(FlaskForm):
     """Pair a person with the candidate chosen (no candidate: the best one)."""
 
-    partner = IntegerField(validators=[Optional(), NumberRange(1, MAX_ID, "Choose someone from the list of possible partners.")])
+    partner = IntegerField(validators=[Optional(), NumberRange(1, MAX_ID, _l("Choose someone from the list of possible partners."))])
 
 
 class CloseCohortForm(FlaskForm):
     """Closing ends every pair, so the instructor ticks a box to confirm."""
 
-    confirmed = BooleanField("End every active pair and finish the cohort",
-                             validators=[InputRequired("Tick the box to confirm you want to close the cohort.")])
+    confirmed = BooleanField(_l("End every active pair and finish the cohort"),
+                             validators=[InputRequired(_l("Tick the box to confirm you want to close the cohort."))])

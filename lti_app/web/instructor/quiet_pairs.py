@@ -7,6 +7,7 @@ offers the re-match of either partner (``instructor.pairs.repair``). Nothing clo
 from __future__ import annotations
 
 from flask import Blueprint
+from flask_babel import ngettext
 
 from lti_app.extensions import utcnow
 from lti_app.mentoring.models.cohort import Cohort
@@ -26,5 +27,6 @@ def quiet_proposals(cohort: Cohort) -> list[Proposal]:
 def quiet_end_form(days: int) -> EndPairForm:
     """An end form with the reason proposed (the instructor may change it)."""
     form = EndPairForm(formdata=None)
-    form.reason.data = f"No activity in the pair for {days} days."
+    form.reason.data = ngettext("No activity in the pair for %(num)d day.", "No activity in the pair for %(num)d days.",
+                                days)
     return form

@@ -9,8 +9,9 @@ default questions, read-only, and gets them saved by its first POST, in that POS
 from __future__ import annotations
 
 from flask import Blueprint, flash, g, redirect, url_for
+from flask_babel import gettext as _
 
-from lti_app.mentoring.domain.surveys import SurveyKind, default_questions
+from lti_app.mentoring.domain.surveys import SurveyKind, default_questions_shown
 from lti_app.mentoring.errors import NotFound
 from lti_app.mentoring.services import cohorts, survey_admin, surveys
 from lti_app.web.course_pages import form_status, render_page
@@ -25,7 +26,7 @@ def _stored(cohort, kind: SurveyKind):
     """The survey as saved, or a 404 for a question id of a survey that has no saved questions yet."""
     survey = surveys.stored_survey(cohort.id, kind)
     if survey is None:
-        raise NotFound("There is no such question in this survey.")
+        raise NotFound(_("There is no such question in this survey."))
     return survey
 
 
@@ -46,7 +47,7 @@ def index(course_id: int, cohort_id: int):
     form = SurveySettingsForm(obj=surveys.current_settings(cohort.id))
     if form.validate_on_submit():
         if save(form, survey_admin.update_settings, cohort, **form.to_fields()) is not None:
-            flash("The survey settings are saved; rounds nobody has answered follow the new schedule.", "ok")
+            flash(_("The survey settings are saved; rounds nobody has answered follow the new schedule."), "ok")
             return redirect(url_for(".index", cohort_id=cohort.id), 303)
     return _overview(cohort, form)
 
@@ -61,7 +62,7 @@ def _editor(cohort, kind: SurveyKind, form: QuestionForm | None = None, names=No
         edit_forms[editing] = form  # the submitted values with their errors
     add_form = form if editing is None and form is not None else QuestionForm(formdata=None)
     return render_page("instructor/surveys/questions.html", form_status(form or names_form or ConfirmForm()),
-                       cohort=cohort, survey=survey, defaults=default_questions(), kind=kind, form=add_form,
+                       cohort=cohort, survey=survey, defaults=default_questions_shown(), kind=kind, form=add_form,
                        edit_forms=edit_forms, confirm=ConfirmForm(), names=names,
                        names_form=names_form or NamesForm(formdata=None), may_open_names=survey_admin.may_open_names(cohort),
                        accesses=survey_admin.names_accesses(survey) if survey else [])
@@ -80,7 +81,7 @@ def add_question(course_id: int, cohort_id: int, kind: str):
     form = QuestionForm()
     if form.validate_on_submit():
         if save(form, survey_admin.add_question_to, cohort, kind_, **form.to_fields()):
-            flash("The question is added.", "ok")
+            flash(_("The question is added."), "ok")
             return redirect(url_for(".questions", cohort_id=cohort.id, kind=kind_.value), 303)
     return _editor(cohort, kind_, form)
 
@@ -94,7 +95,7 @@ def edit_question(course_id: int, cohort_id: int, kind: str, question_id: int):
     form = QuestionForm(prefix=f"q{question_id}")
     if form.validate_on_submit():
         if save(form, survey_admin.edit_question, survey, question_id, **form.to_fields()):
-            flash("The question is changed.", "ok")
+            flash(_("The question is changed."), "ok")
             return redirect(url_for(".questions", cohort_id=cohort.id, kind=kind_.value), 303)
     return _editor(cohort, kind_, form, editing=question_id)
 
@@ -106,7 +107,7 @@ def remove_question(course_id: int, cohort_id: int, kind: str, question_id: int)
     survey = _stored(cohort, kind_)
     survey_admin.question_in(survey, question_id)
     if ConfirmForm().validate_on_submit() and act(survey_admin.remove_question, survey, question_id) is not None:
-        flash("The question is removed.", "ok")
+        flash(_("The question is removed."), "ok")
     return redirect(url_for(".questions", cohort_id=cohort.id, kind=kind_.value), 303)
 
 
