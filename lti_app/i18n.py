@@ -17,6 +17,7 @@ import flask_babel
 from babel import Locale
 from babel.dates import format_date, format_skeleton
 from babel.lists import format_list
+from babel.numbers import format_decimal
 from flask import Flask, g, has_request_context, request
 
 from lti_app.mentoring.domain import texts
@@ -101,6 +102,11 @@ class BabelTexts:
 
     def join_list(self, items: list[str]) -> str:
         return format_list(items, locale=_formats()) if items else ""
+
+    def number(self, value: float, decimals: int | None = 0) -> str:
+        """5,000 · 5.000 · 61.5 · 61,5 (``decimals`` None: as many as the number has, up to three)."""
+        pattern = "#,##0.###" if decimals is None else "#,##0" + ("." + "0" * decimals if decimals else "")
+        return format_decimal(value, format=pattern, locale=_formats())
 
     @contextmanager
     def in_language(self, language: str) -> Iterator[None]:

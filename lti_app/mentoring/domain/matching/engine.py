@@ -25,7 +25,7 @@ import numpy as np
 from lti_app.mentoring.domain.matching.explain import Explainer, PairsView, Viewer
 from lti_app.mentoring.domain.matching.cohort import Cohort, Counts, ScoreMatrix, fill, full_matrix, score_matrix
 from lti_app.mentoring.domain.matching.quiet import quiet_engine
-from lti_app.mentoring.domain.matching.reasons import RULE_WORDS, reasons_for
+from lti_app.mentoring.domain.matching.reasons import reasons_for, rule_words
 from lti_app.mentoring.domain.matching.settings import MatchSettings
 from lti_app.mentoring.domain.matching.solver import Pairs, Problem, SlotCosts, solve, touched_zeros
 from lti_app.mentoring.domain.matching.types import (
@@ -38,6 +38,7 @@ from lti_app.mentoring.domain.matching.types import (
     Totals,
     Unmatched,
 )
+from lti_app.mentoring.domain.texts import _
 
 __all__ = ["propose_pairs", "rank_mentors_for", "explain_pair", "score_matrix", "unmatched_of", "ScoreMatrix"]
 
@@ -48,22 +49,26 @@ def _pins(cohort: Cohort, settings: MatchSettings) -> Pairs:
     mentee_col = {p.id: j for j, p in enumerate(cohort.mentees)}
     cells = []
     for mentor_id, mentee_id in sorted(settings.pinned):
-        where = f"pinned pair (mentor {mentor_id}, mentee {mentee_id})"
+        ids = {"mentor": mentor_id, "mentee": mentee_id}
         if mentor_id not in mentor_row or mentee_id not in mentee_col:
-            raise PinnedPairError(f"{where}: that mentor or mentee is not among the people being matched")
+            raise PinnedPairError(_("pinned pair (mentor %(mentor)s, mentee %(mentee)s): that mentor or mentee is "
+                                    "not among the people being matched", **ids))
         i, j = mentor_row[mentor_id], mentee_col[mentee_id]
         failures = cohort.rules.failures(np.array([i]), np.array([j]))
-        if broken := [RULE_WORDS[name] for name, f in failures.items() if f[0, 0]]:
-            raise PinnedPairError(f"{where} breaks a hard rule ({'; '.join(broken)}): unpin it, "
-                                  "or switch the rule off for the cohort")
+        if broken := [rule_words(name) for name, f in failures.items() if f[0, 0]]:
+            raise PinnedPairError(_("pinned pair (mentor %(mentor)s, mentee %(mentee)s) breaks a hard rule "
+                                    "(%(rules)s): unpin it, or switch the rule off for the cohort",
+                                    rules="; ".join(broken), **ids))
         cells.append((i, j))
-    rows = np.array([i for i, _ in cells], dtype=np.int64)
-    cols = np.array([j for _, j in cells], dtype=np.int64)
+    rows = np.array([i for i, _j in cells], dtype=np.int64)
+    cols = np.array([j for _i, j in cells], dtype=np.int64)
     per_mentor = np.bincount(rows, minlength=len(cohort.mentors))
     if settings.rules.capacity and (over := np.flatnonzero(per_mentor > cohort.arrays[0].capacity)).size:
-        raise PinnedPairError(f"mentor {cohort.mentors[over[0]].id} has more pinned mentees than capacity")
+        raise PinnedPairError(_("mentor %(mentor)s has more pinned mentees than capacity",
+                                mentor=cohort.mentors[over[0]].id))
     if (over := np.flatnonzero(np.bincount(cols, minlength=len(cohort.mentees)) > settings.mentors_per_mentee)).size:
-        raise PinnedPairError(f"mentee {cohort.mentees[over[0]].id} has more pinned mentors than the per-mentee limit")
+        raise PinnedPairError(_("mentee %(mentee)s has more pinned mentors than the per-mentee limit",
+                                mentee=cohort.mentees[over[0]].id))
     return rows, cols
 
 

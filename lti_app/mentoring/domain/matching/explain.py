@@ -4,6 +4,10 @@ The points of each criterion come from the score's own formulas (`scoring.pair_s
 of an explanation add up to the pair's score; this module only finds the words. Sentences speak to a
 viewer: the mentee ("Sam offers video editing, which you want to learn"), the mentor, or the instructor
 (third person). Names default to "your partner" (or "the mentor" / "the mentee" for the instructor).
+
+Each sentence is a whole sentence per viewer with named placeholders, its lists joined the reader's way, and kept
+language-neutral as a `words.Phrase` next to the text (``Contribution.phrase``): a stored explanation is written
+again in the language of whoever reads it.
 """
 from __future__ import annotations
 
@@ -14,15 +18,18 @@ from typing import Any
 
 import numpy as np
 
+from lti_app.mentoring.domain.matching import words as w
 from lti_app.mentoring.domain.matching.arrays import goal_keyword_list, keyword_spellings
 from lti_app.mentoring.domain.matching.settings import Direction, MatchSettings
 from lti_app.mentoring.domain.matching.types import Contribution, Profile
+from lti_app.mentoring.domain.matching.words import Listed, Phrase, Value
+from lti_app.mentoring.domain.texts import N_, _
 from lti_app.mentoring.domain.voice import Viewer, Voice
 
 __all__ = ["CHANNEL_WORDS", "Explainer", "PairsView", "Viewer", "Voice", "summary", "taught"]
 
-CHANNEL_WORDS = {"video": "video calls", "in_person": "meeting in person", "chat": "chat",
-                 "email": "e-mail", "phone": "phone calls"}
+CHANNEL_WORDS = {"video": N_("video calls"), "in_person": N_("meeting in person"), "chat": N_("chat"),
+                 "email": N_("e-mail"), "phone": N_("phone calls")}  # msgids: translated where shown
 MAX_LISTED = 3
 SHARE_SHOWN = 1e-9  # points: criteria below this added nothing
 
@@ -63,47 +70,52 @@ class Explainer:
     viewer: Viewer = "mentee"
     names: Mapping[int, str] | None = None
     labels: Mapping[str, str] | None = None
-    _texts: dict[str, str] = field(default_factory=dict, init=False, repr=False)
-    _lists: dict[tuple[str, ...], str] = field(default_factory=dict, init=False, repr=False)
+    _texts: dict[str, Value] = field(default_factory=dict, init=False, repr=False)
+    _lists: dict[tuple[str, ...], Listed] = field(default_factory=dict, init=False, repr=False)
 
     def voice(self, mentor: Profile, mentee: Profile) -> Voice:
-        """The voice for one pair."""
+        """The voice for one pair: the two names (or "your partner", "the mentor", "the mentee"); the viewer's own
+        side is "you", which each sentence says in its own words."""
         names, viewer = self.names or {}, self.viewer
-        partner = "your partner" if viewer != "instructor" else None
-        mentor_name = "you" if viewer == "mentor" else names.get(mentor.id, partner or "the mentor")
-        mentee_name = "you" if viewer == "mentee" else names.get(mentee.id, partner or "the mentee")
-        return Voice(mentor_name, mentee_name, viewer)
+        partner = w.phrase(N_("your partner")) if viewer != "instructor" else None
+        mentor_name = "" if viewer == "mentor" else names.get(mentor.id) or partner or w.phrase(N_("the mentor"))
+        mentee_name = "" if viewer == "mentee" else names.get(mentee.id) or partner or w.phrase(N_("the mentee"))
+        return Voice(mentor_name, mentee_name, viewer)  # type: ignore[arg-type]  # a name or a phrase
 
-    def text(self, item: str) -> str:
+    def text(self, item: str) -> Value:
         """Readable text of a code: its label, channel words, or the code with spaces."""
         if (found := self._texts.get(item)) is None:
-            found = (self.labels or {}).get(item) or CHANNEL_WORDS.get(item) or item.replace("_", " ").replace("-", " ")
+            label = (self.labels or {}).get(item)
+            found = label or (w.phrase(CHANNEL_WORDS[item]) if item in CHANNEL_WORDS
+                              else item.replace("_", " ").replace("-", " "))
             self._texts[item] = found
         return found
 
-    def words(self, items: Iterable[str], more: str = "more") -> str:
-        """'a', 'a and b', 'a, b and c', 'a, b, c and 2 more' (each list written once per explainer)."""
+    def words(self, items: Iterable[str], more: str = "more") -> Listed:
+        """'a', 'a and b', 'a, b and c', 'a, b, c and 2 more' (or '... and 2 other topics' with ``more`` "other
+        topic"), joined the reader's way; each list made once per explainer."""
         key = (*items, more)
         if (found := self._lists.get(key)) is None:
-            shown = [self.text(i) for i in key[:-1]]
+            shown: list[Value] = [self.text(i) for i in key[:-1]]
             if len(shown) > MAX_LISTED:
                 extra = len(shown) - MAX_LISTED
-                shown = [*shown[:MAX_LISTED], f"{extra} {more}" if more == "more" or extra == 1 else f"{extra} {more}s"]
-            found = shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
-            self._lists[key] = found
+                rest = (w.ngettext("%(num)s other topic", "%(num)s other topics", extra) if more == "other topic"
+                        else w.ngettext("%(num)s more", "%(num)s more", extra))
+                shown = [*shown[:MAX_LISTED], rest]
+            found = self._lists[key] = Listed(tuple(shown))
         return found
 
-    def sentences(self, name: str, pairs: PairsView, which: Sequence[int]) -> list[str]:
+    def sentences(self, name: str, pairs: PairsView, which: Sequence[int]) -> list[_Said]:
         """The sentence of one criterion for each of the given pairs. Without names every pair has the same
         voice, so each sentence is written once per subject; subjects are made and dropped one at a time."""
         direction = self.settings.criteria[name].direction
         about, write = SENTENCES[name]
         subjects = about(pairs, direction, which)
         if self.names:
-            return [sentence_case(write(self, self.voice(*who), direction, subject))
+            return [_Said(write(self, self.voice(*who), direction, subject))
                     for who, subject in zip(pairs.people(which), subjects)]
         voice = self.voice(*next(pairs.people(which[:1])))
-        return list(map(_Written(lambda subject: sentence_case(write(self, voice, direction, subject))).__getitem__,
+        return list(map(_Written(lambda subject: _Said(write(self, voice, direction, subject))).__getitem__,
                         subjects))
 
     def explain_all(self, pairs: PairsView,
@@ -152,12 +164,22 @@ class _Written(dict):
         return found
 
 
+class _Said:
+    """A sentence as a phrase, and its text in the reader's language (written once, however many pairs share it)."""
+
+    __slots__ = ("phrase", "sentence")
+
+    def __init__(self, phrase: Phrase) -> None:
+        self.phrase, self.sentence = phrase, phrase.text()
+
+
 class _Contributions(dict):
     """Contributions by (criterion, share, sentence), made on first use: pairs with equal ones (the same two
     departments, say) share one immutable object, which saves memory and garbage-collection work."""
 
-    def __missing__(self, key: tuple[str, float, str]) -> Contribution:
-        found = self[key] = Contribution(*key)
+    def __missing__(self, key: tuple[str, float, _Said]) -> Contribution:
+        criterion, share, said = key
+        found = self[key] = Contribution(criterion, share, said.sentence, said.phrase)
         return found
 
 
@@ -181,13 +203,49 @@ def _skills_about(p: PairsView, d: Direction, which: Sequence[int]) -> Iterable[
     return repeat(None, len(which))
 
 
-def _skills(x: Explainer, v: Voice, d: Direction, about: Any) -> str:
+def _say(v: Voice, msgids: Mapping[str, str], **values: Value) -> Phrase:
+    """The sentence for the viewer of ``v`` (``msgids`` by viewer: "mentee", "mentor", "instructor"; "you" for
+    either participant), with the names and the values its placeholders use."""
+    msgid = msgids.get(v.viewer) or msgids["you"]
+    names = {"mentor": v.mentor, "mentee": v.mentee,
+             "partner": v.mentor if v.viewer == "mentee" else v.mentee}
+    used = {k: value for k, value in (names | values).items() if f"%({k})s" in msgid}
+    return w.sentence(msgid, **used)
+
+
+SKILLS_TAUGHT = {  # the mentor offers what the mentee wants
+    "mentee": N_("%(mentor)s offers %(skills)s, which you want to learn."),
+    "mentor": N_("You offer %(skills)s, which %(mentee)s wants to learn."),
+    "instructor": N_("%(mentor)s offers %(skills)s, which %(mentee)s wants to learn."),
+}
+SKILLS_LEARNED = {  # the mentee offers what the mentor wants
+    "mentee": N_("You offer %(skills)s, which %(mentor)s wants to learn."),
+    "mentor": N_("%(mentee)s offers %(skills)s, which you want to learn."),
+    "instructor": N_("%(mentee)s offers %(skills)s, which %(mentor)s wants to learn."),
+}
+SKILLS_BOTH_WAYS = {
+    "mentee": N_("%(mentor)s offers %(taught)s, which you want to learn; in return you offer %(learned)s, which "
+                 "%(mentor)s wants to learn."),
+    "mentor": N_("You offer %(taught)s, which %(mentee)s wants to learn; in return %(mentee)s offers %(learned)s, "
+                 "which you want to learn."),
+    "instructor": N_("%(mentor)s offers %(taught)s, which %(mentee)s wants to learn; in return %(mentee)s offers "
+                     "%(learned)s, which %(mentor)s wants to learn."),
+}
+
+
+def _skills(x: Explainer, v: Voice, d: Direction, about: Any) -> Phrase:
     if d is Direction.COMPLEMENTARY:
-        return "; in return ".join(f"{v.does(t, 'offer')} {x.words(skills)}, which {v.does(lr, 'want')} to learn"
-                                   for skills, t, lr in zip(about, ("mentor", "mentee"), ("mentee", "mentor")) if skills)
+        taught_skills, learned_skills = about
+        if taught_skills and learned_skills:
+            return _say(v, SKILLS_BOTH_WAYS, taught=x.words(taught_skills), learned=x.words(learned_skills))
+        if learned_skills:
+            return _say(v, SKILLS_LEARNED, skills=x.words(learned_skills))
+        return _say(v, SKILLS_TAUGHT, skills=x.words(taught_skills))
     if d is Direction.SIMILAR:
-        return f"{v.both} work on {x.words(about)}"
-    return f"{v.pair} bring different skills to the table"
+        return _say(v, {"you": N_("You both work on %(skills)s."),
+                        "instructor": N_("%(mentor)s and %(mentee)s both work on %(skills)s.")}, skills=x.words(about))
+    return _say(v, {"you": N_("You and %(partner)s bring different skills to the table."),
+                    "instructor": N_("%(mentor)s and %(mentee)s bring different skills to the table.")})
 
 
 def _channels_about(p: PairsView, d: Direction, which: Sequence[int]) -> Iterable[Hashable]:
@@ -196,11 +254,18 @@ def _channels_about(p: PairsView, d: Direction, which: Sequence[int]) -> Iterabl
     return ((frozenset(m.channels), frozenset(e.channels)) for m, e in p.people(which))
 
 
-def _channels(x: Explainer, v: Voice, d: Direction, about: Any) -> str:
+def _channels(x: Explainer, v: Voice, d: Direction, about: Any) -> Phrase:
     if d is Direction.SIMILAR:
-        return f"{v.both} prefer {x.words(sorted(about))}"
-    return (f"{v.does('mentor', 'prefer')} {x.words(sorted(about[0]))} and {v.does('mentee', 'prefer')} "
-            f"{x.words(sorted(about[1]))}: a chance to try another way of keeping in touch")
+        return _say(v, {"you": N_("You both prefer %(ways)s."),
+                        "instructor": N_("%(mentor)s and %(mentee)s both prefer %(ways)s.")}, ways=x.words(sorted(about)))
+    return _say(v, {
+        "mentee": N_("%(mentor)s prefers %(mentor_ways)s and you prefer %(mentee_ways)s: a chance to try another way "
+                     "of keeping in touch."),
+        "mentor": N_("You prefer %(mentor_ways)s and %(mentee)s prefers %(mentee_ways)s: a chance to try another way "
+                     "of keeping in touch."),
+        "instructor": N_("%(mentor)s prefers %(mentor_ways)s and %(mentee)s prefers %(mentee_ways)s: a chance to try "
+                         "another way of keeping in touch."),
+    }, mentor_ways=x.words(sorted(about[0])), mentee_ways=x.words(sorted(about[1])))
 
 
 def _interests_about(p: PairsView, d: Direction, which: Sequence[int]) -> Iterable[Hashable]:
@@ -209,10 +274,14 @@ def _interests_about(p: PairsView, d: Direction, which: Sequence[int]) -> Iterab
     return repeat(None, len(which))
 
 
-def _interests(x: Explainer, v: Voice, d: Direction, about: Any) -> str:
+def _interests(x: Explainer, v: Voice, d: Direction, about: Any) -> Phrase:
     if d is Direction.SIMILAR:
-        return f"{v.both} have an interest in {x.words(sorted(about))}"
-    return f"{v.pair} have different interests, something new to talk about"
+        return _say(v, {"you": N_("You both have an interest in %(interests)s."),
+                        "instructor": N_("%(mentor)s and %(mentee)s both have an interest in %(interests)s.")},
+                    interests=x.words(sorted(about)))
+    return _say(v, {"you": N_("You and %(partner)s have different interests, something new to talk about."),
+                    "instructor": N_("%(mentor)s and %(mentee)s have different interests, something new to talk "
+                                     "about.")})
 
 
 def _goals_about(p: PairsView, d: Direction, which: Sequence[int]) -> Iterable[Hashable]:
@@ -235,10 +304,14 @@ def _shared_words(mentor_words: tuple[str, ...], mentee_words: tuple[str, ...], 
     return tuple(spelled.get(w, w) for w in shared)
 
 
-def _goals(x: Explainer, v: Voice, d: Direction, about: Any) -> str:
+def _goals(x: Explainer, v: Voice, d: Direction, about: Any) -> Phrase:
     if d is Direction.SIMILAR:
-        return f"{v.goals} both mention {x.words(about, 'other topic')}"
-    return f"{v.pair} have different goals, which brings fresh perspectives"
+        return _say(v, {"you": N_("Your goals both mention %(topics)s."),
+                        "instructor": N_("%(mentor)s's and %(mentee)s's goals both mention %(topics)s.")},
+                    topics=x.words(about, "other topic"))
+    return _say(v, {"you": N_("You and %(partner)s have different goals, which brings fresh perspectives."),
+                    "instructor": N_("%(mentor)s and %(mentee)s have different goals, which brings fresh "
+                                     "perspectives.")})
 
 
 About = Callable[[PairsView, Direction, Sequence[int]], Iterable[Hashable]]
@@ -253,21 +326,34 @@ def _field_about(field: str) -> About:
     return about
 
 
-def _department(x: Explainer, v: Voice, d: Direction, about: Any) -> str:
+def _department(x: Explainer, v: Voice, d: Direction, about: Any) -> Phrase:
     if d is Direction.SIMILAR:
-        return f"{v.both} work in {x.text(about or '')}"
-    return (f"{v.pair} work in different departments ({x.text(about[0] or '')} and "
-            f"{x.text(about[1] or '')}): a window on another part of the organisation")
+        return _say(v, {"you": N_("You both work in %(department)s."),
+                        "instructor": N_("%(mentor)s and %(mentee)s both work in %(department)s.")},
+                    department=x.text(about or ""))
+    return _say(v, {
+        "you": N_("You and %(partner)s work in different departments (%(mentor_department)s and "
+                  "%(mentee_department)s): a window on another part of the organisation."),
+        "instructor": N_("%(mentor)s and %(mentee)s work in different departments (%(mentor_department)s and "
+                         "%(mentee_department)s): a window on another part of the organisation."),
+    }, mentor_department=x.text(about[0] or ""), mentee_department=x.text(about[1] or ""))
 
 
-def _generation(x: Explainer, v: Voice, d: Direction, about: Any) -> str:
+def _generation(x: Explainer, v: Voice, d: Direction, about: Any) -> Phrase:
     if d is Direction.SIMILAR:
-        return f"{v.both} belong to the same generation ({x.text(about or '')})"
-    return (f"{v.pair} belong to different generations ({x.text(about[0] or '')} and "
-            f"{x.text(about[1] or '')}), the heart of reverse mentoring")
+        return _say(v, {"you": N_("You both belong to the same generation (%(generation)s)."),
+                        "instructor": N_("%(mentor)s and %(mentee)s both belong to the same generation "
+                                         "(%(generation)s).")},
+                    generation=x.text(about or ""))
+    return _say(v, {
+        "you": N_("You and %(partner)s belong to different generations (%(mentor_generation)s and "
+                  "%(mentee_generation)s), the heart of reverse mentoring."),
+        "instructor": N_("%(mentor)s and %(mentee)s belong to different generations (%(mentor_generation)s and "
+                         "%(mentee_generation)s), the heart of reverse mentoring."),
+    }, mentor_generation=x.text(about[0] or ""), mentee_generation=x.text(about[1] or ""))
 
 
-SENTENCES: dict[str, tuple[About, Callable[[Explainer, Voice, Direction, Any], str]]] = {
+SENTENCES: dict[str, tuple[About, Callable[[Explainer, Voice, Direction, Any], Phrase]]] = {
     "skills": (_skills_about, _skills), "channels": (_channels_about, _channels),
     "interests": (_interests_about, _interests), "goals": (_goals_about, _goals),
     "department": (_field_about("department"), _department), "generation": (_field_about("generation"), _generation),
@@ -282,4 +368,4 @@ def sentence_case(text: str) -> str:
 def summary(explanation: Iterable[Contribution]) -> str:
     """The sentences of an explanation as one paragraph."""
     text = " ".join(c.sentence for c in explanation)
-    return text or "You meet every rule of the programme, though no shared preference stood out."
+    return text or _("You meet every rule of the programme, though no shared preference stood out.")

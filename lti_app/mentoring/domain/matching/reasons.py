@@ -4,6 +4,8 @@ Checked in this order: no partner passes the rules (naming the rule that exclude
 partner who passes scores below the minimum, the partners who qualify are all full (the optimum gave
 their places to others), or, in fairness mode only, pairing them would have lowered the worst pair. Without
 fairness a person with a free partner is unpaired only because the draft was edited by hand since the run.
+Each reason is a whole sentence per side, kept language-neutral (`words.Phrase`): it is written in the reader's
+language when shown.
 """
 from __future__ import annotations
 
@@ -12,37 +14,89 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from lti_app.mentoring.domain.matching import words
 from lti_app.mentoring.domain.matching.cohort import Cohort, Counts, ScoreMatrix
 from lti_app.mentoring.domain.matching.settings import MatchSettings
 from lti_app.mentoring.domain.matching.types import Profile, Role, Unmatched, UnmatchedReason
+from lti_app.mentoring.domain.matching.words import Number, Phrase, phrase
+from lti_app.mentoring.domain.texts import N_, _
 
-RULE_WORDS = {
-    "self": "same person on both sides",
-    "forbidden": "pair forbidden by the instructor",
-    "capacity": "the mentor takes no mentees",
-    "reverse_seniority": "the mentor is not less senior than the mentee",
-    "reporting_line": "same reporting line",
-    "past_partners": "paired before",
-    "shared_language": "no shared language",
-    "availability_overlap": "too little overlapping availability",
+RULE_WORDS = {  # each rule's obstacle, as a msgid: translated where it is shown (``texts._``, ``rule_words``)
+    "self": N_("same person on both sides"),
+    "forbidden": N_("pair forbidden by the instructor"),
+    "capacity": N_("the mentor takes no mentees"),
+    "reverse_seniority": N_("the mentor is not less senior than the mentee"),
+    "reporting_line": N_("same reporting line"),
+    "past_partners": N_("paired before"),
+    "shared_language": N_("no shared language"),
+    "availability_overlap": N_("too little overlapping availability"),
 }
 
 
-def plural(count: int, noun: str) -> str:
-    """'1 mentor', '2 mentors'."""
-    return f"{count:,} {noun}" if count == 1 else f"{count:,} {noun}s"
+def rule_words(rule: str) -> str:
+    """The obstacle a hard rule names, in the reader's language (the rule's code when it has no words)."""
+    return _(RULE_WORDS[rule]) if rule in RULE_WORDS else rule
 
 
-def _no_eligible(person: Profile, role: Role, failures: dict[str, np.ndarray], other: str) -> Unmatched:
+def _no_eligible(person: Profile, role: Role, failures: dict[str, np.ndarray]) -> Unmatched:
     total = next(iter(failures.values())).size
     if total == 0:
-        return Unmatched(person.id, role, UnmatchedReason.NO_ELIGIBLE_PARTNER, None,
-                         f"There are no {other}s in this cohort.")
+        found = (phrase(N_("There are no mentees in this cohort.")) if role is Role.MENTOR
+                 else phrase(N_("There are no mentors in this cohort.")))
+        return Unmatched(person.id, role, UnmatchedReason.NO_ELIGIBLE_PARTNER, None, found)
     counts = {name: int(f.sum()) for name, f in failures.items()}
     rule = max(counts, key=lambda name: counts[name])  # dicts keep rule order: ties go to the first
-    message = (f"No {other} passes the programme's rules; the most common obstacle: "
-               f"{RULE_WORDS[rule]} ({counts[rule]:,} of {plural(total, other)}).")
+    obstacle, count = phrase(RULE_WORDS[rule]), counts[rule]
+    if role is Role.MENTOR:
+        message = words.ngettext(
+            "No mentee passes the programme's rules; the most common obstacle: %(obstacle)s (%(count)s of "
+            "%(num)s mentee).",
+            "No mentee passes the programme's rules; the most common obstacle: %(obstacle)s (%(count)s of "
+            "%(num)s mentees).", total, obstacle=obstacle, count=count)
+    else:
+        message = words.ngettext(
+            "No mentor passes the programme's rules; the most common obstacle: %(obstacle)s (%(count)s of "
+            "%(num)s mentor).",
+            "No mentor passes the programme's rules; the most common obstacle: %(obstacle)s (%(count)s of "
+            "%(num)s mentors).", total, obstacle=obstacle, count=count)
     return Unmatched(person.id, role, UnmatchedReason.NO_ELIGIBLE_PARTNER, rule, message)
+
+
+def _below_minimum(role: Role, n_ok: int, minimum: float, best: float) -> Phrase:
+    values = {"minimum": Number(minimum, None), "best": Number(best, 1)}
+    if role is Role.MENTOR:
+        return words.ngettext(
+            "%(num)s mentee passes the rules, but scores below the minimum of %(minimum)s points (best: %(best)s).",
+            "%(num)s mentees pass the rules, but all score below the minimum of %(minimum)s points (best: %(best)s).",
+            n_ok, **values)
+    return words.ngettext(
+        "%(num)s mentor passes the rules, but scores below the minimum of %(minimum)s points (best: %(best)s).",
+        "%(num)s mentors pass the rules, but all score below the minimum of %(minimum)s points (best: %(best)s).",
+        n_ok, **values)
+
+
+def _taken(role: Role, n_good: int) -> Phrase:
+    if role is Role.MENTOR:
+        return words.ngettext(
+            "The %(num)s mentee who passes the rules and reaches the minimum score is full: the best assignment "
+            "for the whole cohort gives their mentors to others.",
+            "The %(num)s mentees who pass the rules and reach the minimum score are full: the best assignment "
+            "for the whole cohort gives their mentors to others.", n_good)
+    return words.ngettext(
+        "The %(num)s mentor who passes the rules and reaches the minimum score is full: the best assignment "
+        "for the whole cohort gives their places to others.",
+        "The %(num)s mentors who pass the rules and reach the minimum score are full: the best assignment "
+        "for the whole cohort gives their places to others.", n_good)
+
+
+FAIRNESS_WORDS = N_("Left out by the fairness option: every pair still open to this person would score below the "
+                    "worst pair of the proposal.")
+LEFT_OPEN_WORDS = {
+    Role.MENTOR: N_("Not paired in this draft although a mentee who fits is still free (the draft was changed by "
+                    "hand): pair them by hand, or run the matching again."),
+    Role.MENTEE: N_("Not paired in this draft although a mentor who fits is still free (the draft was changed by "
+                    "hand): pair them by hand, or run the matching again."),
+}
 
 
 @dataclass(frozen=True)
@@ -60,31 +114,21 @@ class SideFacts:
 
 def _side(facts: SideFacts, settings: MatchSettings) -> list[Unmatched]:
     """Reasons for the unmatched people of one side."""
-    role, other = facts.role, ("mentee" if facts.role is Role.MENTOR else "mentor")
+    role = facts.role
     found = []
     for k, person in enumerate(facts.people):
         n_ok, n_good = int(facts.n_ok[k]), int(facts.n_good[k])
         if not n_ok:
-            found.append(_no_eligible(person, role, facts.failures(k), other))
+            found.append(_no_eligible(person, role, facts.failures(k)))
         elif not n_good:
-            verbs = ("passes", "scores") if n_ok == 1 else ("pass", "all score")
-            message = (f"{plural(n_ok, other).capitalize()} {verbs[0]} the rules, but {verbs[1]} below the minimum "
-                       f"of {settings.min_score:g} points (best: {facts.best(k):.1f}).")
+            message = _below_minimum(role, n_ok, settings.min_score, facts.best(k))
             found.append(Unmatched(person.id, role, UnmatchedReason.BELOW_MIN_SCORE, None, message))
         elif not facts.open_partner[k]:
-            room = "places" if role is Role.MENTEE else "mentors"
-            verbs = ("passes", "reaches", "is") if n_good == 1 else ("pass", "reach", "are")
-            message = (f"The {plural(n_good, other)} who {verbs[0]} the rules and {verbs[1]} the minimum score "
-                       f"{verbs[2]} full: the best assignment for the whole cohort gives their {room} to others.")
-            found.append(Unmatched(person.id, role, UnmatchedReason.PARTNERS_TAKEN, None, message))
+            found.append(Unmatched(person.id, role, UnmatchedReason.PARTNERS_TAKEN, None, _taken(role, n_good)))
         elif settings.fairness:
-            message = ("Left out by the fairness option: every pair still open to this person would score below "
-                       "the worst pair of the proposal.")
-            found.append(Unmatched(person.id, role, UnmatchedReason.FAIRNESS, None, message))
+            found.append(Unmatched(person.id, role, UnmatchedReason.FAIRNESS, None, phrase(FAIRNESS_WORDS)))
         else:
-            message = (f"Not paired in this draft although a {other} who fits is still free (the draft was changed "
-                       "by hand): pair them by hand, or run the matching again.")
-            found.append(Unmatched(person.id, role, UnmatchedReason.LEFT_OPEN, None, message))
+            found.append(Unmatched(person.id, role, UnmatchedReason.LEFT_OPEN, None, phrase(LEFT_OPEN_WORDS[role])))
     return found
 
 

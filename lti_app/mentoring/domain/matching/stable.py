@@ -22,6 +22,8 @@ from lti_app.mentoring.domain.matching.engine import explained_pairs, totals_of
 from lti_app.mentoring.domain.matching.cohort import Cohort, full_matrix
 from lti_app.mentoring.domain.matching.settings import MatchSettings
 from lti_app.mentoring.domain.matching.types import Profile, Proposal, ProposedPair, Role, Unmatched, UnmatchedReason
+from lti_app.mentoring.domain.matching.words import phrase
+from lti_app.mentoring.domain.texts import N_
 
 Rankings = Mapping[int, Sequence[int]]  # person id -> ids of the other side, best first
 
@@ -125,22 +127,24 @@ def mutual_match(mentors: Sequence[Profile], mentees: Sequence[Profile], mentee_
 
 def _unranked(match: StableMatch, mentee_prefs: Rankings, mentor_prefs: Rankings) -> tuple[Unmatched, ...]:
     """Why people without a partner have none in a stable matching."""
-    lists, _ = _acceptable(mentee_prefs, mentor_prefs)
-    paired_m, paired_e = {m for m, _ in match.pairs}, {e for _, e in match.pairs}
+    lists, _rank = _acceptable(mentee_prefs, mentor_prefs)
+    paired_m, paired_e = {m for m, _e in match.pairs}, {e for _m, e in match.pairs}
     mutual_m = {m for ms in lists.values() for m in ms}
     found = []
     for mentor in sorted(set(mentor_prefs) - paired_m):
         if mentor in mutual_m:
-            text = "Every mentee who ranked this mentor, and whom this mentor ranked, went to a mentor they ranked higher."
+            text = phrase(N_("Every mentee who ranked this mentor, and whom this mentor ranked, went to a mentor they "
+                             "ranked higher."))
             found.append(Unmatched(mentor, Role.MENTOR, UnmatchedReason.PARTNERS_TAKEN, None, text))
         else:
-            text = "No mentee who passes the rules ranked this mentor and was ranked by them."
+            text = phrase(N_("No mentee who passes the rules ranked this mentor and was ranked by them."))
             found.append(Unmatched(mentor, Role.MENTOR, UnmatchedReason.NO_ELIGIBLE_PARTNER, "ranking", text))
     for mentee in sorted(set(lists) - paired_e):
         if lists[mentee]:
-            text = "Every mentor this mentee ranked, and who ranked them, filled their places with mentees they ranked higher."
+            text = phrase(N_("Every mentor this mentee ranked, and who ranked them, filled their places with mentees "
+                             "they ranked higher."))
             found.append(Unmatched(mentee, Role.MENTEE, UnmatchedReason.PARTNERS_TAKEN, None, text))
         else:
-            text = "No mentor who passes the rules ranked this mentee and was ranked by them."
+            text = phrase(N_("No mentor who passes the rules ranked this mentee and was ranked by them."))
             found.append(Unmatched(mentee, Role.MENTEE, UnmatchedReason.NO_ELIGIBLE_PARTNER, "ranking", text))
     return tuple(found)

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from types import MappingProxyType
 
+from lti_app.mentoring.domain.matching.words import Phrase
+
 
 @dataclass(frozen=True)
 class Profile:
@@ -48,11 +50,14 @@ class UnmatchedReason(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Contribution:
-    """One criterion's part of a pair's score: points (shares add up to the score) and a sentence."""
+    """One criterion's part of a pair's score: points (shares add up to the score) and a sentence, written in the
+    language of the moment it was made; ``phrase`` keeps it language-neutral (to store, and to write it again in
+    another reader's language)."""
 
     criterion: str
     share: float
     sentence: str
+    phrase: Phrase | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,13 +73,19 @@ class ProposedPair:
 
 @dataclass(frozen=True, slots=True)
 class Unmatched:
-    """A person the proposal leaves without a partner, and why, in words."""
+    """A person the proposal leaves without a partner, and why: ``phrase`` language-neutral (it is kept in the shared
+    cache), ``message`` in the language of whoever reads it now."""
 
     person_id: int
     role: Role
     reason: UnmatchedReason
     rule: str | None
-    message: str
+    phrase: Phrase
+
+    @property
+    def message(self) -> str:
+        """Why, in the reader's language."""
+        return self.phrase.text()
 
 
 @dataclass(frozen=True)

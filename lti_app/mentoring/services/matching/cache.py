@@ -6,6 +6,10 @@ published elsewhere in the course (past partners). ``draft_key`` names that stat
 reasons are kept under it in the shared cache, and a run stores the reasons the engine has just given, so the
 draft it made is shown without working them out again. A change makes a new key: nothing is ever stale, old
 entries expire.
+
+The reasons are kept language-neutral (each ``Unmatched`` holds a ``words.Phrase``, written out when read), so two
+instructors reading the same draft in two languages each read their own. ``KEPT_FORMAT`` is part of the key: a change
+of what is kept makes new keys, and entries of the old form are never read.
 """
 from __future__ import annotations
 
@@ -23,6 +27,7 @@ from lti_app.mentoring.models.enrolment import Enrolment
 from lti_app.mentoring.models.pairing import Pair, PairStatus
 
 KEPT_SECONDS = 24 * 3600
+KEPT_FORMAT = 2  # 2: reasons as phrases (1: English sentences)
 Reasons = tuple[tuple[Unmatched, ...], int, int]  # (the unpaired and why, mentors, mentees)
 
 
@@ -35,7 +40,7 @@ def draft_key(cohort: Cohort, status: PairStatus | None, pairs: Iterable[tuple[i
     state = [cohort.matching_settings, cohort.mentors_per_mentee, cohort.state.value, status and status.value,
              [str(v) for v in people], [str(v) for v in published], sorted(pairs)]
     digest = hashlib.sha256(json.dumps(state, sort_keys=True, default=str).encode()).hexdigest()
-    return f"matching:reasons:{cohort.id}:{digest}"
+    return f"matching:reasons:v{KEPT_FORMAT}:{cohort.id}:{digest}"
 
 
 def kept_reasons(key: str) -> Reasons | None:

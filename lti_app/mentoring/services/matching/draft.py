@@ -13,19 +13,22 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from lti_app.extensions import db
 from lti_app.mentoring.domain.matching.types import Proposal, Role, Unmatched
+from lti_app.mentoring.domain.texts import N_, _
 from lti_app.mentoring.errors import InvalidInput
 from lti_app.mentoring.models.cohort import Cohort
 from lti_app.mentoring.models.enrolment import Enrolment
 from lti_app.mentoring.models.pairing import Pair, PairStatus
 from lti_app.mentoring.models.person import Person
-from lti_app.mentoring.services.matching.pairing import Sides, current_proposal, shown_status
+from lti_app.mentoring.services.matching.pairing import Sides, current_proposal, shown_explanation, shown_status
 from lti_app.mentoring.services.paging import Page, page_of, page_of_list
 from lti_app.mentoring.services.participants import person_matches
 
-SHOWS = {"all": "All pairs", "pinned": "Pinned pairs", "below": "Pairs scoring below", "unmatched": "People not paired"}
+SHOWS = {"all": N_("All pairs"), "pinned": N_("Pinned pairs"), "below": N_("Pairs scoring below"),
+         "unmatched": N_("People not paired")}  # labels as msgids: translated where shown (``shown_filters``)
 LISTED = 50  # people offered in each "pair by hand" list: enough to pick from, never the whole cohort
 SEARCH_LENGTH = 100
 
@@ -91,7 +94,10 @@ def pairs_page(cohort: Cohort, status: PairStatus, filters: DraftFilter, number:
         statement = statement.where(or_(Pair.mentor_enrolment_id.in_(named), Pair.mentee_enrolment_id.in_(named)))
     statement = statement.options(joinedload(Pair.mentor).joinedload(Enrolment.person),
                                   joinedload(Pair.mentee).joinedload(Enrolment.person))
-    return page_of(statement.order_by(Pair.mentee_enrolment_id, Pair.mentor_enrolment_id), number)
+    page = page_of(statement.order_by(Pair.mentee_enrolment_id, Pair.mentor_enrolment_id), number)
+    for pair in page.items:  # the stored explanation, written in the reader's language (as loaded: nothing to save)
+        set_committed_value(pair, "explanation", shown_explanation(pair.explanation))
+    return page
 
 
 def unmatched_page(cohort: Cohort, proposal: Proposal, filters: DraftFilter, number: int | None) -> Page[Unmatched]:
@@ -122,7 +128,7 @@ def draft_page(cohort: Cohort, filters: DraftFilter, number: int | None) -> Draf
     """The matching page's content for these filters and page number (its profiles only built when the draft's
     reasons are not kept already)."""
     status = shown_status(cohort)
-    _, proposal = current_proposal(cohort)
+    proposal = current_proposal(cohort)[1]
     if filters.show == "unmatched":
         page = unmatched_page(cohort, proposal, filters, number)
     elif status is None:
@@ -134,6 +140,11 @@ def draft_page(cohort: Cohort, filters: DraftFilter, number: int | None) -> Draf
     names = names_of([*mentors, *mentees, *shown])
     by_name = lambda ids: sorted(((i, names[i]) for i in ids if i in names), key=lambda c: (c[1].casefold(), c[0]))  # noqa: E731
     return DraftPage(status, proposal, page, filters, names, by_name(mentors), by_name(mentees))
+
+
+def shown_filters() -> dict[str, str]:
+    """The "show" filter's choices, labelled in the reader's language."""
+    return {value: _(label) for value, label in SHOWS.items()}
 
 
 def active_count(cohort: Cohort) -> int:
@@ -156,5 +167,9 @@ def chosen_person(sides: Sides, role: Role, text: str | None) -> int:
         if len(named) == 1:
             return named[0]
         if len(named) > 1:
-            raise InvalidInput(f"Several {role.value}s are called {text}: choose one from the list (with its #number).")
-    raise InvalidInput(f"Choose a {role.value} of this cohort from the list, or type their name.")
+            raise InvalidInput(_("Several mentors are called %(name)s: choose one from the list (with its #number).",
+                                 name=text) if role is Role.MENTOR else
+                               _("Several mentees are called %(name)s: choose one from the list (with its #number).",
+                                 name=text))
+    raise InvalidInput(_("Choose a mentor of this cohort from the list, or type their name.") if role is Role.MENTOR
+                       else _("Choose a mentee of this cohort from the list, or type their name."))

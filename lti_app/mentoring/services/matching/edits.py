@@ -18,8 +18,9 @@ from sqlalchemy.orm import joinedload
 
 from lti_app.extensions import db
 from lti_app.mentoring.domain.matching.cohort import Cohort as EngineCohort
-from lti_app.mentoring.domain.matching.reasons import RULE_WORDS
+from lti_app.mentoring.domain.matching.reasons import rule_words
 from lti_app.mentoring.domain.matching.types import Role
+from lti_app.mentoring.domain.texts import _
 from lti_app.mentoring.errors import InvalidInput, NotFound
 from lti_app.mentoring.models.cohort import Cohort
 from lti_app.mentoring.models.enrolment import Enrolment
@@ -35,7 +36,7 @@ def proposed_pair(cohort: Cohort, pair_id: int) -> Pair:
     """The proposed pair ``pair_id`` of the cohort; NotFound for another cohort's pair or a published one."""
     pair = db.session.get(Pair, pair_id)
     if pair is None or pair.cohort_id != cohort.id or pair.status is not PairStatus.PROPOSED:
-        raise NotFound("There is no such proposed pair in this cohort.")
+        raise NotFound(_("There is no such proposed pair in this cohort."))
     return pair
 
 
@@ -81,15 +82,15 @@ def forbid_pair(cohort: Cohort, pair: Pair) -> tuple[int, int]:
 
 
 def _broken_rules(sides: Sides, mentor: Enrolment, mentee: Enrolment, cohort: Cohort) -> list[str]:
-    """The hard rules (that are on) the pair breaks, in words."""
+    """The codes of the hard rules (that are on) the pair breaks."""
     engine = EngineCohort.prepare([sides.profiles[mentor.id]], [sides.profiles[mentee.id]], draft_settings(cohort))
     failures = engine.rules.failures(np.array([0]), np.array([0]))
-    return [RULE_WORDS.get(name, name) for name, where in failures.items() if where[0, 0]]
+    return [name for name, where in failures.items() if where[0, 0]]
 
 
 def _make_room(cohort: Cohort, mentor: Enrolment, mentee: Enrolment) -> None:
     """Drop unpinned draft pairs so the mentor stays within capacity and the mentee within the per-mentee limit."""
-    limits = ((mentor.id, 0, mentor.capacity or 1, "mentor"), (mentee.id, 1, cohort.mentors_per_mentee, "mentee"))
+    limits = ((mentor.id, 0, mentor.capacity or 1, Role.MENTOR), (mentee.id, 1, cohort.mentors_per_mentee, Role.MENTEE))
     for person_id, side, limit, role in limits:
         theirs = _draft_pairs(cohort, (Pair.mentor_enrolment_id, Pair.mentee_enrolment_id)[side] == person_id)
         loose = [p for p in theirs if not p.pinned]
@@ -98,19 +99,25 @@ def _make_room(cohort: Cohort, mentor: Enrolment, mentee: Enrolment) -> None:
             theirs.remove(victim)
             db.session.delete(victim)
         if len(theirs) >= limit:
-            raise InvalidInput(f"This {role} already has as many pinned partners as allowed: unpin one first.")
+            raise InvalidInput(_("This mentor already has as many pinned partners as allowed: unpin one first.")
+                               if role is Role.MENTOR else
+                               _("This mentee already has as many pinned partners as allowed: unpin one first."))
     db.session.flush()
 
 
 def _check_allowed(cohort: Cohort, sides: Sides, mentor: Enrolment, mentee: Enrolment) -> None:
     """InvalidInput naming the two people when their pair is forbidden or breaks a hard rule that is on."""
-    names = f"{mentor.person.display_name} and {mentee.person.display_name}"
+    names = {"mentor": mentor.person.display_name, "mentee": mentee.person.display_name}
     if (mentor.id, mentee.id) in settings_of(cohort).forbidden:
-        raise InvalidInput(f"{names} are a forbidden pair: allow them again (under “Forbidden pairs”) if you mean it.")
+        raise InvalidInput(_("%(mentor)s and %(mentee)s are a forbidden pair: allow them again (under “Forbidden "
+                             "pairs”) if you mean it.", **names))
     if broken := _broken_rules(sides, mentor, mentee, cohort):
-        repeat = cohort.state.matching_inputs_locked and RULE_WORDS["past_partners"] in broken
-        hint = "A new round never repeats a pair." if repeat else "Switch that rule off in the settings if you mean it."
-        raise InvalidInput(f"{names} cannot be paired: {'; '.join(broken)}. {hint}")
+        rules = "; ".join(rule_words(name) for name in broken)
+        if cohort.state.matching_inputs_locked and "past_partners" in broken:
+            raise InvalidInput(_("%(mentor)s and %(mentee)s cannot be paired: %(rules)s. A new round never repeats "
+                                 "a pair.", rules=rules, **names))
+        raise InvalidInput(_("%(mentor)s and %(mentee)s cannot be paired: %(rules)s. Switch that rule off in the "
+                             "settings if you mean it.", rules=rules, **names))
 
 
 def edit_pairs(service: Callable[[Cohort, Pair], object], cohort: Cohort, pairs: list[Pair]) -> list:
@@ -133,7 +140,7 @@ def pair_by_hand(cohort: Cohort, mentor: Enrolment, mentee: Enrolment, *, sides:
     check_drafting(cohort)
     sides = sides or sides_of(cohort)
     if mentor.id not in {e.id for e in sides.mentors} or mentee.id not in {e.id for e in sides.mentees}:
-        raise InvalidInput("Choose a mentor from the mentors' side and a mentee from the mentees' side.")
+        raise InvalidInput(_("Choose a mentor from the mentors' side and a mentee from the mentees' side."))
     _check_allowed(cohort, sides, mentor, mentee)
     existing = db.session.scalar(select(Pair).where(
         Pair.cohort_id == cohort.id, Pair.mentor_enrolment_id == mentor.id, Pair.mentee_enrolment_id == mentee.id,
@@ -158,14 +165,14 @@ def swap_partners(cohort: Cohort, first: Pair, second: Pair) -> tuple[Pair, Pair
     """
     check_drafting(cohort)
     if _key(first)[0] == _key(second)[0] or _key(first)[1] == _key(second)[1]:
-        raise InvalidInput("Choose two pairs with different people: these two share a partner, so a swap changes "
-                           "nothing.")
+        raise InvalidInput(_("Choose two pairs with different people: these two share a partner, so a swap changes "
+                             "nothing."))
     sides, settings, old = sides_of(cohort), settings_of(cohort), {_key(first), _key(second)}
     for pair, mentee in ((first, second.mentee), (second, first.mentee)):
         if _draft_pairs(cohort, Pair.mentor_enrolment_id == pair.mentor_enrolment_id,
                         Pair.mentee_enrolment_id == mentee.id):
-            raise InvalidInput(f"{pair.mentor.person.display_name} and {mentee.person.display_name} are already "
-                               "a pair.")
+            raise InvalidInput(_("%(mentor)s and %(mentee)s are already a pair.",
+                                 mentor=pair.mentor.person.display_name, mentee=mentee.person.display_name))
         _check_allowed(cohort, sides, pair.mentor, mentee)
     first.mentee, second.mentee = second.mentee, first.mentee
     for pair in (first, second):

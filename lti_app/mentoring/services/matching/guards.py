@@ -13,6 +13,7 @@ from lti_app.extensions import db
 from lti_app.mentoring.errors import IllegalTransition
 from lti_app.mentoring.models.cohort import Cohort
 from lti_app.mentoring.models.matching_run import MatchingRun, RunState
+from lti_app.mentoring.domain.texts import _
 
 
 def lock_cohort(cohort: Cohort) -> Cohort:
@@ -31,5 +32,5 @@ def check_no_busy_run(cohort: Cohort, but: MatchingRun | None = None) -> None:
     """IllegalTransition while a background run (other than ``but``) is about to replace the draft."""
     busy = busy_run(cohort)
     if busy is not None and (but is None or busy.id != but.id):
-        raise IllegalTransition(f"The matching is running in the background ({busy.progress}% done): "
-                                "wait until it has finished, then change the draft.")
+        raise IllegalTransition(_("The matching is running in the background (%(progress)s%% done): wait until it "
+                                  "has finished, then change the draft.", progress=busy.progress))

@@ -15,6 +15,7 @@ from lti_app.mentoring.domain.cohort_state import CohortState
 from lti_app.mentoring.domain.matching.settings import MatchMode
 from lti_app.mentoring.domain.matching.types import Role
 from lti_app.mentoring.domain.profile_fields import EnrolmentStatus
+from lti_app.mentoring.domain.texts import N_, _, ngettext
 from lti_app.mentoring.errors import IllegalTransition, InvalidInput
 from lti_app.mentoring.models.cohort import Cohort
 from lti_app.mentoring.models.enrolment import Enrolment
@@ -23,8 +24,8 @@ from lti_app.mentoring.services.matching.pairing import Sides, settings_of, spli
 from lti_app.mentoring.services.matching.guards import check_no_busy_run
 from lti_app.mentoring.services.paging import Page, page_of
 
-MODE_WORDS = {MatchMode.OPTIMAL: "the matching engine", MatchMode.SELF_SELECT: "mentees choosing their mentor",
-              MatchMode.MUTUAL: "mutual ranking"}
+MODE_WORDS = {MatchMode.OPTIMAL: N_("the matching engine"), MatchMode.SELF_SELECT: N_("mentees choosing their mentor"),
+              MatchMode.MUTUAL: N_("mutual ranking")}  # msgids: translated where shown
 
 
 def mode_of(cohort: Cohort) -> MatchMode:
@@ -40,12 +41,12 @@ def choosing_open(cohort: Cohort, mode: MatchMode) -> bool:
 def check_choosing(cohort: Cohort, mode: MatchMode) -> None:
     """IllegalTransition unless participants choose in ``mode`` now, saying why not."""
     if cohort.state.matching_inputs_locked:
-        raise IllegalTransition("The pairs of this cohort are published; choices no longer change them.")
+        raise IllegalTransition(_("The pairs of this cohort are published; choices no longer change them."))
     if cohort.state is not CohortState.ENROLMENT_CLOSED:
-        raise IllegalTransition("Choosing starts when enrolment has closed.")
+        raise IllegalTransition(_("Choosing starts when enrolment has closed."))
     if mode_of(cohort) is not mode:
-        raise IllegalTransition(f"In this cohort pairs are made by {MODE_WORDS[mode_of(cohort)]}, "
-                                f"not by {MODE_WORDS[mode]}.")
+        raise IllegalTransition(_("In this cohort pairs are made by %(current)s, not by %(wanted)s.",
+                                  current=_(MODE_WORDS[mode_of(cohort)]), wanted=_(MODE_WORDS[mode])))
 
 
 def side_in(sides: Sides, enrolment: Enrolment) -> Role | None:
@@ -61,9 +62,10 @@ def check_side(sides: Sides, enrolment: Enrolment, wanted: Role | None = None) -
     """The participant's side; InvalidInput when they are not active or not on the ``wanted`` side."""
     side = side_in(sides, enrolment)
     if side is None:
-        raise InvalidInput("Only active participants of this cohort choose partners.")
+        raise InvalidInput(_("Only active participants of this cohort choose partners."))
     if wanted is not None and side is not wanted:
-        raise InvalidInput(f"This page is for {wanted.value}s; in this cohort you are a {side.value}.")
+        raise InvalidInput(_("This page is for mentors; in this cohort you are a mentee.") if wanted is Role.MENTOR
+                           else _("This page is for mentees; in this cohort you are a mentor."))
     return side
 
 
@@ -73,7 +75,7 @@ def side_of(cohort: Cohort, enrolment: Enrolment) -> Role | None:
         return None
     people = list(db.session.scalars(select(Enrolment).where(
         Enrolment.cohort_id == cohort.id, Enrolment.status == EnrolmentStatus.ENROLLED)))
-    mentors, _ = split_sides(people, cohort.mentors_per_mentee)
+    mentors = split_sides(people, cohort.mentors_per_mentee)[0]
     return Role.MENTOR if enrolment in mentors else Role.MENTEE
 
 
@@ -82,19 +84,21 @@ def check_settings_change(cohort: Cohort, wanted: MatchMode) -> None:
     is made), but the mode may not change under choices participants already made, nor after the first publish.
     The refusal names the mode field."""
     if cohort.state is CohortState.FINISHED:
-        raise IllegalTransition("This cohort is finished: its matching settings no longer change.")
+        raise IllegalTransition(_("This cohort is finished: its matching settings no longer change."))
     check_no_busy_run(cohort)
     current = mode_of(cohort)
     if wanted is current:
         return
     if cohort.state.matching_inputs_locked:
-        raise InvalidInput(f"How pairs are made is locked: the pairs of this cohort were made by {MODE_WORDS[current]} "
-                           "and are published.", field="mode")
+        raise InvalidInput(_("How pairs are made is locked: the pairs of this cohort were made by %(mode)s and are "
+                             "published.", mode=_(MODE_WORDS[current])), field="mode")
     made = choices_made(cohort)
     if made:
-        raise InvalidInput(f"How pairs are made is locked: participants already made {made} choice"
-                           f"{'' if made == 1 else 's'} (requests or rankings) under {MODE_WORDS[current]}. The other "
-                           "settings can still change.", field="mode")
+        raise InvalidInput(ngettext("How pairs are made is locked: participants already made %(num)d choice (requests "
+                                    "or rankings) under %(mode)s. The other settings can still change.",
+                                    "How pairs are made is locked: participants already made %(num)d choices "
+                                    "(requests or rankings) under %(mode)s. The other settings can still change.",
+                                    made, mode=_(MODE_WORDS[current])), field="mode")
 
 
 def choices_made(cohort: Cohort) -> int:
@@ -105,20 +109,20 @@ def choices_made(cohort: Cohort) -> int:
 
 
 PAIRING_NOTES = {  # (mode, enrolment still open, side or None): how this participant gets a partner
-    (MatchMode.OPTIMAL, True, None): "Your instructor will pair you after enrolment closes; until then you can "
-                                     "change your profile.",
-    (MatchMode.OPTIMAL, False, None): "Enrolment is closed: your instructor is making the pairs. You can change your "
-                                      "profile until they are published.",
-    (MatchMode.SELF_SELECT, True, None): "When enrolment closes, mentees choose their mentor from the mentors on offer "
-                                         "and mentors answer their requests; until then you can change your profile.",
-    (MatchMode.SELF_SELECT, False, Role.MENTEE): "Enrolment is closed: choose your mentor now (below). Your instructor "
-                                                 "publishes the pairs once mentees have chosen.",
-    (MatchMode.SELF_SELECT, False, Role.MENTOR): "Enrolment is closed: mentees are choosing their mentors; answer "
-                                                 "their requests (below). Your instructor publishes the pairs.",
-    (MatchMode.MUTUAL, True, None): "When enrolment closes you rank the partners you would like; your instructor then "
-                                    "makes the pairs from everyone's rankings.",
-    (MatchMode.MUTUAL, False, None): "Enrolment is closed: rank the partners you would like (below); your instructor "
-                                     "then makes the pairs from everyone's rankings.",
+    (MatchMode.OPTIMAL, True, None): N_("Your instructor will pair you after enrolment closes; until then you can "
+                                     "change your profile."),
+    (MatchMode.OPTIMAL, False, None): N_("Enrolment is closed: your instructor is making the pairs. You can change your "
+                                      "profile until they are published."),
+    (MatchMode.SELF_SELECT, True, None): N_("When enrolment closes, mentees choose their mentor from the mentors on offer "
+                                         "and mentors answer their requests; until then you can change your profile."),
+    (MatchMode.SELF_SELECT, False, Role.MENTEE): N_("Enrolment is closed: choose your mentor now (below). Your instructor "
+                                                 "publishes the pairs once mentees have chosen."),
+    (MatchMode.SELF_SELECT, False, Role.MENTOR): N_("Enrolment is closed: mentees are choosing their mentors; answer "
+                                                 "their requests (below). Your instructor publishes the pairs."),
+    (MatchMode.MUTUAL, True, None): N_("When enrolment closes you rank the partners you would like; your instructor then "
+                                    "makes the pairs from everyone's rankings."),
+    (MatchMode.MUTUAL, False, None): N_("Enrolment is closed: rank the partners you would like (below); your instructor "
+                                     "then makes the pairs from everyone's rankings."),
 }
 
 
@@ -140,7 +144,7 @@ def partner_way(cohort: Cohort, enrolment: Enrolment) -> PartnerWay:
     still_open = state is CohortState.ENROLMENT_OPEN
     side = side_of(cohort, enrolment) if mode is MatchMode.SELF_SELECT and state is CohortState.ENROLMENT_CLOSED \
         else None
-    note = PAIRING_NOTES[(mode, still_open, None if still_open else side)] if state.profiles_editable else None
+    note = _(PAIRING_NOTES[(mode, still_open, None if still_open else side)]) if state.profiles_editable else None
     entries: list[str] = []
     if state is CohortState.ENROLMENT_CLOSED and mode is MatchMode.MUTUAL:
         entries = ["rank"]

@@ -25,7 +25,10 @@ from lti_app.mentoring.domain.matching.settings import MatchSettings
 from lti_app.mentoring.domain.matching.types import (
     Contribution, PinnedPairError, Profile, Proposal, ProposedPair, UnmatchedReason,
 )
+from lti_app.mentoring.domain.matching import words
+from lti_app.mentoring.domain.matching.words import Phrase
 from lti_app.mentoring.domain.profile_fields import RoleWanted
+from lti_app.mentoring.domain.texts import N_, _
 from lti_app.mentoring.domain.rotation import next_round
 from lti_app.mentoring.errors import IllegalTransition, InvalidInput
 from lti_app.mentoring.models.cohort import Cohort
@@ -40,7 +43,8 @@ from lti_app.mentoring.services.matching.profiles import participants, profile_f
 from lti_app.mentoring.services.rotation import forget_pins, past_pairs_of, published_round
 from lti_app.mentoring.services import mail_notices
 
-Progress = Callable[[int, str], None]  # (percent, stage): told between stages, when nothing is pending
+Progress = Callable[[int, "str | Phrase"], None]  # (percent, stage: a msgid or a phrase): told between stages, when
+# nothing is pending
 
 
 @dataclass(frozen=True)
@@ -85,10 +89,10 @@ def check_drafting(cohort: Cohort, run: MatchingRun | None = None) -> None:
     """A draft is made once enrolment has closed (round 1) and, once published, for each new round while the cohort
     is matched or running; IllegalTransition otherwise, or while a background run (but ``run``) replaces the draft."""
     if cohort.state is CohortState.FINISHED:
-        raise IllegalTransition("This cohort is finished: its pairs no longer change.")
+        raise IllegalTransition(_("This cohort is finished: its pairs no longer change."))
     if cohort.state is not CohortState.ENROLMENT_CLOSED and not cohort.state.matching_inputs_locked:
-        raise IllegalTransition("Close enrolment first: pairs are made from the profiles as they stand when "
-                                "enrolment has closed.")
+        raise IllegalTransition(_("Close enrolment first: pairs are made from the profiles as they stand when "
+                                  "enrolment has closed."))
     check_no_busy_run(cohort, but=run)
 
 
@@ -152,8 +156,17 @@ def explanation_json(mentor: Profile, mentee: Profile, settings: MatchSettings, 
 
 
 def as_json(explanation: Sequence[Contribution]) -> list[dict]:
-    """An explanation in the JSON form a Pair stores."""
-    return [{"criterion": c.criterion, "share": c.share, "sentence": c.sentence} for c in explanation]
+    """An explanation in the JSON form a Pair stores: each sentence as written when it was made, and its phrase
+    (language-neutral) so that ``shown_explanation`` writes it again in the reader's language."""
+    return [{"criterion": c.criterion, "share": c.share, "sentence": c.sentence,
+             **({"phrase": words.to_json(c.phrase)} if c.phrase is not None else {})} for c in explanation]
+
+
+def shown_explanation(stored: Sequence[dict] | None) -> list[dict]:
+    """A stored explanation (``Pair.explanation``) with each sentence in the reader's language: written again from
+    its phrase; a part stored before phrases were keeps its sentence. The stored list is not changed."""
+    return [{**part, "sentence": words.stored_text(part["phrase"])} if part.get("phrase") else dict(part)
+            for part in stored or ()]
 
 
 def _silent(percent: int, stage: str) -> None:
@@ -170,7 +183,7 @@ def _propose(sides: Sides, settings: MatchSettings, history: set[tuple[int, int]
             return propose_pairs(mentors, mentees, settings, **words)
         return next_round(mentors, mentees, history, settings, **words)
     except PinnedPairError as refused:
-        raise InvalidInput(f"A pinned pair cannot be kept: {refused}") from refused
+        raise InvalidInput(_("A pinned pair cannot be kept: %(reason)s", reason=str(refused))) from refused
 
 
 def _replace_draft(cohort: Cohort, proposal: Proposal, done: int) -> None:
@@ -179,7 +192,8 @@ def _replace_draft(cohort: Cohort, proposal: Proposal, done: int) -> None:
     One multi-row INSERT rather than an ORM object per pair: 5,000 pairs are stored in a fraction of a second."""
     locked = lock_cohort(cohort)
     if published_round(locked) != done:
-        raise IllegalTransition("Pairs were published while the matching ran (perhaps by a colleague): run it again.")
+        raise IllegalTransition(_("Pairs were published while the matching ran (perhaps by a colleague): run it "
+                                  "again."))
     db.session.execute(delete(Pair).where(Pair.cohort_id == cohort.id, Pair.status == PairStatus.PROPOSED))
     if proposal.pairs:
         now = utcnow()
@@ -194,11 +208,12 @@ def run_matching(cohort: Cohort, progress: Progress = _silent, *, run: MatchingR
     """Replace the cohort's draft with the engine's best pairs (keeping pins, never a forbidden pair); once a round is
     published, the draft is of the next round and repeats no pair. ``run``: the background run doing this. Flushes."""
     check_drafting(cohort, run)
-    progress(10, "Loading the profiles")
+    progress(10, N_("Loading the profiles"))
     settings, sides, done = settings_of(cohort), sides_of(cohort), published_round(cohort)
-    progress(30, "Scoring every possible pair, solving the assignment and writing the explanations")
+    progress(30, N_("Scoring every possible pair, solving the assignment and writing the explanations"))
     proposal = _propose(sides, settings, past_pairs_of(cohort) if done else None)
-    progress(90, f"Saving the draft ({len(proposal.pairs):,} pairs)")
+    progress(90, words.ngettext("Saving the draft (%(num)s pair)", "Saving the draft (%(num)s pairs)",
+                                len(proposal.pairs)))
     _replace_draft(cohort, proposal, done)
     key = matching_cache.draft_key(cohort, PairStatus.PROPOSED, ((p.mentor_id, p.mentee_id) for p in proposal.pairs))
     matching_cache.keep_reasons(key, (proposal.unmatched, len(sides.mentor_ids), len(sides.mentee_ids)))
@@ -261,12 +276,13 @@ def publish_pairs(cohort: Cohort) -> list[Pair]:
     """
     locked = lock_cohort(cohort)
     if locked.state.matching_inputs_locked:
-        raise IllegalTransition("The pairs of this cohort are already published (perhaps by a colleague just now).")
+        raise IllegalTransition(_("The pairs of this cohort are already published (perhaps by a colleague just "
+                                  "now)."))
     new_state = locked.state.mark_matched()
     check_no_busy_run(locked)
     pairs = pairs_of(locked, PairStatus.PROPOSED)
     if not pairs:
-        raise InvalidInput("There are no proposed pairs to publish: run the matching first.")
+        raise InvalidInput(_("There are no proposed pairs to publish: run the matching first."))
     now = utcnow()
     for pair in pairs:
         pair.status, pair.published_at, pair.round = PairStatus.ACTIVE, now, 1
