@@ -12,6 +12,7 @@ import resource
 import time
 
 from lti_app.extensions import db
+from lti_app.mentoring.domain.texts import N_
 from lti_app.mentoring.errors import MentoringError
 from lti_app.mentoring.models.cohort import Cohort
 from lti_app.mentoring.models.matching_run import MatchingRun
@@ -19,9 +20,9 @@ from lti_app.mentoring.services.matching import pairing as matching, runs as mat
 from lti_app.tasks import jobs
 
 log = logging.getLogger(__name__)
-CRASH_MESSAGE = ("The matching stopped on an unexpected error; nothing was changed. Run it again, or ask your "
+CRASH_MESSAGE = N_("The matching stopped on an unexpected error; nothing was changed. Run it again, or ask your "
                  "administrator.")
-QUEUE_DOWN = "The job queue could not be reached, so the matching did not start. Try again in a moment."
+QUEUE_DOWN = N_("The job queue could not be reached, so the matching did not start. Try again in a moment.")
 
 
 def fail_run(run_id: int, message: str) -> None:

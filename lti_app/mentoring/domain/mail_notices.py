@@ -8,9 +8,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from html import escape
 from contextlib import AbstractContextManager
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from lti_app.mentoring.domain import texts
+from lti_app.mentoring.domain.matching.words import stored_text
 from lti_app.mentoring.domain.quiet_pairs import QuietVerdict
 from lti_app.mentoring.domain.texts import N_, _, ngettext
 
@@ -98,7 +100,7 @@ class PublishedPair:
     cohort_name: str
     mentor: PairSide
     mentee: PairSide
-    reasons: tuple[str, ...] = ()
+    reasons: tuple[Any, ...] = ()  # the matching's kept phrases (or sentences kept before phrases were)
     programme_over: bool = False
 
 
@@ -125,14 +127,14 @@ def _html_sentence(template: str, **values: str) -> str:
 def pairs_published_notices(pairs: Iterable[PublishedPair], languages: Languages | None = None) -> list[Notice]:
     """A notice to both partners of each newly published pair: who, why, and the first step. Nothing for a pair
     with a withdrawn partner or of a programme that is over; one notice per pair, round and person. Each in the
-    language of its reader (``languages``); the reasons are the matching's sentences as they were written."""
+    language of its reader (``languages``), the matching's reasons written again in it."""
     notices = []
     for pair in pairs:
         if pair.programme_over or not (pair.mentor.active and pair.mentee.active):
             continue
         for me, partner in ((pair.mentor, pair.mentee), (pair.mentee, pair.mentor)):
             with _in_language_of(languages, me.person_id):
-                why = list(pair.reasons[:3])
+                why = [stored_text(reason) for reason in pair.reasons[:3]]
                 text_why = "".join(f"\n- {reason}" for reason in why)
                 html_why = "".join(f"<li>{escape(reason)}</li>" for reason in why)
                 subject = _("Your reverse mentoring partner: %(partner)s", partner=partner.name)

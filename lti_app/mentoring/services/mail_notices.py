@@ -56,7 +56,8 @@ def note_pairs_published(pairs: Sequence[Pair]) -> list[MailOutbox]:
         .where(Pair.id.in_(ids)).order_by(Pair.id)).all()
     facts = [PublishedPair(pair.id, pair.round or 1, cohort.course_id, cohort.name,
                            _side(m, mp, "mentor"), _side(e, ep, "mentee"),
-                           tuple(str(part.get("sentence")) for part in (pair.explanation or []) if part.get("sentence")),
+                           tuple(part.get("phrase") or str(part["sentence"]) for part in (pair.explanation or [])
+                                 if part.get("phrase") or part.get("sentence")),
                            programme_over=cohort.state is CohortState.FINISHED)
              for pair, cohort, m, mp, e, ep in rows]
     languages = {person.id: mail_outbox.reader_language(person.language, person.locale)
