@@ -5,6 +5,7 @@ from sqlalchemy import select
 
 from lti_app.extensions import db
 from lti_app.mentoring.models.person import Person
+from tests.factories import make_enrolment
 from tests.factories_workspace import make_goal, make_pair, make_running_cohort
 from tests.web.course_pages import commit, launch
 
@@ -36,3 +37,19 @@ def test_a_learner_launched_in_german_sees_home_and_workspace_in_german(fragment
     assert "Ihre Vereinbarung" in workspace and "Ziele" in workspace and "Aufgaben" in workspace
     assert "KI-Werkzeuge nutzen" in workspace
     assert "Your agreement" not in workspace and "Set a goal" not in workspace and "Your pair with" not in workspace
+
+
+def test_the_profile_says_1_year_and_writes_half_years_the_german_way(fragment_translations, platform):
+    app = fragment_translations("i18n-learner")
+    english = launch(app, platform, platform.learners[0].sub, locale="en")
+    cohort = make_running_cohort(english.course, name="Pilot")
+    enrolment = make_enrolment(cohort, person_of(platform.learners[0].sub), experience_years=1.0, capacity=1)
+    commit()
+    page = english.get(f"learner/cohorts/{cohort.id}/enrolment").get_data(as_text=True)
+    assert "1 year ·" in page and "1 years" not in page and "(up to 1 mentee)" in page
+
+    enrolment.experience_years = 2.5
+    commit()
+    german = launch(app, platform, platform.learners[0].sub, locale="de-DE")
+    page = german.get(f"learner/cohorts/{cohort.id}/enrolment").get_data(as_text=True)
+    assert "2,5 Jahre ·" in page and "Gewünschte Rolle" in page and "(bis zu 1 Mentee)" in page
