@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from wtforms import IntegerField
 from wtforms.validators import InputRequired
 from wtforms.widgets import HiddenInput
@@ -15,7 +16,7 @@ from lti_app.mentoring.services.submissions import Saved
 
 def version_field() -> IntegerField:
     """The version of the reflection the page was read at (0 before its first save), carried back on POST."""
-    return IntegerField(widget=HiddenInput(), default=0, validators=[InputRequired("Reload the page and try again.")])
+    return IntegerField(widget=HiddenInput(), default=0, validators=[InputRequired(_l("Reload the page and try again."))])
 
 
 def noting_completion(service: Callable[..., Saved]) -> Callable[..., Saved]:

@@ -178,6 +178,7 @@ def test_both_sides_rank_and_the_instructor_computes_the_stable_matching(teacher
     assert mentor_browser.post(f"learner/cohorts/{cohort.id}/choosing/ranking", {f"rank_{mentee.id}": "1"}).status_code == 303
     saved = html(mentor_browser.get(f"learner/cohorts/{cohort.id}/choosing/ranking"))
     assert re.search(r'<option selected value="1">', saved)  # the saved rank shows again
+    assert "Your ranking of 1 person is saved." in saved
     overview = html(teacher.get(f"instructor/cohorts/{cohort.id}/matching-modes/"))
     assert "1</span> of 1 have ranked" in overview and "2 have ranked" in overview
     assert other.person.display_name in overview  # not ranked yet

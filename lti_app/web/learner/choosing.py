@@ -6,6 +6,7 @@ refusal of the programme (another cohort's request, the wrong side, the wrong mo
 from __future__ import annotations
 
 from flask import Blueprint, flash, g, redirect, url_for
+from flask_babel import gettext as _, lazy_gettext as _l, ngettext
 
 from lti_app.mentoring.models.cohort import Cohort
 from lti_app.mentoring.models.enrolment import Enrolment
@@ -18,8 +19,8 @@ from lti_app.web.unit_of_work import act, save
 
 bp = Blueprint("choosing", __name__, url_prefix="/cohorts/<id:cohort_id>/choosing")
 
-ENTRY_LABELS = {"choose": ("Choose your mentor", ".mentors"), "requests": ("Requests from mentees", ".requests"),
-                "rank": ("Rank your preferences", ".ranking")}
+ENTRY_LABELS = {"choose": (_l("Choose your mentor"), ".mentors"), "requests": (_l("Requests from mentees"), ".requests"),
+                "rank": (_l("Rank your preferences"), ".ranking")}
 
 
 @bp.app_template_global()
@@ -27,7 +28,7 @@ def partner_way(cohort: Cohort, enrolment: Enrolment) -> tuple[str | None, list[
     """How this participant gets a partner (the sentence for their enrolment page) and the (label, URL) of the
     choosing pages open to them now."""
     way = matching_modes.partner_way(cohort, enrolment)
-    return way.note, [(ENTRY_LABELS[name][0], url_for(f"learner.choosing{ENTRY_LABELS[name][1]}", cohort_id=cohort.id))
+    return way.note, [(str(ENTRY_LABELS[name][0]), url_for(f"learner.choosing{ENTRY_LABELS[name][1]}", cohort_id=cohort.id))
                       for name in way.entries]
 
 
@@ -53,9 +54,9 @@ def request_mentor(course_id: int, cohort_id: int):
     form = RequestForm()
     if form.validate_on_submit() and act(self_select.request_mentor, cohort, me, form.mentor_id.data,
                                                      form.message.data or ""):
-        flash("Your request is sent. You will see the answer here.", "ok")
+        flash(_("Your request is sent. You will see the answer here."), "ok")
     for message in (m for errors in form.errors.values() for m in errors):
-        flash(message, "error")
+        flash(str(message), "error")
     return redirect(url_for(".mentors", cohort_id=cohort.id), code=303)
 
 
@@ -67,7 +68,7 @@ def withdraw(course_id: int, cohort_id: int):
     if form.validate_on_submit():
         self_select.request_of(cohort, form.request_id.data, mentee=me)  # anyone else's: 404
         if act(self_select.withdraw_request, cohort, me, form.request_id.data):
-            flash("Your request is withdrawn. You can ask another mentor.", "ok")
+            flash(_("Your request is withdrawn. You can ask another mentor."), "ok")
     return redirect(url_for(".mentors", cohort_id=cohort.id), code=303)
 
 
@@ -83,14 +84,14 @@ def requests(course_id: int, cohort_id: int):
 def accept(course_id: int, cohort_id: int):
     """Accept a request: the pair joins the instructor's draft."""
     return _answer(course_id, cohort_id, self_select_answers.accept_request,
-                   "Accepted. Your instructor publishes the pairs; then you will see your mentee as your partner.")
+                   _("Accepted. Your instructor publishes the pairs; then you will see your mentee as your partner."))
 
 
 @bp.post("/requests/decline")
 def decline(course_id: int, cohort_id: int):
     """Decline a request."""
     return _answer(course_id, cohort_id, self_select_answers.decline_request,
-                   "Declined. The mentee can ask someone else.")
+                   _("Declined. The mentee can ask someone else."))
 
 
 def _answer(course_id: int, cohort_id: int, service, done: str):
@@ -112,7 +113,8 @@ def ranking(course_id: int, cohort_id: int):
     form = ranking_form(choices)
     if form.validate_on_submit():
         if (saved := save(form, mutual_ranking.save_ranking, cohort, me, form.ranks())) is not None:
-            flash(f"Your ranking of {len(saved)} people is saved. You can change it until the pairs "
-                  "are published.", "ok")
+            flash(ngettext("Your ranking of %(num)d person is saved. You can change it until the pairs are published.",
+                           "Your ranking of %(num)d people is saved. You can change it until the pairs are published.",
+                           len(saved)), "ok")
             return redirect(url_for(".ranking", cohort_id=cohort.id), code=303)
     return render_page("learner/choosing/ranking.html", form_status(form), cohort=cohort, choices=choices, form=form)

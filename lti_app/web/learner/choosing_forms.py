@@ -4,6 +4,7 @@ The ranking form has one select per candidate, so ``ranking_form(choices)`` buil
 """
 from __future__ import annotations
 
+from flask_babel import gettext as _, lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
@@ -17,15 +18,15 @@ from lti_app.web.forms import choice_list
 class RequestForm(FlaskForm):
     """Ask one mentor, with an optional short message."""
 
-    mentor_id = IntegerField(widget=HiddenInput(), validators=[InputRequired("Choose a mentor.")])
-    message = TextAreaField("A short message (optional)", validators=[
-        Optional(), Length(max=MESSAGE_LENGTH, message=f"Keep the message under {MESSAGE_LENGTH} characters.")])
+    mentor_id = IntegerField(widget=HiddenInput(), validators=[InputRequired(_l("Choose a mentor."))])
+    message = TextAreaField(_l("A short message (optional)"), validators=[
+        Optional(), Length(max=MESSAGE_LENGTH, message=_l("Keep the message under %(max)d characters."))])
 
 
 class AnswerForm(FlaskForm):
     """A button on one request (its id travels in the form): withdraw it, or answer it as the page showed it."""
 
-    request_id = IntegerField(widget=HiddenInput(), validators=[InputRequired("Choose a request.")])
+    request_id = IntegerField(widget=HiddenInput(), validators=[InputRequired(_l("Choose a request."))])
     version = IntegerField(widget=HiddenInput(), validators=[Optional()])
 
 
@@ -43,9 +44,9 @@ class RankingFormBase(FlaskForm):
 
 def ranking_form(choices: RankingChoices) -> RankingFormBase:
     """A ranking form for these candidates, filled with the ranks already given (on POST the submitted ones win)."""
-    options = choice_list([("", "Not ranked"), *((str(n), f"Choice {n}") for n in range(1, choices.limit + 1))])
+    options = choice_list([("", _("Not ranked")), *((str(n), _("Choice %(rank)s", rank=n)) for n in range(1, choices.limit + 1))])
     names = [f"rank_{c.person_id}" for c in choices.candidates]
-    fields = {name: SelectField(f"Your rank for {choices.names[c.person_id]}", choices=options)
+    fields = {name: SelectField(_("Your rank for %(name)s", name=choices.names[c.person_id]), choices=options)
               for name, c in zip(names, choices.candidates)}
     form_class = type("RankingForm", (RankingFormBase,), {**fields, "field_names": names})
     data = {f"rank_{person}": str(rank) for person, rank in choices.ranks.items() if rank <= choices.limit}

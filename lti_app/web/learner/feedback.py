@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import Blueprint, flash, g, redirect, url_for
+from flask_babel import gettext as _
 
 from lti_app.extensions import utcnow
 from lti_app.mentoring.domain.pair_feedback import FitAnswer
@@ -66,15 +67,15 @@ def give(course_id: int, pair_id: int, round_number: int):
     """Give one round's feedback (once; a second submit shows the one given)."""
     seat = _seat(course_id, pair_id)
     if feedback.feedback_for_round(seat, round_number) is not None:
-        flash(f"You have given your feedback for round {round_number}; here it is.", "ok")
+        flash(_("You have given your feedback for round %(number)s; here it is.", number=round_number), "ok")
         return _to_overview(pair_id)
     feedback.check_round_open(seat, round_number, _today())  # a round not yet due: a message, nothing written
     form = FeedbackForm()
     if form.validate_on_submit():
         if given := save(form, feedback.give_feedback, seat, round_number, form.to_fields(), _today()):
-            _, created = given
-            flash("Thank you: your partner can now read your feedback." if created
-                  else f"You have given your feedback for round {round_number}; here it is.", "ok")
+            _feedback, created = given
+            flash(_("Thank you: your partner can now read your feedback.") if created
+                  else _("You have given your feedback for round %(number)s; here it is.", number=round_number), "ok")
             return _to_overview(pair_id)
     return render_page("learner/feedback/give.html", form_status(form), seat=seat, form=form, round_number=round_number,
                        due_on=feedback.due_on(seat.pair, round_number))
@@ -88,8 +89,8 @@ def fit_check(course_id: int, pair_id: int):
     form = FitCheckForm()
     if state.open and form.validate_on_submit():
         if found := save(form, fit_checks.answer_fit_check, seat, FitAnswer(form.answer.data), form.comment.data or ""):
-            flash("Thank you. Your instructor will be in touch." if found.answer.flags_pair
-                  else "Thank you: glad it is going well.", "ok")
+            flash(_("Thank you. Your instructor will be in touch.") if found.answer.flags_pair
+                  else _("Thank you: glad it is going well."), "ok")
             return _to_overview(pair_id)
     elif not state.open and form.is_submitted():
         flash(state.refusal, "error")  # a second answer, or one before any meeting: nothing written

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import flask_babel
+from babel.dates import format_datetime
 from flask import Blueprint, Response, g
 
 from lti_app.extensions import utcnow
@@ -39,8 +41,16 @@ def partner_card(seat: PairSeat) -> PartnerCard:
     week = overlap_week(me.availability or [], me.time_zone, partner.availability or [], partner.time_zone,
                         local_now(now, me.time_zone).date())
     return PartnerCard(partner.person.display_name, partner.person.email, partner.time_zone or "UTC",
-                       local_now(now, partner.time_zone).strftime("%A %H:%M"), me.time_zone == partner.time_zone,
+                       _weekday_and_time(local_now(now, partner.time_zone)), me.time_zone == partner.time_zone,
                        partner.channel_labels, week, len(overlap_blocks(week)))
+
+
+def _weekday_and_time(moment) -> str:
+    """"Monday 14:05" (the weekday in the page's language), on ``moment``'s own clock."""
+    locale = flask_babel.get_locale()
+    if locale is None:
+        return moment.strftime("%A %H:%M")
+    return format_datetime(moment, "EEEE HH:mm", tzinfo=moment.tzinfo, locale=locale)
 
 
 def _ics(series: bool) -> Response:

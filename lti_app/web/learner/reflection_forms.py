@@ -1,6 +1,7 @@
 """The participant's reflection form: the text, the version it was read at, and which button was pressed."""
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SubmitField, TextAreaField
 from wtforms.validators import Length
@@ -13,10 +14,10 @@ from lti_app.web.reflection_pages import version_field
 class ReflectionForm(FlaskForm):
     """A reflection: saved as a draft, or submitted (the text is sanitised by the service)."""
 
-    body = TextAreaField("Your reflection", validators=[Length(max=MAX_BODY_LENGTH)])
+    body = TextAreaField(_l("Your reflection"), validators=[Length(max=MAX_BODY_LENGTH)])
     version = version_field()
-    save = SubmitField("Save draft")
-    submit = SubmitField("Submit")
+    save = SubmitField(_l("Save draft"))
+    submit = SubmitField(_l("Submit"))
 
     @classmethod
     def for_submission(cls, submission: Submission | None) -> ReflectionForm:

@@ -6,6 +6,7 @@ only the reflections they are asked to write and their own submissions; any othe
 from __future__ import annotations
 
 from flask import Blueprint, flash, g, redirect, url_for
+from flask_babel import gettext as _
 
 from lti_app.extensions import utcnow
 from lti_app.mentoring.services import reflections, submissions
@@ -32,7 +33,7 @@ def write(course_id: int, assignment_id: int):
     if form.validate_on_submit():
         service = submissions.submit_reflection if form.submitting else submissions.save_draft
         if save(form, noting_completion(service), assigned.assignment, assigned.enrolment, form.body.data or "", form.version.data):
-            flash("Your reflection is submitted." if form.submitting else "Your draft is saved. Only you can read it.", "ok")
+            flash(_("Your reflection is submitted.") if form.submitting else _("Your draft is saved. Only you can read it."), "ok")
             return redirect(url_for(".write", assignment_id=assignment_id), code=303)
     submission = reflections.submission_of(assignment_id, assigned.enrolment.id)
     refusal = submissions.writing_refusal(assigned.assignment, assigned.enrolment, submission)

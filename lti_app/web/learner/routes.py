@@ -5,6 +5,7 @@ A learner only ever sees their own enrolment; nothing here lists or shows anothe
 from __future__ import annotations
 
 from flask import Blueprint, flash, g, redirect, url_for
+from flask_babel import gettext as _
 
 from lti_app.extensions import db, utcnow
 from lti_app.mentoring.domain.cohort_state import CohortState
@@ -41,7 +42,7 @@ bp.register_blueprint(language_blueprint())
 def already_enrolled(error: AlreadyEnrolled):
     """A second enrolment (a double submit, a second tab) shows the one that exists."""
     db.session.rollback()
-    flash("You are already enrolled in this cohort; here is your enrolment.", "ok")
+    flash(_("You are already enrolled in this cohort; here is your enrolment."), "ok")
     return redirect(url_for(".enrolment", cohort_id=error.enrolment.cohort_id), code=303)
 
 
@@ -73,7 +74,7 @@ def enrol(course_id: int, cohort_id: int):
     form = enrolment_form(cohort, previous)
     if form.validate_on_submit():
         if save(form, enrolments.enrol_participant, cohort, g.membership, form.to_profile()) is not None:
-            flash(f"You are enrolled in “{cohort.name}”. You can change your profile until the pairs are made.", "ok")
+            flash(_("You are enrolled in “%(cohort)s”. You can change your profile until the pairs are made.", cohort=cohort.name), "ok")
             return redirect(url_for(".enrolment", cohort_id=cohort.id), code=303)
     return render_page("learner/enrol.html", form_status(form), form=form, cohort=cohort, role_hints=ROLE_HINTS, editing=False)
 
@@ -84,7 +85,7 @@ def enrolment(course_id: int, cohort_id: int):
     cohort = cohorts.visible_cohort_in_course(course_id, cohort_id)
     found = enrolments.enrolment_of(cohort.id, g.membership.person_id)
     if found is None:
-        flash("You have not enrolled in this cohort yet.", "ok")
+        flash(_("You have not enrolled in this cohort yet."), "ok")
         return redirect(url_for(".orientation", cohort_id=cohort.id))
     mine = partners.partners_of(found) if found.is_active else []  # only this learner's own pairs
     return render_page("learner/enrolment.html", cohort=cohort, enrolment=found, confirm=ConfirmForm(),
@@ -101,7 +102,7 @@ def edit_enrolment(course_id: int, cohort_id: int):
     form = enrolment_form(cohort, found)
     if form.validate_on_submit():
         if save(form, enrolments.update_profile, found, form.to_profile()) is not None:
-            flash("Your profile is saved.", "ok")
+            flash(_("Your profile is saved."), "ok")
             return redirect(url_for(".enrolment", cohort_id=cohort.id), code=303)
     return render_page("learner/enrol.html", form_status(form), form=form, cohort=cohort, role_hints=ROLE_HINTS, editing=True)
 
@@ -112,5 +113,5 @@ def withdraw(course_id: int, cohort_id: int):
     cohort = cohorts.visible_cohort_in_course(course_id, cohort_id)
     found = enrolments.find_enrolment(cohort.id, g.membership.person_id)
     if ConfirmForm().validate_on_submit() and act(enrolments.withdraw_participant, found):
-        flash(f"You have withdrawn from “{cohort.name}”. You can enrol again while enrolment is open.", "ok")
+        flash(_("You have withdrawn from “%(cohort)s”. You can enrol again while enrolment is open.", cohort=cohort.name), "ok")
     return redirect(url_for(".enrolment", cohort_id=cohort.id), code=303)

@@ -6,6 +6,7 @@ among those asking this person (``surveys.round_for``), so any other id answers 
 from __future__ import annotations
 
 from flask import Blueprint, flash, g, redirect, request, url_for
+from flask_babel import gettext as _
 
 from lti_app.extensions import utcnow
 from lti_app.mentoring.errors import NotFound
@@ -28,7 +29,7 @@ def _enrolment(course_id: int, cohort_id: int):
     cohort = cohorts.visible_cohort_in_course(course_id, cohort_id)
     found = enrolments.enrolment_of(cohort.id, g.membership.person_id)
     if found is None:
-        raise NotFound("You are not in this cohort.")
+        raise NotFound(_("You are not in this cohort."))
     return found
 
 
@@ -38,14 +39,14 @@ def answer(course_id: int, cohort_id: int, round_id: int):
     enrolment = _enrolment(course_id, cohort_id)
     now = utcnow()
     due = surveys.round_for(enrolment, round_id, now)
-    _, questions = surveys.questions_for(due.round.survey_id, surveys.role_of(enrolment))
+    _survey, questions = surveys.questions_for(due.round.survey_id, surveys.role_of(enrolment))
     form = ConfirmForm()
     if form.validate_on_submit() and due.can_answer:
         form.refusal = None
         raw = {q.code: request.form.get(q.code, "") for q in questions}
         if (stored := save(form, surveys.answer_round, enrolment, due, raw, now)) is not None:
-            flash("Thank you: your answer is saved (marked late: the round had closed)." if stored[0].late
-                  else "Thank you: your answer is saved. You can change it until the round closes.", "ok")
+            flash(_("Thank you: your answer is saved (marked late: the round had closed).") if stored[0].late
+                  else _("Thank you: your answer is saved. You can change it until the round closes."), "ok")
             return redirect(url_for(".answer", cohort_id=cohort_id, round_id=round_id), code=303)
     status = 422 if form.errors or getattr(form, "refusal", None) else 200
     given = request.form if request.method == "POST" else (due.answer.values if due.answer else {})

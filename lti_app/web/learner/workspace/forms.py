@@ -9,6 +9,7 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
+from flask_babel import gettext as _, lazy_gettext as _l, ngettext
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
@@ -24,7 +25,7 @@ from lti_app.mentoring.services.tasks import TaskFields
 from lti_app.web.forms import DayField, choice_list
 
 CHANNELS = choice_list((c.value, c.label) for c in Channel)
-RATINGS = choice_list([("", "Choose a rating"), *((str(n), text) for n, text in LEVEL_LABELS.items())])
+RATINGS = choice_list([("", _l("Choose a rating")), *((str(n), text) for n, text in LEVEL_LABELS.items())])
 
 
 def new_token() -> str:
@@ -42,7 +43,7 @@ def as_int(value: Any) -> int | None:
 
 def people_choices(seat: PairSeat, blank: str | None = None) -> list:
     """The two partners as choices (you first), optionally after a blank choice."""
-    people = [(str(seat.me.id), f"You ({seat.me.person.display_name})"), (str(seat.partner.id), seat.partner.person.display_name)]
+    people = [(str(seat.me.id), _("You (%(name)s)", name=seat.me.person.display_name)), (str(seat.partner.id), seat.partner.person.display_name)]
     return choice_list([("", blank), *people] if blank else people)
 
 
@@ -55,13 +56,13 @@ class VersionForm(FlaskForm):
 class AgreementForm(FlaskForm):
     """The terms both partners agree; each partner writes their own expectations."""
 
-    channel = RadioField("How do you talk?", choices=CHANNELS, invalid_choice_message="Choose how you will talk.")
-    cadence_days = SelectField("How often do you meet?", coerce=int, choices=choice_list(CADENCE_CHOICES),
-                               invalid_choice_message="Choose how often you meet.")
-    confidentiality = BooleanField("What we share stays between us unless we both agree otherwise.")
-    no_role_switching = BooleanField("The mentor stays the mentor and the mentee the mentee for the whole programme.")
-    expectations = TextAreaField("What you expect from this partnership, in your own words",
-                                 validators=[Length(max=4000, message="Keep it under 4000 characters.")])
+    channel = RadioField(_l("How do you talk?"), choices=CHANNELS, invalid_choice_message=_l("Choose how you will talk."))
+    cadence_days = SelectField(_l("How often do you meet?"), coerce=int, choices=choice_list(CADENCE_CHOICES),
+                               invalid_choice_message=_l("Choose how often you meet."))
+    confidentiality = BooleanField(_l("What we share stays between us unless we both agree otherwise."))
+    no_role_switching = BooleanField(_l("The mentor stays the mentor and the mentee the mentee for the whole programme."))
+    expectations = TextAreaField(_l("What you expect from this partnership, in your own words"),
+                                 validators=[Length(max=4000, message=_l("Keep it under %(max)d characters."))])
     version = HiddenField()
 
     @classmethod
@@ -74,7 +75,7 @@ class AgreementForm(FlaskForm):
                 "version": agreement.version if agreement else ""}
         form = cls(data=data)
         if source.cadence_days not in dict(CADENCE_CHOICES):
-            form.cadence_days.choices = choice_list([*CADENCE_CHOICES, (source.cadence_days, f"Every {source.cadence_days} days")])
+            form.cadence_days.choices = choice_list([*CADENCE_CHOICES, (source.cadence_days, ngettext("Every %(num)d day", "Every %(num)d days", source.cadence_days))])
         return form
 
     def to_terms(self) -> AgreementTerms:
@@ -86,20 +87,20 @@ class AgreementForm(FlaskForm):
 class MeetingForm(FlaskForm):
     """A meeting held, with action items that become tasks of the person chosen."""
 
-    held_on = DayField("Date of the meeting", required=False)
-    duration_minutes = IntegerField("Length in minutes", validators=[Optional()])
-    channel = SelectField("How you met", choices=CHANNELS, validate_choice=False)
-    topics = TextAreaField("What you talked about")
-    notes = TextAreaField("Notes (optional)")
-    action_items = TextAreaField("Action items (optional, one per line)")
-    action_owner_enrolment_id = SelectField("Who takes the action items?", validate_choice=False)
+    held_on = DayField(_l("Date of the meeting"), required=False)
+    duration_minutes = IntegerField(_l("Length in minutes"), validators=[Optional()])
+    channel = SelectField(_l("How you met"), choices=CHANNELS, validate_choice=False)
+    topics = TextAreaField(_l("What you talked about"))
+    notes = TextAreaField(_l("Notes (optional)"))
+    action_items = TextAreaField(_l("Action items (optional, one per line)"))
+    action_owner_enrolment_id = SelectField(_l("Who takes the action items?"), validate_choice=False)
     form_token = HiddenField(default=new_token)
 
     @classmethod
     def for_seat(cls, seat: PairSeat, channel: Channel | None) -> MeetingForm:
         """The form with the agreed channel preselected and the two partners to choose from."""
         form = cls(data={"channel": channel.value if channel else "", "duration_minutes": 45})
-        form.action_owner_enrolment_id.choices = people_choices(seat, "Choose who")
+        form.action_owner_enrolment_id.choices = people_choices(seat, _("Choose who"))
         return form
 
     def to_fields(self) -> MeetingFields:
@@ -111,10 +112,10 @@ class MeetingForm(FlaskForm):
 class TaskForm(FlaskForm):
     """A task for one of the partners, perhaps for a goal, perhaps due by a date."""
 
-    title = StringField("What is to be done", validators=[Length(max=300, message="Keep it under 300 characters.")])
-    owner_enrolment_id = SelectField("Who does it", validate_choice=False)
-    due_on = DayField("Due by (optional)", required=False)
-    goal_id = SelectField("For the goal (optional)", validate_choice=False)
+    title = StringField(_l("What is to be done"), validators=[Length(max=300, message=_l("Keep it under %(max)d characters."))])
+    owner_enrolment_id = SelectField(_l("Who does it"), validate_choice=False)
+    due_on = DayField(_l("Due by (optional)"), required=False)
+    goal_id = SelectField(_l("For the goal (optional)"), validate_choice=False)
     form_token = HiddenField(default=new_token)
 
     @classmethod
@@ -122,7 +123,7 @@ class TaskForm(FlaskForm):
         """The form with the two partners and the pair's goals to choose from."""
         form = cls(data={"owner_enrolment_id": str(seat.me.id), "goal_id": str(goal_id or "")}, **kwargs)
         form.owner_enrolment_id.choices = people_choices(seat)
-        form.goal_id.choices = choice_list([("", "No goal"), *((str(g.id), g.title) for g in goals)])
+        form.goal_id.choices = choice_list([("", _("No goal")), *((str(g.id), g.title) for g in goals)])
         return form
 
     def to_fields(self) -> TaskFields:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length
@@ -15,22 +16,22 @@ from lti_app.web.forms import DayField
 from lti_app.web.learner.workspace.forms import RATINGS, as_int, new_token, people_choices
 
 PROGRESS_HINTS = {
-    ProgressFrom.TASKS.value: "The share of this goal's tasks that are done.",
-    ProgressFrom.RATING.value: "Where the owner rates themself now, between the baseline and the target.",
+    ProgressFrom.TASKS.value: _l("The share of this goal's tasks that are done."),
+    ProgressFrom.RATING.value: _l("Where the owner rates themself now, between the baseline and the target."),
 }
 
 
 class GoalForm(FlaskForm):
     """A goal: whose, what, which skills, from which baseline to which target by when, measured how."""
 
-    owner_enrolment_id = RadioField("Whose goal is it?", validate_choice=False)
-    title = StringField("The goal in one sentence", validators=[Length(max=200, message="Keep it under 200 characters.")])
-    description = TextAreaField("What success looks like (optional)")
-    skill_codes = MultiCheckboxField("Skills this goal builds", validate_choice=False)
-    baseline_rating = SelectField("Where the owner starts (only if not rated at enrolment)", choices=RATINGS)
-    target_rating = SelectField("Target rating", choices=RATINGS)
-    target_on = DayField("Reach the target by", required=False)
-    progress_from = RadioField("Measure progress by", choices=choice_list((p.value, p.label) for p in ProgressFrom),
+    owner_enrolment_id = RadioField(_l("Whose goal is it?"), validate_choice=False)
+    title = StringField(_l("The goal in one sentence"), validators=[Length(max=200, message=_l("Keep it under %(max)d characters."))])
+    description = TextAreaField(_l("What success looks like (optional)"))
+    skill_codes = MultiCheckboxField(_l("Skills this goal builds"), validate_choice=False)
+    baseline_rating = SelectField(_l("Where the owner starts (only if not rated at enrolment)"), choices=RATINGS)
+    target_rating = SelectField(_l("Target rating"), choices=RATINGS)
+    target_on = DayField(_l("Reach the target by"), required=False)
+    progress_from = RadioField(_l("Measure progress by"), choices=choice_list((p.value, p.label) for p in ProgressFrom),
                                validate_choice=False)
     version = HiddenField()
     form_token = HiddenField(default=new_token)
@@ -60,19 +61,19 @@ class GoalForm(FlaskForm):
 class MilestoneForm(FlaskForm):
     """A step towards the goal, due by a date."""
 
-    title = StringField("Milestone", validators=[Length(max=200, message="Keep it under 200 characters.")])
-    due_on = DayField("Due on", required=False)
+    title = StringField(_l("Milestone"), validators=[Length(max=200, message=_l("Keep it under %(max)d characters."))])
+    due_on = DayField(_l("Due on"), required=False)
     form_token = HiddenField(default=new_token)
 
 
 class RatingForm(FlaskForm):
     """Where the goal's owner stands now, from 1 to 5, on the goal's version read."""
 
-    rating = SelectField("Where the owner stands now", choices=RATINGS)
+    rating = SelectField(_l("Where the owner stands now"), choices=RATINGS)
     version = HiddenField()
 
 
 class EndRatingForm(FlaskForm):
     """Your end rating of where the goal's owner stands, from 1 to 5."""
 
-    end_rating = SelectField("Your end rating", choices=RATINGS)
+    end_rating = SelectField(_l("Your end rating"), choices=RATINGS)

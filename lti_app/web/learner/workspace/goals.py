@@ -5,6 +5,7 @@ Nested in ``workspace``: its guard (the viewer is one of the pair's partners) ru
 from __future__ import annotations
 
 from flask import Blueprint, flash, g, redirect, url_for
+from flask_babel import gettext as _
 
 from lti_app.extensions import utcnow
 from lti_app.mentoring.models.workspace import Goal
@@ -42,7 +43,7 @@ def new_goal(course_id: int, pair_id: int):
     form = GoalForm.for_goal(seat)
     if form.validate_on_submit() and (added := save(form, goals.add_goal, seat, form.to_fields(), form.form_token.data)):
         goal, created = added
-        flash("The goal is set. Add milestones and tasks to get there." if created else "This goal was already set; it is kept once.", "ok")
+        flash(_("The goal is set. Add milestones and tasks to get there.") if created else _("This goal was already set; it is kept once."), "ok")
         return _to_goal(goal.id)
     return render_page("learner/workspace/goal_form.html", form_status(form), seat=seat, form=form, goal=None, hints=PROGRESS_HINTS)
 
@@ -60,7 +61,7 @@ def edit_goal(course_id: int, pair_id: int, goal_id: int):
     found = goals.goal_in_pair(seat.pair, goal_id)
     form = GoalForm.for_goal(seat, found)
     if form.validate_on_submit() and save(form, goals.edit_goal, seat, found, form.to_fields(), as_int(form.version.data)):
-        flash("The goal is saved.", "ok")
+        flash(_("The goal is saved."), "ok")
         return _to_goal(found.id)
     return render_page("learner/workspace/goal_form.html", form_status(form), seat=seat, form=form, goal=found, hints=PROGRESS_HINTS)
 
@@ -72,7 +73,7 @@ def add_milestone(course_id: int, pair_id: int, goal_id: int):
     form = MilestoneForm()
     if form.validate_on_submit() and save(form, goals.add_milestone, g.seat, found, form.title.data,
                                                     form.due_on.data, form.form_token.data):
-        flash("Milestone added.", "ok")
+        flash(_("Milestone added."), "ok")
         return _to_goal(goal_id)
     return _goal_page(goals.goal_in_pair(g.seat.pair, goal_id), 422, milestone=form)
 
@@ -103,7 +104,7 @@ def rate(course_id: int, pair_id: int, goal_id: int):
     form = RatingForm()
     if form.validate_on_submit() and save(form, goals.rate_progress, g.seat, found, as_int(form.rating.data),
                                                     as_int(form.version.data)):
-        flash("The rating is saved.", "ok")
+        flash(_("The rating is saved."), "ok")
         return _to_goal(goal_id)
     return _goal_page(goals.goal_in_pair(g.seat.pair, goal_id), 422, rating=form)
 
@@ -115,6 +116,6 @@ def rerate(course_id: int, pair_id: int, goal_id: int):
     form = EndRatingForm()
     if form.validate_on_submit() and save(form, noting_activity(goals.rerate_goal), g.seat, found, as_int(form.end_rating.data),
                                                     utcnow().date()):
-        flash("Your end rating is saved.", "ok")
+        flash(_("Your end rating is saved."), "ok")
         return _to_goal(goal_id)
     return _goal_page(goals.goal_in_pair(g.seat.pair, goal_id), 422, end_rating=form)

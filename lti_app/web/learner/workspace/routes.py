@@ -6,6 +6,7 @@ view works on ``g.seat``, which only the pair's two partners get (any other id i
 from __future__ import annotations
 
 from flask import Blueprint, flash, g, redirect, request, url_for
+from flask_babel import gettext as _
 
 from lti_app.extensions import utcnow
 from lti_app.mentoring.services import agreements, meetings, pairs, partners, tasks
@@ -55,7 +56,7 @@ def agreement(course_id: int, pair_id: int):
     found = agreements.agreement_of(seat.pair)
     form = AgreementForm.for_agreement(seat, found, agreements.proposed_terms(seat))
     if form.validate_on_submit() and save(form, agreements.save_terms, seat, form.to_terms(), as_int(form.version.data)):
-        flash("The agreement is saved. Once you both have written your expectations, you both sign it.", "ok")
+        flash(_("The agreement is saved. Once you both have written your expectations, you both sign it."), "ok")
         return redirect(url_for(".agreement"), code=303)
     found = agreements.agreement_of(seat.pair)
     return render_page("learner/workspace/agreement.html", form_status(form), seat=seat, agreement=found, form=form,
@@ -67,8 +68,8 @@ def sign(course_id: int, pair_id: int):
     """Sign the agreement as read (its version); refused when it changed since."""
     form = VersionForm()
     if form.validate_on_submit() and (signed := act(agreements.sign_agreement, g.seat, as_int(form.version.data))):
-        flash("The agreement is signed by both of you." if signed.fully_signed else
-              "You signed the agreement. It is in force once your partner signs it too.", "ok")
+        flash(_("The agreement is signed by both of you.") if signed.fully_signed else
+              _("You signed the agreement. It is in force once your partner signs it too."), "ok")
     return redirect(url_for(".agreement"), code=303)
 
 
@@ -87,7 +88,7 @@ def log_meeting(course_id: int, pair_id: int):
     if form.validate_on_submit() and (logged := save(form, noting_activity(meetings.log_meeting), seat, form.to_fields(),
                                                                form.form_token.data, utcnow().date())):
         meeting, created = logged
-        flash("The meeting is logged." if created else "This meeting was already logged; it is kept once.", "ok")
+        flash(_("The meeting is logged.") if created else _("This meeting was already logged; it is kept once."), "ok")
         return redirect(url_for(".meeting_list", _anchor=f"meeting-{meeting.id}"), code=303)
     return render_page("learner/workspace/meeting_form.html", form_status(form), seat=seat, form=form,
                        first_day=meetings.first_meeting_day(seat.pair), today=utcnow().date())
@@ -100,7 +101,7 @@ def new_task(course_id: int, pair_id: int):
     form = TaskForm.for_seat(seat, goals_of_pair(seat.pair), as_int(request.args.get("goal_id")))
     if form.validate_on_submit() and (added := save(form, tasks.add_task, seat, form.to_fields(), form.form_token.data)):
         task, created = added
-        flash(f"Task added: {task.title}." if created else "This task was already added; it is kept once.", "ok")
+        flash(_("Task added: %(task)s.", task=task.title) if created else _("This task was already added; it is kept once."), "ok")
         return _back_from(task)
     return render_page("learner/workspace/task_form.html", form_status(form), seat=seat, form=form)
 
@@ -120,7 +121,7 @@ def reopen_task(course_id: int, pair_id: int, task_id: int):
 def _set_done(task_id: int, done: bool):
     task = tasks.task_in_pair(g.seat.pair, task_id)
     if ConfirmForm().validate_on_submit() and act(tasks.set_task_done, g.seat, task, done):
-        flash(f"{'Done' if done else 'Reopened'}: {task.title}.", "ok")
+        flash(_("Done: %(task)s.", task=task.title) if done else _("Reopened: %(task)s.", task=task.title), "ok")
     return _back_from(task)
 
 
