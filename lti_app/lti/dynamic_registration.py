@@ -46,6 +46,7 @@ from urllib.parse import urlsplit
 import jwt
 import requests
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from requests_hardened.ip_filter import InvalidIPAddress
 
 from lti_app.extensions import db, utcnow
@@ -116,16 +117,16 @@ def check_url(url: Any, what: str, error: type[errors.RegistrationError], privat
 def check_request(openid_configuration: str | None, registration_token: str | None, private_hosts: frozenset[str]) -> None:
     """The initiation request names a configuration URL and carries an unexpired registration token."""
     if not openid_configuration:
-        raise errors.RegistrationRequestInvalid("The request has no openid_configuration parameter.")
+        raise errors.RegistrationRequestInvalid(_l("The request has no openid_configuration parameter."))
     if not registration_token:
-        raise errors.RegistrationRequestInvalid("The request has no registration_token parameter.")
+        raise errors.RegistrationRequestInvalid(_l("The request has no registration_token parameter."))
     check_url(openid_configuration, "configuration URL", outbound.RegistrationAddressRefused, private_hosts)
     try:  # Tokens are opaque by the spec, but Moodle's and Canvas' are JWTs: refuse an expired one early.
         expires = jwt.decode(registration_token, options={"verify_signature": False}).get("exp")
     except jwt.PyJWTError:
         return
     if isinstance(expires, (int, float)) and expires < time.time() - current_app.config["LTI_CLOCK_LEEWAY_SECONDS"]:
-        raise errors.RegistrationTokenRejected("The registration token has expired.")
+        raise errors.RegistrationTokenRejected(_l("The registration token has expired."))
 
 
 def _json_document(response: requests.Response, what: str, error: type[errors.RegistrationError]) -> Any:
@@ -147,28 +148,29 @@ def fetch_configuration(url: str, token: str, session: TimeoutSession) -> Platfo
         with session.get(url, headers=headers, allow_redirects=False, stream=True) as response:
             if response.status_code in (401, 403):
                 raise errors.RegistrationTokenRejected(
-                    f"{shown(url)} refused the registration token (HTTP {response.status_code})."
+                    _l("%(url)s refused the registration token (HTTP %(status)s).", url=shown(url), status=response.status_code)
                 )
             if response.status_code != 200:
-                raise errors.PlatformConfigurationUnavailable(f"{shown(url)} answered HTTP {response.status_code}.")
+                raise errors.PlatformConfigurationUnavailable(
+                    _l("%(url)s answered HTTP %(status)s.", url=shown(url), status=response.status_code))
             document = _json_document(response, "configuration", errors.InvalidPlatformConfiguration)
     except InvalidIPAddress as exc:
         raise outbound.RegistrationAddressRefused(f"The configuration URL {shown(url)!r} {outbound.REFUSED}.") from exc
     except requests.RequestException as exc:
-        raise errors.PlatformConfigurationUnavailable(f"{shown(url)} could not be reached.") from exc
+        raise errors.PlatformConfigurationUnavailable(_l("%(url)s could not be reached.", url=shown(url))) from exc
     return parse_configuration(url, document, session.private_hosts)
 
 
 def parse_configuration(url: str, document: Any, private_hosts: frozenset[str]) -> PlatformConfiguration:
     """The configuration's fields, after the issuer and URL checks."""
     if not isinstance(document, dict):
-        raise errors.InvalidPlatformConfiguration("The configuration is not a JSON object.")
+        raise errors.InvalidPlatformConfiguration(_l("The configuration is not a JSON object."))
     missing = [name for name in REQUIRED_FIELDS if not isinstance(document.get(name), str) or not document[name]]
     if missing:
-        raise errors.InvalidPlatformConfiguration(f"The configuration lacks {', '.join(missing)}.")
+        raise errors.InvalidPlatformConfiguration(_l("The configuration lacks %(fields)s.", fields=", ".join(missing)))
     platform = document.get(claims.PLATFORM_CONFIGURATION)
     if not isinstance(platform, dict):
-        raise errors.InvalidPlatformConfiguration("The configuration is not an LTI platform configuration.")
+        raise errors.InvalidPlatformConfiguration(_l("The configuration is not an LTI platform configuration."))
     check_issuer(url, document["issuer"])
     for name in REQUIRED_FIELDS:
         check_url(document[name], name, errors.InvalidPlatformConfiguration, private_hosts)
@@ -188,7 +190,8 @@ def _str(value: Any) -> str | None:
 def check_issuer(url: str, issuer: str) -> None:
     """The configuration must come from its issuer's own origin."""
     if origin_of(url) is None or origin_of(url) != origin_of(issuer):
-        raise errors.IssuerMismatch(f"The configuration at {shown(url)} names the issuer {issuer!r}, on another origin.")
+        raise errors.IssuerMismatch(
+            _l("The configuration at %(url)s names the issuer %(issuer)s, on another origin.", url=shown(url), issuer=repr(issuer)))
 
 
 def register_client(configuration: PlatformConfiguration, token: str, body: dict[str, Any], session: TimeoutSession) -> ClientRegistration:
@@ -200,16 +203,18 @@ def register_client(configuration: PlatformConfiguration, token: str, body: dict
     except InvalidIPAddress as exc:
         raise errors.InvalidPlatformConfiguration(f"The registration_endpoint {shown(endpoint)!r} {outbound.REFUSED}.") from exc
     except requests.RequestException as exc:
-        raise errors.RegistrationRefused(f"{shown(endpoint)} could not be reached.") from exc
+        raise errors.RegistrationRefused(_l("%(url)s could not be reached.", url=shown(endpoint))) from exc
     said = response.text.strip()[:300]
     if response.status_code in (401, 403):
-        raise errors.RegistrationTokenRejected(f"{shown(endpoint)} refused the registration token: {said or response.status_code}.")
+        raise errors.RegistrationTokenRejected(
+            _l("%(url)s refused the registration token: %(said)s.", url=shown(endpoint), said=said or response.status_code))
     if not 200 <= response.status_code < 300:
-        raise errors.RegistrationRefused(f"{shown(endpoint)} answered HTTP {response.status_code}: {said or 'no details'}.")
+        raise errors.RegistrationRefused(_l("%(url)s answered HTTP %(status)s: %(said)s.", url=shown(endpoint),
+                                              status=response.status_code, said=said or _l("no details")))
     try:
         answer = response.json()
     except ValueError as exc:
-        raise errors.RegistrationRefused(f"{shown(endpoint)} did not answer with JSON.") from exc
+        raise errors.RegistrationRefused(_l("%(url)s did not answer with JSON.", url=shown(endpoint))) from exc
     return parse_registration(answer, endpoint)
 
 
@@ -217,7 +222,7 @@ def parse_registration(answer: Any, endpoint: str) -> ClientRegistration:
     """The client id, the deployment id (Moodle) and the granted scopes of the platform's answer."""
     client_id = answer.get("client_id") if isinstance(answer, dict) else None
     if not isinstance(client_id, (str, int)) or isinstance(client_id, bool) or not str(client_id):
-        raise errors.RegistrationRefused(f"{shown(endpoint)} answered without a client_id.")
+        raise errors.RegistrationRefused(_l("%(url)s answered without a client_id.", url=shown(endpoint)))
     tool = answer.get(claims.TOOL_CONFIGURATION)
     deployment_id = tool.get("deployment_id") if isinstance(tool, dict) else None
     scope = answer.get("scope")
@@ -267,7 +272,8 @@ def store_registration(configuration: PlatformConfiguration, registration: Clien
         return update_registration(existing, configuration, registration, auto_approve_issuers)
     if existing is not None:
         raise errors.DuplicateRegistration(
-            f"Issuer {configuration.issuer!r} with client ID {registration.client_id!r} is already registered."
+            _l("Issuer %(issuer)s with client ID %(client_id)s is already registered.", issuer=repr(configuration.issuer),
+               client_id=repr(registration.client_id))
         )
     auto = approvals.auto_approved(configuration.issuer, auto_approve_issuers)
     approved_at = utcnow() if auto else approvals.NOT_APPROVED

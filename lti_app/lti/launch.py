@@ -24,6 +24,7 @@ import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 from flask import current_app
+from flask_babel import gettext as _, lazy_gettext as _l
 from jwcrypto.jwk import JWK
 from pylti1p3.contrib.flask import FlaskCacheDataStorage, FlaskMessageLaunch, FlaskOIDCLogin, FlaskRequest
 from pylti1p3.exception import LtiException, OIDCException
@@ -69,13 +70,13 @@ class ToolOIDCLogin(FlaskOIDCLogin):
         self.check_parameters()
         target = self._get_request_param("target_link_uri")
         if target and not messages.is_our_url(target, request_host_url):
-            raise errors.ForeignTargetLink(f"target_link_uri {target!r} is not a URL of this tool.")
+            raise errors.ForeignTargetLink(_l("target_link_uri %(target)s is not a URL of this tool.", target=repr(target)))
         if self.storage_target() and not self._is_new_window_request():
             return self.platform_storage_login(launch_url)
         self.enable_check_cookies(
-            main_msg="Your browser is blocking cookies inside this course page, so ReMentor cannot start here.",
-            click_msg="Open ReMentor in a new window",
-            loading_msg="Starting ReMentor…",
+            main_msg=_("Your browser is blocking cookies inside this course page, so ReMentor cannot start here."),
+            click_msg=_("Open ReMentor in a new window"),
+            loading_msg=_("Starting ReMentor…"),
         )
         try:
             # The redirect_uri is always our own launch URL, never a value taken from the request.
@@ -103,7 +104,7 @@ class ToolOIDCLogin(FlaskOIDCLogin):
         query = dict(parse_qsl(urlsplit(auth_url).query))
         origin = origin_of(auth_url)
         if origin is None:
-            raise errors.InvalidLogin("The platform's authentication URL is not an http(s) URL.")
+            raise errors.InvalidLogin(_l("The platform's authentication URL is not an http(s) URL."))
         target = self.storage_target()
         assert target is not None and self._registration is not None
         platform_storage.record_state(query["state"], target=target, origin=origin, platform_id=self._tool_config.platform.id)
@@ -119,14 +120,15 @@ class ToolOIDCLogin(FlaskOIDCLogin):
         """Each login parameter sent is text of a sane length (so ``Platform.find`` gets a storable string)."""
         storage_target = self._get_request_param("lti_storage_target")
         if storage_target is not None and not platform_storage.is_storage_target(storage_target):
-            raise errors.InvalidLogin("The login parameter lti_storage_target is not a frame name.")
+            raise errors.InvalidLogin(_l("The login parameter lti_storage_target is not a frame name."))
         for name, max_length in LOGIN_PARAMETERS.items():
             value = self._get_request_param(name)
             if value is not None and not claim_types.is_text(value, max_length):
-                raise errors.InvalidLogin(f"The login parameter {name} is not text of at most {max_length} characters.")
+                raise errors.InvalidLogin(
+                    _l("The login parameter %(name)s is not text of at most %(max)s characters.", name=name, max=max_length))
         target = self._get_request_param("target_link_uri")
         if target and not claim_types.is_http_url(target):
-            raise errors.InvalidLogin("The login parameter target_link_uri is not an http(s) URL.")
+            raise errors.InvalidLogin(_l("The login parameter target_link_uri is not an http(s) URL."))
 
 
 class ToolMessageLaunch(FlaskMessageLaunch):
@@ -161,7 +163,7 @@ class ToolMessageLaunch(FlaskMessageLaunch):
     def validate(self) -> ToolMessageLaunch:
         """Validate the launch completely and keep its data server-side under a fresh launch id."""
         if self._restored:
-            raise errors.InvalidToken("A restored launch cannot be validated again.")
+            raise errors.InvalidToken(_l("A restored launch cannot be validated again."))
         self._validated = True
         try:
             self.validate_state().validate_jwt_format().validate_registration()
@@ -178,27 +180,27 @@ class ToolMessageLaunch(FlaskMessageLaunch):
     def validate_state(self) -> ToolMessageLaunch:
         state = self._get_request_param("state")
         if not state:
-            raise errors.StateMismatch("The launch has no state parameter.")
+            raise errors.StateMismatch(_l("The launch has no state parameter."))
         if self._stored_state is not None:
             if state != self._stored_state:
-                raise errors.StateMismatch("The state does not match the one the LMS kept for this login.")
+                raise errors.StateMismatch(_l("The state does not match the one the LMS kept for this login."))
             return self
         if self._cookie_service.get_cookie(state) != state:
-            raise errors.StateMismatch("The state does not match a login started in this browser.")
+            raise errors.StateMismatch(_l("The state does not match a login started in this browser."))
         return self
 
     def validate_jwt_format(self) -> ToolMessageLaunch:
         if not self._get_request_param("id_token"):
-            raise errors.MissingClaim("The launch has no id_token.")
+            raise errors.MissingClaim(_l("The launch has no id_token."))
         try:
             super().validate_jwt_format()
         except LtiException as exc:
             raise errors.InvalidToken(str(exc)) from exc
         header, body = self._jwt.get("header"), self._jwt.get("body")
         if not isinstance(header, dict) or not isinstance(body, dict):
-            raise errors.InvalidToken("The launch token's header or payload is not a JSON object.")
+            raise errors.InvalidToken(_l("The launch token's header or payload is not a JSON object."))
         if not claim_types.is_text(header.get("alg"), 20) or not claim_types.is_text(header.get("kid", ""), 255):
-            raise errors.InvalidToken("The launch token's header names its algorithm or key (kid) in a form that cannot be used.")
+            raise errors.InvalidToken(_l("The launch token's header names its algorithm or key (kid) in a form that cannot be used."))
         # Unverified still: only the claims that find the registration and that the signature check reads.
         self._jwt["body"] = claim_types.checked(body, claim_types.TOKEN_CLAIMS)
         return self
@@ -222,10 +224,10 @@ class ToolMessageLaunch(FlaskMessageLaunch):
         ``aud`` holds it and ``azp`` (if any) is it, so a foreign audience is named as an invalid token."""
         iss = self._get_jwt_body().get("iss")
         if not iss:
-            raise errors.MissingClaim("The launch has no issuer (iss).")
+            raise errors.MissingClaim(_l("The launch has no issuer (iss)."))
         candidates = self.client_id_candidates()
         if not candidates:
-            raise errors.MissingClaim("The launch has no audience (aud).")
+            raise errors.MissingClaim(_l("The launch has no audience (aud)."))
         first_error: errors.LaunchError | None = None
         for client_id in candidates:
             try:
@@ -242,9 +244,9 @@ class ToolMessageLaunch(FlaskMessageLaunch):
     def validate_jwt_signature(self) -> ToolMessageLaunch:
         header = self._jwt.get("header", {})
         if header.get("alg") != "RS256":
-            raise errors.InvalidToken(f"Signing algorithm {header.get('alg')!r} is not accepted; RS256 only.")
+            raise errors.InvalidToken(_l("Signing algorithm %(alg)s is not accepted; RS256 only.", alg=repr(header.get("alg"))))
         if not header.get("kid"):
-            raise errors.InvalidToken("The launch token names no key (kid).")
+            raise errors.InvalidToken(_l("The launch token names no key (kid)."))
         assert self._registration is not None
         public_key = self.platform_public_key(header["kid"])
         client_id = self._registration.get_client_id()
@@ -259,17 +261,17 @@ class ToolMessageLaunch(FlaskMessageLaunch):
                 options={"require": ["exp", "iat"]},
             )
         except jwt.ExpiredSignatureError as exc:
-            raise errors.LaunchExpired("The launch token has expired.") from exc
+            raise errors.LaunchExpired(_l("The launch token has expired.")) from exc
         except jwt.ImmatureSignatureError as exc:
-            raise errors.InvalidToken(f"The launch token is not valid yet ({exc}); check the platform's clock.") from exc
+            raise errors.InvalidToken(_l("The launch token is not valid yet (%(reason)s); check the platform's clock.", reason=str(exc))) from exc
         except jwt.InvalidTokenError as exc:
-            raise errors.InvalidToken(f"The launch token was rejected: {exc}") from exc
+            raise errors.InvalidToken(_l("The launch token was rejected: %(reason)s", reason=str(exc))) from exc
         aud = body.get("aud")
         audiences = aud if isinstance(aud, list) else [aud]
         if len(audiences) > 1 and "azp" not in body:
-            raise errors.InvalidToken("The token has several audiences but no authorised party (azp).")
+            raise errors.InvalidToken(_l("The token has several audiences but no authorised party (azp)."))
         if "azp" in body and body["azp"] != client_id:
-            raise errors.InvalidToken(f"The authorised party (azp) {body['azp']!r} is not our client ID.")
+            raise errors.InvalidToken(_l("The authorised party (azp) %(azp)s is not our client ID.", azp=repr(body["azp"])))
         return self
 
     def platform_public_key(self, kid: str) -> RSAPublicKey:
@@ -284,11 +286,11 @@ class ToolMessageLaunch(FlaskMessageLaunch):
             if key is None and platform_keys.may_refetch(url):
                 key = platform_keys.find_key(platform_keys.key_set(url, self._requests_session, refresh=True).get("keys", []), kid)
         if key is None:
-            raise errors.InvalidToken(f"The platform's key set has no key {kid!r}.")
+            raise errors.InvalidToken(_l("The platform's key set has no key %(kid)s.", kid=repr(kid)))
         try:
             return _public_key(json.dumps(key, sort_keys=True))
         except (ValueError, TypeError) as exc:
-            raise errors.InvalidToken(f"The platform's key {kid!r} cannot be read.") from exc
+            raise errors.InvalidToken(_l("The platform's key %(kid)s cannot be read.", kid=repr(kid))) from exc
 
     # -- claims, nonce, deployment, message ------------------------------------------------------------
     def validate_claims(self) -> ToolMessageLaunch:
@@ -299,15 +301,15 @@ class ToolMessageLaunch(FlaskMessageLaunch):
     def validate_nonce(self) -> ToolMessageLaunch:
         nonce = self._get_jwt_body().get("nonce")
         if not nonce:
-            raise errors.MissingClaim("The launch has no nonce.")
+            raise errors.MissingClaim(_l("The launch has no nonce."))
         storage = self._session_service.data_storage
         if not isinstance(storage, LaunchStorage) or not storage.consume_value(f"lti1p3-nonce-{nonce}"):
-            raise errors.ReplayedLaunch("The launch's nonce was already used or was never issued to this browser.")
+            raise errors.ReplayedLaunch(_l("The launch's nonce was already used or was never issued to this browser."))
         return self
 
     def validate_deployment(self) -> ToolMessageLaunch:
         if not self._get_jwt_body().get(claims.DEPLOYMENT_ID):
-            raise errors.MissingClaim("The launch has no deployment_id.")
+            raise errors.MissingClaim(_l("The launch has no deployment_id."))
         return super().validate_deployment()
 
     def validate_message(self) -> ToolMessageLaunch:
@@ -344,7 +346,7 @@ def restore_launch(launch_id: str) -> ToolMessageLaunch:
     """A launch validated earlier, from the server-side cache; raises SessionExpired when it is gone."""
     body = cache.get(LAUNCH_KEY_PREFIX + launch_id) if launch_id else None
     if not body:
-        raise errors.SessionExpired("The launch data has expired.")
+        raise errors.SessionExpired(_l("The launch data has expired."))
     launch = ToolMessageLaunch(FlaskRequest(), DatabaseToolConf(), restore=True)
     launch.set_launch_id(launch_id).set_auto_validation(enable=False).set_jwt({"body": body}).set_restored()
     launch.validate_registration()

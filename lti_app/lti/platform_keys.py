@@ -14,6 +14,7 @@ from typing import Any
 
 import requests
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from requests_hardened.ip_filter import InvalidIPAddress
 
 from lti_app.extensions import cache
@@ -67,7 +68,7 @@ def key_set(url: str, session: requests.Session, refresh: bool = False) -> dict[
             return cached
     key_set = _fetch(url, session)
     if not isinstance(key_set, dict) or not isinstance(key_set.get("keys"), list):
-        raise errors.PlatformUnavailable(f"The platform's key set at {url} is not a JWKS document.")
+        raise errors.PlatformUnavailable(_l("The platform's key set at %(url)s is not a JWKS document.", url=url))
     cache.set(key, key_set, timeout=current_app.config["LTI_KEYSET_CACHE_SECONDS"])
     return key_set
 
@@ -79,10 +80,11 @@ def _fetch(url: str, session: requests.Session) -> Any:
     except InvalidIPAddress as exc:
         raise PlatformAddressRefused(f"The platform's key set URL {url} {REFUSED}.") from exc
     except requests.RequestException as exc:
-        raise errors.PlatformUnavailable(f"The platform's key set at {url} could not be reached.") from exc
+        raise errors.PlatformUnavailable(_l("The platform's key set at %(url)s could not be reached.", url=url)) from exc
     if response.status_code != 200:
-        raise errors.PlatformUnavailable(f"The platform's key set at {url} answered HTTP {response.status_code}.")
+        raise errors.PlatformUnavailable(
+            _l("The platform's key set at %(url)s answered HTTP %(status)s.", url=url, status=response.status_code))
     try:
         return json.loads(body)
     except ValueError as exc:
-        raise errors.PlatformUnavailable(f"The platform's key set at {url} is not JSON.") from exc
+        raise errors.PlatformUnavailable(_l("The platform's key set at %(url)s is not JSON.", url=url)) from exc

@@ -11,6 +11,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives import serialization
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from pylti1p3.deployment import Deployment as LtiDeployment
 from pylti1p3.registration import Registration
 from pylti1p3.tool_config import ToolConfAbstract
@@ -85,14 +86,17 @@ def find_platform(issuer: str, client_id: str | None, records: RegistrationCache
     """The active registration for (issuer, client_id), or a named error."""
     platform = _platform_record(issuer, client_id, records or RegistrationCache())
     if platform is None:
-        raise errors.UnknownPlatform(f"Issuer {issuer!r} with client ID {client_id!r} is not registered.")
+        raise errors.UnknownPlatform(
+            _l("Issuer %(issuer)s with client ID %(client_id)s is not registered.", issuer=repr(issuer), client_id=repr(client_id)))
     if not platform.active:
         raise errors.InactivePlatform(
-            f"The registration of {issuer!r} (client ID {client_id!r}) is inactive.", platform_id=platform.id
+            _l("The registration of %(issuer)s (client ID %(client_id)s) is inactive.", issuer=repr(issuer), client_id=repr(client_id)),
+            platform_id=platform.id,
         )
     if platform.pending:
         raise errors.PlatformAwaitingApproval(
-            f"The registration of {issuer!r} (client ID {client_id!r}) awaits approval by ReMentor's operator.",
+            _l("The registration of %(issuer)s (client ID %(client_id)s) awaits approval by ReMentor's operator.",
+               issuer=repr(issuer), client_id=repr(client_id)),
             platform_id=platform.id,
         )
     return platform
@@ -107,7 +111,8 @@ def _deployment_record(platform: PlatformRecord, deployment_id: str, records: Re
     if row is None:
         if not current_app.config["LTI_RECORD_UNKNOWN_DEPLOYMENTS"]:
             raise errors.UnknownDeployment(
-                f"Deployment ID {deployment_id!r} is not registered for {platform.issuer!r}."
+                _l("Deployment ID %(deployment)s is not registered for %(issuer)s.", deployment=repr(deployment_id),
+                   issuer=repr(platform.issuer))
             )
         # Not cached: the flush that records it makes every cached record stale anyway.
         row = approvals.record_pending_deployment(db.session.get(Platform, platform.id), deployment_id)
@@ -128,10 +133,12 @@ def find_deployment(
     """
     deployment = _deployment_record(platform, deployment_id, records or RegistrationCache())
     if not deployment.active:
-        raise errors.InactiveDeployment(f"Deployment ID {deployment_id!r} of {platform.issuer!r} is inactive.")
+        raise errors.InactiveDeployment(_l("Deployment ID %(deployment)s of %(issuer)s is inactive.",
+                                            deployment=repr(deployment_id), issuer=repr(platform.issuer)))
     if deployment.pending:
         raise errors.DeploymentAwaitingApproval(
-            f"Deployment ID {deployment_id!r} of {platform.issuer!r} awaits approval by ReMentor's operator.",
+            _l("Deployment ID %(deployment)s of %(issuer)s awaits approval by ReMentor's operator.",
+               deployment=repr(deployment_id), issuer=repr(platform.issuer)),
             platform_id=platform.id,
         )
     return deployment

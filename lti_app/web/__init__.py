@@ -41,6 +41,7 @@ def register_web(app: Flask) -> None:
 
 def _register_url_helpers(app: Flask) -> None:
     """Page numbers in every audience's URLs: pages keep their filters."""
-    from lti_app.web.pagination import page_url
+    from lti_app.web.pagination import page_summary, page_url
 
     app.add_template_global(page_url, "page_url")
+    app.add_template_global(page_summary, "page_summary_text")

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 from flask import Blueprint, abort, g, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
 
 from lti_app.extensions import db
 from lti_app.i18n import speak_to
@@ -20,9 +21,9 @@ T = TypeVar("T")
 
 
 WRONG_SIDE = {  # by whether the page is for staff
-    True: "This page is for the course's instructors. Open ReMentor from your course to reach your own pages.",
-    False: "This page is for the course's learners. As an instructor of this course, your pages are the instructor's "
-           "pages: open ReMentor from your course to reach them.",
+    True: _l("This page is for the course's instructors. Open ReMentor from your course to reach your own pages."),
+    False: _l("This page is for the course's learners. As an instructor of this course, your pages are the instructor's "
+              "pages: open ReMentor from your course to reach them."),
 }
 
 
@@ -34,10 +35,10 @@ def guard_course_pages(bp: Blueprint, *, staff: bool) -> None:
         if course_id is None:
             abort(404)
         membership = tool_session.membership_for(course_id)
+        speak_to(membership.person)  # before a refusal too: it is written in the person's language
         if membership.role.is_staff != staff:
-            abort(403, description=WRONG_SIDE[staff])
+            abort(403, description=str(WRONG_SIDE[staff]))
         g.membership = membership
-        speak_to(membership.person)
 
     @bp.url_defaults
     def add_course_id(endpoint: str, values: dict[str, Any]) -> None:

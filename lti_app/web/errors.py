@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Flask, g, jsonify, render_template, request
+from flask_babel import force_locale, gettext as _, lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -12,14 +13,20 @@ from lti_app.mentoring.errors import MentoringError
 
 
 PLAIN_WORDS = {  # for an error raised without a message of its own
-    400: "The request could not be understood. Go back, reload the page and try again.",
-    403: "This page is not open to you.",
-    404: "This page does not exist, or it is not yours to see.",
-    405: "This address cannot be used that way. Go back and use the page's own buttons and links.",
-    410: "This page is no longer available.",
-    413: "What you sent is too large.",
-    429: "Too many attempts. Wait a little and try again.",
+    400: _l("The request could not be understood. Go back, reload the page and try again."),
+    403: _l("This page is not open to you."),
+    404: _l("This page does not exist, or it is not yours to see."),
+    405: _l("This address cannot be used that way. Go back and use the page's own buttons and links."),
+    410: _l("This page is no longer available."),
+    413: _l("What you sent is too large."),
+    429: _l("Too many attempts. Wait a little and try again."),
 }
+
+
+def in_english(text: object) -> str:
+    """``text`` (a lazy translation, or plain text) in the tool's English: logs are read by its operators."""
+    with force_locale("en_GB"):
+        return str(text)
 
 
 def _wants_json() -> bool:
@@ -44,9 +51,9 @@ def register(app: Flask) -> None:
         db.session.rollback()
         if platform_id is not None:
             count_launch_error(platform_id, error.code)  # in the cache: a refused launch writes no row
-        app.logger.warning("launch rejected: %s: %s", error.code, error.detail)
+        app.logger.warning("launch rejected: %s: %s", error.code, in_english(error.detail))
         if _wants_json():
-            return jsonify(error=error.code, message=error.detail), error.status
+            return jsonify(error=error.code, message=str(error.detail)), error.status
         return render_template("errors/launch.html", error=error), error.status
 
     @app.errorhandler(MentoringError)
@@ -57,14 +64,14 @@ def register(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
         db.session.rollback()
-        return _render_http(400, "The form expired or did not come from this page. Go back, reload and try again.")
+        return _render_http(400, _("The form expired or did not come from this page. Go back, reload and try again."))
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         db.session.rollback()
         generic = error.description == type(error).description  # Werkzeug's own words, not ours
         status = error.code or 500
-        return _render_http(status, PLAIN_WORDS.get(status, error.name) if generic else error.description)
+        return _render_http(status, str(PLAIN_WORDS.get(status, error.name)) if generic else str(error.description))
 
 
 def _render_http(status: int, message: str):

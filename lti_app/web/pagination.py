@@ -4,8 +4,9 @@ from __future__ import annotations
 from typing import Any
 
 from flask import request, url_for
+from flask_babel import format_number, gettext as _, ngettext
 
-from lti_app.mentoring.services.paging import MAX_PAGE
+from lti_app.mentoring.services.paging import MAX_PAGE, Page
 
 
 def requested_page() -> int:
@@ -20,3 +21,37 @@ def page_url(number: int, **overrides: Any) -> str:
     """This page's URL with the same filters and another page number."""
     args = {**request.args.to_dict(), **overrides, "page": number}
     return url_for(request.endpoint, **(request.view_args or {}), **args)
+
+
+def _sentences(noun_many: str, total: int, numbers: dict[str, str]) -> tuple[str, str, str] | None:
+    """A list's count as whole sentences (no rows; all on one page; one page of several), by the noun a template
+    names its rows by; None for a noun without sentences of its own."""
+    one_page = {"count": numbers["total"]}  # ngettext's own num is the bare number
+    if noun_many == "people":
+        return (_("No people."), ngettext("%(count)s person.", "%(count)s people.", total, **one_page),
+                _("%(first)s–%(last)s of %(total)s people.", **numbers))
+    if noun_many == "pairs":
+        return (_("No pairs."), ngettext("%(count)s pair.", "%(count)s pairs.", total, **one_page),
+                _("%(first)s–%(last)s of %(total)s pairs.", **numbers))
+    if noun_many == "participants":
+        return (_("No participants."), ngettext("%(count)s participant.", "%(count)s participants.", total, **one_page),
+                _("%(first)s–%(last)s of %(total)s participants.", **numbers))
+    if noun_many == "requests":
+        return (_("No requests."), ngettext("%(count)s request.", "%(count)s requests.", total, **one_page),
+                _("%(first)s–%(last)s of %(total)s requests.", **numbers))
+    if noun_many == "mentors fit you":
+        return (_("No mentors fit you."), ngettext("%(count)s mentor fits you.", "%(count)s mentors fit you.", total, **one_page),
+                _("%(first)s–%(last)s of %(total)s mentors fit you.", **numbers))
+    return None
+
+
+def page_summary(page: Page[Any], noun_one: str, noun_many: str) -> str:
+    """"No people." · "1 person." · "51–100 of 5,000 people.": in the page's language, numbers in its format."""
+    numbers = {"first": format_number(page.first), "last": format_number(page.last), "total": format_number(page.total)}
+    sentences = _sentences(noun_many, page.total, numbers)
+    if sentences is None:  # a list without sentences of its own: its English nouns, local numbers
+        noun = noun_one if page.total == 1 else noun_many
+        sentences = (f"No {noun_many}.", f"{numbers['total']} {noun}.",
+                     f"{numbers['first']}–{numbers['last']} of {numbers['total']} {noun_many}.")
+    none, one_page, several = sentences
+    return none if page.total == 0 else one_page if page.pages == 1 else several

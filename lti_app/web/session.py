@@ -11,6 +11,7 @@ import secrets
 from typing import Any
 
 from flask import current_app, session
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
@@ -89,7 +90,7 @@ def membership_for(course_id: int) -> Membership:
     """The membership this browser launched into ``course_id``; SessionExpired when it has none or it ended."""
     entry = session.get("courses", {}).get(str(course_id))
     if not entry or not entry.get("s"):
-        raise errors.SessionExpired(f"This browser has no ReMentor session for course {course_id}.")
+        raise errors.SessionExpired(_l("This browser has no ReMentor session for course %(course)s.", course=course_id))
     # Every course page shows the person and the course: one query for them and the session's record.
     query = (
         select(Membership)
@@ -100,7 +101,7 @@ def membership_for(course_id: int) -> Membership:
     membership = db.session.scalar(query)
     if membership is None:
         _forget(course_id)
-        raise errors.SessionExpired(f"This browser's ReMentor session for course {course_id} has ended.")
+        raise errors.SessionExpired(_l("This browser's ReMentor session for course %(course)s has ended.", course=course_id))
     return membership
 
 

@@ -10,11 +10,13 @@ with its own line item (label = title, scoreMaximum = points, resourceId ``refle
 from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, url_for
+from flask_babel import gettext as _, lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import RadioField
 from wtforms.validators import InputRequired
 
 from lti_app.extensions import db, utcnow
+from lti_app.i18n import speak_to
 from lti_app.lti.launch import restore_launch
 from lti_app.lti.services.deep_linking import ContentItem, build_response
 from lti_app.mentoring.domain.cohort_state import long_date
@@ -37,13 +39,13 @@ ASSIGNMENT = "rementor_assignment"
 class PlacementForm(FlaskForm):
     """Which one item to place."""
 
-    item = RadioField("What to add", default=PROGRAMME, validators=[InputRequired("Choose what to add.")])
+    item = RadioField(_l("What to add"), default=PROGRAMME, validators=[InputRequired(_l("Choose what to add."))])
 
 
 def _programme_item() -> ContentItem:
     return ContentItem(
-        title="Reverse mentoring programme",
-        text="Enrol as mentor or mentee, meet your partner, track goals, meetings and reflections.",
+        title=_("Reverse mentoring programme"),
+        text=_("Enrol as mentor or mentee, meet your partner, track goals, meetings and reflections."),
         url=url_for("launch.launch", _external=True),
         custom={TARGET: PROGRAMME},
     )
@@ -52,8 +54,9 @@ def _programme_item() -> ContentItem:
 def _reflection_item(assignment: ReflectionAssignment) -> ContentItem:
     return ContentItem(
         title=assignment.title,
-        text=f"Reflection for {assignment.audience.label.lower()} of {assignment.cohort.name}: "
-             f"due {long_date(assignment.due_on)}, {points_label(assignment.points)} points.",
+        text=_("Reflection for %(audience)s of %(cohort)s: due %(due)s, %(points)s points.",
+               audience=assignment.audience.label.lower(), cohort=assignment.cohort.name,
+               due=long_date(assignment.due_on), points=points_label(assignment.points)),
         url=url_for("launch.launch", _external=True),
         custom={TARGET: REFLECTION_TAG, ASSIGNMENT: str(assignment.id)},
         line_item_label=assignment.title,
@@ -72,6 +75,7 @@ def _offers(course_id: int) -> dict[str, ContentItem]:
 
 def _staff_launch(course_id: int, launch_id: str):
     membership = tool_session.membership_for(course_id)
+    speak_to(membership.person)
     if not membership.role.is_staff or tool_session.launch_id_for(course_id) != launch_id:
         abort(404)
     launch = restore_launch(launch_id)
@@ -89,7 +93,7 @@ def _form(offers: dict[str, ContentItem]) -> PlacementForm:
 @bp.get("/<launch_id>")
 def picker(course_id: int, launch_id: str):
     """Offer what can be placed in the course."""
-    membership, _ = _staff_launch(course_id, launch_id)
+    membership, _launch = _staff_launch(course_id, launch_id)
     offers = _offers(course_id)
     return render_template("launch/deep_link_picker.html", membership=membership, launch_id=launch_id,
                            form=_form(offers), hints={value: item.text for value, item in offers.items()})
@@ -98,7 +102,7 @@ def picker(course_id: int, launch_id: str):
 @bp.post("/<launch_id>")
 def respond(course_id: int, launch_id: str):
     """Sign the chosen item and post it back to the platform."""
-    _, launch = _staff_launch(course_id, launch_id)
+    _membership, launch = _staff_launch(course_id, launch_id)
     offers = _offers(course_id)
     form = _form(offers)
     if not form.validate_on_submit():

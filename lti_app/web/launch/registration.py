@@ -11,6 +11,7 @@ from lti_app.lti import errors
 from lti_app.lti.dynamic_registration import register_tool
 from lti_app.lti.models import origin_of
 from lti_app.lti.tool_profile import DESCRIPTION, ToolProfile, canvas_configuration, registration_request
+from lti_app.web.errors import in_english
 from lti_app.web.security import forget_platform_origins
 
 bp = Blueprint("registration", __name__)
@@ -91,7 +92,7 @@ def register():
 def registration_failed(error: errors.RegistrationError):
     """A failed registration: the launch error page, frameable by the platform; nothing was stored."""
     db.session.rollback()
-    current_app.logger.warning("dynamic registration refused: %s: %s", error.code, error.detail)
+    current_app.logger.warning("dynamic registration refused: %s: %s", error.code, in_english(error.detail))
     origin = registering_origin()
     page = render_template("launch/register_failed.html", error=error,
                            close_targets=close_targets(origin, _is_canvas(origin)))

@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, g, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _, lazy_gettext as _l
 from pylti1p3.contrib.flask import FlaskRequest
 from sqlalchemy import text
 
 from lti_app.extensions import cache, csrf, db
+from lti_app.i18n import speak_to
 from lti_app.lti import errors, keys, platform_storage
 from lti_app.lti.claims import LaunchContext
 from lti_app.lti.launch import ToolMessageLaunch, ToolOIDCLogin
@@ -85,7 +87,7 @@ def _validated_launch(
         raise
     if login_platform is not None:
         if tool_conf.platform is None or tool_conf.platform.id != login_platform:
-            raise errors.StateMismatch("The launch comes from another LMS than its login.")
+            raise errors.StateMismatch(_l("The launch comes from another LMS than its login."))
         frame_session.start()
     return finish_launch(context, tool_conf)
 
@@ -97,13 +99,14 @@ def storage_launch():
     issued (five minutes, once), validate the launch and open the frame's cookie-less session (``frame_session``)."""
     origin = request.headers.get("Origin")
     if origin != request.host_url.rstrip("/"):
-        raise errors.StateMismatch(f"The launch's state was posted from {origin or 'no origin'}, not from this tool.")
+        raise errors.StateMismatch(
+            _l("The launch's state was posted from %(origin)s, not from this tool.", origin=origin or _l("no origin")))
     state, kept = request.form.get("state"), request.form.get("lti_storage_value")
     record = platform_storage.consume(state)
     if record is None:
-        raise errors.StateMismatch("The launch's state was never issued, has expired or was already used.")
+        raise errors.StateMismatch(_l("The launch's state was never issued, has expired or was already used."))
     if not kept or kept != state:
-        raise errors.StateMismatch("The LMS's storage did not give back the state of this login.")
+        raise errors.StateMismatch(_l("The LMS's storage did not give back the state of this login."))
     tool_conf = _tool_conf()
     message_launch = ToolMessageLaunch(FlaskRequest(), tool_conf, stored_state=str(state))
     return _validated_launch(message_launch, tool_conf, login_platform=record["platform"])
@@ -114,6 +117,7 @@ def finish_launch(context: LaunchContext, tool_conf: DatabaseToolConf) -> Respon
     platform = tool_conf.platform
     assert platform is not None
     facts = facts_from(context, platform, tool_conf.deployment)
+    speak_to(locale=facts.locale)  # a message flashed for the first page is in the launch's language
     known = known_launch(facts)
     # Read before the commit, which expires the rows (reading them after it would cost a query each).
     membership = known or KnownMembership.of(record_launch(facts, lambda: Platform.ids_of_issuer(platform.issuer)))
@@ -161,9 +165,10 @@ def continue_launch(token: str):
     membership = tool_session.continue_membership(payload)
     if membership is None:
         return _expired()
+    speak_to(membership.person)
     return render_template(
         "launch/continue_confirm.html", token=token, person=membership.person, course=membership.course,
-        platform_name=payload.get("p") or "your LMS",
+        platform_name=payload.get("p") or _("your LMS"),
     ), 200
 
 

@@ -9,6 +9,7 @@ copied course, an edited link) lands on the home page with a message that says n
 from __future__ import annotations
 
 from flask import flash, url_for
+from flask_babel import lazy_gettext as _l
 
 from lti_app.lti.claims import LaunchContext
 from lti_app.lti.models import Platform
@@ -20,7 +21,7 @@ from lti_app.mentoring.services import reflections
 from lti_app.mentoring.services.launches import KnownMembership
 from lti_app.web.launch.deep_linking import ASSIGNMENT, TARGET
 
-UNKNOWN_REFLECTION = "The link you followed is for a reflection this course does not have. Here is your home page instead."
+UNKNOWN_REFLECTION = _l("The link you followed is for a reflection this course does not have. Here is your home page instead.")
 
 
 def landing_url(context: LaunchContext, membership: KnownMembership, platform: Platform | PlatformRecord) -> str:
@@ -31,7 +32,7 @@ def landing_url(context: LaunchContext, membership: KnownMembership, platform: P
         assignment = _placed_assignment(context, membership.course_id, platform)
         if assignment is not None:
             return _reflection_url(assignment, membership)
-        flash(UNKNOWN_REFLECTION, "error")
+        flash(str(UNKNOWN_REFLECTION), "error")
     return _home_url(membership)
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, PasswordField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
@@ -16,7 +17,7 @@ def http_url(form: FlaskForm, field: StringField) -> None:
     """An absolute http(s) URL, as the LMS's own endpoints are."""
     parts = urlsplit(field.data or "")
     if parts.scheme not in {"http", "https"} or not parts.netloc:
-        raise ValidationError("Enter an http(s) URL, e.g. https://lms.example.edu/mod/lti/auth.php.")
+        raise ValidationError(_l("Enter an http(s) URL, e.g. https://lms.example.edu/mod/lti/auth.php."))
 
 
 def _strip(value: str | None) -> str | None:
@@ -26,20 +27,20 @@ def _strip(value: str | None) -> str | None:
 class LoginForm(FlaskForm):
     """An operator's address and password."""
 
-    email = StringField("E-mail address", validators=[DataRequired(), Length(max=255)], filters=[_strip])
-    password = PasswordField("Password", validators=[DataRequired(), Length(max=1024)])
+    email = StringField(_l("E-mail address"), validators=[DataRequired(), Length(max=255)], filters=[_strip])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=1024)])
 
 
 class PlatformForm(FlaskForm):
     """A registration's identity and endpoints."""
 
-    name = StringField("Name", validators=[DataRequired(), Length(max=200)], filters=[_strip])
-    issuer = StringField("Issuer", validators=[DataRequired(), Length(max=255), http_url], filters=[_strip])
-    client_id = StringField("Client ID", validators=[DataRequired(), Length(max=255)], filters=[_strip])
-    auth_login_url = StringField("OIDC authorisation URL", validators=[DataRequired(), Length(max=1000), http_url], filters=[_strip])
-    auth_token_url = StringField("Access token URL", validators=[DataRequired(), Length(max=1000), http_url], filters=[_strip])
-    auth_audience = StringField("Token audience (when not the token URL)", validators=[Optional(), Length(max=1000)], filters=[_strip])
-    key_set_url = StringField("Public keyset URL", validators=[Optional(), Length(max=1000), http_url], filters=[_strip])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)], filters=[_strip])
+    issuer = StringField(_l("Issuer"), validators=[DataRequired(), Length(max=255), http_url], filters=[_strip])
+    client_id = StringField(_l("Client ID"), validators=[DataRequired(), Length(max=255)], filters=[_strip])
+    auth_login_url = StringField(_l("OIDC authorisation URL"), validators=[DataRequired(), Length(max=1000), http_url], filters=[_strip])
+    auth_token_url = StringField(_l("Access token URL"), validators=[DataRequired(), Length(max=1000), http_url], filters=[_strip])
+    auth_audience = StringField(_l("Token audience (when not the token URL)"), validators=[Optional(), Length(max=1000)], filters=[_strip])
+    key_set_url = StringField(_l("Public keyset URL"), validators=[Optional(), Length(max=1000), http_url], filters=[_strip])
 
     def fields(self) -> PlatformFields:
         """The submitted values."""
@@ -53,15 +54,15 @@ class PlatformForm(FlaskForm):
 class DeploymentForm(FlaskForm):
     """A deployment ID to register."""
 
-    deployment_id = StringField("Deployment ID", validators=[DataRequired(), Length(max=255)], filters=[_strip])
-    name = StringField("Name (optional)", validators=[Optional(), Length(max=200)], filters=[_strip])
+    deployment_id = StringField(_l("Deployment ID"), validators=[DataRequired(), Length(max=255)], filters=[_strip])
+    name = StringField(_l("Name (optional)"), validators=[Optional(), Length(max=200)], filters=[_strip])
 
 
 class RotateForm(FlaskForm):
     """A new signing key, and how long the older keys stay published beside it."""
 
     retire_after_hours = IntegerField(
-        "Keep the old keys published for (hours)", default=24,
+        _l("Keep the old keys published for (hours)"), default=24,
         validators=[InputRequired(), NumberRange(min=0, max=MAX_OVERLAP_HOURS)],
     )
 
@@ -71,5 +72,5 @@ class RetireForm(FlaskForm):
 
     kid = HiddenField(validators=[DataRequired(), Length(max=100)])
     after_hours = IntegerField(
-        "Retire after (hours, 0 = now)", default=0, validators=[InputRequired(), NumberRange(min=0, max=MAX_OVERLAP_HOURS)]
+        _l("Retire after (hours, 0 = now)"), default=0, validators=[InputRequired(), NumberRange(min=0, max=MAX_OVERLAP_HOURS)]
     )

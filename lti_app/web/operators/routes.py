@@ -9,6 +9,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _, lazy_gettext as _l, ngettext
+from flask_babel.speaklater import LazyString
 from werkzeug.wrappers import Response
 
 from lti_app.extensions import db, utcnow
@@ -22,14 +24,15 @@ from lti_app.lti.models import Deployment, Platform
 from lti_app.web.operators import auth
 from lti_app.web.operators.browsers import remember_browser
 from lti_app.web.operators.forms import DeploymentForm, LoginForm, PlatformForm, RetireForm, RotateForm
+from lti_app.web.errors import in_english
 from lti_app.web.security import forget_platform_origins
 from lti_app.web.tool_values import tool_values
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 PUBLIC_ENDPOINTS = {"admin.login"}
-WRONG_CREDENTIALS = "That e-mail address and password do not match an operator account."
-LOCKED_OUT = (
+WRONG_CREDENTIALS = _l("That e-mail address and password do not match an operator account.")
+LOCKED_OUT = _l(
     "Too many failed sign-ins: this account is locked for a while, except in the browsers it signed in from before. "
     "Try again later, or ask another operator."
 )
@@ -59,18 +62,19 @@ def never_framed(response: Response) -> Response:
     return response
 
 
-def _done(message: str, endpoint: str, **values: int) -> Response:
-    """Commit the change, record who made it, tell the operator, and go back to ``endpoint``."""
+def _done(message: LazyString, endpoint: str, **values: int) -> Response:
+    """Commit the change, record who made it (in English), tell the operator (in their language: ``message`` is
+    a lazy translation), and go back to ``endpoint``."""
     db.session.commit()
     forget_platform_origins()
-    current_app.logger.info("admin: %s: %s", g.operator.email, message)
-    flash(message, "ok")
+    current_app.logger.info("admin: %s: %s", g.operator.email, in_english(message))
+    flash(str(message), "ok")
     return redirect(url_for(endpoint, **values))
 
 
-def _refused(message: str, endpoint: str, **values: int) -> Response:
+def _refused(message: str | LazyString, endpoint: str, **values: int) -> Response:
     db.session.rollback()
-    flash(message, "error")
+    flash(str(message), "error")
     return redirect(url_for(endpoint, **values))
 
 
@@ -98,14 +102,14 @@ def login():
             return remember_browser(redirect(target), outcome.operator)
         status, message = (429, LOCKED_OUT) if outcome.locked else (401, WRONG_CREDENTIALS)
         current_app.logger.warning("admin: refused sign-in for %r (%s)", form.email.data[:255], status)
-    return render_template("admin/login.html", form=form, message=message), status
+    return render_template("admin/login.html", form=form, message=message and str(message)), status
 
 
 @bp.post("/logout")
 def logout():
     """Sign out (the session id is forgotten server-side too)."""
     auth.end_session()
-    flash("You are signed out.", "ok")
+    flash(_("You are signed out."), "ok")
     return redirect(url_for("admin.login"))
 
 
@@ -142,7 +146,8 @@ def edit_platform(platform_id: int):
             db.session.rollback()
             form.form_errors.append(str(exc))
         else:
-            return _done(f"Saved platform {row.id} ({row.issuer}, client {row.client_id}).", "admin.platform", platform_id=row.id)
+            return _done(_l("Saved platform %(id)s (%(issuer)s, client %(client_id)s).", id=row.id, issuer=row.issuer, client_id=row.client_id),
+                          "admin.platform", platform_id=row.id)
     return render_template("admin/platform_edit.html", platform=row, form=form), 400 if form.errors else 200
 
 
@@ -150,21 +155,24 @@ def edit_platform(platform_id: int):
 def approve(platform_id: int):
     """Approve a pending registration (and the deployments that came with it)."""
     row = approve_platform(_platform(platform_id))
-    return _done(f"Approved platform {row.id} ({row.issuer}, client {row.client_id}).", "admin.platform", platform_id=row.id)
+    return _done(_l("Approved platform %(id)s (%(issuer)s, client %(client_id)s).", id=row.id, issuer=row.issuer, client_id=row.client_id),
+                  "admin.platform", platform_id=row.id)
 
 
 @bp.post("/platforms/<id:platform_id>/activate")
 def activate(platform_id: int):
     """Allow launches from a registration."""
     row = set_platform_active(_platform(platform_id), True)
-    return _done(f"Activated platform {row.id} ({row.issuer}, client {row.client_id}).", "admin.platform", platform_id=row.id)
+    return _done(_l("Activated platform %(id)s (%(issuer)s, client %(client_id)s).", id=row.id, issuer=row.issuer, client_id=row.client_id),
+                  "admin.platform", platform_id=row.id)
 
 
 @bp.post("/platforms/<id:platform_id>/deactivate")
 def deactivate(platform_id: int):
     """Refuse launches from a registration (nothing is deleted)."""
     row = set_platform_active(_platform(platform_id), False)
-    return _done(f"Deactivated platform {row.id} ({row.issuer}, client {row.client_id}).", "admin.platform", platform_id=row.id)
+    return _done(_l("Deactivated platform %(id)s (%(issuer)s, client %(client_id)s).", id=row.id, issuer=row.issuer, client_id=row.client_id),
+                  "admin.platform", platform_id=row.id)
 
 
 @bp.post("/platforms/<id:platform_id>/sessions/end")
@@ -173,8 +181,11 @@ def end_sessions(platform_id: int):
     launches again from the LMS."""
     row = _platform(platform_id)
     ended = sessions.end_platform_sessions(row.id)
-    return _done(f"Ended {ended} session{'' if ended == 1 else 's'} of platform {row.id} ({row.issuer}): people launch "
-                 "again from the LMS.", "admin.platform", platform_id=row.id)
+    message = LazyString(lambda: ngettext(
+        "Ended %(num)d session of platform %(id)s (%(issuer)s): people launch again from the LMS.",
+        "Ended %(num)d sessions of platform %(id)s (%(issuer)s): people launch again from the LMS.",
+        ended, id=row.id, issuer=row.issuer))
+    return _done(message, "admin.platform", platform_id=row.id)
 
 
 # -- deployments --------------------------------------------------------------------------------------------
@@ -183,33 +194,36 @@ def add_deployment_to(platform_id: int):
     """Register another deployment ID for a platform."""
     row, form = _platform(platform_id), DeploymentForm()
     if not form.validate():
-        return _refused("Give a deployment ID of at most 255 characters.", "admin.platform", platform_id=row.id)
+        return _refused(_("Give a deployment ID of at most 255 characters."), "admin.platform", platform_id=row.id)
     try:
         added = add_deployment(row, form.deployment_id.data, form.name.data)
     except RegistrationConflict as exc:
         return _refused(str(exc), "admin.platform", platform_id=row.id)
-    return _done(f"Added deployment {added.deployment_id} to platform {row.id}.", "admin.platform", platform_id=row.id)
+    return _done(_l("Added deployment %(deployment)s to platform %(id)s.", deployment=added.deployment_id, id=row.id), "admin.platform", platform_id=row.id)
 
 
 @bp.post("/deployments/<id:deployment_id>/approve")
 def approve_deployment_(deployment_id: int):
     """Approve a deployment first seen in a launch."""
     row = approve_deployment(_deployment(deployment_id))
-    return _done(f"Approved deployment {row.deployment_id} of platform {row.platform_id}.", "admin.platform", platform_id=row.platform_id)
+    return _done(_l("Approved deployment %(deployment)s of platform %(id)s.", deployment=row.deployment_id, id=row.platform_id),
+                  "admin.platform", platform_id=row.platform_id)
 
 
 @bp.post("/deployments/<id:deployment_id>/activate")
 def activate_deployment(deployment_id: int):
     """Allow launches through a deployment."""
     row = set_deployment_active(_deployment(deployment_id), True)
-    return _done(f"Activated deployment {row.deployment_id} of platform {row.platform_id}.", "admin.platform", platform_id=row.platform_id)
+    return _done(_l("Activated deployment %(deployment)s of platform %(id)s.", deployment=row.deployment_id, id=row.platform_id),
+                  "admin.platform", platform_id=row.platform_id)
 
 
 @bp.post("/deployments/<id:deployment_id>/deactivate")
 def deactivate_deployment(deployment_id: int):
     """Refuse launches through a deployment."""
     row = set_deployment_active(_deployment(deployment_id), False)
-    return _done(f"Deactivated deployment {row.deployment_id} of platform {row.platform_id}.", "admin.platform", platform_id=row.platform_id)
+    return _done(_l("Deactivated deployment %(deployment)s of platform %(id)s.", deployment=row.deployment_id, id=row.platform_id),
+                  "admin.platform", platform_id=row.platform_id)
 
 
 # -- keys ---------------------------------------------------------------------------------------------------
@@ -228,10 +242,13 @@ def rotate():
     """A new signing key; the older keys stay published for the overlap the operator chose."""
     form = RotateForm()
     if not form.validate():
-        return _refused("Choose an overlap between 0 hours and 30 days.", "admin.key_list")
+        return _refused(_("Choose an overlap between 0 hours and 30 days."), "admin.key_list")
     key, previous = keys.rotate_key(timedelta(hours=form.retire_after_hours.data))
-    overlap = f"{form.retire_after_hours.data} h" if previous else "no older key"
-    return _done(f"New signing key {key.kid}; older keys published for {overlap}.", "admin.key_list")
+    if previous:
+        message = _l("New signing key %(kid)s; older keys published for %(hours)s h.", kid=key.kid, hours=form.retire_after_hours.data)
+    else:
+        message = _l("New signing key %(kid)s; there was no older key to keep published.", kid=key.kid)
+    return _done(message, "admin.key_list")
 
 
 @bp.post("/keys/retire")
@@ -239,10 +256,13 @@ def retire():
     """Retire one key now or after some hours (never the tool's last key)."""
     form = RetireForm()
     if not form.validate():
-        return _refused("Choose a key and a delay between 0 hours and 30 days.", "admin.key_list")
+        return _refused(_("Choose a key and a delay between 0 hours and 30 days."), "admin.key_list")
     try:
         key = keys.retire_key(form.kid.data, utcnow() + timedelta(hours=form.after_hours.data))
     except keys.KeyError_ as exc:
         return _refused(str(exc), "admin.key_list")
-    when = f"retires {key.retired_at:%Y-%m-%d %H:%M} UTC" if key.active else "is retired and no longer published"
-    return _done(f"Key {key.kid} {when}.", "admin.key_list")
+    if key.active:
+        message = _l("Key %(kid)s retires %(when)s UTC.", kid=key.kid, when=key.retired_at.strftime("%Y-%m-%d %H:%M"))
+    else:
+        message = _l("Key %(kid)s is retired and no longer published.", kid=key.kid)
+    return _done(message, "admin.key_list")
