@@ -33,3 +33,27 @@ def test_an_instructor_whose_locale_is_spanish_sees_the_course_home_and_cohort_i
     closed = teacher.post(f"instructor/cohorts/{cohort.id}/close", {})
     flashed = teacher.client.get(closed.headers["Location"]).get_data(as_text=True)
     assert "La inscripción está cerrada." in flashed and "Reabrir la inscripción" in flashed
+
+
+def test_every_instructor_page_of_a_cohort_renders_in_spanish(fragment_translations, platform):
+    app = fragment_translations("i18n-instructor")
+    teacher = launch(app, platform, platform.instructor.sub, locale="es-ES")
+    cohort = make_cohort(teacher.course, name="Piloto")
+    commit()
+    pages = {
+        "instructor/guide": "Guía del coordinador",
+        "instructor/cohorts/new": "Sobre la cohorte",
+        f"instructor/cohorts/{cohort.id}/edit": "Guardar los cambios",
+        f"instructor/cohorts/{cohort.id}/copy": "Crear la copia",
+        f"instructor/cohorts/{cohort.id}/matching/settings": "Umbral y equidad",
+        f"instructor/cohorts/{cohort.id}/matching/": "Cierre primero la inscripción",
+        f"instructor/cohorts/{cohort.id}/participants/": "Personas en Piloto",
+        f"instructor/cohorts/{cohort.id}/reflections/": "Todavía no hay reflexiones.",
+        f"instructor/cohorts/{cohort.id}/reflections/new": "Rúbrica (opcional)",
+        f"instructor/cohorts/{cohort.id}/completion/": "Finalización del programa",
+    }
+    for path, spanish in pages.items():
+        page = teacher.get(path)
+        html = page.get_data(as_text=True)
+        assert page.status_code == 200, path
+        assert '<html lang="es"' in html and spanish in html, path
