@@ -83,10 +83,10 @@ def test_a_coordinator_runs_a_cohort_from_creation_to_completion(live_server, pa
 
     next_step(page, base, "Run the matching")
     page.get_by_role("button", name="Run the matching").click()
-    shows(page, "The matching proposes 1 pairs")
+    shows(page, "The matching proposes 1 pair.")
     page.get_by_label(re.compile("I have reviewed the pairs")).check()
     page.get_by_role("button", name="Publish the pairs").click()
-    shows(page, "1 pairs are published")
+    shows(page, "1 pair is published")
 
     next_step(page, base, "Follow up")
     page.get_by_role("button", name="Start the programme").click()
@@ -110,7 +110,7 @@ def test_a_coordinator_runs_a_cohort_from_creation_to_completion(live_server, pa
     page.get_by_role("button", name="Save the rules").click()
     shows(page, "The completion rules are saved")
     page.get_by_role("button", name="Evaluate now").click()
-    shows(page, "2 participant(s) newly completed the programme")  # one meeting held: both partners complete
+    shows(page, "2 participants newly completed the programme")  # one meeting held: both partners complete
     as_instructor(page, base)
     page.get_by_role("link", name=COHORT).click()
     page.get_by_role("link", name="How the pairs are doing").click()

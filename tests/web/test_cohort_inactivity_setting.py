@@ -24,7 +24,7 @@ def test_a_new_cohort_uses_the_tools_default_and_the_form_says_which(app, teache
     commit()
     assert cohort.inactivity_days is None
     html = teacher.get(f"instructor/cohorts/{cohort.id}/edit").get_data(as_text=True)
-    assert 'name="inactivity_days"' in html and f"the tool&#39;s default ({app.config['MAIL_INACTIVITY_DAYS']} days)" in html
+    assert 'name="inactivity_days"' in html and f"the tool's default ({app.config['MAIL_INACTIVITY_DAYS']} days)" in html
 
 
 @pytest.mark.parametrize(("sent", "kept"), [("30", 30), ("1", 1), ("365", 365), ("", None)])

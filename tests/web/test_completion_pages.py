@@ -66,7 +66,7 @@ def test_evaluate_now_completes_and_the_page_shows_each_programme_score_as_sent(
     assert response.status_code == 303
     assert len(platform.scores) == 2
     html = page_of(teacher, pair.cohort_id)
-    assert "2 participant(s) newly completed the programme." in html
+    assert "2 participants newly completed the programme." in html
     assert html.count("✓ 1 of 1 meetings held") == 2 and html.count(">sent ") == 2
 
 

@@ -183,7 +183,7 @@ def test_both_sides_rank_and_the_instructor_computes_the_stable_matching(teacher
     assert "1</span> of 1 have ranked" in overview and "2 have ranked" in overview
     assert other.person.display_name in overview  # not ranked yet
     done = teacher.post(f"instructor/cohorts/{cohort.id}/matching-modes/stable", follow_redirects=True)
-    assert "The stable matching proposes 1 pairs" in html(done) and "No mentee who passes the rules ranked" in html(done)
+    assert "The stable matching proposes 1 pair" in html(done) and "No mentee who passes the rules ranked" in html(done)
     db.session.expire_all()
     [pair] = matching.pairs_of(cohort)
     assert (pair.mentor_enrolment_id, pair.mentee_enrolment_id) == (mentor.id, mentee.id) and pair.explanation

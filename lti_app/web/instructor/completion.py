@@ -7,6 +7,7 @@ the LMS, with a button to try again now.
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, request, url_for
+from flask_babel import gettext as _, ngettext
 
 from lti_app.mentoring.domain.grade_states import GradeTarget
 from lti_app.mentoring.services import cohorts, completion, grade_outbox
@@ -40,7 +41,7 @@ def settings(course_id: int, cohort_id: int):
     form = CompletionForm.for_settings(completion.completion_settings(cohort))
     if form.validate_on_submit():
         if save(form, completion.update_completion_settings, cohort, **form.to_fields()) is not None:
-            flash("The completion rules are saved. “Evaluate now” applies them.", "ok")
+            flash(_("The completion rules are saved. “Evaluate now” applies them."), "ok")
             return redirect(url_for(".settings", cohort_id=cohort.id), 303)
     return _page(cohort, form)
 
@@ -52,8 +53,9 @@ def evaluate(course_id: int, cohort_id: int):
     if ConfirmForm().validate_on_submit():
         done = act(completion.evaluate_completion, cohort)
         if done is not None:
-            flash(f"{len(done)} participant(s) newly completed the programme." if done else
-                  "Nobody newly meets the rules.", "ok")
+            flash(ngettext("%(num)d participant newly completed the programme.",
+                           "%(num)d participants newly completed the programme.", len(done)) if done else
+                  _("Nobody newly meets the rules."), "ok")
     return redirect(url_for(".settings", cohort_id=cohort.id), 303)
 
 
@@ -65,5 +67,6 @@ def retry(course_id: int, cohort_id: int):
     if form.validate_on_submit():
         ids = act(grade_outbox.retry_entries, course_id, form.wanted_ids())
         if ids is not None:
-            flash(f"Tried again to send {len(ids)} score(s); their status is below.", "ok")
+            flash(ngettext("Tried again to send %(num)d score; its status is below.",
+                           "Tried again to send %(num)d scores; their status is below.", len(ids)), "ok")
     return redirect(url_for(".settings", cohort_id=cohort.id) + "#sync-title", 303)

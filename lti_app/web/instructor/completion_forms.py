@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import request
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DecimalField, HiddenField, IntegerField
 from wtforms.validators import InputRequired, NumberRange, Optional
@@ -14,15 +15,16 @@ from lti_app.web.ids import is_row_id
 class CompletionForm(FlaskForm):
     """When a participant has completed the programme, and the grade the programme's column then gets."""
 
-    enabled = BooleanField("Send programme completion to the LMS gradebook")
-    min_meetings = IntegerField("Meetings held, at least", default=0, validators=[
-        InputRequired("Say how many meetings (0 for none)."), NumberRange(0, MAX_MEETINGS, f"Choose from 0 to {MAX_MEETINGS}.")])
-    require_goals_rerated = BooleanField("Every goal re-rated at the end by both partners")
-    require_all_reflections = BooleanField("Every reflection assigned to them submitted")
-    grade_points = DecimalField("Grade on completion", places=None, default=100, validators=[
-        InputRequired("Give the grade a participant gets on completion."), NumberRange(0, MAX_SCORE)])
-    score_maximum = DecimalField("Out of (maximum score)", places=None, default=100, validators=[
-        InputRequired("Give the column's maximum score."), NumberRange(0, MAX_SCORE)])
+    enabled = BooleanField(_l("Send programme completion to the LMS gradebook"))
+    min_meetings = IntegerField(_l("Meetings held, at least"), default=0, validators=[
+        InputRequired(_l("Say how many meetings (0 for none).")),
+        NumberRange(0, MAX_MEETINGS, _l("Choose from 0 to %(max)s."))])
+    require_goals_rerated = BooleanField(_l("Every goal re-rated at the end by both partners"))
+    require_all_reflections = BooleanField(_l("Every reflection assigned to them submitted"))
+    grade_points = DecimalField(_l("Grade on completion"), places=None, default=100, validators=[
+        InputRequired(_l("Give the grade a participant gets on completion.")), NumberRange(0, MAX_SCORE)])
+    score_maximum = DecimalField(_l("Out of (maximum score)"), places=None, default=100, validators=[
+        InputRequired(_l("Give the column's maximum score.")), NumberRange(0, MAX_SCORE)])
 
     @classmethod
     def for_settings(cls, settings: CohortCompletion) -> CompletionForm:

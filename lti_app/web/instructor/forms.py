@@ -4,6 +4,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
@@ -20,53 +21,53 @@ from lti_app.mentoring.services.pair_health import ATTENTION, PAIR_STATES, PairF
 from lti_app.mentoring.services.participants import ParticipantFilter, clean_search
 from lti_app.web.forms import DayField, MultiCheckboxField, choice_list
 
-def _date(label: str) -> DayField:
+def _date(label) -> DayField:
     return DayField(label)
 
 
 class CohortForm(FlaskForm):
     """A cohort's settings."""
 
-    name = StringField("Name", validators=[InputRequired("Give the cohort a name."), Length(max=200)])
-    description = TextAreaField("Description", validators=[Optional(), Length(max=4000)])
-    enrolment_opens_on = _date("Enrolment opens on")
-    enrolment_closes_on = _date("Enrolment closes on")
-    starts_on = _date("Programme starts on")
-    ends_on = _date("Programme ends on")
-    meeting_cadence_days = SelectField("Meeting cadence", choices=choice_list(CADENCE_CHOICES), coerce=int, default=14)
+    name = StringField(_l("Name"), validators=[InputRequired(_l("Give the cohort a name.")), Length(max=200)])
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=4000)])
+    enrolment_opens_on = _date(_l("Enrolment opens on"))
+    enrolment_closes_on = _date(_l("Enrolment closes on"))
+    starts_on = _date(_l("Programme starts on"))
+    ends_on = _date(_l("Programme ends on"))
+    meeting_cadence_days = SelectField(_l("Meeting cadence"), choices=choice_list(CADENCE_CHOICES), coerce=int, default=14)
     feedback_interval_days = IntegerField(
-        "Feedback every (days)", default=30,
-        validators=[Optional(), NumberRange(7, 92, "Choose from 7 to 92 days.")],  # empty: every 30 days
+        _l("Feedback every (days)"), default=30,
+        validators=[Optional(), NumberRange(7, 92, _l("Choose from 7 to 92 days."))],  # empty: every 30 days
     )
     quiet_after_days = IntegerField(
-        "Propose closing a pair after (days without activity)", default=90,
-        validators=[Optional(), NumberRange(14, 365, "Choose from 14 to 365 days.")],  # empty: 90 days
+        _l("Propose closing a pair after (days without activity)"), default=90,
+        validators=[Optional(), NumberRange(14, 365, _l("Choose from 14 to 365 days."))],  # empty: 90 days
     )
     quiet_warning_days = IntegerField(
-        "Warn the pair (days before)", default=7,
-        validators=[Optional(), NumberRange(1, 30, "Choose from 1 to 30 days.")],  # empty: 7 days
+        _l("Warn the pair (days before)"), default=7,
+        validators=[Optional(), NumberRange(1, 30, _l("Choose from 1 to 30 days."))],  # empty: 7 days
     )
     inactivity_days = IntegerField(
-        "Nudge a pair after (days without activity)",
-        validators=[Optional(), NumberRange(1, 365, "Choose from 1 to 365 days.")],  # empty: MAIL_INACTIVITY_DAYS
+        _l("Nudge a pair after (days without activity)"),
+        validators=[Optional(), NumberRange(1, 365, _l("Choose from 1 to 365 days."))],  # empty: MAIL_INACTIVITY_DAYS
     )
     mentor_capacity = IntegerField(
-        "Mentees per mentor", default=2,
-        validators=[InputRequired("Say how many mentees a mentor may take."), NumberRange(1, 20, "Choose from 1 to 20.")],
+        _l("Mentees per mentor"), default=2,
+        validators=[InputRequired(_l("Say how many mentees a mentor may take.")), NumberRange(1, 20, _l("Choose from 1 to 20."))],
     )
     mentors_per_mentee = IntegerField(
-        "Mentors per mentee", default=1,
-        validators=[InputRequired("Say how many mentors a mentee may have."), NumberRange(1, 5, "Choose from 1 to 5.")],
+        _l("Mentors per mentee"), default=1,
+        validators=[InputRequired(_l("Say how many mentors a mentee may have.")), NumberRange(1, 5, _l("Choose from 1 to 5."))],
     )
-    skill_codes = MultiCheckboxField("Skills from the catalogue", choices=choice_list((s.code, s.label) for s in DEFAULT_CATALOGUE))
-    custom_skills = TextAreaField("Your own skills, one per line", validators=[Optional(), Length(max=4000)])
+    skill_codes = MultiCheckboxField(_l("Skills from the catalogue"), choices=choice_list((s.code, s.label) for s in DEFAULT_CATALOGUE))
+    custom_skills = TextAreaField(_l("Your own skills, one per line"), validators=[Optional(), Length(max=4000)])
     ground_rules = TextAreaField(
-        "Ground rules", default=DEFAULT_GROUND_RULES,
-        validators=[InputRequired("Write the ground rules participants accept."), Length(max=8000)],
+        _l("Ground rules"), default=DEFAULT_GROUND_RULES,
+        validators=[InputRequired(_l("Write the ground rules participants accept.")), Length(max=8000)],
     )
     privacy = RadioField(
-        "What instructors may read of a pair's notes", default=PrivacySetting.STATUS_ONLY.value,
-        choices=choice_list((p.value, p.label) for p in PrivacySetting), validators=[InputRequired("Choose a privacy setting.")],
+        _l("What instructors may read of a pair's notes"), default=PrivacySetting.STATUS_ONLY.value,
+        choices=choice_list((p.value, p.label) for p in PrivacySetting), validators=[InputRequired(_l("Choose a privacy setting."))],
     )
 
     def catalogue_groups(self) -> list[tuple[SkillCategory, list[Any]]]:
@@ -130,8 +131,8 @@ class ReminderForm(FlaskForm):
     """A reminder to the roster's learners who have not enrolled: written, previewed, then sent. ``token`` names
     this reminder (a double submit sends it once); ``to`` carries the LMS user ids the preview listed."""
 
-    subject = StringField("Subject", validators=[InputRequired("Write a subject."), Length(max=enrol_reminders.MAX_SUBJECT)])
-    body = TextAreaField("Message", validators=[InputRequired("Write the reminder first."),
+    subject = StringField(_l("Subject"), validators=[InputRequired(_l("Write a subject.")), Length(max=enrol_reminders.MAX_SUBJECT)])
+    body = TextAreaField(_l("Message"), validators=[InputRequired(_l("Write the reminder first.")),
                                                 Length(max=enrol_reminders.MAX_BODY)])
     token = HiddenField(validators=[InputRequired(), Regexp(rf"^{enrol_reminders.TOKEN.pattern}$")])
     to = HiddenField(validators=[Optional(), Length(max=200_000)])
@@ -151,7 +152,7 @@ class ReminderForm(FlaskForm):
 class MoveForm(FlaskForm):
     """Move a participant to another cohort of the course."""
 
-    target = SelectField("Move to cohort", coerce=int, validators=[InputRequired("Choose a cohort.")])
+    target = SelectField(_l("Move to cohort"), coerce=int, validators=[InputRequired(_l("Choose a cohort."))])
 
 
 class ListFilterForm(FlaskForm):
@@ -160,7 +161,7 @@ class ListFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    q = StringField("Search by name or e-mail", default="")
+    q = StringField(_l("Search by name or e-mail"), default="")
 
     @property
     def search(self) -> str:
@@ -175,9 +176,9 @@ class ListFilterForm(FlaskForm):
 class ParticipantFilterForm(ListFilterForm):
     """Filters of the participant list: role, status, skill, search."""
 
-    role = SelectField("Role wanted", choices=choice_list([("", "Any role"), *((r.value, r.label) for r in RoleWanted)]), default="")
-    status = SelectField("Status", choices=choice_list([("", "Any status"), *((s.value, s.label) for s in EnrolmentStatus)]), default="")
-    skill = SelectField("Skill", default="")
+    role = SelectField(_l("Role wanted"), choices=choice_list([("", _l("Any role")), *((r.value, r.label) for r in RoleWanted)]), default="")
+    status = SelectField(_l("Status"), choices=choice_list([("", _l("Any status")), *((s.value, s.label) for s in EnrolmentStatus)]), default="")
+    skill = SelectField(_l("Skill"), default="")
 
     def to_filter(self) -> ParticipantFilter:
         """The chosen filters (unknown values count as 'any')."""
@@ -189,8 +190,8 @@ class ParticipantFilterForm(ListFilterForm):
 class StandingFilterForm(ListFilterForm):
     """Filters of the completion list: completed or not, search."""
 
-    state = SelectField("Completion", default="", choices=choice_list(
-        [("", "Everyone"), ("completed", "Completed"), ("not_completed", "Not completed")]))
+    state = SelectField(_l("Completion"), default="", choices=choice_list(
+        [("", _l("Everyone")), ("completed", _l("Completed")), ("not_completed", _l("Not completed"))]))
 
     def to_filter(self) -> StandingFilter:
         """The chosen filters."""
@@ -201,7 +202,7 @@ class StandingFilterForm(ListFilterForm):
 class SubmissionFilterForm(ListFilterForm):
     """Filters of an assignment's submissions: submitted, graded or missing, search."""
 
-    state = SelectField("Reflection", default="", choices=choice_list([("", "Everyone"), *SUBMISSION_STATES.items()]))
+    state = SelectField(_l("Reflection"), default="", choices=choice_list([("", _l("Everyone")), *SUBMISSION_STATES.items()]))
 
     def to_filter(self) -> SubmissionFilter:
         """The chosen filters."""
@@ -211,8 +212,8 @@ class SubmissionFilterForm(ListFilterForm):
 class PairFilterForm(ListFilterForm):
     """Filters of the pair health list: active or ended, needing attention, search (either partner)."""
 
-    status = SelectField("Status", default="", choices=choice_list([("", "Any status"), *PAIR_STATES.items()]))
-    attention = SelectField("Needs attention", default="", choices=choice_list([("", "Any pair"), *ATTENTION.items()]))
+    status = SelectField(_l("Status"), default="", choices=choice_list([("", _l("Any status")), *PAIR_STATES.items()]))
+    attention = SelectField(_l("Needs attention"), default="", choices=choice_list([("", _l("Any pair")), *ATTENTION.items()]))
 
     def to_filter(self) -> PairFilter:
         """The chosen filters."""

@@ -7,6 +7,7 @@ bigger than ``MATCHING_INLINE_LIMIT`` is matched by a background job (``tasks.ma
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, request, url_for
+from flask_babel import gettext as _, ngettext
 
 from lti_app.mentoring.domain.matching.settings import MatchSettings
 from lti_app.mentoring.errors import MentoringError
@@ -18,7 +19,7 @@ from lti_app.web.course_pages import form_status, render_page
 from lti_app.web.forms import ConfirmForm
 from lti_app.web.instructor import matching_progress
 from lti_app.web.instructor.matching_forms import (
-    DIRECTION_WORDS, AllowPairForm, HandPairForm, MatchingSettingsForm, PublishForm, RoundPublishForm, SwapForm,
+    DIRECTION_LABELS, DIRECTION_WORDS, AllowPairForm, HandPairForm, MatchingSettingsForm, PublishForm, RoundPublishForm, SwapForm,
 )
 from lti_app.web.pagination import requested_page
 from lti_app.web.unit_of_work import act, save
@@ -56,11 +57,11 @@ def settings(course_id: int, cohort_id: int):
     form = MatchingSettingsForm.for_settings(current)
     # a refusal keeps the form as the instructor filled it, the message by its field, with the refusal's status
     if form.validate_on_submit() and save(form, _change_settings, cohort, form.to_settings(current), refused=MentoringError):
-        flash("The matching settings are saved. Run the matching to see their effect.", "ok")
+        flash(_("The matching settings are saved. Run the matching to see their effect."), "ok")
         return _back(cohort.id)
     status = form.refusal.status if getattr(form, "refusal", None) else form_status(form)
     return render_page("instructor/matching_settings.html", status, cohort=cohort, form=form,
-                       direction_words=DIRECTION_WORDS)
+                       direction_words=DIRECTION_WORDS, direction_labels=DIRECTION_LABELS)
 
 
 def _change_settings(cohort: Cohort, wanted: MatchSettings) -> Cohort:
@@ -85,27 +86,35 @@ def run(course_id: int, cohort_id: int):
 def proposed_message(pairs: int, reasons: list[str]) -> str:
     """What a run proposed, in a sentence; with no pair, the first reason why."""
     if pairs:
-        return f"The matching proposes {pairs} pairs. Review them, then publish."
-    return "The matching proposes no pairs." + (f" For example: {reasons[0]}" if reasons else "")
+        return ngettext("The matching proposes %(num)d pair. Review it, then publish.",
+                        "The matching proposes %(num)d pairs. Review them, then publish.", pairs)
+    if reasons:
+        return _("The matching proposes no pairs. For example: %(reason)s", reason=reasons[0])
+    return _("The matching proposes no pairs.")
 
 
 @bp.post("/pairs/pin")
 def pin(course_id: int, cohort_id: int):
     """Keep the ticked proposed pairs through reruns."""
-    return _change_pairs(course_id, cohort_id, matching_edits.pin_pair, "Pinned: reruns keep {}.")
+    return _change_pairs(course_id, cohort_id, matching_edits.pin_pair,
+                         lambda n: ngettext("Pinned: reruns keep this pair.", "Pinned: reruns keep these %(num)d pairs.", n))
 
 
 @bp.post("/pairs/unpin")
 def unpin(course_id: int, cohort_id: int):
     """Let the next run decide the ticked pairs again."""
-    return _change_pairs(course_id, cohort_id, matching_edits.unpin_pair, "Unpinned: the next run decides {} again.")
+    return _change_pairs(course_id, cohort_id, matching_edits.unpin_pair,
+                         lambda n: ngettext("Unpinned: the next run decides this pair again.",
+                                            "Unpinned: the next run decides these %(num)d pairs again.", n))
 
 
 @bp.post("/pairs/forbid")
 def forbid(course_id: int, cohort_id: int):
     """Never pair the two people of each ticked pair; the pairs leave the draft."""
     return _change_pairs(course_id, cohort_id, matching_edits.forbid_pair,
-                         "Forbidden: {} will not be made again. Rerun to fill the gap.")
+                         lambda n: ngettext("Forbidden: this pair will not be made again. Rerun to fill the gap.",
+                                            "Forbidden: these %(num)d pairs will not be made again. Rerun to fill the gap.",
+                                            n))
 
 
 def _ticked() -> list[int]:
@@ -114,17 +123,18 @@ def _ticked() -> list[int]:
     return list(dict.fromkeys(int(v) for v in values))[:PAGE_SIZE]
 
 
-def _change_pairs(course_id: int, cohort_id: int, service, done: str):
-    """One action on the ticked pairs: run the service on each, flash the outcome, back to the draft."""
+def _change_pairs(course_id: int, cohort_id: int, service, done):
+    """One action on the ticked pairs: run the service on each, flash the outcome (``done`` of how many pairs), back to
+    the draft."""
     cohort = cohorts.cohort_in_course(course_id, cohort_id)
     if not ConfirmForm().validate_on_submit():
         return _back(cohort.id)
     if not (ticked := _ticked()):
-        flash("Tick one or more pairs of the draft first.", "error")
+        flash(_("Tick one or more pairs of the draft first."), "error")
         return _back(cohort.id)
     pairs = [matching_edits.proposed_pair(cohort, pair_id) for pair_id in ticked]
     if act(matching_edits.edit_pairs, service, cohort, pairs) is not None:
-        flash(done.format("this pair" if len(pairs) == 1 else f"these {len(pairs)} pairs"), "ok")
+        flash(done(len(pairs)), "ok")
     return _back(cohort.id)
 
 
@@ -135,12 +145,14 @@ def swap(course_id: int, cohort_id: int):
     form = SwapForm()
     chosen = _ticked() or [v for v in (form.first.data, form.second.data) if v is not None]
     if not form.validate_on_submit() or len(chosen) != 2:
-        flash("Tick exactly two pairs of the draft to swap their partners.", "error")
+        flash(_("Tick exactly two pairs of the draft to swap their partners."), "error")
         return _back(cohort.id)
     first, second = (matching_edits.proposed_pair(cohort, pair_id) for pair_id in chosen)
     if found := act(matching_edits.swap_partners, cohort, first, second):
-        names = " and ".join(f"{p.mentor.person.display_name} with {p.mentee.person.display_name}" for p in found)
-        flash(f"Swapped: {names}. Both pairs are pinned.", "ok")
+        one, other = found
+        flash(_("Swapped: %(mentor1)s with %(mentee1)s and %(mentor2)s with %(mentee2)s. Both pairs are pinned.",
+                mentor1=one.mentor.person.display_name, mentee1=one.mentee.person.display_name,
+                mentor2=other.mentor.person.display_name, mentee2=other.mentee.person.display_name), "ok")
     return _back(cohort.id)
 
 
@@ -152,10 +164,10 @@ def allow(course_id: int, cohort_id: int):
     if form.validate_on_submit() and (key := form.key()) is not None:
         allowed = act(matching_edits.allow_pair, cohort, *key)
         if allowed is not None:
-            flash("Allowed again: the next run may pair these two." if allowed
-                  else "That pair was not forbidden.", "ok")
+            flash(_("Allowed again: the next run may pair these two.") if allowed
+                  else _("That pair was not forbidden."), "ok")
     else:
-        flash("Choose a forbidden pair to allow again.", "error")
+        flash(_("Choose a forbidden pair to allow again."), "error")
     return _back(cohort.id)
 
 
@@ -165,10 +177,11 @@ def by_hand(course_id: int, cohort_id: int):
     cohort = cohorts.cohort_in_course(course_id, cohort_id)
     form = HandPairForm()
     if not form.validate_on_submit():
-        flash("Choose a mentor and a mentee from the lists, or type their names.", "error")
+        flash(_("Choose a mentor and a mentee from the lists, or type their names."), "error")
         return _back(cohort.id)
     if pair := act(matching_edits.pair_typed, cohort, form.mentor.data, form.mentee.data):
-        flash(f"{pair.mentor.person.display_name} and {pair.mentee.person.display_name} are paired and pinned.", "ok")
+        flash(_("%(mentor)s and %(mentee)s are paired and pinned.", mentor=pair.mentor.person.display_name,
+                mentee=pair.mentee.person.display_name), "ok")
     return _back(cohort.id)
 
 
@@ -179,11 +192,14 @@ def publish(course_id: int, cohort_id: int):
     new_round = cohort.state.matching_inputs_locked
     form = RoundPublishForm() if new_round else PublishForm()
     if new_round and form.round.data is None:  # the page showed the first draft: a colleague published it just now
-        flash("The pairs of this cohort are already published (perhaps by a colleague just now).", "error")
+        flash(_("The pairs of this cohort are already published (perhaps by a colleague just now)."), "error")
     elif not form.validate_on_submit():
-        flash("Tick the box to confirm you want to publish the pairs.", "error")
+        flash(_("Tick the box to confirm you want to publish the pairs."), "error")
     elif found := (act(rotation.publish_round, cohort, form.round.data) if new_round
                    else act(matching.publish_pairs, cohort)):
-        ended = " The previous round's pairs have ended." if new_round else ""
-        flash(f"{len(found)} pairs are published: participants now see their partner and why.{ended}", "ok")
+        published = ngettext("%(num)d pair is published: participants now see their partner and why.",
+                             "%(num)d pairs are published: participants now see their partner and why.", len(found))
+        if new_round:
+            published = " ".join((published, _("The previous round's pairs have ended.")))
+        flash(published, "ok")
     return _back(cohort.id)

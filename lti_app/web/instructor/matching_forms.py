@@ -4,6 +4,7 @@ from __future__ import annotations
 import dataclasses
 import re
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, FloatField, HiddenField, IntegerField, RadioField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
@@ -14,46 +15,53 @@ from lti_app.mentoring.domain.matching.settings import (
 from lti_app.web.forms import choice_list
 
 RULE_LABELS = {
-    "reverse_seniority": "The mentor is less senior than the mentee",
-    "reporting_line": "Never pair people in the same reporting line",
-    "past_partners": "Never pair people who were partners before",
-    "shared_language": "Partners share a language",
-    "availability_overlap": "Partners' weekly availability overlaps",
-    "capacity": "A mentor takes no more mentees than their capacity",
+    "reverse_seniority": _l("The mentor is less senior than the mentee"),
+    "reporting_line": _l("Never pair people in the same reporting line"),
+    "past_partners": _l("Never pair people who were partners before"),
+    "shared_language": _l("Partners share a language"),
+    "availability_overlap": _l("Partners' weekly availability overlaps"),
+    "capacity": _l("A mentor takes no more mentees than their capacity"),
 }
 MODE_LABELS = {
-    MatchMode.OPTIMAL: ("The engine pairs everyone",
-                        "The engine makes the best pairs for the whole cohort at once; you review them and publish."),
-    MatchMode.SELF_SELECT: ("Mentees choose their mentor",
-                            "Each mentee picks from the mentors who fit them, best fit first, and the mentor accepts "
-                            "or declines; accepted pairs appear here pinned, and you publish."),
-    MatchMode.MUTUAL: ("Both sides rank each other",
-                       "Mentees and mentors each rank the people who fit them, and you compute the stable matching "
-                       "from their rankings, then publish."),
+    MatchMode.OPTIMAL: (_l("The engine pairs everyone"),
+                        _l("The engine makes the best pairs for the whole cohort at once; you review them and publish.")),
+    MatchMode.SELF_SELECT: (_l("Mentees choose their mentor"),
+                            _l("Each mentee picks from the mentors who fit them, best fit first, and the mentor accepts "
+                               "or declines; accepted pairs appear here pinned, and you publish.")),
+    MatchMode.MUTUAL: (_l("Both sides rank each other"),
+                       _l("Mentees and mentors each rank the people who fit them, and you compute the stable matching "
+                          "from their rankings, then publish.")),
 }
 DIRECTION_WORDS = {  # one sentence each, with an example
-    Direction.COMPLEMENTARY: "one partner offers what the other wants to learn, for example a mentor strong in "
-                             "social media with a mentee who wants to learn it (skills only)",
-    Direction.SIMILAR: "the more the partners share, the better, for example both prefer video calls",
-    Direction.DIFFERENT: "the more they differ, the better, for example partners from different departments or "
-                         "generations",
+    Direction.COMPLEMENTARY: _l("one partner offers what the other wants to learn, for example a mentor strong in "
+                                "social media with a mentee who wants to learn it (skills only)"),
+    Direction.SIMILAR: _l("the more the partners share, the better, for example both prefer video calls"),
+    Direction.DIFFERENT: _l("the more they differ, the better, for example partners from different departments or "
+                            "generations"),
 }
-CRITERION_LABELS = {"skills": "Skills", "channels": "Channels", "interests": "Interests", "goals": "Goals",
-                    "department": "Department", "generation": "Generation"}
+DIRECTION_LABELS = {Direction.COMPLEMENTARY: _l("Complementary"), Direction.SIMILAR: _l("Similar"),
+                    Direction.DIFFERENT: _l("Different")}
+CRITERION_LABELS = {"skills": _l("Skills"), "channels": _l("Channels"), "interests": _l("Interests"), "goals": _l("Goals"),
+                    "department": _l("Department"), "generation": _l("Generation")}
+WEIGHT_LABELS = {"skills": _l("Skills weight"), "channels": _l("Channels weight"), "interests": _l("Interests weight"),
+                 "goals": _l("Goals weight"), "department": _l("Department weight"), "generation": _l("Generation weight")}
+DIRECTION_FIELD_LABELS = {
+    "skills": _l("Skills direction"), "channels": _l("Channels direction"), "interests": _l("Interests direction"),
+    "goals": _l("Goals direction"), "department": _l("Department direction"), "generation": _l("Generation direction")}
 
 
 class MatchingSettingsForm(FlaskForm):
     """Mode, hard rules on or off, the minimum overlap, each criterion's weight (0-5) and direction, threshold, fairness."""
 
     # Optional: a form posted without it (an older page) keeps the cohort's mode.
-    mode = RadioField("How pairs are made", choices=choice_list((m.value, label) for m, (label, _) in MODE_LABELS.items()),
+    mode = RadioField(_l("How pairs are made"), choices=choice_list((m.value, label) for m, (label, _) in MODE_LABELS.items()),
                       validators=[Optional()])
     # Optional: disabled (so not sent) while its rule is off; the stored value is then kept.
-    min_overlap_hours = IntegerField("Minimum overlapping hours a week", validators=[
-        Optional(), NumberRange(0, 168, "Choose from 0 to 168 hours.")])
-    min_score = FloatField("Minimum score of a pair (0-100 points)", validators=[
-        InputRequired("Give a minimum score."), NumberRange(0, 100, "Choose from 0 to 100.")])
-    fairness = BooleanField("Fairness: lift the worst pair, even at some cost to the total")
+    min_overlap_hours = IntegerField(_l("Minimum overlapping hours a week"), validators=[
+        Optional(), NumberRange(0, 168, _l("Choose from 0 to 168 hours."))])
+    min_score = FloatField(_l("Minimum score of a pair (0-100 points)"), validators=[
+        InputRequired(_l("Give a minimum score.")), NumberRange(0, 100, _l("Choose from 0 to 100."))])
+    fairness = BooleanField(_l("Fairness: lift the worst pair, even at some cost to the total"))
 
     @classmethod
     def for_settings(cls, settings: MatchSettings) -> MatchingSettingsForm:
@@ -98,10 +106,10 @@ class MatchingSettingsForm(FlaskForm):
 for _name, _label in RULE_LABELS.items():
     setattr(MatchingSettingsForm, f"rule_{_name}", BooleanField(_label))
 for _name in CRITERIA:
-    setattr(MatchingSettingsForm, f"weight_{_name}", IntegerField(f"{CRITERION_LABELS[_name]} weight", validators=[
-        InputRequired("Give a weight."), NumberRange(0, 5, "Choose from 0 (off) to 5.")]))
-    _choices = [(d.value, d.value.capitalize()) for d in Direction if d in ALLOWED_DIRECTIONS[_name]]
-    setattr(MatchingSettingsForm, f"direction_{_name}", SelectField(f"{CRITERION_LABELS[_name]} direction",
+    setattr(MatchingSettingsForm, f"weight_{_name}", IntegerField(WEIGHT_LABELS[_name], validators=[
+        InputRequired(_l("Give a weight.")), NumberRange(0, 5, _l("Choose from 0 (off) to 5."))]))
+    _choices = [(d.value, DIRECTION_LABELS[d]) for d in Direction if d in ALLOWED_DIRECTIONS[_name]]
+    setattr(MatchingSettingsForm, f"direction_{_name}", SelectField(DIRECTION_FIELD_LABELS[_name],
                                                                     choices=choice_list(_choices), validate_choice=False))
 
 
@@ -109,15 +117,15 @@ class HandPairForm(FlaskForm):
     """A mentor and a mentee to pair, typed or picked from a short list ("Name #id", an id, or a unique name):
     never a select of the whole cohort."""
 
-    mentor = StringField("Mentor", validators=[InputRequired("Choose a mentor."), Length(max=300)])
-    mentee = StringField("Mentee", validators=[InputRequired("Choose a mentee."), Length(max=300)])
+    mentor = StringField(_l("Mentor"), validators=[InputRequired(_l("Choose a mentor.")), Length(max=300)])
+    mentee = StringField(_l("Mentee"), validators=[InputRequired(_l("Choose a mentee.")), Length(max=300)])
 
 
 class PublishForm(FlaskForm):
     """Publishing cannot be undone here, so the instructor ticks a box to confirm."""
 
-    confirmed = BooleanField("I have reviewed the pairs: publish them, so each participant sees their partner",
-                             validators=[InputRequired("Tick the box to confirm you want to publish.")])
+    confirmed = BooleanField(_l("I have reviewed the pairs: publish them, so each participant sees their partner"),
+                             validators=[InputRequired(_l("Tick the box to confirm you want to publish."))])
 
 
 def _whole_number(value):

@@ -6,6 +6,7 @@ these modes make land in the draft of the matching page, where the instructor re
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, url_for
+from flask_babel import gettext as _, ngettext
 
 from lti_app.mentoring.domain.cohort_state import CohortState
 from lti_app.mentoring.domain.matching.settings import MatchMode
@@ -45,6 +46,10 @@ def compute(course_id: int, cohort_id: int):
     cohort = cohorts.cohort_in_course(course_id, cohort_id)
     if ConfirmForm().validate_on_submit() and (found := act(mutual_ranking.compute_stable_matching, cohort)):
         t = found.totals
-        flash(f"The stable matching proposes {t.pairs} pairs; {t.unmatched_mentees} mentees and {t.unmatched_mentors} "
-              "mentors are left unpaired (see why below). Review the pairs on the matching page, then publish.", "ok")
+        flash(ngettext("The stable matching proposes %(num)d pair; %(mentees)s and %(mentors)s are left unpaired "
+                       "(see why below). Review the pairs on the matching page, then publish.",
+                       "The stable matching proposes %(num)d pairs; %(mentees)s and %(mentors)s are left unpaired "
+                       "(see why below). Review the pairs on the matching page, then publish.", t.pairs,
+                       mentees=ngettext("%(num)d mentee", "%(num)d mentees", t.unmatched_mentees),
+                       mentors=ngettext("%(num)d mentor", "%(num)d mentors", t.unmatched_mentors)), "ok")
     return redirect(url_for(".overview", cohort_id=cohort.id), code=303)

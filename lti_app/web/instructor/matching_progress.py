@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import Blueprint, current_app, flash, g, jsonify
+from flask_babel import gettext as _, ngettext
 
 from lti_app.extensions import db
 from lti_app.mentoring.models.cohort import Cohort
@@ -31,12 +32,13 @@ def run_in_background(cohort: Cohort) -> None:
     run = db.session.get(MatchingRun, run_id)
     db.session.refresh(run)
     if run.state is RunState.DONE:
-        flash(f"The matching proposes {run.pairs} pairs. Review them, then publish." if run.pairs
-              else "The matching proposes no pairs: nobody can be paired under the rules.", "ok")
+        flash(ngettext("The matching proposes %(num)d pair. Review it, then publish.",
+                       "The matching proposes %(num)d pairs. Review them, then publish.", run.pairs) if run.pairs
+              else _("The matching proposes no pairs: nobody can be paired under the rules."), "ok")
     elif run.state is RunState.FAILED:
         flash(run.error or CRASH_MESSAGE, "error")
     else:
-        flash("The matching runs in the background: this page shows how far it is.", "ok")
+        flash(_("The matching runs in the background: this page shows how far it is."), "ok")
 
 
 @bp.get("/latest")

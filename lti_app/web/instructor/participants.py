@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from flask import Blueprint, flash, redirect, request, url_for
+from flask_babel import gettext as _
 
 from lti_app.extensions import utcnow
 from lti_app.lti.models import Platform
@@ -31,7 +32,7 @@ def participants(course_id: int, cohort_id: int):
     """One page of the cohort's enrolments, filtered by role, status, skill and name, with the cohort's counts."""
     cohort = cohorts.cohort_in_course(course_id, cohort_id)
     form = ParticipantFilterForm(request.args)
-    form.skill.choices = choice_list([("", "Any skill"), *((s.code, s.label) for s in cohort.skills)])
+    form.skill.choices = choice_list([("", _("Any skill")), *((s.code, s.label) for s in cohort.skills)])
     found = participants_page(cohort, form.to_filter(), requested_page())
     counts = count_participants([cohort.id])[cohort.id]
     return render_page("instructor/participants.html", cohort=cohort, form=form, page=found, counts=counts)
@@ -52,7 +53,7 @@ def withdraw(course_id: int, cohort_id: int, enrolment_id: int):
     cohort = cohorts.cohort_in_course(course_id, cohort_id)
     enrolment = enrolments.enrolment_in_cohort(cohort, enrolment_id)
     if ConfirmForm().validate_on_submit() and act(enrolments.withdraw_participant, enrolment):
-        flash(f"{enrolment.person.display_name} is withdrawn from “{cohort.name}”.", "ok")
+        flash(_("%(name)s is withdrawn from “%(cohort)s”.", name=enrolment.person.display_name, cohort=cohort.name), "ok")
     return redirect(url_for(".participant", cohort_id=cohort.id, enrolment_id=enrolment.id))
 
 
@@ -63,14 +64,17 @@ def move(course_id: int, cohort_id: int, enrolment_id: int):
     enrolment = enrolments.enrolment_in_cohort(cohort, enrolment_id)
     form = _move_form(cohort)
     if not form.validate_on_submit():
-        flash("Choose a cohort to move the participant to.", "error")
+        flash(_("Choose a cohort to move the participant to."), "error")
         return redirect(url_for(".participant", cohort_id=cohort.id, enrolment_id=enrolment.id))
     target = cohorts.cohort_in_course(course_id, form.target.data)
     result = act(enrolments.move_participant, enrolment, target)
     if not result:
         return redirect(url_for(".participant", cohort_id=cohort.id, enrolment_id=enrolment.id))
-    dropped = f" These skills are not offered there and were removed: {', '.join(result.dropped_skills)}." if result.dropped_skills else ""
-    flash(f"{enrolment.person.display_name} moved to “{target.name}”.{dropped}", "ok")
+    moved = _("%(name)s moved to “%(cohort)s”.", name=enrolment.person.display_name, cohort=target.name)
+    if result.dropped_skills:
+        moved = " ".join((moved, _("These skills are not offered there and were removed: %(skills)s.",
+                                   skills=", ".join(result.dropped_skills))))
+    flash(moved, "ok")
     return redirect(url_for(".participant", cohort_id=target.id, enrolment_id=enrolment.id))
 
 
@@ -94,7 +98,7 @@ def refresh_roster(course_id: int, cohort_id: int):
     if ConfirmForm().validate_on_submit():
         try:
             course_roster(cohort.course, refresh=True)
-            flash("The roster is fresh from your LMS.", "ok")
+            flash(_("The roster is fresh from your LMS."), "ok")
         except RosterUnavailable as unavailable:
             flash(str(unavailable), "error")
     return redirect(url_for(".roster", cohort_id=cohort.id))
@@ -172,16 +176,18 @@ def send_reminder(course_id: int, cohort_id: int):
 
 def _sent_words(sent: enrol_reminders.SentReminder) -> str:
     if not sent.plan.reachable:
-        return "Nobody listed has an e-mail address in the roster: the reminder was not sent."
+        return _("Nobody listed has an e-mail address in the roster: the reminder was not sent.")
     if not sent.written:
-        return "This reminder was sent already; nothing was sent again."
+        return _("This reminder was sent already; nothing was sent again.")
     unreachable = len(sent.plan.unreachable)
-    return (f"The reminder is on its way. Recipients: {len(sent.written)}."
-            + (f" Not reachable (no e-mail address in the roster): {unreachable}." if unreachable else ""))
+    words = _("The reminder is on its way. Recipients: %(count)s.", count=len(sent.written))
+    if unreachable:
+        words = " ".join((words, _("Not reachable (no e-mail address in the roster): %(count)s.", count=unreachable)))
+    return words
 
 
 def _move_form(cohort) -> MoveForm:
     form = MoveForm()
     others = [c for c in cohorts.cohorts_of(cohort.course_id) if c.id != cohort.id and c.state.profiles_editable]
-    form.target.choices = choice_list((c.id, f"{c.name} ({c.state.label.lower()})") for c in others)
+    form.target.choices = choice_list((c.id, _("%(cohort)s (%(state)s)", cohort=c.name, state=c.state.label.lower())) for c in others)
     return form

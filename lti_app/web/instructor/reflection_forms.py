@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from flask_babel import gettext as _, lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField, FieldList, FloatField, Form, FormField, RadioField, StringField, TextAreaField,
@@ -30,18 +31,18 @@ from lti_app.web.reflection_pages import version_field
 
 EMPTY_RUBRIC_ROWS = 2
 AUDIENCE_HINTS = {
-    Audience.MENTORS.value: "Participants on the mentor side (their pairs, or the side the matching gives them).",
-    Audience.MENTEES.value: "Participants on the mentee side.",
-    Audience.BOTH.value: "Every active participant of the cohort.",
+    Audience.MENTORS.value: _l("Participants on the mentor side (their pairs, or the side the matching gives them)."),
+    Audience.MENTEES.value: _l("Participants on the mentee side."),
+    Audience.BOTH.value: _l("Every active participant of the cohort."),
 }
 
 
 class CriterionRow(Form):
     """One rubric criterion; a row left empty is ignored."""
 
-    title = StringField("Criterion")
-    description = StringField("What earns the points")
-    points = StringField("Points")
+    title = StringField(_l("Criterion"))
+    description = StringField(_l("What earns the points"))
+    points = StringField(_l("Points"))
 
     def is_empty(self) -> bool:
         """Nothing typed in the row."""
@@ -51,21 +52,21 @@ class CriterionRow(Form):
 class AssignmentFormBase(FlaskForm):
     """A reflection assignment's settings."""
 
-    title = StringField("Title", validators=[InputRequired("Give the reflection a title."), Length(max=MAX_TITLE_LENGTH)])
-    prompt = TextAreaField("Prompt", validators=[InputRequired("Write the prompt participants answer."),
+    title = StringField(_l("Title"), validators=[InputRequired(_l("Give the reflection a title.")), Length(max=MAX_TITLE_LENGTH)])
+    prompt = TextAreaField(_l("Prompt"), validators=[InputRequired(_l("Write the prompt participants answer.")),
                                                  Length(max=MAX_PROMPT_LENGTH)])
-    audience = RadioField("Who writes it", default=Audience.BOTH.value,
+    audience = RadioField(_l("Who writes it"), default=Audience.BOTH.value,
                           choices=choice_list((a.value, a.label) for a in Audience),
-                          validators=[InputRequired("Choose who writes this reflection.")])
-    opens_on = DayField("Opens on")
-    due_on = DayField("Due on")
-    points = FloatField("Points", default=10, validators=[
-        InputRequired("Give the points the reflection is worth."),
-        NumberRange(0.01, MAX_POINTS, f"Choose from more than 0 to {MAX_POINTS:g}.")])
-    accept_late = BooleanField("Accept late work (it is marked late)")
-    revise_until = RadioField("Participants may revise a submitted reflection", default=RevisePolicy.UNTIL_DUE.value,
+                          validators=[InputRequired(_l("Choose who writes this reflection."))])
+    opens_on = DayField(_l("Opens on"))
+    due_on = DayField(_l("Due on"))
+    points = FloatField(_l("Points"), default=10, validators=[
+        InputRequired(_l("Give the points the reflection is worth.")),
+        NumberRange(0.01, MAX_POINTS, _l("Choose from more than 0 to %(max)s.", max=format(MAX_POINTS, "g")))])
+    accept_late = BooleanField(_l("Accept late work (it is marked late)"))
+    revise_until = RadioField(_l("Participants may revise a submitted reflection"), default=RevisePolicy.UNTIL_DUE.value,
                               choices=choice_list((p.value, p.label) for p in RevisePolicy),
-                              validators=[InputRequired("Choose until when a reflection may be revised.")])
+                              validators=[InputRequired(_l("Choose until when a reflection may be revised."))])
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -92,7 +93,7 @@ class AssignmentFormBase(FlaskForm):
             try:
                 points = float((row.points.data or "").strip())
             except ValueError:
-                self.add_refusal("rubric", "Give each criterion's points as a number, for example 2 or 2.5.")
+                self.add_refusal("rubric", _("Give each criterion's points as a number, for example 2 or 2.5."))
                 return None
             found.append(Criterion((row.title.data or "").strip(), (row.description.data or "").strip(), points))
         return tuple(found)
@@ -126,8 +127,8 @@ def assignment_form(cohort: Cohort, assignment: ReflectionAssignment | None = No
 class GradeFormBase(FlaskForm):
     """A grade: the score (optional with a rubric: its sum), a comment, and the version of the text graded."""
 
-    score = FloatField("Score", validators=[Optional(), NumberRange(0, None, "A score cannot be negative.")])
-    comment = TextAreaField("Comment for the participant", validators=[Optional(), Length(max=MAX_COMMENT_LENGTH)])
+    score = FloatField(_l("Score"), validators=[Optional(), NumberRange(0, None, _l("A score cannot be negative."))])
+    comment = TextAreaField(_l("Comment for the participant"), validators=[Optional(), Length(max=MAX_COMMENT_LENGTH)])
     version = version_field()
 
     def criterion_fields(self) -> list[Any]:
@@ -156,8 +157,9 @@ def grade_form(submission: Submission) -> GradeFormBase:
 
     for n, criterion in enumerate(criteria):
         setattr(GradeForm, f"criterion_{n}", FloatField(
-            f"{criterion.title} (out of {points_label(criterion.points)})",
-            validators=[Optional(), NumberRange(0, criterion.points, f"From 0 to {points_label(criterion.points)}.")]))
+            _("%(criterion)s (out of %(points)s)", criterion=criterion.title, points=points_label(criterion.points)),
+            validators=[Optional(), NumberRange(0, criterion.points,
+                                                _("From 0 to %(points)s.", points=points_label(criterion.points)))]))
     data: dict[str, Any] = {"score": submission.score, "comment": submission.comment or "", "version": submission.version}
     for n, given in enumerate(submission.rubric_scores or []):
         data[f"criterion_{n}"] = given

@@ -6,6 +6,7 @@ is committed with its gradebook row, then sent (inline, or queued for the worker
 from __future__ import annotations
 
 from flask import Blueprint, flash, g, redirect, request, url_for
+from flask_babel import gettext as _
 
 from lti_app.mentoring.errors import NotFound
 from lti_app.mentoring.services import cohorts, grading, reflections
@@ -34,8 +35,8 @@ def new_assignment(course_id: int, cohort_id: int):
     form = assignment_form(cohort)
     if form.validate_on_submit() and (criteria := form.criteria()) is not None:
         if created := save(form, reflections.create_assignment, cohort, form.to_fields(criteria)):
-            flash(f"“{created.title}” is saved. Place it in your course from the LMS's “add activity” "
-                  "(ReMentor, deep linking) so it gets its gradebook column.", "ok")
+            flash(_("“%(title)s” is saved. Place it in your course from the LMS's “add activity” "
+                    "(ReMentor, deep linking) so it gets its gradebook column.", title=created.title), "ok")
             return redirect(url_for(".submissions", cohort_id=cohort.id, assignment_id=created.id), code=303)
     return render_page("instructor/reflection_form.html", form_status(form), cohort=cohort, form=form,
                        assignment=None, hints=AUDIENCE_HINTS)
@@ -49,7 +50,7 @@ def edit_assignment(course_id: int, cohort_id: int, assignment_id: int):
     form = assignment_form(cohort, assignment)
     if form.validate_on_submit() and (criteria := form.criteria()) is not None:
         if save(form, reflections.update_assignment, assignment, form.to_fields(criteria)):
-            flash("Your changes are saved.", "ok")
+            flash(_("Your changes are saved."), "ok")
             return redirect(url_for(".submissions", cohort_id=cohort.id, assignment_id=assignment.id), code=303)
     return render_page("instructor/reflection_form.html", form_status(form), cohort=cohort, form=form,
                        assignment=assignment, hints=AUDIENCE_HINTS)
@@ -71,13 +72,13 @@ def submission(course_id: int, cohort_id: int, assignment_id: int, submission_id
     """Read one reflection and grade it (with the rubric, if there is one) and comment."""
     found = grading.submission_in_course(course_id, submission_id)
     if (found.assignment_id, found.assignment.cohort_id) != (assignment_id, cohort_id):
-        raise NotFound("There is no such reflection in this course.")
+        raise NotFound(_("There is no such reflection in this course."))
     form = grade_form(found)
     if form.validate_on_submit():
         saved = save(form, grading.grade_submission, found, form.to_fields(), grader_person_id=g.membership.person_id,
                           expected_version=form.version.data)
         if saved:
-            flash(f"The grade for {found.enrolment.person.display_name} is saved.", "ok")
+            flash(_("The grade for %(name)s is saved.", name=found.enrolment.person.display_name), "ok")
             return redirect(url_for(".submission", cohort_id=cohort_id, assignment_id=assignment_id,
                                     submission_id=submission_id), code=303)
     return render_page("instructor/reflection_submission.html", form_status(form), submission=found,

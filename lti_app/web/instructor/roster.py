@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app
+from flask_babel import gettext as _
 
 from lti_app.extensions import cache, outside_write_lock, utcnow
 from lti_app.lti.errors import LaunchError
@@ -63,8 +64,8 @@ def course_roster(course: Course, *, refresh: bool = False) -> CourseRoster:
     services = course_context(course.id)
     if services is None or not services.memberships_url:
         raise RosterUnavailable(
-            "Your LMS has not shared this course's roster with ReMentor (Names and Role Provisioning Services). "
-            "Ask your LMS administrator to allow it for the tool, then launch ReMentor again."
+            _("Your LMS has not shared this course's roster with ReMentor (Names and Role Provisioning Services). "
+              "Ask your LMS administrator to allow it for the tool, then launch ReMentor again.")
         )
     connector, url = connector_for(services.platform), services.memberships_url
     try:
@@ -72,7 +73,8 @@ def course_roster(course: Course, *, refresh: bool = False) -> CourseRoster:
             roster = fetch_roster(connector, url, current_app.config["LTI_NRPS_MAX_PAGES"])
     except LaunchError as error:
         current_app.logger.warning("roster of course %s failed: %s", course.id, error.detail)
-        raise RosterUnavailable(f"Your LMS did not give the course roster just now: {error.detail}") from error
+        raise RosterUnavailable(_("Your LMS did not give the course roster just now: %(detail)s",
+                                  detail=error.detail)) from error
     result = CourseRoster(tuple(sorted((_person(m) for m in roster.members), key=lambda p: p.name.lower())),
                           utcnow(), roster.truncated)
     cache.set(key, result, timeout=ROSTER_SECONDS)

@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from flask import Blueprint, Response, flash, redirect, url_for
+from flask_babel import gettext as _
 
 from lti_app.extensions import utcnow
 from lti_app.mentoring.domain.cohort_settings import PrivacySetting
@@ -69,7 +70,7 @@ def new_cohort(course_id: int):
     """Create a cohort (a draft until enrolment opens)."""
     form = CohortForm.new()  # on POST the submitted values replace these defaults
     saved = _saved_cohort(form, lambda fields: cohorts.create_cohort(course_id, fields),
-                          lambda made: f"“{made.name}” is saved as a draft. Open enrolment when it is ready.")
+                          lambda made: _("“%(cohort)s” is saved as a draft. Open enrolment when it is ready.", cohort=made.name))
     if saved is not None:
         return saved
     return render_page("instructor/cohort_form.html", form_status(form), form=form, cohort=None)
@@ -81,8 +82,8 @@ def copy_cohort(course_id: int, cohort_id: int):
     source = cohorts.cohort_in_course(course_id, cohort_id)
     form = CohortForm.from_fields(cohort_copies.next_round_fields(source, utcnow().date()))
     saved = _saved_cohort(form, lambda fields: cohort_copies.copy_cohort(source, fields),
-                          lambda made: f"“{made.name}” is saved as a draft, set up like “{source.name}”. Open "
-                                       "enrolment when it is ready.")
+                          lambda made: _("“%(cohort)s” is saved as a draft, set up like “%(source)s”. Open "
+                                                       "enrolment when it is ready.", cohort=made.name, source=source.name))
     if saved is not None:
         return saved
     return render_page("instructor/cohort_form.html", form_status(form), form=form, cohort=None, copy_of=source,
@@ -120,7 +121,7 @@ def edit_cohort(course_id: int, cohort_id: int):
     found = cohorts.cohort_in_course(course_id, cohort_id)
     form = CohortForm.for_cohort(found)  # on POST the submitted values replace the stored ones
     saved = _saved_cohort(form, lambda fields: cohorts.update_cohort(found, fields),
-                          lambda _: "Your changes are saved.")
+                          lambda _made: _("Your changes are saved."))
     if saved is not None:
         return saved
     return render_page("instructor/cohort_form.html", form_status(form), form=form, cohort=found)
@@ -139,13 +140,13 @@ def _saved_cohort(form: CohortForm, service: Callable[[CohortFields], Cohort],
 @bp.post("/cohorts/<id:cohort_id>/open")
 def open_enrolment(course_id: int, cohort_id: int):
     """Open (or reopen) enrolment."""
-    return _move(course_id, cohort_id, cohorts.open_enrolment, "Enrolment is open: learners of the course can join.")
+    return _move(course_id, cohort_id, cohorts.open_enrolment, _("Enrolment is open: learners of the course can join."))
 
 
 @bp.post("/cohorts/<id:cohort_id>/close")
 def close_enrolment(course_id: int, cohort_id: int):
     """Close enrolment."""
-    return _move(course_id, cohort_id, cohorts.close_enrolment, "Enrolment is closed.")
+    return _move(course_id, cohort_id, cohorts.close_enrolment, _("Enrolment is closed."))
 
 
 def _move(course_id: int, cohort_id: int, action, done: str):
