@@ -42,7 +42,8 @@ def proposal(course_id: int, cohort_id: int):
     filters = matching_draft.DraftFilter.parse(args.get("show"), args.get("below"), args.get("q"))
     draft = None if busy else matching_draft.draft_page(cohort, filters, requested_page())
     return render_page(
-        "instructor/matching.html", cohort=cohort, draft=draft, filters=filters, shows=matching_draft.SHOWS,
+        "instructor/matching.html", cohort=cohort, draft=draft, filters=filters, shows=matching_draft.shown_filters(),
+        run_stage=run and matching_runs.stage_text(run), run_error=run and matching_runs.error_text(run),
         published_round=published, run=run, busy=busy, has_draft=bool(draft and draft.has_draft),
         active=matching_draft.active_count(cohort) if published else 0,
         forbidden=[] if busy else matching_edits.forbidden_pairs(cohort), hand=HandPairForm(), confirm=ConfirmForm(),

@@ -36,7 +36,7 @@ def run_in_background(cohort: Cohort) -> None:
                        "The matching proposes %(num)d pairs. Review them, then publish.", run.pairs) if run.pairs
               else _("The matching proposes no pairs: nobody can be paired under the rules."), "ok")
     elif run.state is RunState.FAILED:
-        flash(run.error or CRASH_MESSAGE, "error")
+        flash(matching_runs.error_text(run) or _(CRASH_MESSAGE), "error")
     else:
         flash(_("The matching runs in the background: this page shows how far it is."), "ok")
 
@@ -47,5 +47,5 @@ def latest(course_id: int, cohort_id: int):
     run = matching_runs.latest_run(cohorts.cohort_in_course(course_id, cohort_id))
     if run is None:
         return jsonify(state=None, busy=False)
-    return jsonify(state=run.state.value, busy=run.state.busy, progress=run.progress, stage=run.stage,
-                   error=run.error, pairs=run.pairs)
+    return jsonify(state=run.state.value, busy=run.state.busy, progress=run.progress,
+                   stage=matching_runs.stage_text(run), error=matching_runs.error_text(run), pairs=run.pairs)
