@@ -216,8 +216,8 @@ def test_a_course_whose_lms_shares_no_roster_says_what_to_ask_for(app, platform)
 
 
 @pytest.mark.parametrize(("field", "value", "message"), [
-    ("starts_on", "", "Programme starts on: choose a date."),
-    ("enrolment_closes_on", "31/02/2026", "Enrolment closes on: choose a date."),
+    ("starts_on", "", "Programme starts on: Choose a date."),
+    ("enrolment_closes_on", "31/02/2026", "Enrolment closes on: Choose a date."),
 ])
 def test_a_missing_or_unreadable_date_is_refused_by_name(teacher, field, value, message):
     refused = teacher.post("instructor/cohorts/new", cohort_form(**{field: value}))
