@@ -15,6 +15,7 @@ from tests.e2e.conftest import CHROMIUM_FLAGS, _free_port
 AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 OPEN_COHORT = "Autumn round"  # an extra cohort open for enrolment, so that a learner can reach the enrolment form
+REFLECTION = "Halfway reflection"  # a reflection assignment of the running demo programme, open since yesterday
 OPERATOR_EMAIL, OPERATOR_PASSWORD = "operator@rementor.test", "correct horse battery staple"
 
 
@@ -37,8 +38,8 @@ def _open_cohort(course_id: int) -> None:
 
 
 def serve_demo(tmp: Path, *, open_cohort: bool = True) -> Iterator[tuple[str, Any]]:
-    """ReMentor (development configuration) on 127.0.0.1 with the demo LMS, the demo programme and its surveys, an
-    open cohort and an operator; yields (base URL, app)."""
+    """ReMentor (development configuration) on 127.0.0.1 with the demo LMS, the demo programme and its surveys, a
+    reflection assignment, an open cohort and an operator; yields (base URL, app)."""
     from sqlalchemy import select
 
     from lti_app import create_app
@@ -46,6 +47,7 @@ def serve_demo(tmp: Path, *, open_cohort: bool = True) -> Iterator[tuple[str, An
     from lti_app.extensions import db
     from lti_app.mentoring.models.cohort import Cohort
     from lti_app.operators.services import create_operator
+    from tests.factories_reflections import make_assignment
 
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
@@ -59,8 +61,10 @@ def serve_demo(tmp: Path, *, open_cohort: bool = True) -> Iterator[tuple[str, An
         registration.seed()
         programme.seed_programme()
         surveys.seed_surveys(programme.COHORT_NAME)
+        running = db.session.scalar(select(Cohort).where(Cohort.name == programme.COHORT_NAME))
+        make_assignment(running, title=REFLECTION)
         if open_cohort:
-            _open_cohort(db.session.scalar(select(Cohort.course_id).where(Cohort.name == programme.COHORT_NAME)))
+            _open_cohort(running.course_id)
         create_operator(OPERATOR_EMAIL, OPERATOR_PASSWORD)
         db.session.commit()
         db.session.remove()
