@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectMultipleField
 from wtforms.validators import InputRequired, Optional
@@ -20,11 +21,12 @@ def choice_list(pairs: Iterable[tuple[Any, str]], optgroup: str | None = None) -
 
 
 class DayField(DateField):
-    """A date input (the browser's date picker shows it in the person's own format) whose messages name the field:
-    "Programme starts on: choose a date." when it is missing (if required) or unreadable."""
+    """A date input (the browser's date picker shows it in the person's own format, so no example date is given)
+    saying "Choose a date." when it is missing (if required) or unreadable; the error summary names the field:
+    "Programme starts on: Choose a date." (templates/macros/forms.html)."""
 
-    def __init__(self, label: str, *, required: bool = True, **kwargs: Any) -> None:
-        message = f"{label.removesuffix(' (optional)')}: choose a date."
+    def __init__(self, label: Any, *, required: bool = True, **kwargs: Any) -> None:
+        message = _l("Choose a date.")
         super().__init__(label, validators=[InputRequired(message) if required else Optional()], format="%Y-%m-%d",
                          **kwargs)
         self.unreadable = message

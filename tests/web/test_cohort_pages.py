@@ -216,10 +216,19 @@ def test_a_course_whose_lms_shares_no_roster_says_what_to_ask_for(app, platform)
 
 
 @pytest.mark.parametrize(("field", "value", "message"), [
-    ("starts_on", "", "Programme starts on: choose a date."),
-    ("enrolment_closes_on", "31/02/2026", "Enrolment closes on: choose a date."),
+    ("starts_on", "", "Programme starts on: Choose a date."),
+    ("enrolment_closes_on", "31/02/2026", "Enrolment closes on: Choose a date."),
 ])
 def test_a_missing_or_unreadable_date_is_refused_by_name(teacher, field, value, message):
     refused = teacher.post("instructor/cohorts/new", cohort_form(**{field: value}))
     assert refused.status_code == 422 and message in refused.get_data(as_text=True)
     assert "2026-03-01" not in refused.get_data(as_text=True)
+
+
+def test_the_error_summary_names_and_links_each_field_and_gives_no_example_date(teacher):
+    refused = teacher.post("instructor/cohorts/new", cohort_form(starts_on="", ends_on="soon"))
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and 'tabindex="-1" autofocus' in html
+    assert '<a href="#starts_on">Programme starts on: Choose a date.</a>' in html
+    assert '<a href="#ends_on">Programme ends on: Choose a date.</a>' in html
+    assert 'type="date"' in html and "for example 20" not in html.lower()

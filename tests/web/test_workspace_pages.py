@@ -131,7 +131,7 @@ def test_a_goal_is_set_once_however_often_the_form_is_sent(ws):
 
 @pytest.mark.parametrize(("overrides", "message"), [
     ({"target_on": (TODAY + timedelta(days=400)).isoformat()}, "The target date is after the programme ends"),
-    ({"target_on": "next tuesday"}, "Reach the target by: choose a date."),
+    ({"target_on": "next tuesday"}, "Reach the target by: Choose a date."),
     ({"skill_codes": []}, "Tie the goal to at least one skill"),
     ({"owner_enrolment_id": "99999"}, "A goal belongs to you or your partner"),
 ])
