@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import flask_babel
 from babel import Locale
 from babel.dates import format_date, format_skeleton
+from babel.numbers import format_decimal
 from babel.lists import format_list
 from flask import Flask, g, has_request_context, request
 
@@ -98,6 +99,9 @@ class BabelTexts:
 
     def day_month(self, day: date) -> str:
         return day_month(day)
+
+    def number(self, value: float, grouping: bool = True) -> str:
+        return format_decimal(value, locale=_formats(), group_separator=grouping)
 
     def join_list(self, items: list[str]) -> str:
         return format_list(items, locale=_formats()) if items else ""

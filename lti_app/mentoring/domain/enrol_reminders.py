@@ -15,6 +15,8 @@ from html import escape
 
 from lti_app.mentoring.domain.mail_notices import Notice
 from lti_app.mentoring.errors import InvalidInput
+from lti_app.mentoring.domain import texts
+from lti_app.mentoring.domain.texts import _
 
 KIND = "enrol_reminder"
 MAX_SUBJECT = 200
@@ -43,13 +45,13 @@ class ReminderPlan:
 
 
 def default_subject(cohort_name: str) -> str:
-    return f"Join the reverse mentoring programme “{cohort_name}”"[:MAX_SUBJECT]
+    return _("Join the reverse mentoring programme “%(cohort)s”", cohort=cohort_name)[:MAX_SUBJECT]
 
 
 def default_body(cohort_name: str, closes_on: date) -> str:
-    return (f"Enrolment in the reverse mentoring programme “{cohort_name}” is open until {closes_on.day} "
-            f"{closes_on:%B %Y}.\n\nOpen ReMentor in the course to enrol: it takes a few minutes to say what you "
-            "would like to learn and what you can share.")
+    return _("Enrolment in the reverse mentoring programme “%(cohort)s” is open until %(date)s.\n\nOpen ReMentor in "
+             "the course to enrol: it takes a few minutes to say what you would like to learn and what you can share.",
+             cohort=cohort_name, date=texts.long_date(closes_on))
 
 
 def occasion(cohort_id: int, token: str) -> str:
@@ -59,7 +61,7 @@ def occasion(cohort_id: int, token: str) -> str:
 
 def check_token(token: str | None) -> str:
     if not token or not TOKEN.fullmatch(token):
-        raise InvalidInput("This reminder form has expired: open the roster page again and write it anew.")
+        raise InvalidInput(_("This reminder form has expired: open the roster page again and write it anew."))
     return token
 
 
@@ -68,13 +70,13 @@ def plan_reminder(invitees: Iterable[Invitee], subject: str | None, body: str | 
     subject = " ".join((subject or "").split())
     text = (body or "").replace("\r\n", "\n").strip()
     if not subject:
-        raise InvalidInput("Write a subject.", field="subject")
+        raise InvalidInput(_("Write a subject."), field="subject")
     if len(subject) > MAX_SUBJECT:
-        raise InvalidInput(f"A subject is at most {MAX_SUBJECT} characters.", field="subject")
+        raise InvalidInput(_("A subject is at most %(max)d characters.", max=MAX_SUBJECT), field="subject")
     if not text:
-        raise InvalidInput("Write the reminder first.", field="body")
+        raise InvalidInput(_("Write the reminder first."), field="body")
     if len(text) > MAX_BODY:
-        raise InvalidInput(f"A reminder is at most {MAX_BODY} characters.", field="body")
+        raise InvalidInput(_("A reminder is at most %(max)d characters.", max=MAX_BODY), field="body")
     people = list({p.user_id: p for p in invitees}.values())
     html = "".join(f"<p>{escape(part)}</p>" for part in text.split("\n\n"))
     return ReminderPlan(subject, text, html, tuple(p for p in people if p.email),

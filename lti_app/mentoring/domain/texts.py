@@ -91,6 +91,14 @@ def day_month(day: date) -> str:
     return _translator.day_month(day)
 
 
+def number(value: float, grouping: bool = True) -> str:
+    """10,000 (10000 without ``grouping``), 7.5, or the reader's way of writing them (10.000, 7,5)."""
+    write = getattr(_translator, "number", None)
+    if write is not None:
+        return write(value, grouping)
+    return f"{value:,g}" if grouping else f"{value:g}"
+
+
 def join_list(items: Iterable[str]) -> str:
     """"a, b and c" in the reader's language."""
     return _translator.join_list(list(items))

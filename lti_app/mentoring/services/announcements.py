@@ -14,6 +14,7 @@ from lti_app.mentoring.models.cohort import Cohort
 from lti_app.mentoring.models.enrolment import Enrolment
 from lti_app.mentoring.models.mail_outbox import Announcement
 from lti_app.mentoring.services import mail_outbox
+from lti_app.mentoring.domain.texts import _
 
 MAX_MESSAGE = 4000
 
@@ -22,9 +23,9 @@ def announce(cohort: Cohort, author_person_id: int, message: str) -> Announcemen
     """Keep the announcement and write one notice to each active participant of the cohort."""
     text = (message or "").replace("\r\n", "\n").strip()
     if not text:
-        raise InvalidInput("Write the announcement first.", field="message")
+        raise InvalidInput(_("Write the announcement first."), field="message")
     if len(text) > MAX_MESSAGE:
-        raise InvalidInput(f"An announcement is at most {MAX_MESSAGE} characters.", field="message")
+        raise InvalidInput(_("An announcement is at most %(max)d characters.", max=MAX_MESSAGE), field="message")
     row = Announcement(cohort_id=cohort.id, author_person_id=author_person_id, message=text)
     db.session.add(row)
     db.session.flush()

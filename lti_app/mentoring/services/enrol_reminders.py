@@ -26,6 +26,7 @@ from lti_app.mentoring.models.cohort import Cohort
 from lti_app.mentoring.models.mail_outbox import MailOutbox
 from lti_app.mentoring.models.person import Person
 from lti_app.mentoring.services import mail_outbox
+from lti_app.mentoring.domain.texts import _
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,7 @@ class SentReminder:
 def refusal(cohort: Cohort, today: date) -> str | None:
     """Why no reminder may go out for this cohort today (enrolment is not open), or None."""
     reason = cohort.enrolment_refusal(today)
-    return f"A reminder goes out only while enrolment is open. {reason}" if reason else None
+    return _("A reminder goes out only while enrolment is open. %(reason)s", reason=reason) if reason else None
 
 
 def preview(cohort: Cohort, invitees: Sequence[Invitee], subject: str | None, body: str | None,
