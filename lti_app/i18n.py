@@ -100,6 +100,9 @@ class BabelTexts:
     def day_month(self, day: date) -> str:
         return day_month(day)
 
+    def day_month_short(self, day: date) -> str:
+        return format_skeleton("MMMd", day, locale=_formats())
+
     def number(self, value: float, grouping: bool = True) -> str:
         return format_decimal(value, locale=_formats(), group_separator=grouping)
 
