@@ -69,7 +69,7 @@ def _skills(seat: PairSeat, codes: tuple[str, ...]) -> tuple[str, ...]:
     if not chosen:
         raise InvalidInput(_("Tie the goal to at least one skill of the cohort."), field="skill_codes")
     if len(chosen) > MAX_SKILLS:
-        raise InvalidInput(f"Tie the goal to at most {MAX_SKILLS} skills.", field="skill_codes")
+        raise InvalidInput(_("Tie the goal to at most %(max)d skills.", max=MAX_SKILLS), field="skill_codes")
     unknown = [c for c in chosen if seat.pair.cohort.skill(c) is None]
     if unknown:
         raise InvalidInput(_("Choose skills from the cohort's catalogue."), field="skill_codes")
