@@ -100,12 +100,18 @@ class BabelTexts:
     def day_month(self, day: date) -> str:
         return day_month(day)
 
+    def day_month_short(self, day: date) -> str:
+        return format_skeleton("MMMd", day, locale=_formats())
+
     def join_list(self, items: list[str]) -> str:
         return format_list(items, locale=_formats()) if items else ""
 
-    def number(self, value: float, decimals: int | None = 0) -> str:
-        """5,000 · 5.000 · 61.5 · 61,5 (``decimals`` None: as many as the number has, up to three)."""
-        pattern = "#,##0.###" if decimals is None else "#,##0" + ("." + "0" * decimals if decimals else "")
+    def number(self, value: float, grouping: bool = True, *, decimals: int | None = None) -> str:
+        """5,000 · 5.000 · 61.5 · 61,5: ``decimals`` fixes the digits after the point (None: as many as the number
+        has, up to three); without ``grouping`` no thousands separator (10000)."""
+        if decimals is None:
+            return format_decimal(value, locale=_formats(), group_separator=grouping)
+        pattern = ("#,##0" if grouping else "0") + ("." + "0" * decimals if decimals else "")
         return format_decimal(value, format=pattern, locale=_formats())
 
     @contextmanager

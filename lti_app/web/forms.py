@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
+from flask_babel import LazyString, gettext
 from flask_babel import lazy_gettext as _l
+from markupsafe import escape
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectMultipleField
 from wtforms.validators import InputRequired, Optional
@@ -15,9 +17,19 @@ class ConfirmForm(FlaskForm):
     """A form with nothing but its CSRF token: confirms a button press."""
 
 
+class ShownLabel(LazyString):
+    """A choice's label that the programme keeps as an English msgid (``N_``), translated each time it is shown,
+    and escaped like any text (Flask-Babel's lazy strings count as markup: a label may hold a person's name)."""
+
+    def __html__(self) -> str:
+        return str(escape(str(self)))
+
+
 def choice_list(pairs: Iterable[tuple[Any, str]], optgroup: str | None = None) -> list[SelectChoice]:
-    """(value, label) pairs as WTForms choices (tuples are deprecated in WTForms 3.3)."""
-    return [SelectChoice(value, label, optgroup=optgroup) for value, label in pairs]
+    """(value, label) pairs as WTForms choices (tuples are deprecated in WTForms 3.3); a plain-text label is shown in
+    the reader's language when the catalogue has it (the programme's ``N_`` constants), as it is otherwise."""
+    return [SelectChoice(value, ShownLabel(gettext, label) if type(label) is str else label, optgroup=optgroup)
+            for value, label in pairs]
 
 
 class DayField(DateField):

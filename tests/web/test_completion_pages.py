@@ -67,7 +67,7 @@ def test_evaluate_now_completes_and_the_page_shows_each_programme_score_as_sent(
     assert len(platform.scores) == 2
     html = page_of(teacher, pair.cohort_id)
     assert "2 participants newly completed the programme." in html
-    assert html.count("✓ 1 of 1 meetings held") == 2 and html.count(">sent ") == 2
+    assert html.count("✓ 1 of 1 meeting held") == 2 and html.count(">sent ") == 2
 
 
 def test_a_refused_score_is_listed_with_the_lms_message_and_retry_now_sends_it(teacher, pair, platform, monkeypatch):

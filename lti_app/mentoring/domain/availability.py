@@ -10,8 +10,14 @@ from datetime import date, datetime, time, timedelta, timezone
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from lti_app.mentoring.domain.texts import N_, _
+
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-DAY_LABELS = dict(zip(DAYS, ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"), strict=True))
+# day names as msgids: translate them where they are shown (``_(DAY_LABELS[day])``)
+DAY_LABELS = dict(zip(DAYS, (N_("Monday"), N_("Tuesday"), N_("Wednesday"), N_("Thursday"), N_("Friday"),
+                             N_("Saturday"), N_("Sunday")), strict=True))
+PART_LABELS = {"morning": N_("%(day)s morning (%(hours)s)"), "afternoon": N_("%(day)s afternoon (%(hours)s)"),
+               "evening": N_("%(day)s evening (%(hours)s)")}
 # part → (first local hour, hour it ends), as shown to people: morning 08-12, afternoon 12-17, evening 17-21
 PARTS: dict[str, tuple[int, int]] = {"morning": (8, 12), "afternoon": (12, 17), "evening": (17, 21)}
 HOURS_PER_WEEK = 7 * 24
@@ -33,12 +39,12 @@ def block_label(code: str) -> str:
     """A human label, e.g. ``Monday morning (08:00-12:00)``."""
     day, part = parse_block(code)
     start, end = PARTS[part]
-    return f"{DAY_LABELS[day]} {part} ({start:02d}:00-{end:02d}:00)"
+    return _(PART_LABELS[part], day=_(DAY_LABELS[day]), hours=f"{start:02d}:00-{end:02d}:00")
 
 
 def parse_block(code: str) -> tuple[str, str]:
     """(day, part) of a block code; ValueError for anything else."""
-    day, _, part = code.partition("_")
+    day, _sep, part = code.partition("_")
     if day not in DAYS or part not in PARTS:
         raise ValueError(f"Unknown availability block {code!r}")
     return day, part

@@ -8,6 +8,7 @@ import hashlib
 from typing import Any
 
 from lti_app.mentoring.domain.matching.settings import MatchSettings
+from lti_app.mentoring.domain.texts import N_, _, ngettext
 
 
 class PrivacySetting(str, enum.Enum):
@@ -20,44 +21,44 @@ class PrivacySetting(str, enum.Enum):
     @property
     def label(self) -> str:
         """A short name."""
-        return PRIVACY_TEXT[self][0]
+        return _(PRIVACY_TEXT[self][0])
 
     @property
     def explanation(self) -> str:
         """What it means, in plain words, addressed to the participant."""
-        return PRIVACY_TEXT[self][1]
+        return _(PRIVACY_TEXT[self][1])
 
     @property
     def for_instructors(self) -> str:
         """What it lets instructors read, addressed to them (the pairs pages)."""
-        return INSTRUCTOR_VIEW[self]
+        return _(INSTRUCTOR_VIEW[self])
 
 
 INSTRUCTOR_VIEW = {
-    PrivacySetting.STATUS_ONLY: "You see each pair's activity and status; the pairs' goals, meeting notes and "
-                                "feedback stay private to them.",
-    PrivacySetting.GOALS_AND_STATUS: "You see each pair's activity and status, and on a pair's page its goals; "
-                                     "meeting notes and feedback stay private to the pair.",
-    PrivacySetting.EVERYTHING_WITH_LOG: "You see each pair's activity, status and goals; on a pair's page you can open "
+    PrivacySetting.STATUS_ONLY: N_("You see each pair's activity and status; the pairs' goals, meeting notes and "
+                                "feedback stay private to them."),
+    PrivacySetting.GOALS_AND_STATUS: N_("You see each pair's activity and status, and on a pair's page its goals; "
+                                     "meeting notes and feedback stay private to the pair."),
+    PrivacySetting.EVERYTHING_WITH_LOG: N_("You see each pair's activity, status and goals; on a pair's page you can open "
                                         "its meeting notes and feedback by giving a reason, which is logged and "
-                                        "shown to the pair.",
+                                        "shown to the pair."),
 }
 
 PRIVACY_TEXT = {
     PrivacySetting.STATUS_ONLY: (
-        "Activity and status only",
-        "Your instructors see that your pair meets and how the programme is going (dates, counts, status). "
-        "They never read your goals, meeting notes or feedback.",
+        N_("Activity and status only"),
+        N_("Your instructors see that your pair meets and how the programme is going (dates, counts, status). "
+        "They never read your goals, meeting notes or feedback."),
     ),
     PrivacySetting.GOALS_AND_STATUS: (
-        "Goals, activity and status",
-        "Your instructors see your activity and status, and the goals you set and how they progress. "
-        "They never read your meeting notes or the feedback you give each other.",
+        N_("Goals, activity and status"),
+        N_("Your instructors see your activity and status, and the goals you set and how they progress. "
+        "They never read your meeting notes or the feedback you give each other."),
     ),
     PrivacySetting.EVERYTHING_WITH_LOG: (
-        "Everything, with a logged reason",
-        "Your instructors can open anything your pair writes, including meeting notes and feedback, but only "
-        "by giving a reason that is recorded, and you can see when it happened.",
+        N_("Everything, with a logged reason"),
+        N_("Your instructors can open anything your pair writes, including meeting notes and feedback, but only "
+        "by giving a reason that is recorded, and you can see when it happened."),
     ),
 }
 
@@ -70,12 +71,12 @@ Time commitment: we keep the time we promised for the length of the programme.
 Professional etiquette: we are on time, prepared, respectful and open to learning from each other.
 Feedback: we say regularly what is working and what is not, and raise unmet objectives openly."""
 
-# (days, label) offered for the meeting cadence
+# (days, label) offered for the meeting cadence; the labels are msgids, translated where they are shown
 CADENCE_CHOICES: tuple[tuple[int, str], ...] = (
-    (7, "Every week"),
-    (14, "Every 2 weeks"),
-    (21, "Every 3 weeks"),
-    (28, "Every 4 weeks"),
+    (7, N_("Every week")),
+    (14, N_("Every 2 weeks")),
+    (21, N_("Every 3 weeks")),
+    (28, N_("Every 4 weeks")),
 )
 
 def default_matching_settings() -> dict[str, Any]:
@@ -91,7 +92,8 @@ def default_matching_settings() -> dict[str, Any]:
 
 def cadence_label(days: int) -> str:
     """A human label for a cadence in days."""
-    return dict(CADENCE_CHOICES).get(days) or f"Every {days} days"
+    chosen = dict(CADENCE_CHOICES).get(days)
+    return _(chosen) if chosen else ngettext("Every day", "Every %(num)d days", days)
 
 
 def text_digest(text: str) -> str:

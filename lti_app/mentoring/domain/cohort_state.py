@@ -11,6 +11,7 @@ import enum
 from datetime import date
 
 from lti_app.mentoring.domain import texts
+from lti_app.mentoring.domain.texts import N_, _
 from lti_app.mentoring.errors import EnrolmentRefused, IllegalTransition
 
 
@@ -26,8 +27,13 @@ class CohortState(str, enum.Enum):
 
     @property
     def label(self) -> str:
-        """A human label for pages."""
-        return self.value.replace("_", " ").capitalize()
+        """A human label for pages: Enrolment open."""
+        return _(STATE_LABELS[self.value][0])
+
+    @property
+    def in_sentence(self) -> str:
+        """The state as it reads inside a sentence: enrolment open."""
+        return _(STATE_LABELS[self.value][1])
 
     @property
     def visible_to_learners(self) -> bool:
@@ -69,23 +75,40 @@ class CohortState(str, enum.Enum):
         return self._move("finish")
 
     def _move(self, action: str) -> CohortState:
-        verb, sources, target = ACTIONS[action]
+        refusal, sources, target = ACTIONS[action]
         if self not in sources:
-            allowed = " or ".join(f"“{s.label.lower()}”" for s in sources)
+            if len(sources) == 1:
+                raise IllegalTransition(_(refusal[0], state=self.in_sentence, allowed=sources[0].in_sentence))
             raise IllegalTransition(
-                f"You cannot {verb} a cohort that is “{self.label.lower()}”: this is only possible when it is {allowed}."
+                _(refusal[1], state=self.in_sentence, allowed=sources[0].in_sentence, other=sources[1].in_sentence)
             )
         return target
 
 
+# value → (label for pages, the state inside a sentence)
+STATE_LABELS = {
+    "draft": (N_("Draft"), N_("draft")),
+    "enrolment_open": (N_("Enrolment open"), N_("enrolment open")),
+    "enrolment_closed": (N_("Enrolment closed"), N_("enrolment closed")),
+    "matched": (N_("Matched"), N_("matched")),
+    "running": (N_("Running"), N_("running")),
+    "finished": (N_("Finished"), N_("finished")),
+}
+
+
 S = CohortState
-# action → (verb for messages, states it may start from, state it leads to)
-ACTIONS: dict[str, tuple[str, tuple[CohortState, ...], CohortState]] = {
-    "open_enrolment": ("open enrolment in", (S.DRAFT, S.ENROLMENT_CLOSED), S.ENROLMENT_OPEN),
-    "close_enrolment": ("close enrolment in", (S.ENROLMENT_OPEN,), S.ENROLMENT_CLOSED),
-    "mark_matched": ("publish the pairs of", (S.ENROLMENT_CLOSED,), S.MATCHED),
-    "start": ("start", (S.MATCHED,), S.RUNNING),
-    "finish": ("finish", (S.RUNNING,), S.FINISHED),
+# action → (refusals: from one allowed state, from two; states it may start from, state it leads to)
+ACTIONS: dict[str, tuple[tuple[str, str], tuple[CohortState, ...], CohortState]] = {
+    "open_enrolment": (("", N_("You cannot open enrolment in a cohort that is “%(state)s”: this is only possible "
+                               "when it is “%(allowed)s” or “%(other)s”.")), (S.DRAFT, S.ENROLMENT_CLOSED), S.ENROLMENT_OPEN),
+    "close_enrolment": ((N_("You cannot close enrolment in a cohort that is “%(state)s”: this is only possible when "
+                           "it is “%(allowed)s”."), ""), (S.ENROLMENT_OPEN,), S.ENROLMENT_CLOSED),
+    "mark_matched": ((N_("You cannot publish the pairs of a cohort that is “%(state)s”: this is only possible when "
+                        "it is “%(allowed)s”."), ""), (S.ENROLMENT_CLOSED,), S.MATCHED),
+    "start": ((N_("You cannot start a cohort that is “%(state)s”: this is only possible when it is “%(allowed)s”."),
+               ""), (S.MATCHED,), S.RUNNING),
+    "finish": ((N_("You cannot finish a cohort that is “%(state)s”: this is only possible when it is "
+                  "“%(allowed)s”."), ""), (S.RUNNING,), S.FINISHED),
 }
 
 
@@ -97,13 +120,13 @@ def long_date(day: date) -> str:
 def enrolment_refusal(state: CohortState, opens_on: date, closes_on: date, today: date) -> str | None:
     """Why nobody may enrol today, or None when enrolment is possible (state open and today inside the window)."""
     if state is CohortState.DRAFT:
-        return "This cohort is still being prepared by your instructor; enrolment has not opened yet."
+        return _("This cohort is still being prepared by your instructor; enrolment has not opened yet.")
     if state is not CohortState.ENROLMENT_OPEN:
-        return "Enrolment in this cohort is closed."
+        return _("Enrolment in this cohort is closed.")
     if today < opens_on:
-        return f"Enrolment in this cohort opens on {long_date(opens_on)}."
+        return _("Enrolment in this cohort opens on %(date)s.", date=long_date(opens_on))
     if today > closes_on:
-        return f"Enrolment in this cohort closed on {long_date(closes_on)}."
+        return _("Enrolment in this cohort closed on %(date)s.", date=long_date(closes_on))
     return None
 
 

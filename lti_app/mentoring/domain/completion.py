@@ -11,6 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from lti_app.mentoring.errors import InvalidInput
+from lti_app.mentoring.domain import texts
+from lti_app.mentoring.domain.texts import _, ngettext
 
 MAX_MEETINGS = 200
 MAX_SCORE = 10_000.0
@@ -66,13 +68,17 @@ def check_completion(rules: CompletionRules, facts: CompletionFacts) -> Completi
     results = []
     if rules.min_meetings > 0:
         held = facts.meetings_held
-        results.append(RuleResult("meetings", f"{held} of {rules.min_meetings} meetings held", held >= rules.min_meetings))
+        results.append(RuleResult("meetings", ngettext(
+            "%(held)d of %(num)d meeting held", "%(held)d of %(num)d meetings held", rules.min_meetings, held=held),
+            held >= rules.min_meetings))
     if rules.require_goals_rerated:
-        results.append(RuleResult("goals", "goals re-rated" if facts.goals_rerated else "goals not re-rated yet",
+        results.append(RuleResult("goals", _("goals re-rated") if facts.goals_rerated else _("goals not re-rated yet"),
                                   facts.goals_rerated))
     if rules.require_all_reflections:
         done, due = facts.reflections_submitted, facts.reflections_expected
-        results.append(RuleResult("reflections", f"{done} of {due} reflections submitted", done >= due))
+        results.append(RuleResult("reflections", ngettext(
+            "%(done)d of %(num)d reflection submitted", "%(done)d of %(num)d reflections submitted", due, done=done),
+            done >= due))
     return CompletionCheck(tuple(results))
 
 
@@ -88,10 +94,12 @@ def sides_of(paired_as: Iterable[str], role_wanted: str) -> frozenset[str]:
 def check_completion_settings(*, enabled: bool, rules: CompletionRules, grade_points: float, score_maximum: float) -> None:
     """Raise InvalidInput (with the field) unless the settings make sense."""
     if not 0 <= rules.min_meetings <= MAX_MEETINGS:
-        raise InvalidInput(f"Ask for 0 to {MAX_MEETINGS} meetings.", field="min_meetings")
+        raise InvalidInput(_("Ask for 0 to %(max)d meetings.", max=MAX_MEETINGS), field="min_meetings")
     if not 0 < score_maximum <= MAX_SCORE:
-        raise InvalidInput(f"The maximum score is more than 0 and at most {MAX_SCORE:g}.", field="score_maximum")
+        raise InvalidInput(_("The maximum score is more than 0 and at most %(max)s.", max=texts.number(MAX_SCORE, grouping=False)),
+                           field="score_maximum")
     if not 0 <= grade_points <= score_maximum:
-        raise InvalidInput(f"The grade on completion is from 0 to the maximum ({score_maximum:g}).", field="grade_points")
+        raise InvalidInput(_("The grade on completion is from 0 to the maximum (%(max)s).",
+                             max=texts.number(score_maximum, grouping=False)), field="grade_points")
     if enabled and not rules.any:
-        raise InvalidInput("Switch on at least one rule, or everyone completes at once.", field="min_meetings")
+        raise InvalidInput(_("Switch on at least one rule, or everyone completes at once."), field="min_meetings")

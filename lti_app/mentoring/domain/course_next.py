@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from lti_app.mentoring.domain.whats_next import Item
+from lti_app.mentoring.domain.texts import _, ngettext
 
 
 @dataclass(frozen=True)
@@ -24,10 +25,6 @@ class CohortDue:
     not_enrolled: int | None = None  # roster members not enrolled (None: the roster was not read yet)
 
 
-def _plural(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many}"
-
-
 def course_next(cohorts: Iterable[CohortDue], failed_syncs: int = 0, failed_cohort_id: int | None = None) -> list[Item]:
     """The coordinator's lines: the pairs at risk first, then requests, grading, failed grade syncs and the roster."""
     items: list[Item] = []
@@ -35,22 +32,32 @@ def course_next(cohorts: Iterable[CohortDue], failed_syncs: int = 0, failed_coho
     for c in cohorts:
         ids = {"cohort_id": c.cohort_id}
         if c.at_risk:
-            items.append(Item("at_risk", f"{_plural(c.at_risk, 'pair needs', 'pairs need')} attention in {c.name}",
+            items.append(Item("at_risk", ngettext(
+                "%(num)d pair needs attention in %(cohort)s", "%(num)d pairs need attention in %(cohort)s", c.at_risk,
+                cohort=c.name),
                               "pairs", ids, overdue=True))
     for c in cohorts:
         if c.requests_waiting:
-            items.append(Item("requests", f"{_plural(c.requests_waiting, 'request waits', 'requests wait')} for a "
-                                          f"mentor's answer in {c.name}", "requests", {"cohort_id": c.cohort_id}))
+            items.append(Item("requests", ngettext("%(num)d request waits for a mentor's answer in %(cohort)s",
+                                                   "%(num)d requests wait for a mentor's answer in %(cohort)s",
+                                                   c.requests_waiting, cohort=c.name), "requests",
+                              {"cohort_id": c.cohort_id}))
     for c in cohorts:
         if c.to_grade:
-            items.append(Item("grading", f"{_plural(c.to_grade, 'reflection', 'reflections')} to grade in {c.name}",
+            items.append(Item("grading", ngettext("%(num)d reflection to grade in %(cohort)s",
+                                                       "%(num)d reflections to grade in %(cohort)s", c.to_grade,
+                                                       cohort=c.name),
                               "grading", {"cohort_id": c.cohort_id}))
     if failed_syncs and failed_cohort_id is not None:
-        items.append(Item("grades", f"{_plural(failed_syncs, 'grade', 'grades')} could not be sent to the gradebook",
+        items.append(Item("grades", ngettext("%(num)d grade could not be sent to the gradebook",
+                                                    "%(num)d grades could not be sent to the gradebook", failed_syncs),
                           "grades", {"cohort_id": failed_cohort_id}, overdue=True))
     for c in cohorts:
         if c.enrolment_open and c.not_enrolled != 0:
-            who = ("Check who in the course has not enrolled" if c.not_enrolled is None
-                   else f"{_plural(c.not_enrolled, 'person', 'people')} of the course have not enrolled")
-            items.append(Item("roster", f"{who} in {c.name} (enrolment is open)", "roster", {"cohort_id": c.cohort_id}))
+            label = (_("Check who in the course has not enrolled in %(cohort)s (enrolment is open)", cohort=c.name)
+                     if c.not_enrolled is None else ngettext(
+                         "%(num)d person of the course has not enrolled in %(cohort)s (enrolment is open)",
+                         "%(num)d people of the course have not enrolled in %(cohort)s (enrolment is open)",
+                         c.not_enrolled, cohort=c.name))
+            items.append(Item("roster", label, "roster", {"cohort_id": c.cohort_id}))
     return items

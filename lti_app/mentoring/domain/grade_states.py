@@ -17,6 +17,9 @@ import enum
 from dataclasses import dataclass
 from datetime import datetime
 
+from lti_app.mentoring.domain import texts
+from lti_app.mentoring.domain.texts import N_, _
+
 
 class GradeTarget(str, enum.Enum):
     """The gradebook column a score goes to: a reflection assignment's, or the programme's of a cohort."""
@@ -68,8 +71,8 @@ class SyncStatus:
         return self.state in (GradeState.FAILED.value, GradeState.NOT_SENDABLE.value)
 
 
-NOTHING_YET = SyncStatus("none", "nothing sent yet")
-WAITING_FIRST_SEND = "waiting to send (usually sent within seconds: reload this page to see it sent)"
+NOTHING_YET = SyncStatus("none", N_("nothing sent yet"))  # its label is a msgid: translate it where it is shown
+WAITING_FIRST_SEND = N_("waiting to send (usually sent within seconds: reload this page to see it sent)")
 
 
 def backoff_seconds(attempts: int, base: int, cap: int) -> int:
@@ -83,8 +86,9 @@ def retry_schedule(retries: int, base: int, cap: int) -> list[int]:
 
 
 def short_time(moment: datetime) -> str:
-    """21 Nov 14:02 UTC."""
-    return f"{moment.day} {moment:%b %H:%M} UTC"
+    """21 Nov 14:02 UTC (the day and month in the reader's language)."""
+    clock = moment.strftime("%H:%M")
+    return _("%(day)s %(time)s UTC", day=texts.day_month_short(moment.date()), time=clock)
 
 
 def status_label(
@@ -93,18 +97,24 @@ def status_label(
 ) -> str:
     """A sentence for the instructor: "sent 21 Nov 14:02 UTC", "waiting to send (attempt 2, next at …)", …"""
     if state is GradeState.SENT:
-        return f"sent {short_time(sent_at)}" if sent_at else "sent"
+        return _("sent %(time)s", time=short_time(sent_at)) if sent_at else _("sent")
     if state is GradeState.FAILED:
-        code = f" ({last_status_code})" if last_status_code else ""
-        return f"refused by the LMS{code}: {last_error or 'no reason given'}"
+        reason = last_error or _("no reason given")
+        if last_status_code:
+            return _("refused by the LMS (%(code)s): %(reason)s", code=last_status_code, reason=reason)
+        return _("refused by the LMS: %(reason)s", reason=reason)
     if state is GradeState.NOT_SENDABLE:
-        return f"not sent: {last_error or 'only learners of the course receive grades in the LMS'}"
+        return _("not sent: %(reason)s", reason=last_error or _("only learners of the course receive grades in the LMS"))
     if state is GradeState.SUPERSEDED:
-        return "replaced by a newer score"
+        return _("replaced by a newer score")
     if blocked:
-        return "waiting to send (after an earlier score for the same person)"
+        return _("waiting to send (after an earlier score for the same person)")
     if attempts == 0:
         # The page does not refresh itself: it says when the instructor will see the score sent.
-        return WAITING_FIRST_SEND
-    when = f", next at {short_time(next_attempt_at)}" if next_attempt_at else ""
-    return f"waiting to send (attempt {attempts + 1}{when})" + (f": {last_error}" if last_error else "")
+        return _(WAITING_FIRST_SEND)
+    if next_attempt_at:
+        waiting = _("waiting to send (attempt %(attempt)d, next at %(time)s)", attempt=attempts + 1,
+                    time=short_time(next_attempt_at))
+    else:
+        waiting = _("waiting to send (attempt %(attempt)d)", attempt=attempts + 1)
+    return _("%(status)s: %(reason)s", status=waiting, reason=last_error) if last_error else waiting

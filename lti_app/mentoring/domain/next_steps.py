@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from lti_app.mentoring.domain.cohort_state import CohortState
+from lti_app.mentoring.domain.texts import _
 
 ORDER = list(CohortState)
 
@@ -39,18 +40,19 @@ def checklist(facts: CohortFacts) -> list[Step]:
     """The steps of running the cohort, in order."""
     state = facts.state
     return [
-        Step("Check the settings, ground rules and how pairs are made", _past(state, CohortState.DRAFT), "settings"),
-        Step("Open enrolment", _past(state, CohortState.DRAFT), "enrolment"),
-        Step("Remind the people of the course who have not enrolled", _past(state, CohortState.ENROLMENT_OPEN), "roster"),
-        Step("Close enrolment" + ("" if facts.enrolled else " (nobody has enrolled yet)"),
+        Step(_("Check the settings, ground rules and how pairs are made"), _past(state, CohortState.DRAFT), "settings"),
+        Step(_("Open enrolment"), _past(state, CohortState.DRAFT), "enrolment"),
+        Step(_("Remind the people of the course who have not enrolled"), _past(state, CohortState.ENROLMENT_OPEN), "roster"),
+        Step(_("Close enrolment") if facts.enrolled else _("Close enrolment (nobody has enrolled yet)"),
              _past(state, CohortState.ENROLMENT_OPEN), "enrolment"),
-        Step("Run the matching and review the draft", facts.has_draft or _past(state, CohortState.ENROLMENT_CLOSED),
+        Step(_("Run the matching and review the draft"), facts.has_draft or _past(state, CohortState.ENROLMENT_CLOSED),
              "matching"),
-        Step("Publish the pairs", _past(state, CohortState.ENROLMENT_CLOSED), "matching"),
-        Step("Follow up the pairs that need help", state is CohortState.FINISHED, "pairs"),
-        Step(f"Grade the reflections ({facts.to_grade} waiting)" if facts.to_grade else "Grade the reflections",
+        Step(_("Publish the pairs"), _past(state, CohortState.ENROLMENT_CLOSED), "matching"),
+        Step(_("Follow up the pairs that need help"), state is CohortState.FINISHED, "pairs"),
+        Step(_("Grade the reflections (%(num)d waiting)", num=facts.to_grade) if facts.to_grade
+             else _("Grade the reflections"),
              _past(state, CohortState.ENROLMENT_CLOSED) and not facts.to_grade, "reflections"),
-        Step("Complete the programme: completion rules, grades to the gradebook, close the cohort",
+        Step(_("Complete the programme: completion rules, grades to the gradebook, close the cohort"),
              state is CohortState.FINISHED, "completion"),
     ]
 

@@ -13,6 +13,7 @@ import enum
 from datetime import date, timedelta
 
 from lti_app.mentoring.domain.cohort_settings import PrivacySetting
+from lti_app.mentoring.domain.texts import N_, _
 
 TEXT_MAX = 2000  # characters of each feedback answer
 COMMENT_MAX = 1000  # characters of a fit-check comment
@@ -41,12 +42,13 @@ class FitAnswer(str, enum.Enum):
     @property
     def label(self) -> str:
         """The answer as the participant picks it."""
-        return FIT_LABELS[self][0]
+        return _(FIT_LABELS[self][0])
 
     @property
     def flag(self) -> str:
         """The answer as the instructor reads it in a list ("" when it needs nothing)."""
-        return FIT_LABELS[self][1]
+        flag = FIT_LABELS[self][1]
+        return _(flag) if flag else ""
 
     @property
     def flags_pair(self) -> bool:
@@ -55,9 +57,9 @@ class FitAnswer(str, enum.Enum):
 
 
 FIT_LABELS = {
-    FitAnswer.GOING_WELL: ("It is going well", ""),
-    FitAnswer.WANT_HELP: ("I would like the instructor's help", "Asks for help"),
-    FitAnswer.WANT_NEW_PARTNER: ("I would like a new partner", "Asks for a new partner"),
+    FitAnswer.GOING_WELL: (N_("It is going well"), ""),
+    FitAnswer.WANT_HELP: (N_("I would like the instructor's help"), N_("Asks for help")),
+    FitAnswer.WANT_NEW_PARTNER: (N_("I would like a new partner"), N_("Asks for a new partner")),
 }
 
 
@@ -71,8 +73,12 @@ class Content(str, enum.Enum):
 
     @property
     def label(self) -> str:
-        """A human name."""
-        return self.value.replace("_", " ")
+        """A human name, inside a sentence."""
+        return _(CONTENT_LABELS[self.value])
+
+
+CONTENT_LABELS = {"status": N_("status"), "goals": N_("goals"), "meeting_notes": N_("meeting notes"),
+                  "feedback": N_("feedback")}
 
 
 class Visibility(str, enum.Enum):

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from lti_app.mentoring.domain.cohort_state import long_date as _long
+from lti_app.mentoring.domain.texts import N_, _
 
 RATING_MIN, RATING_MAX = 1, 5
 REREATING_WEEKS = 2  # re-rating opens this long before the programme ends (or at the goal's target date)
@@ -38,23 +39,35 @@ def expected_meetings(anchor: date, cadence_days: int, today: date, ends_on: dat
     return (until - anchor).days // cadence_days
 
 
+# which date (as callers name it) → (refusal before the programme, refusal after it)
+DATE_REFUSALS = {
+    "The date": (N_("The date is before the programme starts (%(date)s)."),
+                 N_("The date is after the programme ends (%(date)s).")),
+    "The target date": (N_("The target date is before the programme starts (%(date)s)."),
+                        N_("The target date is after the programme ends (%(date)s).")),
+    "The due date": (N_("The due date is before the programme starts (%(date)s)."),
+                     N_("The due date is after the programme ends (%(date)s).")),
+}
+
+
 def date_refusal(day: date, starts_on: date, ends_on: date, what: str = "The date") -> str | None:
-    """Why ``day`` is outside the programme, or None when it is inside."""
+    """Why ``day`` is outside the programme, or None when it is inside (``what``: a key of DATE_REFUSALS)."""
+    before, after = DATE_REFUSALS.get(what, DATE_REFUSALS["The date"])
     if day < starts_on:
-        return f"{what} is before the programme starts ({_long(starts_on)})."
+        return _(before, date=_long(starts_on))
     if day > ends_on:
-        return f"{what} is after the programme ends ({_long(ends_on)})."
+        return _(after, date=_long(ends_on))
     return None
 
 
 def meeting_date_refusal(held_on: date, first_day: date, ends_on: date, today: date) -> str | None:
     """Why a meeting cannot have been held on ``held_on``, or None: not in the future, not outside the programme."""
     if held_on > today:
-        return "A meeting is logged once it has been held: this date is in the future."
+        return _("A meeting is logged once it has been held: this date is in the future.")
     if held_on < first_day:
-        return f"Your pair could first meet on {_long(first_day)}: this date is before it."
+        return _("Your pair could first meet on %(date)s: this date is before it.", date=_long(first_day))
     if held_on > ends_on:
-        return f"The programme ended on {_long(ends_on)}: this date is after it."
+        return _("The programme ended on %(date)s: this date is after it.", date=_long(ends_on))
     return None
 
 

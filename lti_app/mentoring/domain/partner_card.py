@@ -13,6 +13,7 @@ from datetime import date, datetime, timezone
 
 from lti_app.mentoring.domain.availability import DAY_LABELS, DAYS, PARTS, block_code, is_time_zone, to_utc_hours
 from lti_app.mentoring.domain.reflections import zone_of
+from lti_app.mentoring.domain.texts import _
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,7 @@ def overlap_week(mine: Iterable[str], my_zone: str | None, theirs: Iterable[str]
         for part in PARTS:
             code = block_code(day, part)
             cells.append(Cell(code, code in mine, bool(to_utc_hours([code], mz, week_of) & their_hours)))
-        rows.append(WeekRow(DAY_LABELS[day], tuple(cells)))
+        rows.append(WeekRow(_(DAY_LABELS[day]), tuple(cells)))
     return rows
 
 

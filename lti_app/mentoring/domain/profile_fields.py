@@ -8,6 +8,8 @@ import enum
 import re
 from collections.abc import Iterable
 
+from lti_app.mentoring.domain.texts import N_, _
+
 MAX_TAGS = 20
 MAX_TAG_LENGTH = 40
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -23,7 +25,7 @@ class RoleWanted(str, enum.Enum):
     @property
     def label(self) -> str:
         """A human label for pages."""
-        return {"mentor": "Mentor", "mentee": "Mentee", "either": "Either role"}[self.value]
+        return _(ROLE_LABELS[self.value])
 
     @property
     def can_mentor(self) -> bool:
@@ -48,15 +50,15 @@ class CareerStage(enum.IntEnum):
     @property
     def label(self) -> str:
         """A human label for pages."""
-        return CAREER_STAGE_LABELS[self]
+        return _(CAREER_STAGE_LABELS[self])
 
 
 CAREER_STAGE_LABELS = {
-    CareerStage.STUDENT: "Student or intern",
-    CareerStage.EARLY_CAREER: "Early career",
-    CareerStage.MID_CAREER: "Mid-career",
-    CareerStage.SENIOR: "Senior (manager, senior specialist, faculty)",
-    CareerStage.EXECUTIVE: "Executive or senior leadership",
+    CareerStage.STUDENT: N_("Student or intern"),
+    CareerStage.EARLY_CAREER: N_("Early career"),
+    CareerStage.MID_CAREER: N_("Mid-career"),
+    CareerStage.SENIOR: N_("Senior (manager, senior specialist, faculty)"),
+    CareerStage.EXECUTIVE: N_("Executive or senior leadership"),
 }
 
 
@@ -72,15 +74,15 @@ class Generation(str, enum.Enum):
     @property
     def label(self) -> str:
         """A human label for pages, with the birth years."""
-        return GENERATION_LABELS[self]
+        return _(GENERATION_LABELS[self])
 
 
 GENERATION_LABELS = {
-    Generation.TRADITIONALIST: "Traditionalist (born 1925-1945)",
-    Generation.BABY_BOOMER: "Baby boomer (born 1946-1964)",
-    Generation.GEN_X: "Generation X (born 1965-1980)",
-    Generation.MILLENNIAL: "Millennial (born 1981-1996)",
-    Generation.GEN_Z: "Generation Z (born 1997 or later)",
+    Generation.TRADITIONALIST: N_("Traditionalist (born 1925-1945)"),
+    Generation.BABY_BOOMER: N_("Baby boomer (born 1946-1964)"),
+    Generation.GEN_X: N_("Generation X (born 1965-1980)"),
+    Generation.MILLENNIAL: N_("Millennial (born 1981-1996)"),
+    Generation.GEN_Z: N_("Generation Z (born 1997 or later)"),
 }
 
 
@@ -96,7 +98,7 @@ class Channel(str, enum.Enum):
     @property
     def label(self) -> str:
         """A human label for pages."""
-        return {"video": "Video call", "in_person": "In person", "chat": "Chat", "email": "E-mail", "phone": "Phone"}[self.value]
+        return _(CHANNEL_LABELS[self.value])
 
 
 class SkillKind(str, enum.Enum):
@@ -169,3 +171,9 @@ def normalise_email(value: str | None) -> str | None:
 def is_email(value: str) -> bool:
     """A plausible e-mail address (one @, a dot in the domain, no spaces)."""
     return bool(_EMAIL.match(value))
+
+
+# labels are msgids, translated when a page asks for them
+ROLE_LABELS = {"mentor": N_("Mentor"), "mentee": N_("Mentee"), "either": N_("Either role")}
+CHANNEL_LABELS = {"video": N_("Video call"), "in_person": N_("In person"), "chat": N_("Chat"), "email": N_("E-mail"),
+                  "phone": N_("Phone")}

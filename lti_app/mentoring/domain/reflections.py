@@ -21,6 +21,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from lti_app.mentoring.domain.cohort_state import long_date
 from lti_app.mentoring.errors import InvalidInput
+from lti_app.mentoring.domain import texts
+from lti_app.mentoring.domain.texts import N_, _
 
 MAX_TITLE_LENGTH = 200
 MAX_PROMPT_LENGTH = 20_000
@@ -44,7 +46,7 @@ class Audience(str, enum.Enum):
     @property
     def label(self) -> str:
         """A human label for pages."""
-        return {"mentors": "Mentors", "mentees": "Mentees", "both": "Mentors and mentees"}[self.value]
+        return _(AUDIENCE_LABELS[self.value])
 
     def includes(self, role: str) -> bool:
         """Whether a participant on side ``role`` ("mentor" or "mentee") is asked to write."""
@@ -60,7 +62,7 @@ class RevisePolicy(str, enum.Enum):
     @property
     def label(self) -> str:
         """A human label for pages."""
-        return {"due": "Until the due date", "graded": "Until it is graded"}[self.value]
+        return _(REVISE_LABELS[self.value])
 
 
 class SubmissionStatus(str, enum.Enum):
@@ -73,7 +75,12 @@ class SubmissionStatus(str, enum.Enum):
     @property
     def label(self) -> str:
         """A human label for pages."""
-        return self.value.capitalize()
+        return _(STATUS_LABELS[self.value])
+
+
+AUDIENCE_LABELS = {"mentors": N_("Mentors"), "mentees": N_("Mentees"), "both": N_("Mentors and mentees")}
+REVISE_LABELS = {"due": N_("Until the due date"), "graded": N_("Until it is graded")}
+STATUS_LABELS = {"draft": N_("Draft"), "submitted": N_("Submitted"), "graded": N_("Graded")}
 
 
 @dataclass(frozen=True)
@@ -104,48 +111,55 @@ def points_label(value: float) -> str:
     return f"{value:g}"
 
 
+def points_words(value: float) -> str:
+    """7, 7.5 (7,5 in German): points inside a sentence, in the reader's way of writing numbers."""
+    return texts.number(value, grouping=False)
+
+
 def check_rubric(criteria: Sequence[Criterion], points: float) -> None:
     """Raise InvalidInput (field ``rubric``) unless the rubric is empty or well formed and sums to ``points``."""
     if not criteria:
         return
     rules = [
-        (len(criteria) <= MAX_CRITERIA, f"A rubric has at most {MAX_CRITERIA} criteria."),
-        (all(c.title.strip() for c in criteria), "Give every rubric criterion a title."),
-        (all(len(c.title) <= MAX_CRITERION_TITLE for c in criteria), f"Keep criterion titles under {MAX_CRITERION_TITLE} characters."),
+        (len(criteria) <= MAX_CRITERIA, _("A rubric has at most %(max)d criteria.", max=MAX_CRITERIA)),
+        (all(c.title.strip() for c in criteria), _("Give every rubric criterion a title.")),
+        (all(len(c.title) <= MAX_CRITERION_TITLE for c in criteria), _("Keep criterion titles under %(max)d characters.", max=MAX_CRITERION_TITLE)),
         (all(len(c.description) <= MAX_CRITERION_DESCRIPTION for c in criteria),
-         f"Keep criterion descriptions under {MAX_CRITERION_DESCRIPTION} characters."),
-        (all(c.points > 0 for c in criteria), "Every rubric criterion carries more than 0 points."),
-        (len({c.title.strip().casefold() for c in criteria}) == len(criteria), "Give each rubric criterion its own title."),
+         _("Keep criterion descriptions under %(max)d characters.", max=MAX_CRITERION_DESCRIPTION)),
+        (all(c.points > 0 for c in criteria), _("Every rubric criterion carries more than 0 points.")),
+        (len({c.title.strip().casefold() for c in criteria}) == len(criteria), _("Give each rubric criterion its own title.")),
     ]
     for ok, message in rules:
         if not ok:
             raise InvalidInput(message, field="rubric")
     total = sum(c.points for c in criteria)
     if not same_points(total, points):
-        raise InvalidInput(f"The rubric's points add up to {points_label(total)}; the assignment is worth "
-                           f"{points_label(points)}. Make them equal.", field="rubric")
+        raise InvalidInput(_("The rubric's points add up to %(total)s; the assignment is worth %(points)s. Make them "
+                             "equal.", total=points_words(total), points=points_words(points)), field="rubric")
 
 
 def check_grade(points: float, criteria: Sequence[Criterion], score: float | None,
                 rubric_scores: Sequence[float] | None) -> float:
     """The score to record, or InvalidInput naming the field: 0..points, rubric scores within each criterion, summing up."""
     if criteria and rubric_scores is None:
-        raise InvalidInput("Score each criterion of the rubric.", field="rubric")
+        raise InvalidInput(_("Score each criterion of the rubric."), field="rubric")
     if rubric_scores is not None:
         if len(rubric_scores) != len(criteria):
-            raise InvalidInput("Score each criterion of the rubric.", field="rubric")
+            raise InvalidInput(_("Score each criterion of the rubric."), field="rubric")
         for criterion, given in zip(criteria, rubric_scores):
             if not (0 <= given <= criterion.points + TOLERANCE):
-                raise InvalidInput(f"“{criterion.title}” takes from 0 to {points_label(criterion.points)} points.", field="rubric")
+                raise InvalidInput(_("“%(criterion)s” takes from 0 to %(max)s points.", criterion=criterion.title,
+                                     max=points_words(criterion.points)), field="rubric")
         total = sum(rubric_scores)
         if score is None:
             score = total
         elif not same_points(total, score):
-            raise InvalidInput(f"The rubric scores add up to {points_label(total)}, not {points_label(score)}.", field="score")
+            raise InvalidInput(_("The rubric scores add up to %(total)s, not %(score)s.", total=points_words(total),
+                                 score=points_words(score)), field="score")
     if score is None:
-        raise InvalidInput("Give a score.", field="score")
+        raise InvalidInput(_("Give a score."), field="score")
     if not (0 <= score <= points + TOLERANCE) or math.isnan(score):
-        raise InvalidInput(f"Give a score from 0 to {points_label(points)}.", field="score")
+        raise InvalidInput(_("Give a score from 0 to %(max)s.", max=points_words(points)), field="score")
     return min(score, points)
 
 
@@ -174,13 +188,15 @@ def write_refusal(*, status: SubmissionStatus | None, opens_on: date, due_on: da
                   revise_until: RevisePolicy, today: date) -> str | None:
     """Why the participant cannot write (draft, submit or revise) on ``today`` (their own day), or None."""
     if status is SubmissionStatus.GRADED:
-        return "Your reflection is graded, so it stays as it was when it was graded."
+        return _("Your reflection is graded, so it stays as it was when it was graded.")
     if today < opens_on:
-        return f"This reflection opens on {long_date(opens_on)}."
+        return _("This reflection opens on %(date)s.", date=long_date(opens_on))
     if today <= due_on:
         return None
     if status is SubmissionStatus.SUBMITTED and revise_until is RevisePolicy.UNTIL_DUE:
-        return f"The due date ({long_date(due_on)}) has passed, so your submitted reflection stays as it is."
+        return _("The due date (%(date)s) has passed, so your submitted reflection stays as it is.",
+                 date=long_date(due_on))
     if not accept_late:
-        return f"The due date ({long_date(due_on)}) has passed and this reflection does not accept late work."
+        return _("The due date (%(date)s) has passed and this reflection does not accept late work.",
+                 date=long_date(due_on))
     return None

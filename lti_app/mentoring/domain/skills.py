@@ -12,15 +12,18 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from lti_app.mentoring.domain.texts import N_, _
+
 MAX_CODE_LENGTH = 60
 MAX_LABEL_LENGTH = 120
 LEVELS = (1, 2, 3, 4, 5)
+# labels are msgids: translate them where they are shown
 LEVEL_LABELS = {
-    1: "1 · New to it",
-    2: "2 · Beginner",
-    3: "3 · Comfortable",
-    4: "4 · Confident",
-    5: "5 · Could teach it",
+    1: N_("1 · New to it"),
+    2: N_("2 · Beginner"),
+    3: N_("3 · Comfortable"),
+    4: N_("4 · Confident"),
+    5: N_("5 · Could teach it"),
 }
 
 
@@ -36,15 +39,15 @@ class SkillCategory(str, enum.Enum):
     @property
     def label(self) -> str:
         """A human label for pages."""
-        return CATEGORY_LABELS[self]
+        return _(CATEGORY_LABELS[self])
 
 
 CATEGORY_LABELS = {
-    SkillCategory.DIGITAL: "Digital skills",
-    SkillCategory.SOCIAL_MEDIA: "Social media",
-    SkillCategory.INCLUSION: "Inclusion and generations",
-    SkillCategory.LEADERSHIP: "Leadership and business",
-    SkillCategory.CUSTOM: "Added for this cohort",
+    SkillCategory.DIGITAL: N_("Digital skills"),
+    SkillCategory.SOCIAL_MEDIA: N_("Social media"),
+    SkillCategory.INCLUSION: N_("Inclusion and generations"),
+    SkillCategory.LEADERSHIP: N_("Leadership and business"),
+    SkillCategory.CUSTOM: N_("Added for this cohort"),
 }
 
 

@@ -91,6 +91,20 @@ def day_month(day: date) -> str:
     return _translator.day_month(day)
 
 
+def day_month_short(day: date) -> str:
+    """21 Nov, or the reader's way of writing it (21. Nov.)."""
+    write = getattr(_translator, "day_month_short", None)
+    return write(day) if write is not None else f"{day.day} {day:%b}"
+
+
+def number(value: float, grouping: bool = True) -> str:
+    """10,000 (10000 without ``grouping``), 7.5, or the reader's way of writing them (10.000, 7,5)."""
+    write = getattr(_translator, "number", None)
+    if write is not None:
+        return write(value, grouping)
+    return f"{value:,g}" if grouping else f"{value:g}"
+
+
 def join_list(items: Iterable[str]) -> str:
     """"a, b and c" in the reader's language."""
     return _translator.join_list(list(items))

@@ -17,6 +17,7 @@ from datetime import date, datetime, timedelta, timezone
 from lti_app.mentoring.domain.pair_feedback import current_round, round_due_on
 from lti_app.mentoring.domain.pair_progress import first_meeting_day, next_meeting_due
 from lti_app.mentoring.domain.reflections import zone_of
+from lti_app.mentoring.domain.texts import _, ngettext
 
 REFLECTION_WARNING_DAYS = 14  # a reflection shows in the list this many days before it is due
 
@@ -86,23 +87,23 @@ class Item:
 def _pair_items(p: PairFacts, today: date) -> list[Item]:
     if not p.partner_active or today > p.ends_on:
         return []  # a withdrawn partner or a finished programme asks for nothing more
-    where = f" with {p.partner_name} ({p.cohort_name})"
+    where = {"partner": p.partner_name, "cohort": p.cohort_name}
     ids = {"pair_id": p.pair_id}
     items: list[Item] = []
     anchor = first_meeting_day(p.starts_on, p.published_on)
     if not p.agreement_signed_by_me:
-        items.append(Item("agreement", "Sign your mentoring agreement" + where, "agreement", ids, anchor,
+        items.append(Item("agreement", _("Sign your mentoring agreement with %(partner)s (%(cohort)s)", **where), "agreement", ids, anchor,
                           today > anchor))
     due = next_meeting_due(anchor, p.last_meeting_on, p.cadence_days, p.ends_on)
     if due is not None:
         if today > due:
-            items.append(Item("meeting", "A meeting is overdue" + where, "meeting", ids, due, True))
+            items.append(Item("meeting", _("A meeting is overdue with %(partner)s (%(cohort)s)", **where), "meeting", ids, due, True))
         else:
-            items.append(Item("meeting", "Your next meeting" + where, "meeting", ids, due, False))
+            items.append(Item("meeting", _("Your next meeting with %(partner)s (%(cohort)s)", **where), "meeting", ids, due, False))
     if p.published_on is not None and today >= anchor:
         number = current_round(anchor, p.feedback_interval_days, today)
         if number >= 1 and number not in p.feedback_rounds_given:
-            items.append(Item("feedback", f"Give feedback, round {number}" + where, "feedback", ids,
+            items.append(Item("feedback", _("Give feedback, round %(round)d with %(partner)s (%(cohort)s)", round=number, **where), "feedback", ids,
                               round_due_on(anchor, p.feedback_interval_days, number), False))
     return items
 
@@ -112,7 +113,7 @@ def _reflection_item(r: ReflectionFacts, today: date) -> Item | None:
         return None
     if today > r.due_on and not r.accept_late:
         return None  # closed: nothing the learner can still do
-    return Item("reflection", f"Write your reflection “{r.title}” ({r.cohort_name})", "reflection",
+    return Item("reflection", _("Write your reflection “%(title)s” (%(cohort)s)", title=r.title, cohort=r.cohort_name), "reflection",
                 {"assignment_id": r.assignment_id}, r.due_on, today > r.due_on)
 
 
@@ -120,10 +121,11 @@ def _choosing_items(c: ChoosingFacts) -> list[Item]:
     ids = {"cohort_id": c.cohort_id}
     items = []
     if c.requests_waiting:
-        who = "1 mentee's request waits" if c.requests_waiting == 1 else f"{c.requests_waiting} mentees' requests wait"
-        items.append(Item("requests", f"{who} for your answer ({c.cohort_name})", "requests", ids))
+        items.append(Item("requests", ngettext("%(num)d mentee's request waits for your answer (%(cohort)s)",
+                                               "%(num)d mentees' requests wait for your answer (%(cohort)s)",
+                                               c.requests_waiting, cohort=c.cohort_name), "requests", ids))
     if c.ranking_open and not c.ranking_submitted:
-        items.append(Item("ranking", f"Rank the people you would like to be paired with ({c.cohort_name})",
+        items.append(Item("ranking", _("Rank the people you would like to be paired with (%(cohort)s)", cohort=c.cohort_name),
                           "ranking", ids))
     return items
 

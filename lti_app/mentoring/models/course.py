@@ -8,6 +8,7 @@ from sqlalchemy import Enum, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lti_app.extensions import db, utcnow
+from lti_app.mentoring.domain.texts import N_, _
 from lti_app.mentoring.models.person import Person
 
 
@@ -30,7 +31,13 @@ class CourseRole(str, enum.Enum):
     @property
     def label(self) -> str:
         """A human label for pages."""
-        return self.value.replace("_", " ").capitalize()
+        return _(ROLE_LABELS[self.value])
+
+
+# the LMS's roles in words (msgids); "mentor" is the LIS observer role, not a programme mentor
+ROLE_LABELS = {"instructor": N_("Instructor"), "teaching_assistant": N_("Teaching assistant"),
+               "content_developer": N_("Content developer"), "administrator": N_("Administrator"),
+               "learner": N_("Learner"), "mentor": N_("Mentor"), "guest": N_("Guest")}
 
 
 STAFF_ROLES = frozenset(

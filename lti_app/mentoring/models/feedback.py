@@ -16,6 +16,11 @@ from lti_app.mentoring.domain.pair_feedback import Content, FitAnswer
 from lti_app.mentoring.models.cohort import enum_column
 from lti_app.mentoring.models.enrolment import Enrolment
 from lti_app.mentoring.models.pairing import Pair
+from lti_app.mentoring.domain.texts import N_, _
+
+# the reasons the programme itself gives (kept in English in the row, translated where they are shown)
+CLOSED_REASON = N_("The cohort was closed.")
+PROGRAMME_REASONS = frozenset({CLOSED_REASON})
 
 
 class Feedback(db.Model):
@@ -99,6 +104,11 @@ class PairEnding(db.Model):
     person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
     reason: Mapped[str] = mapped_column(Text)
     ended_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    @property
+    def reason_shown(self) -> str:
+        """The reason for a page: the programme's own reasons in the reader's language, an instructor's as written."""
+        return _(self.reason) if self.reason in PROGRAMME_REASONS else self.reason
 
     def __repr__(self) -> str:
         return f"<PairEnding pair {self.pair_id}>"

@@ -14,6 +14,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from lti_app.extensions import db, utcnow
 from lti_app.mentoring.models.cohort import Cohort, enum_column
 from lti_app.mentoring.models.person import Person
+from lti_app.mentoring.domain.texts import N_
+
+WAITING = N_("Waiting for a worker")  # the stage of a queued run, kept in the row
 
 
 class RunState(str, enum.Enum):
@@ -47,7 +50,7 @@ class MatchingRun(db.Model):
     cohort_id: Mapped[int] = mapped_column(ForeignKey("cohort.id", ondelete="CASCADE"), index=True)
     state: Mapped[RunState] = mapped_column(enum_column(RunState, 20), default=RunState.QUEUED)
     progress: Mapped[int] = mapped_column(default=0)  # percent
-    stage: Mapped[str] = mapped_column(String(200), default="Waiting for a worker")
+    stage: Mapped[str] = mapped_column(String(200), default=WAITING)  # English: translate where it is shown
     error: Mapped[str | None] = mapped_column(Text)
     pairs: Mapped[int | None]  # how many pairs the draft holds, once done
     requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))

@@ -18,6 +18,7 @@ from lti_app.mentoring.domain.profile_fields import Channel
 from lti_app.mentoring.models.cohort import enum_column
 from lti_app.mentoring.models.enrolment import Enrolment
 from lti_app.mentoring.models.pairing import Pair
+from lti_app.mentoring.domain.texts import N_, _
 
 TOKEN_LENGTH = 64
 
@@ -31,7 +32,10 @@ class ProgressFrom(str, enum.Enum):
     @property
     def label(self) -> str:
         """A human label for pages."""
-        return {"tasks": "Tasks completed", "rating": "Ratings against the target"}[self.value]
+        return _(PROGRESS_LABELS[self.value])
+
+
+PROGRESS_LABELS = {"tasks": N_("Tasks completed"), "rating": N_("Ratings against the target")}
 
 
 class Agreement(db.Model):

@@ -17,7 +17,8 @@ from lti_app.mentoring.models.pairing import Pair
 from lti_app.mentoring.models.workspace import Agreement
 from lti_app.mentoring.services import mail_notices
 from lti_app.mentoring.services.pairs import PairSeat
-from lti_app.mentoring.services.workspace_rules import STALE, check_fresh, check_open, clean_text, flush_fresh
+from lti_app.mentoring.services.workspace_rules import check_fresh, check_open, clean_text, flush_fresh, stale_refusal
+from lti_app.mentoring.domain.texts import N_, _
 
 WHAT = "The agreement"
 TERMS = ("channel", "cadence_days", "confidentiality", "no_role_switching")
@@ -50,8 +51,9 @@ def proposed_terms(seat: PairSeat) -> AgreementTerms:
 
 def _check_terms(terms: AgreementTerms) -> str:
     if not 1 <= terms.cadence_days <= 92:
-        raise InvalidInput("Meet at least every 92 days (and at most daily).", field="cadence_days")
-    return clean_text(terms.expectations, "expectations", "what you expect from your partnership", required=False)
+        raise InvalidInput(_("Meet at least every 92 days (and at most daily)."), field="cadence_days")
+    return clean_text(terms.expectations, "expectations", N_("Write what you expect from your partnership."),
+                      N_("Keep what you expect from your partnership under %(max)d characters."), required=False)
 
 
 def _create(seat: PairSeat, terms: AgreementTerms, expectations: str) -> Agreement:
@@ -62,7 +64,7 @@ def _create(seat: PairSeat, terms: AgreementTerms, expectations: str) -> Agreeme
         with db.session.begin_nested():
             db.session.add(agreement)
     except IntegrityError as raced:  # the partner proposed terms at the same moment
-        raise InvalidInput(STALE.format(what=WHAT)) from raced
+        raise InvalidInput(stale_refusal(WHAT)) from raced
     return agreement
 
 
@@ -73,7 +75,7 @@ def save_terms(seat: PairSeat, terms: AgreementTerms, version: int | None) -> Ag
     agreement = agreement_of(seat.pair)
     if agreement is None:
         if version is not None:
-            raise InvalidInput(STALE.format(what=WHAT))
+            raise InvalidInput(stale_refusal(WHAT))
         agreement = _create(seat, terms, expectations)
         db.session.flush()
         return agreement
@@ -95,13 +97,13 @@ def sign_agreement(seat: PairSeat, version: int | None) -> Agreement:
     check_open(seat.pair)
     agreement = agreement_of(seat.pair)
     if agreement is None:
-        raise InvalidInput("There is nothing to sign yet: propose the terms first.")
+        raise InvalidInput(_("There is nothing to sign yet: propose the terms first."))
     check_fresh(agreement, version, WHAT)
     if not agreement.expectations(seat.role):
-        raise InvalidInput("Write what you expect from your partnership before you sign.", field="expectations")
+        raise InvalidInput(_("Write what you expect from your partnership before you sign."), field="expectations")
     if not agreement.expectations("mentee" if seat.is_mentor else "mentor"):
-        raise InvalidInput(f"{seat.partner.person.display_name} has not written their expectations yet: "
-                           "you both sign once both are written.")
+        raise InvalidInput(_("%(name)s has not written their expectations yet: you both sign once both are written.",
+                             name=seat.partner.person.display_name))
     if agreement.signed_at(seat.role) is None:
         setattr(agreement, f"{seat.role}_signed_at", utcnow())
         flush_fresh(WHAT)
@@ -113,16 +115,16 @@ def missing_steps(agreement: Agreement | None, seat: PairSeat) -> list[str]:
     """What stands between the pair and a signed agreement, addressed to the viewer."""
     partner = seat.partner.person.display_name
     if agreement is None:
-        return ["Propose the terms: channel, how often you meet, confidentiality and your expectations.",
-                f"Both of you sign: you and {partner}."]
+        return [_("Propose the terms: channel, how often you meet, confidentiality and your expectations."),
+                _("Both of you sign: you and %(partner)s.", partner=partner)]
     other = "mentee" if seat.is_mentor else "mentor"
     steps = []
     if not agreement.expectations(seat.role):
-        steps.append("Write your expectations.")
+        steps.append(_("Write your expectations."))
     if not agreement.expectations(other):
-        steps.append(f"{partner} writes their expectations.")
+        steps.append(_("%(partner)s writes their expectations.", partner=partner))
     if agreement.signed_at(seat.role) is None:
-        steps.append("Sign the agreement.")
+        steps.append(_("Sign the agreement."))
     if agreement.signed_at(other) is None:
-        steps.append(f"{partner} signs the agreement.")
+        steps.append(_("%(partner)s signs the agreement.", partner=partner))
     return steps

@@ -18,6 +18,7 @@ from lti_app.mentoring.errors import NotFound
 from lti_app.mentoring.models.pairing import PairStatus
 from lti_app.mentoring.models.workspace import Agreement, Meeting
 from lti_app.mentoring.services.pairs import PairSeat
+from lti_app.mentoring.domain.texts import _
 
 PRODUCT_ID = "-//ReMentor//Mentoring meetings//EN"
 
@@ -26,7 +27,7 @@ def plan_for(seat: PairSeat, now: datetime, series: bool) -> MeetingPlan:
     """The next meeting (or series) of the seat's pair; NotFound when the pair has no meeting ahead."""
     pair, me, partner = seat.pair, seat.me, seat.partner
     if pair.status is not PairStatus.ACTIVE or not partner.is_active:
-        raise NotFound("This pair has no meeting ahead: it has ended.")
+        raise NotFound(_("This pair has no meeting ahead: it has ended."))
     cohort = pair.cohort
     last = db.session.scalar(select(func.max(Meeting.held_on)).where(Meeting.pair_id == pair.id))
     agreed = db.session.scalar(select(Agreement.cadence_days).where(Agreement.pair_id == pair.id))
@@ -37,7 +38,7 @@ def plan_for(seat: PairSeat, now: datetime, series: bool) -> MeetingPlan:
                         cadence_days=agreed or cohort.meeting_cadence_days, ends_on=cohort.ends_on, now=now,
                         time_zone=me.time_zone, common_blocks=overlap_blocks(week), series=series)
     if plan is None:
-        raise NotFound("There is no meeting ahead: the programme has ended.")
+        raise NotFound(_("There is no meeting ahead: the programme has ended."))
     return plan
 
 
@@ -55,9 +56,9 @@ def calendar_file(seat: PairSeat, now: datetime, series: bool = False) -> bytes:
     event.add("dtstamp", now.astimezone(timezone.utc))
     event.add("dtstart", plan.starts_at)
     event.add("dtend", plan.ends_at)
-    event.add("summary", f"Mentoring meeting with {partner}")
-    event.add("description", f"Your {seat.pair.cohort.name} mentoring meeting with {partner}. "
-                             "Log it in ReMentor once it is held.")
+    event.add("summary", _("Mentoring meeting with %(partner)s", partner=partner))
+    event.add("description", _("Your %(cohort)s mentoring meeting with %(partner)s. Log it in ReMentor once it is held.",
+                               cohort=seat.pair.cohort.name, partner=partner))
     if plan.every_days:
         until = datetime.combine(plan.until, plan.starts_at.timetz()).astimezone(timezone.utc)
         rule = {"freq": "weekly", "interval": plan.every_days // 7} if plan.every_days % 7 == 0 else {

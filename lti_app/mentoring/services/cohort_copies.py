@@ -15,8 +15,9 @@ from lti_app.mentoring.models.completion import CohortCompletion
 from lti_app.mentoring.models.reflection import ReflectionAssignment
 from lti_app.mentoring.services.cohorts import CohortFields, create_cohort
 from lti_app.mentoring.services.matching.pairing import save_settings, settings_of
+from lti_app.mentoring.domain.texts import N_, _
 
-COPIED = ("settings, ground rules, skills, matching settings, reflection assignments, completion rules and survey "
+COPIED = N_("settings, ground rules, skills, matching settings, reflection assignments, completion rules and survey "
           "questions and settings; no participants, pairs or anything they wrote")
 
 
@@ -31,7 +32,7 @@ def next_round_fields(source: Cohort, today: date) -> CohortFields:
     """The source's settings as a new cohort's, dates moved on and named as its next round."""
     shift = shift_for_next_round(source, today)
     return CohortFields(
-        name=f"{source.name} (next round)"[:200], description=source.description,
+        name=_("%(cohort)s (next round)", cohort=source.name)[:200], description=source.description,
         enrolment_opens_on=source.enrolment_opens_on + shift, enrolment_closes_on=source.enrolment_closes_on + shift,
         starts_on=source.starts_on + shift, ends_on=source.ends_on + shift, ground_rules=source.ground_rules,
         skill_codes=tuple(s.code for s in source.skills if s.category is not SkillCategory.CUSTOM),

@@ -14,6 +14,7 @@ from lti_app.mentoring.errors import EnrolmentRefused, InvalidInput, NotFound
 from lti_app.mentoring.models.cohort import Cohort, CohortSkill
 from lti_app.mentoring.models.enrolment import Enrolment, EnrolmentSkill
 from lti_app.mentoring.services import surveys
+from lti_app.mentoring.domain.texts import _
 
 MAX_NAME_LENGTH = 200
 
@@ -44,27 +45,27 @@ class CohortFields:
 def _check(fields: CohortFields) -> None:
     """Raise InvalidInput, naming the field, for the first rule the fields break."""
     rules = [
-        (bool(fields.name.strip()), "name", "Give the cohort a name."),
-        (len(fields.name.strip()) <= MAX_NAME_LENGTH, "name", f"Keep the name under {MAX_NAME_LENGTH} characters."),
+        (bool(fields.name.strip()), "name", _("Give the cohort a name.")),
+        (len(fields.name.strip()) <= MAX_NAME_LENGTH, "name", _("Keep the name under %(max)d characters.", max=MAX_NAME_LENGTH)),
         (fields.enrolment_opens_on <= fields.enrolment_closes_on, "enrolment_closes_on",
-         "Enrolment must close on or after the day it opens."),
-        (fields.starts_on <= fields.ends_on, "ends_on", "The programme must end on or after the day it starts."),
+         _("Enrolment must close on or after the day it opens.")),
+        (fields.starts_on <= fields.ends_on, "ends_on", _("The programme must end on or after the day it starts.")),
         (fields.enrolment_closes_on <= fields.ends_on, "enrolment_closes_on",
-         "Enrolment must close by the day the programme ends."),
-        (1 <= fields.meeting_cadence_days <= 92, "meeting_cadence_days", "Choose a meeting cadence between 1 and 92 days."),
+         _("Enrolment must close by the day the programme ends.")),
+        (1 <= fields.meeting_cadence_days <= 92, "meeting_cadence_days", _("Choose a meeting cadence between 1 and 92 days.")),
         (7 <= fields.feedback_interval_days <= 92, "feedback_interval_days",
-         "Choose a feedback interval between 7 and 92 days."),
-        (14 <= fields.quiet_after_days <= 365, "quiet_after_days", "Choose from 14 to 365 days without activity."),
+         _("Choose a feedback interval between 7 and 92 days.")),
+        (14 <= fields.quiet_after_days <= 365, "quiet_after_days", _("Choose from 14 to 365 days without activity.")),
         (1 <= fields.quiet_warning_days <= 30 and fields.quiet_warning_days < fields.quiet_after_days,
-         "quiet_warning_days", "Warn the pair 1 to 30 days before, and before the proposal to close."),
+         "quiet_warning_days", _("Warn the pair 1 to 30 days before, and before the proposal to close.")),
         (fields.inactivity_days is None or 1 <= fields.inactivity_days <= 365, "inactivity_days",
-         "Choose from 1 to 365 days, or leave it empty for the tool's default."),
-        (1 <= fields.mentor_capacity <= 20, "mentor_capacity", "A mentor can take between 1 and 20 mentees."),
-        (1 <= fields.mentors_per_mentee <= 5, "mentors_per_mentee", "A mentee can have between 1 and 5 mentors."),
-        (bool(fields.ground_rules.strip()), "ground_rules", "Write the ground rules participants accept."),
-        (set(fields.skill_codes) <= DEFAULT_CODES, "skill_codes", "Choose skills from the catalogue."),
+         _("Choose from 1 to 365 days, or leave it empty for the tool's default.")),
+        (1 <= fields.mentor_capacity <= 20, "mentor_capacity", _("A mentor can take between 1 and 20 mentees.")),
+        (1 <= fields.mentors_per_mentee <= 5, "mentors_per_mentee", _("A mentee can have between 1 and 5 mentors.")),
+        (bool(fields.ground_rules.strip()), "ground_rules", _("Write the ground rules participants accept.")),
+        (set(fields.skill_codes) <= DEFAULT_CODES, "skill_codes", _("Choose skills from the catalogue.")),
         (bool(fields.skill_codes) or any(clean_label(x) for x in fields.custom_skill_labels), "skill_codes",
-         "Choose at least one skill for participants to offer or learn."),
+         _("Choose at least one skill for participants to offer or learn.")),
     ]
     for ok, field, message in rules:
         if not ok:
@@ -76,7 +77,7 @@ def _ensure_unique_name(course_id: int, name: str, cohort_id: int | None = None)
     if cohort_id is not None:
         query = query.where(Cohort.id != cohort_id)
     if db.session.scalar(query) is not None:
-        raise InvalidInput(f"This course already has a cohort called “{name}”.", field="name")
+        raise InvalidInput(_("This course already has a cohort called “%(name)s”.", name=name), field="name")
 
 
 def _apply(cohort: Cohort, fields: CohortFields) -> None:
@@ -108,7 +109,8 @@ def _refuse_removing_chosen_skills(cohort: Cohort, removed: list[CohortSkill]) -
     in_use = db.session.scalars(select(EnrolmentSkill.skill_id).where(EnrolmentSkill.skill_id.in_(ids)).distinct()).all()
     if in_use:
         labels = ", ".join(s.label for s in removed if s.id in set(in_use))
-        raise InvalidInput(f"Participants have chosen these skills, so they stay in the catalogue: {labels}.", field="skill_codes")
+        raise InvalidInput(_("Participants have chosen these skills, so they stay in the catalogue: %(skills)s.",
+                             skills=labels), field="skill_codes")
 
 
 def create_cohort(course_id: int, fields: CohortFields, *, surveys_like: int | None = None) -> Cohort:
@@ -128,11 +130,11 @@ def create_cohort(course_id: int, fields: CohortFields, *, surveys_like: int | N
 def update_cohort(cohort: Cohort, fields: CohortFields) -> Cohort:
     """Change a cohort's settings; after matching, its catalogue and capacities stay as they were. Flushes."""
     if cohort.state is CohortState.FINISHED:
-        raise EnrolmentRefused("This cohort has finished; its settings are kept as they were.")
+        raise EnrolmentRefused(_("This cohort has finished; its settings are kept as they were."))
     _check(fields)
     _ensure_unique_name(cohort.course_id, fields.name.strip(), cohort.id)
     if cohort.state.matching_inputs_locked and _matching_inputs_change(cohort, fields):
-        raise InvalidInput("The pairs were made from this catalogue and these capacities, so they can no longer change.",
+        raise InvalidInput(_("The pairs were made from this catalogue and these capacities, so they can no longer change."),
                            field="skill_codes")
     _sync_skills(cohort, fields)  # first: it may refuse, before anything else has changed
     dates_before = (cohort.starts_on, cohort.ends_on)
@@ -167,7 +169,8 @@ def open_enrolment(cohort: Cohort, today: date | None = None) -> Cohort:
     new_state = cohort.state.open_enrolment()
     if cohort.enrolment_closes_on < today:
         raise EnrolmentRefused(
-            f"The enrolment window ended on {long_date(cohort.enrolment_closes_on)}. Move its closing date first."
+            _("The enrolment window ended on %(date)s. Move its closing date first.",
+              date=long_date(cohort.enrolment_closes_on))
         )
     cohort.state = new_state
     db.session.flush()
@@ -185,7 +188,7 @@ def cohort_in_course(course_id: int, cohort_id: int) -> Cohort:
     """The cohort ``cohort_id`` of the course; NotFound for an unknown id or another course's cohort."""
     cohort = db.session.get(Cohort, cohort_id)
     if cohort is None or cohort.course_id != course_id:
-        raise NotFound("There is no such cohort in this course.")
+        raise NotFound(_("There is no such cohort in this course."))
     return cohort
 
 
@@ -193,7 +196,7 @@ def visible_cohort_in_course(course_id: int, cohort_id: int) -> Cohort:
     """The cohort as a participant may see it: NotFound outside the course, EnrolmentRefused while a draft."""
     cohort = cohort_in_course(course_id, cohort_id)
     if not cohort.state.visible_to_learners:
-        raise EnrolmentRefused("This cohort is still being prepared by your instructor; enrolment has not opened yet.")
+        raise EnrolmentRefused(_("This cohort is still being prepared by your instructor; enrolment has not opened yet."))
     return cohort
 
 

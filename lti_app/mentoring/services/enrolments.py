@@ -20,6 +20,7 @@ from lti_app.mentoring.errors import AlreadyEnrolled, EnrolmentRefused, InvalidI
 from lti_app.mentoring.models.cohort import Cohort
 from lti_app.mentoring.models.course import Membership
 from lti_app.mentoring.models.enrolment import Enrolment, EnrolmentSkill
+from lti_app.mentoring.domain.texts import N_, _
 
 MAX_GOALS_LENGTH = 4000
 MAX_DEPARTMENT_LENGTH = 200
@@ -66,12 +67,12 @@ def _skill_rules(cohort: Cohort, fields: ProfileFields) -> list[tuple[bool, str,
     kinds = [choice.kind for choice in fields.skills.values()]
     role = fields.role_wanted
     return [
-        (all(cohort.skill(code) for code in fields.skills), "skills", "Choose skills from this cohort's list."),
-        (all(1 <= c.level <= 5 for c in fields.skills.values()), "skills", "Rate each skill from 1 to 5."),
+        (all(cohort.skill(code) for code in fields.skills), "skills", _("Choose skills from this cohort's list.")),
+        (all(1 <= c.level <= 5 for c in fields.skills.values()), "skills", _("Rate each skill from 1 to 5.")),
         (not role.can_mentor or SkillKind.OFFERED in kinds, "skills",
-         "As a mentor, choose at least one skill you can offer."),
+         _("As a mentor, choose at least one skill you can offer.")),
         (not role.can_be_mentored or SkillKind.WANTED in kinds, "skills",
-         "As a mentee, choose at least one skill you want to learn."),
+         _("As a mentee, choose at least one skill you want to learn.")),
     ]
 
 
@@ -82,20 +83,20 @@ def _check_profile(cohort: Cohort, fields: ProfileFields, own_email: str | None)
     rules = [
         *_skill_rules(cohort, fields),
         (capacity is None or 1 <= capacity <= cohort.mentor_capacity, "capacity",
-         f"Choose between 1 and {cohort.mentor_capacity} mentees."),
-        (0 <= fields.experience_years <= 70, "experience_years", "Give your years of experience, from 0 to 70."),
-        (is_time_zone(fields.time_zone), "time_zone", "Choose your time zone from the list."),
-        (bool(fields.availability), "availability", "Choose at least one time of the week when you can meet."),
-        (set(fields.availability) <= set(ALL_BLOCKS), "availability", "Choose times of the week from the grid."),
-        (bool(fields.channels), "channels", "Choose at least one way to talk."),
-        (bool(fields.languages), "languages", "Choose at least one language you can use."),
-        (set(fields.languages) <= ISO_639_1, "languages", "Use two-letter ISO 639-1 language codes."),
-        (bool(fields.goals.strip()), "goals", "Describe what you want to get out of the programme."),
-        (len(fields.goals) <= MAX_GOALS_LENGTH, "goals", f"Keep your goals under {MAX_GOALS_LENGTH} characters."),
-        (len((fields.department or "").strip()) <= MAX_DEPARTMENT_LENGTH, "department", "Shorten the department name."),
-        (manager is None or is_email(manager), "manager_email", "Give your manager's e-mail address, like name@example.org."),
-        (manager is None or manager != normalise_email(own_email), "manager_email", "Give your manager's address, not your own."),
-        (fields.accepts_ground_rules, "accepts_ground_rules", "Accept the ground rules to take part."),
+         _("Choose between 1 and %(max)d mentees.", max=cohort.mentor_capacity)),
+        (0 <= fields.experience_years <= 70, "experience_years", _("Give your years of experience, from 0 to 70.")),
+        (is_time_zone(fields.time_zone), "time_zone", _("Choose your time zone from the list.")),
+        (bool(fields.availability), "availability", _("Choose at least one time of the week when you can meet.")),
+        (set(fields.availability) <= set(ALL_BLOCKS), "availability", _("Choose times of the week from the grid.")),
+        (bool(fields.channels), "channels", _("Choose at least one way to talk.")),
+        (bool(fields.languages), "languages", _("Choose at least one language you can use.")),
+        (set(fields.languages) <= ISO_639_1, "languages", _("Use two-letter ISO 639-1 language codes.")),
+        (bool(fields.goals.strip()), "goals", _("Describe what you want to get out of the programme.")),
+        (len(fields.goals) <= MAX_GOALS_LENGTH, "goals", _("Keep your goals under %(max)d characters.", max=MAX_GOALS_LENGTH)),
+        (len((fields.department or "").strip()) <= MAX_DEPARTMENT_LENGTH, "department", _("Shorten the department name.")),
+        (manager is None or is_email(manager), "manager_email", _("Give your manager's e-mail address, like name@example.org.")),
+        (manager is None or manager != normalise_email(own_email), "manager_email", _("Give your manager's address, not your own.")),
+        (fields.accepts_ground_rules, "accepts_ground_rules", _("Accept the ground rules to take part.")),
     ]
     for ok, name, message in rules:
         if not ok:
@@ -138,9 +139,9 @@ def _replace_skills(enrolment: Enrolment, cohort: Cohort, choices: Mapping[str, 
 def check_can_enrol(cohort: Cohort, membership: Membership, today: date | None = None) -> Enrolment | None:
     """Raise what ``enrol_participant`` would refuse before looking at a profile; else the withdrawn enrolment, if any."""
     if membership.course_id != cohort.course_id:
-        raise NotFound("There is no such cohort in your course.")
+        raise NotFound(_("There is no such cohort in your course."))
     if membership.role.is_staff:
-        raise EnrolmentRefused("Course staff run the programme; only participants enrol.")
+        raise EnrolmentRefused(_("Course staff run the programme; only participants enrol."))
     existing = enrolment_of(cohort.id, membership.person_id)
     if existing is not None and existing.is_active:
         raise AlreadyEnrolled(existing)
@@ -192,12 +193,28 @@ def withdraw_participant(enrolment: Enrolment) -> Enrolment:
     return enrolment
 
 
+# the act (as callers name it) → (refusal once withdrawn, refusal once the cohort is past matching)
+CHANGE_REFUSALS = {
+    "change your profile": (N_("This enrolment was withdrawn; there is nothing to change your profile."),
+                            N_("The cohort is “%(state)s”; it is too late to change your profile here.")),
+    "change the profile": (N_("This enrolment was withdrawn; there is nothing to change the profile."),
+                           N_("The cohort is “%(state)s”; it is too late to change the profile here.")),
+    "withdraw": (N_("This enrolment was withdrawn; there is nothing to withdraw."),
+                 N_("The cohort is “%(state)s”; it is too late to withdraw here.")),
+    "move the participant": (N_("This enrolment was withdrawn; there is nothing to move the participant."),
+                             N_("The cohort is “%(state)s”; it is too late to move the participant here.")),
+}
+GENERAL_REFUSALS = (N_("This enrolment was withdrawn; it can no longer be changed."),
+                    N_("The cohort is “%(state)s”; it is too late to change the enrolment here."))
+
+
 def check_changeable(enrolment: Enrolment, what: str) -> None:
     """Raise EnrolmentRefused unless the enrolment is active and its cohort not yet matched (``what`` names the act)."""
+    withdrawn, too_late = CHANGE_REFUSALS.get(what, GENERAL_REFUSALS)
     if not enrolment.is_active:
-        raise EnrolmentRefused(f"This enrolment was withdrawn; there is nothing to {what}.")
+        raise EnrolmentRefused(_(withdrawn))
     if not enrolment.cohort.state.profiles_editable:
-        raise EnrolmentRefused(f"The cohort is “{enrolment.cohort.state.label.lower()}”; it is too late to {what} here.")
+        raise EnrolmentRefused(_(too_late, state=enrolment.cohort.state.in_sentence))
 
 
 def move_participant(enrolment: Enrolment, target: Cohort) -> MoveResult:
@@ -207,15 +224,17 @@ def move_participant(enrolment: Enrolment, target: Cohort) -> MoveResult:
     """
     source = enrolment.cohort
     if target.course_id != source.course_id:
-        raise NotFound("There is no such cohort in this course.")
+        raise NotFound(_("There is no such cohort in this course."))
     if target.id == source.id:
-        raise InvalidInput("The participant is already in this cohort.", field="target")
+        raise InvalidInput(_("The participant is already in this cohort."), field="target")
     check_changeable(enrolment, "move the participant")
     if not target.state.profiles_editable:
-        raise EnrolmentRefused(f"“{target.name}” is {target.state.label.lower()}; participants can only move into a "
-                               "cohort whose enrolment is open or closed and not yet matched.")
+        raise EnrolmentRefused(_("“%(cohort)s” is %(state)s; participants can only move into a cohort whose enrolment "
+                                 "is open or closed and not yet matched.", cohort=target.name,
+                                 state=target.state.in_sentence))
     if enrolment_of(target.id, enrolment.person_id) is not None:
-        raise InvalidInput(f"{enrolment.person.display_name} already has an enrolment in “{target.name}”.", field="target")
+        raise InvalidInput(_("%(name)s already has an enrolment in “%(cohort)s”.", name=enrolment.person.display_name,
+                             cohort=target.name), field="target")
     dropped: list[str] = []
     for row in list(enrolment.skills):
         match = target.skill(row.skill.code)
@@ -240,7 +259,7 @@ def find_enrolment(cohort_id: int, person_id: int) -> Enrolment:
     """The person's enrolment in the cohort; NotFound when they never enrolled."""
     found = enrolment_of(cohort_id, person_id)
     if found is None:
-        raise NotFound("You have not enrolled in this cohort.")
+        raise NotFound(_("You have not enrolled in this cohort."))
     return found
 
 
@@ -248,7 +267,7 @@ def enrolment_in_cohort(cohort: Cohort, enrolment_id: int) -> Enrolment:
     """The enrolment ``enrolment_id`` of the cohort; NotFound otherwise."""
     enrolment = db.session.get(Enrolment, enrolment_id)
     if enrolment is None or enrolment.cohort_id != cohort.id:
-        raise NotFound("There is no such enrolment in this cohort.")
+        raise NotFound(_("There is no such enrolment in this cohort."))
     return enrolment
 
 

@@ -20,11 +20,12 @@ from lti_app.mentoring.errors import InvalidInput
 from lti_app.mentoring.models.feedback import Feedback
 from lti_app.mentoring.models.pairing import Pair, PairStatus
 from lti_app.mentoring.services.pairs import PairSeat
+from lti_app.mentoring.domain.texts import N_, _
 
 QUESTIONS = (
-    ("working", "What is working"),
-    ("not_working", "What is not working"),
-    ("change", "One thing to change"),
+    ("working", N_("What is working")),
+    ("not_working", N_("What is not working")),
+    ("change", N_("One thing to change")),
 )
 
 
@@ -109,10 +110,12 @@ def feedback_for_round(seat: PairSeat, number: int) -> Feedback | None:
 def check_round_open(seat: PairSeat, number: int, today: date) -> None:
     """InvalidInput unless the pair is active and round ``number`` has fallen due."""
     if seat.pair.status is not PairStatus.ACTIVE:
-        raise InvalidInput("This pair has ended: no more feedback is given in it.")
+        raise InvalidInput(_("This pair has ended: no more feedback is given in it."))
     if number < 1 or number > round_now(seat.pair, today):
-        when = f": it opens on {long_date(due_on(seat.pair, number))}" if number >= 1 else ""
-        raise InvalidInput(f"Feedback round {number} is not due yet{when}.")
+        if number < 1:
+            raise InvalidInput(_("Feedback round %(round)d is not due yet.", round=number))
+        raise InvalidInput(_("Feedback round %(round)d is not due yet: it opens on %(date)s.", round=number,
+                             date=long_date(due_on(seat.pair, number))))
 
 
 def _clean(fields: FeedbackFields) -> FeedbackFields:
@@ -121,12 +124,13 @@ def _clean(fields: FeedbackFields) -> FeedbackFields:
     for name, question in QUESTIONS:
         text = getattr(fields, name).replace("\r\n", "\n").strip()
         if not text:
-            raise InvalidInput(f"Answer “{question}” (a few words are enough).", field=name)
+            raise InvalidInput(_("Answer “%(question)s” (a few words are enough).", question=_(question)), field=name)
         if len(text) > TEXT_MAX:
-            raise InvalidInput(f"Keep “{question}” under {TEXT_MAX} characters.", field=name)
+            raise InvalidInput(_("Keep “%(question)s” under %(max)d characters.", question=_(question), max=TEXT_MAX),
+                               field=name)
         texts[name] = text
     if fields.satisfaction is not None and not 1 <= fields.satisfaction <= 5:
-        raise InvalidInput("Choose a satisfaction from 1 to 5, or leave it out.", field="satisfaction")
+        raise InvalidInput(_("Choose a satisfaction from 1 to 5, or leave it out."), field="satisfaction")
     return FeedbackFields(satisfaction=fields.satisfaction, **texts)
 
 

@@ -19,6 +19,7 @@ from lti_app.mentoring.models.feedback import FitCheck
 from lti_app.mentoring.models.pairing import Pair, PairStatus
 from lti_app.mentoring.models.workspace import Meeting
 from lti_app.mentoring.services.pairs import PairSeat
+from lti_app.mentoring.domain.texts import _
 
 
 @dataclass(frozen=True)
@@ -49,12 +50,12 @@ def fit_check_state(seat: PairSeat) -> FitCheckState:
     """The partner's answer, or why they cannot answer yet."""
     found = fit_check_of(seat)
     if found is not None:
-        return FitCheckState(found, f"You answered the fit check on {long_date(found.created_at.date())}; "
-                                    "it is answered once. Talk to your instructor if things have changed.")
+        return FitCheckState(found, _("You answered the fit check on %(date)s; it is answered once. Talk to your "
+                                      "instructor if things have changed.", date=long_date(found.created_at.date())))
     if seat.pair.status is not PairStatus.ACTIVE:
-        return FitCheckState(None, "This pair has ended.")
+        return FitCheckState(None, _("This pair has ended."))
     if not meetings_held(seat.pair.id):
-        return FitCheckState(None, "The fit check opens after your first meeting: log it in your workspace first.")
+        return FitCheckState(None, _("The fit check opens after your first meeting: log it in your workspace first."))
     return FitCheckState(None, None)
 
 
@@ -64,13 +65,13 @@ def answer_fit_check(seat: PairSeat, answer: FitAnswer, comment: str) -> FitChec
         raise InvalidInput(refusal)
     comment = comment.replace("\r\n", "\n").strip()
     if len(comment) > COMMENT_MAX:
-        raise InvalidInput(f"Keep the comment under {COMMENT_MAX} characters.", field="comment")
+        raise InvalidInput(_("Keep the comment under %(max)d characters.", max=COMMENT_MAX), field="comment")
     found = FitCheck(pair_id=seat.pair.id, author_enrolment_id=seat.me.id, answer=answer, comment=comment)
     try:
         with db.session.begin_nested():
             db.session.add(found)
     except IntegrityError as raced:  # a second tab answered first
-        raise InvalidInput("You have already answered the fit check; it is answered once.") from raced
+        raise InvalidInput(_("You have already answered the fit check; it is answered once.")) from raced
     return found
 
 
@@ -87,7 +88,7 @@ def handle_fit_check(pair: Pair, fit_check_id: int, now: datetime | None = None)
     """The instructor has dealt with a request for help or a new partner: the flag goes down. Flushes."""
     found = db.session.get(FitCheck, fit_check_id)
     if found is None or found.pair_id != pair.id:
-        raise NotFound("There is no such fit check in this pair.")
+        raise NotFound(_("There is no such fit check in this pair."))
     if found.handled_at is None:
         found.handled_at = now or utcnow()
         db.session.flush()

@@ -23,6 +23,8 @@ from lti_app.mentoring.services.workspace_rules import (
     MAX_RICH_TEXT, add_once, check_fresh, check_in_programme, check_open, check_rating, clean_text, flush_fresh,
     partner_enrolment,
 )
+from lti_app.mentoring.domain import texts
+from lti_app.mentoring.domain.texts import N_, _
 
 WHAT = "This goal"
 MAX_SKILLS = 5
@@ -51,7 +53,7 @@ def goal_in_pair(pair: Pair, goal_id: int) -> Goal:
     """One goal of this pair; NotFound for any other id."""
     goal = db.session.scalar(select(Goal).where(Goal.id == goal_id, Goal.pair_id == pair.id))
     if goal is None:
-        raise NotFound("There is no such goal in your pair.")
+        raise NotFound(_("There is no such goal in your pair."))
     return goal
 
 
@@ -65,12 +67,12 @@ def enrolment_baseline(owner: Enrolment, skill_codes: tuple[str, ...]) -> int | 
 def _skills(seat: PairSeat, codes: tuple[str, ...]) -> tuple[str, ...]:
     chosen = tuple(dict.fromkeys(c for c in codes if c))
     if not chosen:
-        raise InvalidInput("Tie the goal to at least one skill of the cohort.", field="skill_codes")
+        raise InvalidInput(_("Tie the goal to at least one skill of the cohort."), field="skill_codes")
     if len(chosen) > MAX_SKILLS:
-        raise InvalidInput(f"Tie the goal to at most {MAX_SKILLS} skills.", field="skill_codes")
+        raise InvalidInput(_("Tie the goal to at most %(max)d skills.", max=MAX_SKILLS), field="skill_codes")
     unknown = [c for c in chosen if seat.pair.cohort.skill(c) is None]
     if unknown:
-        raise InvalidInput("Choose skills from the cohort's catalogue.", field="skill_codes")
+        raise InvalidInput(_("Choose skills from the cohort's catalogue."), field="skill_codes")
     return chosen
 
 
@@ -78,26 +80,28 @@ def _baseline(owner: Enrolment, codes: tuple[str, ...], given: int | None) -> in
     found = enrolment_baseline(owner, codes)
     if found is not None:
         return found
-    return check_rating(given, "baseline_rating", "where the goal's owner starts (no rating from enrolment for this skill)")
+    return check_rating(given, "baseline_rating", N_(
+        "Rate where the goal's owner starts (no rating from enrolment for this skill) from 1 to 5."))
 
 
 def _checked(seat: PairSeat, fields: GoalFields) -> dict:
     """The goal's columns from ``fields``, every rule checked (InvalidInput names the field)."""
     owner = partner_enrolment(seat, fields.owner_enrolment_id, "owner_enrolment_id", "A goal")
-    title = clean_text(fields.title, "title", "the goal in a short sentence", limit=200)
+    title = clean_text(fields.title, "title", N_("Write the goal in a short sentence."),
+                       N_("Keep the goal in a short sentence under %(max)d characters."), limit=200)
     description = sanitise(fields.description)
     if len(description) > MAX_RICH_TEXT:
-        raise InvalidInput("Keep the description shorter.", field="description")
+        raise InvalidInput(_("Keep the description shorter."), field="description")
     codes = _skills(seat, fields.skill_codes)
     baseline = _baseline(owner, codes, fields.baseline_rating)
-    target = check_rating(fields.target_rating, "target_rating", "the target")
+    target = check_rating(fields.target_rating, "target_rating", N_("Rate the target from 1 to 5."))
     if target < baseline or (target == baseline < progress.RATING_MAX):
-        raise InvalidInput(f"Aim above the baseline of {baseline}/5.", field="target_rating")
+        raise InvalidInput(_("Aim above the baseline of %(baseline)d/5.", baseline=baseline), field="target_rating")
     if fields.target_on is None:
-        raise InvalidInput("Give the date you aim to reach the target by.", field="target_on")
+        raise InvalidInput(_("Give the date you aim to reach the target by."), field="target_on")
     check_in_programme(seat.pair, fields.target_on, "target_on", "The target date")
     if fields.progress_from not in {p.value for p in ProgressFrom}:
-        raise InvalidInput("Choose how progress is measured.", field="progress_from")
+        raise InvalidInput(_("Choose how progress is measured."), field="progress_from")
     return {"owner_enrolment_id": owner.id, "title": title, "description": description, "baseline_rating": baseline,
             "target_rating": target, "target_on": fields.target_on, "progress_from": ProgressFrom(fields.progress_from),
             "codes": codes}
@@ -141,7 +145,7 @@ def rate_progress(seat: PairSeat, goal: Goal, rating: int | None, version: int |
     """Record where the goal's owner stands now (1-5), on the version read. Flushes."""
     check_open(seat.pair)
     check_fresh(goal, version, WHAT)
-    goal.current_rating = check_rating(rating, "rating", "where the goal's owner stands now")
+    goal.current_rating = check_rating(rating, "rating", N_("Rate where the goal's owner stands now from 1 to 5."))
     goal.updated_at = utcnow()
     flush_fresh(WHAT)
     return goal
@@ -153,7 +157,8 @@ def rerating_refusal(seat: PairSeat, goal: Goal, today: date) -> str | None:
         return None
     opens = progress.rerating_opens_on(goal.target_on, seat.pair.cohort.ends_on)
     if today < opens:
-        return f"The end rating opens on {opens.day} {opens:%B %Y}, at the goal's target date or near the programme's end."
+        return _("The end rating opens on %(date)s, at the goal's target date or near the programme's end.",
+                 date=texts.long_date(opens))
     return None
 
 
@@ -162,7 +167,7 @@ def rerate_goal(seat: PairSeat, goal: Goal, rating: int | None, today: date) -> 
     refusal = rerating_refusal(seat, goal, today)
     if refusal:
         raise InvalidInput(refusal, field="end_rating")
-    value = check_rating(rating, "end_rating", "where the goal's owner stands at the end")
+    value = check_rating(rating, "end_rating", N_("Rate where the goal's owner stands at the end from 1 to 5."))
     if goal.owner_enrolment_id == seat.me.id:
         goal.end_rating_owner = value
     else:
@@ -175,9 +180,10 @@ def rerate_goal(seat: PairSeat, goal: Goal, rating: int | None, today: date) -> 
 def add_milestone(seat: PairSeat, goal: Goal, title: str, due_on: date | None, token: str | None) -> tuple[Milestone, bool]:
     """(milestone, created): a step towards the goal, due within the programme; a double submit adds one. Flushes."""
     check_open(seat.pair)
-    title = clean_text(title, "title", "the milestone", limit=200)
+    title = clean_text(title, "title", N_("Write the milestone."),
+                       N_("Keep the milestone under %(max)d characters."), limit=200)
     if due_on is None:
-        raise InvalidInput("Give the date the milestone is due.", field="due_on")
+        raise InvalidInput(_("Give the date the milestone is due."), field="due_on")
     check_in_programme(seat.pair, due_on, "due_on", "The due date")
     milestone, created = add_once(lambda: Milestone(goal_id=goal.id, title=title, due_on=due_on, form_token=token),
                                   Milestone, "goal_id", goal.id, token)
@@ -190,7 +196,7 @@ def set_milestone_done(seat: PairSeat, goal: Goal, milestone_id: int, done: bool
     check_open(seat.pair)
     milestone = next((m for m in goal.milestones if m.id == milestone_id), None)
     if milestone is None:
-        raise NotFound("There is no such milestone in this goal.")
+        raise NotFound(_("There is no such milestone in this goal."))
     if done != (milestone.done_at is not None):
         milestone.done_at = utcnow() if done else None
         db.session.flush()

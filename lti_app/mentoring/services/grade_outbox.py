@@ -23,6 +23,7 @@ from lti_app.mentoring.errors import InvalidInput, NotFound
 from lti_app.mentoring.models.cohort import Cohort
 from lti_app.mentoring.models.grade_outbox import GradeOutbox
 from lti_app.mentoring.models.reflection import ReflectionAssignment
+from lti_app.mentoring.domain.texts import _
 
 OUTSTANDING = (GradeState.PENDING, GradeState.FAILED)
 E = TypeVar("E", GradeTarget, Progress, Marking)
@@ -117,7 +118,8 @@ def sync_statuses(target: GradeTarget | str, target_id: int, person_ids: Iterabl
     by_person: dict[int, list[GradeOutbox]] = {}
     for row in rows:
         by_person.setdefault(row.person_id, []).append(row)
-    return {pid: _status_of(by_person[pid]) if pid in by_person else NOTHING_YET for pid in ids}
+    nothing_yet = SyncStatus(NOTHING_YET.state, _(NOTHING_YET.label))
+    return {pid: _status_of(by_person[pid]) if pid in by_person else nothing_yet for pid in ids}
 
 
 def entry_status(entry: GradeOutbox) -> SyncStatus:
@@ -189,7 +191,7 @@ def retry_entries(course_id: int, entry_ids: Iterable[int] | None = None) -> lis
         query = query.where(GradeOutbox.id.in_(wanted))
     rows = db.session.scalars(query.order_by(GradeOutbox.id)).all()
     if entry_ids is not None and not rows:
-        raise NotFound("There is no grade waiting or refused with that number in this course.")
+        raise NotFound(_("There is no grade waiting or refused with that number in this course."))
     now = utcnow()
     for row in rows:
         row.state, row.next_attempt_at = GradeState.PENDING, now

@@ -27,8 +27,10 @@ from lti_app.mentoring.services import mail_notices
 from lti_app.mentoring.services.paging import Page, page_of_list
 from lti_app.mentoring.services.reflections import Writer, writers_of
 from lti_app.mentoring.services.submissions import Saved, check_version, flush_or_stale
+from lti_app.mentoring.domain import texts
+from lti_app.mentoring.domain.texts import N_, _
 
-STALE_GRADER = ("This reflection changed after you opened it (the participant revised it, or someone else graded it), "
+STALE_GRADER = N_("This reflection changed after you opened it (the participant revised it, or someone else graded it), "
                 "so your grade was not saved. Read it again, then grade.")
 
 
@@ -50,7 +52,9 @@ class SubmissionRow:
     sync: SyncStatus
 
 
-SUBMISSION_STATES = {"submitted": "Submitted, to grade", "graded": "Graded", "missing": "Not submitted (none or a draft)"}
+# labels are msgids: translate them where they are shown
+SUBMISSION_STATES = {"submitted": N_("Submitted, to grade"), "graded": N_("Graded"),
+                     "missing": N_("Not submitted (none or a draft)")}
 
 
 @dataclass(frozen=True)
@@ -111,7 +115,7 @@ def submission_in_course(course_id: int, submission_id: int) -> Submission:
     """A reflection of the course, for its staff; NotFound for another course's."""
     submission = db.session.get(Submission, submission_id)
     if submission is None or submission.assignment.cohort.course_id != course_id:
-        raise NotFound("There is no such reflection in this course.")
+        raise NotFound(_("There is no such reflection in this course."))
     return submission
 
 
@@ -124,7 +128,8 @@ def sync_of(submission: Submission) -> SyncStatus:
 def _comment(text: str) -> str:
     comment = text.strip().replace("\r\n", "\n")
     if len(comment) > MAX_COMMENT_LENGTH:
-        raise InvalidInput(f"Keep the comment under {MAX_COMMENT_LENGTH:,} characters.", field="comment")
+        raise InvalidInput(_("Keep the comment under %(max)s characters.", max=texts.number(MAX_COMMENT_LENGTH)),
+                           field="comment")
     return comment
 
 
@@ -138,7 +143,7 @@ def grade_submission(submission: Submission, fields: GradeFields, *, grader_pers
     """Grade (or regrade) a submitted reflection. Flushes, with its outbox row."""
     assignment = submission.assignment
     if not submission.is_submitted:
-        raise InvalidInput("This reflection is still a draft: it can be graded once it is submitted.", field="score")
+        raise InvalidInput(_("This reflection is still a draft: it can be graded once it is submitted."), field="score")
     score = check_grade(assignment.points, assignment.criteria, fields.score, fields.rubric_scores)
     comment = _comment(fields.comment)
     if _same_grade(submission, score, fields.rubric_scores, comment):

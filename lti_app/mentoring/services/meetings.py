@@ -24,6 +24,7 @@ from lti_app.mentoring.services.pairs import PairSeat
 from lti_app.mentoring.services.workspace_rules import (
     MAX_RICH_TEXT, add_once, check_open, clean_text, partner_enrolment,
 )
+from lti_app.mentoring.domain.texts import N_, _
 
 MAX_ACTION_ITEMS = 20
 _BULLET = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
@@ -61,14 +62,14 @@ def action_item_lines(text: str | None) -> list[str]:
 
 def _check_when(seat: PairSeat, fields: MeetingFields, today: date) -> None:
     if fields.held_on is None:
-        raise InvalidInput("Give the date the meeting was held.", field="held_on")
+        raise InvalidInput(_("Give the date the meeting was held."), field="held_on")
     refusal = progress.meeting_date_refusal(fields.held_on, first_meeting_day(seat.pair), seat.pair.cohort.ends_on, today)
     if refusal:
         raise InvalidInput(refusal, field="held_on")
     if fields.duration_minutes is None or not 5 <= fields.duration_minutes <= 480:
-        raise InvalidInput("Give the meeting's length in minutes, from 5 to 480.", field="duration_minutes")
+        raise InvalidInput(_("Give the meeting's length in minutes, from 5 to 480."), field="duration_minutes")
     if fields.channel not in {c.value for c in Channel}:
-        raise InvalidInput("Choose how you met.", field="channel")
+        raise InvalidInput(_("Choose how you met."), field="channel")
 
 
 def _action_items(seat: PairSeat, fields: MeetingFields, due_on: date) -> list[Task]:
@@ -76,9 +77,10 @@ def _action_items(seat: PairSeat, fields: MeetingFields, due_on: date) -> list[T
     if not lines:
         return []
     if len(lines) > MAX_ACTION_ITEMS:
-        raise InvalidInput(f"Keep to {MAX_ACTION_ITEMS} action items; put the rest in the notes.", field="action_items")
+        raise InvalidInput(_("Keep to %(max)d action items; put the rest in the notes.", max=MAX_ACTION_ITEMS),
+                           field="action_items")
     if any(len(line) > 300 for line in lines):
-        raise InvalidInput("Keep each action item under 300 characters.", field="action_items")
+        raise InvalidInput(_("Keep each action item under 300 characters."), field="action_items")
     owner = partner_enrolment(seat, fields.action_owner_enrolment_id, "action_owner_enrolment_id", "An action item")
     return [Task(pair_id=seat.pair.id, title=line, owner_enrolment_id=owner.id, due_on=due_on) for line in lines]
 
@@ -93,10 +95,11 @@ def log_meeting(seat: PairSeat, fields: MeetingFields, token: str | None, today:
     """(meeting, created): a meeting held, with its action items as tasks; a double submit logs one. Flushes."""
     check_open(seat.pair)
     _check_when(seat, fields, today)
-    topics = clean_text(fields.topics, "topics", "what you talked about", limit=2000)
+    topics = clean_text(fields.topics, "topics", N_("Write what you talked about."),
+                        N_("Keep what you talked about under %(max)d characters."), limit=2000)
     notes = sanitise(fields.notes)
     if len(notes) > MAX_RICH_TEXT:
-        raise InvalidInput("Keep the notes shorter.", field="notes")
+        raise InvalidInput(_("Keep the notes shorter."), field="notes")
     tasks = _action_items(seat, fields, _next_due(seat, fields.held_on))
 
     def build() -> Meeting:

@@ -34,6 +34,7 @@ from lti_app.mentoring.models.matching_choice import Ranking
 from lti_app.mentoring.models.pairing import Pair, PairStatus
 from lti_app.mentoring.services.matching.pairing import Sides, explanation_json, pinned_keys, settings_of, sides_of
 from lti_app.mentoring.services.matching.modes import check_choosing, check_side
+from lti_app.mentoring.domain.texts import _
 
 MAX_RANKED = 10
 
@@ -80,11 +81,11 @@ def ranking_choices(cohort: Cohort, me: Enrolment) -> RankingChoices:
 def _ordered(ranks: Mapping[int, int], allowed: set[int], limit: int) -> list[int]:
     """The ranked ids, first choice first; InvalidInput for someone not on offer, a rank out of range or given twice."""
     if unknown := set(ranks) - allowed:
-        raise InvalidInput(f"You can only rank the people shown on this page (not #{min(unknown)}).")
+        raise InvalidInput(_("You can only rank the people shown on this page (not #%(id)d).", id=min(unknown)))
     if bad := [r for r in ranks.values() if not 1 <= r <= limit]:
-        raise InvalidInput(f"Ranks run from 1 to {limit}, not {bad[0]}.")
+        raise InvalidInput(_("Ranks run from 1 to %(max)d, not %(rank)d.", max=limit, rank=bad[0]))
     if twice := sorted(r for r, n in Counter(ranks.values()).items() if n > 1):
-        raise InvalidInput(f"Give each rank to one person only: rank {twice[0]} is given more than once.")
+        raise InvalidInput(_("Give each rank to one person only: rank %(rank)d is given more than once.", rank=twice[0]))
     return sorted(ranks, key=ranks.__getitem__)
 
 
@@ -126,11 +127,11 @@ def stable_proposal(cohort: Cohort, sides: Sides | None = None) -> Proposal:
     """The stable matching of the current rankings around the draft's pinned pairs (nothing written)."""
     settings, sides = settings_of(cohort), sides or sides_of(cohort)
     pinned = pinned_keys(cohort)
-    per_mentor = Counter(mentor for mentor, _ in pinned)
-    per_mentee = Counter(mentee for _, mentee in pinned)
+    per_mentor = Counter(mentor for mentor, _mentee in pinned)
+    per_mentee = Counter(mentee for _mentor, mentee in pinned)
     if partly := sorted(e for e, n in per_mentee.items() if n < settings.mentors_per_mentee and e in sides.names):
-        raise InvalidInput(f"{sides.names[partly[0]]} has some but not all of their mentors pinned: pin or unpin the "
-                           "rest of their places, then compute the stable matching.")
+        raise InvalidInput(_("%(name)s has some but not all of their mentors pinned: pin or unpin the rest of their "
+                             "places, then compute the stable matching.", name=sides.names[partly[0]]))
     mentees = [p for p in sides.of(sides.mentees) if not per_mentee[p.id]]
     mentors = sides.of(sides.mentors)
     if settings.rules.capacity:  # a pin takes one of the mentor's places

@@ -22,17 +22,18 @@ from lti_app.extensions import db, utcnow
 from lti_app.mentoring.domain.cohort_state import CohortState
 from lti_app.mentoring.domain.matching.engine import rank_mentors_for, score_matrix
 from lti_app.mentoring.domain.matching.cohort import Cohort as EngineCohort
-from lti_app.mentoring.domain.matching.reasons import RULE_WORDS
+from lti_app.mentoring.domain.matching.reasons import rule_words
 from lti_app.mentoring.domain.matching.settings import MatchSettings
 from lti_app.mentoring.domain.matching.types import Profile
 from lti_app.mentoring.errors import InvalidInput, NotFound
 from lti_app.mentoring.services.surveys import open_exit_for_pair
 from lti_app.mentoring.models.cohort import Cohort
 from lti_app.mentoring.models.enrolment import Enrolment
-from lti_app.mentoring.models.feedback import FitCheck, PairEnding
+from lti_app.mentoring.models.feedback import CLOSED_REASON, FitCheck, PairEnding
 from lti_app.mentoring.models.pairing import Pair, PairStatus
 from lti_app.mentoring.models.person import Person
 from lti_app.mentoring.services.matching.pairing import Sides, explanation_json, settings_of, sides_of
+from lti_app.mentoring.domain.texts import _
 
 REASON_MIN, REASON_MAX = 5, 500
 SIDES = ("mentor", "mentee")
@@ -62,7 +63,8 @@ class RepairOptions:
 def _reason(reason: str) -> str:
     text = " ".join(reason.split())
     if not REASON_MIN <= len(text) <= REASON_MAX:
-        raise InvalidInput(f"Give a reason of {REASON_MIN} to {REASON_MAX} characters (it stays in the record).",
+        raise InvalidInput(_("Give a reason of %(min)d to %(max)d characters (it stays in the record).",
+                             min=REASON_MIN, max=REASON_MAX),
                            field="reason")
     return text
 
@@ -85,7 +87,7 @@ def _end(pairs: list[Pair], by: Person | None, reason: str, now: datetime) -> No
 def end_pair(pair: Pair, by: Person, reason: str, now: datetime | None = None) -> Pair:
     """End an active pair for ``reason``; both partners then see it as ended. Flushes."""
     if pair.status is not PairStatus.ACTIVE:
-        raise InvalidInput("This pair has already ended.")
+        raise InvalidInput(_("This pair has already ended."))
     text, now = _reason(reason), now or utcnow()
     _end([pair], by, text, now)
     db.session.flush()
@@ -104,7 +106,7 @@ def close_cohort(cohort: Cohort, by: Person, now: datetime | None = None) -> lis
     """Finish a running cohort and end every pair still active; returns the pairs ended. Flushes."""
     new_state, now = cohort.state.finish(), now or utcnow()
     active = list(db.session.scalars(select(Pair).where(Pair.cohort_id == cohort.id, Pair.status == PairStatus.ACTIVE)))
-    _end(active, by, "The cohort was closed.", now)
+    _end(active, by, CLOSED_REASON, now)
     cohort.state = new_state
     db.session.flush()
     return active
@@ -113,7 +115,7 @@ def close_cohort(cohort: Cohort, by: Person, now: datetime | None = None) -> lis
 def person_of(pair: Pair, side: str) -> Enrolment:
     """The mentor or the mentee of the pair; NotFound for any other side."""
     if side not in SIDES:
-        raise NotFound("There is no such person in this pair.")
+        raise NotFound(_("There is no such person in this pair."))
     return pair.mentor if side == "mentor" else pair.mentee
 
 
@@ -129,20 +131,21 @@ def _taken(cohort: Cohort) -> tuple[Counter, Counter]:
     """Active pairs per mentor and per mentee of the cohort."""
     rows = db.session.execute(select(Pair.mentor_enrolment_id, Pair.mentee_enrolment_id).where(
         Pair.cohort_id == cohort.id, Pair.status == PairStatus.ACTIVE)).all()
-    return Counter(m for m, _ in rows), Counter(e for _, e in rows)
+    return Counter(m for m, _e in rows), Counter(e for _m, e in rows)
 
 
 def _refusal(cohort: Cohort, pair: Pair, person: Enrolment, sides: Sides, taken: tuple[Counter, Counter],
              side: str) -> str | None:
     name = person.person.display_name
     if cohort.state not in (CohortState.MATCHED, CohortState.RUNNING):
-        return f"People are re-paired while the programme runs; this cohort is “{cohort.state.label.lower()}”."
+        return _("People are re-paired while the programme runs; this cohort is “%(state)s”.",
+                 state=cohort.state.in_sentence)
     if pair.status is not PairStatus.ENDED:
-        return "End this pair first: a person is re-paired once their pair has ended."
+        return _("End this pair first: a person is re-paired once their pair has ended.")
     if person.id not in sides.profiles:
-        return f"{name} is no longer enrolled in this cohort."
+        return _("%(name)s is no longer enrolled in this cohort.", name=name)
     room = (person.capacity or 1) - taken[0][person.id] if side == "mentor" else cohort.mentors_per_mentee - taken[1][person.id]
-    return None if room > 0 else f"{name} already has as many partners as the cohort allows."
+    return None if room > 0 else _("%(name)s already has as many partners as the cohort allows.", name=name)
 
 
 def _explained(person: Profile, others: list[tuple[int, float]], side: str, settings: MatchSettings,
@@ -188,18 +191,20 @@ def _why_not(cohort: Cohort, options: RepairOptions, other: Enrolment | None) ->
     """Why ``other`` is not among the candidates, in words."""
     sides = sides_of(cohort)
     if other is None or other.id not in {e.id for e in (sides.mentees if options.side == "mentor" else sides.mentors)}:
-        return "Choose someone from the list of possible partners."
-    names = f"{options.person.person.display_name} and {other.person.display_name}"
+        return _("Choose someone from the list of possible partners.")
+    names = {"name": options.person.person.display_name, "other": other.person.display_name}
     if other.id in options.past:
-        return f"{names} were partners before: the programme never pairs the same two people again."
+        return _("%(name)s and %(other)s were partners before: the programme never pairs the same two people again.",
+                 **names)
     mentor, mentee = (options.person, other) if options.side == "mentor" else (other, options.person)
     if mentor.id in sides.profiles and mentee.id in sides.profiles:
         engine = EngineCohort.prepare([sides.profiles[mentor.id]], [sides.profiles[mentee.id]], settings_of(cohort))
-        broken = [RULE_WORDS.get(n, n) for n, where in engine.rules.failures(np.array([0]), np.array([0])).items()
+        broken = [rule_words(n) for n, where in engine.rules.failures(np.array([0]), np.array([0])).items()
                   if where[0, 0]]
         if broken:
-            return f"{names} cannot be paired: {'; '.join(broken)}."
-    return f"{names} cannot be paired now: they have no room left, or the pair is below the cohort's minimum score."
+            return _("%(name)s and %(other)s cannot be paired: %(rules)s.", rules="; ".join(broken), **names)
+    return _("%(name)s and %(other)s cannot be paired now: they have no room left, or the pair is below the cohort's "
+             "minimum score.", **names)
 
 
 def repair_person(cohort: Cohort, pair: Pair, side: str, partner_id: int | None = None,
@@ -213,7 +218,8 @@ def repair_person(cohort: Cohort, pair: Pair, side: str, partner_id: int | None 
     if options.refusal:
         raise InvalidInput(options.refusal)
     if partner_id is None and not options.candidates:
-        raise InvalidInput(f"Nobody passes every rule with room left for {options.person.person.display_name}.")
+        raise InvalidInput(_("Nobody passes every rule with room left for %(name)s.",
+                             name=options.person.person.display_name))
     chosen = options.candidates[0] if partner_id is None else next(
         (c for c in options.candidates if c.enrolment_id == partner_id), None)
     if chosen is None:
@@ -227,5 +233,5 @@ def repair_person(cohort: Cohort, pair: Pair, side: str, partner_id: int | None 
         with db.session.begin_nested():
             db.session.add(new)
     except IntegrityError as raced:
-        raise InvalidInput("These two are already paired in this cohort.") from raced
+        raise InvalidInput(_("These two are already paired in this cohort.")) from raced
     return new

@@ -28,10 +28,12 @@ from lti_app.mentoring.services.pair_activity import PairActivity, activity_of_p
 from lti_app.mentoring.services.paging import Page, page_of_list
 from lti_app.mentoring.services.participants import name_shown, search_text
 from lti_app.mentoring.services.pairs import VISIBLE_TO_PARTNERS, pair_in_course
+from lti_app.mentoring.domain.texts import N_, _
 
 
-PAIR_STATES = {"active": "Active", "ended": "Ended"}
-ATTENTION = {"at_risk": "Flagged or overdue", "flagged": "Flagged", "overdue": "Overdue for a meeting"}
+# labels are msgids: translate them where they are shown
+PAIR_STATES = {"active": N_("Active"), "ended": N_("Ended")}
+ATTENTION = {"at_risk": N_("Flagged or overdue"), "flagged": N_("Flagged"), "overdue": N_("Overdue for a meeting")}
 
 
 @dataclass(frozen=True)
@@ -214,7 +216,7 @@ def pair_of_cohort(cohort: Cohort, pair_id: int) -> Pair:
     """A published pair of this cohort (through its course); NotFound for any other id."""
     pair = pair_in_course(cohort.course_id, pair_id)
     if pair.cohort_id != cohort.id:
-        raise NotFound("There is no such pair in this cohort.")
+        raise NotFound(_("There is no such pair in this cohort."))
     return pair
 
 

@@ -22,12 +22,24 @@ from lti_app.mentoring.models.person import Person
 from lti_app.mentoring.models.workspace import Goal, Meeting
 from lti_app.mentoring.services.feedback import feedback_of_pair
 from lti_app.mentoring.services.pair_activity import goal_percent
+from lti_app.mentoring.domain.texts import N_, _
 
 
 class ContentClosed(MentoringError):
     """The cohort's privacy setting keeps this content from instructors."""
 
     status = 403
+    default = N_("The cohort's privacy setting keeps this content from instructors.")
+
+
+# content → why it stays closed
+CLOSED = {
+    "status": N_("This cohort's privacy setting (“%(privacy)s”) keeps the pair's status from instructors."),
+    "goals": N_("This cohort's privacy setting (“%(privacy)s”) keeps the pair's goals from instructors."),
+    "meeting_notes": N_("This cohort's privacy setting (“%(privacy)s”) keeps the pair's meeting notes from "
+                        "instructors."),
+    "feedback": N_("This cohort's privacy setting (“%(privacy)s”) keeps the pair's feedback from instructors."),
+}
 
 
 @dataclass(frozen=True)
@@ -70,10 +82,11 @@ def goals_for_instructor(pair: Pair) -> list[GoalView] | None:
 def _clean_reason(reason: str) -> str:
     text = " ".join(reason.split())
     if len(text) < REASON_MIN:
-        raise InvalidInput(f"Say why you need to read this, in at least {REASON_MIN} characters: the pair will see it.",
+        raise InvalidInput(_("Say why you need to read this, in at least %(min)d characters: the pair will see it.",
+                             min=REASON_MIN),
                            field="reason")
     if len(text) > REASON_MAX:
-        raise InvalidInput(f"Keep the reason under {REASON_MAX} characters.", field="reason")
+        raise InvalidInput(_("Keep the reason under %(max)d characters.", max=REASON_MAX), field="reason")
     return text
 
 
@@ -100,12 +113,11 @@ def accesses_of(pair_id: int) -> list[ContentAccess]:
 def confidential(value: str) -> Content:
     """The confidential content named in a URL (meeting notes or feedback); NotFound for anything else."""
     if value not in (Content.MEETING_NOTES.value, Content.FEEDBACK.value):
-        raise NotFound("There is no such content.")
+        raise NotFound(_("There is no such content."))
     return Content(value)
 
 
 def check_may_open(pair: Pair, content: Content) -> None:
     """ContentClosed unless the cohort's privacy lets instructors open ``content`` with a reason."""
     if instructor_visibility(pair.cohort.privacy, content) is not Visibility.WITH_REASON:
-        raise ContentClosed(f"This cohort's privacy setting (“{pair.cohort.privacy.label}”) keeps the pair's "
-                            f"{content.label} from instructors.")
+        raise ContentClosed(_(CLOSED[content.value], privacy=pair.cohort.privacy.label))

@@ -15,6 +15,7 @@ from lti_app.mentoring.errors import NotFound
 from lti_app.mentoring.models.cohort import Cohort
 from lti_app.mentoring.models.enrolment import Enrolment
 from lti_app.mentoring.models.pairing import Pair, PairStatus
+from lti_app.mentoring.domain.texts import _
 
 VISIBLE_TO_PARTNERS = (PairStatus.ACTIVE, PairStatus.ENDED)
 
@@ -39,7 +40,7 @@ def seat_of(pair: Pair, person_id: int) -> PairSeat:
         return PairSeat(pair, pair.mentor, pair.mentee, "mentor")
     if pair.mentee.person_id == person_id:
         return PairSeat(pair, pair.mentee, pair.mentor, "mentee")
-    raise NotFound("There is no such pair for you in this course.")
+    raise NotFound(_("There is no such pair for you in this course."))
 
 
 def pair_for_partner(course_id: int, pair_id: int, person_id: int) -> PairSeat:
@@ -47,7 +48,7 @@ def pair_for_partner(course_id: int, pair_id: int, person_id: int) -> PairSeat:
     pair = db.session.scalar(select(Pair).join(Cohort, Pair.cohort_id == Cohort.id).where(
         Pair.id == pair_id, Cohort.course_id == course_id, Pair.status.in_(VISIBLE_TO_PARTNERS)))
     if pair is None:
-        raise NotFound("There is no such pair for you in this course.")
+        raise NotFound(_("There is no such pair for you in this course."))
     return seat_of(pair, person_id)
 
 
@@ -56,7 +57,7 @@ def pair_in_course(course_id: int, pair_id: int) -> Pair:
     pair = db.session.scalar(select(Pair).join(Cohort, Pair.cohort_id == Cohort.id).where(
         Pair.id == pair_id, Cohort.course_id == course_id, Pair.status.in_(VISIBLE_TO_PARTNERS)))
     if pair is None:
-        raise NotFound("There is no such pair in this course.")
+        raise NotFound(_("There is no such pair in this course."))
     return pair
 
 

@@ -26,7 +26,7 @@ from lti_app.mentoring.domain.cohort_state import long_date
 from lti_app.mentoring.domain.profile_fields import EnrolmentStatus
 from lti_app.mentoring.domain.reflections import (
     MAX_POINTS, MAX_PROMPT_LENGTH, MAX_TITLE_LENGTH, Audience, Criterion, RevisePolicy, SubmissionStatus, as_html,
-    check_rubric,
+    check_rubric, points_words,
 )
 from lti_app.mentoring.domain.rich_text import is_blank, sanitise
 from lti_app.mentoring.errors import InvalidInput, NotFound
@@ -37,6 +37,7 @@ from lti_app.mentoring.models.person import Person
 from lti_app.mentoring.models.reflection import ReflectionAssignment, Submission
 from lti_app.mentoring.services.matching.pairing import split_sides
 from lti_app.mentoring.services.participants import name_shown, search_text
+from lti_app.mentoring.domain.texts import _
 
 LATEST_DUE_AFTER_PROGRAMME = timedelta(days=60)
 
@@ -79,14 +80,17 @@ def _check(cohort: Cohort, fields: AssignmentFields) -> None:
     """Raise InvalidInput, naming the field, for the first rule the fields break."""
     earliest, latest = cohort.enrolment_opens_on, cohort.ends_on + LATEST_DUE_AFTER_PROGRAMME
     rules = [
-        (bool(fields.title.strip()), "title", "Give the reflection a title."),
-        (len(fields.title.strip()) <= MAX_TITLE_LENGTH, "title", f"Keep the title under {MAX_TITLE_LENGTH} characters."),
-        (not is_blank(sanitise(fields.prompt)), "prompt", "Write the prompt participants answer."),
-        (len(fields.prompt) <= MAX_PROMPT_LENGTH, "prompt", f"Keep the prompt under {MAX_PROMPT_LENGTH} characters."),
-        (0 < fields.points <= MAX_POINTS, "points", f"Give the reflection more than 0 and at most {MAX_POINTS:g} points."),
-        (fields.opens_on >= earliest, "opens_on", f"Open it on or after {long_date(earliest)}, when the cohort's enrolment opens."),
-        (fields.opens_on <= fields.due_on, "due_on", "The due date must be on or after the day it opens."),
-        (fields.due_on <= latest, "due_on", f"Make it due by {long_date(latest)}, two months after the programme ends."),
+        (bool(fields.title.strip()), "title", _("Give the reflection a title.")),
+        (len(fields.title.strip()) <= MAX_TITLE_LENGTH, "title", _("Keep the title under %(max)d characters.", max=MAX_TITLE_LENGTH)),
+        (not is_blank(sanitise(fields.prompt)), "prompt", _("Write the prompt participants answer.")),
+        (len(fields.prompt) <= MAX_PROMPT_LENGTH, "prompt", _("Keep the prompt under %(max)d characters.", max=MAX_PROMPT_LENGTH)),
+        (0 < fields.points <= MAX_POINTS, "points", _("Give the reflection more than 0 and at most %(max)s points.",
+                                                       max=points_words(MAX_POINTS))),
+        (fields.opens_on >= earliest, "opens_on", _("Open it on or after %(date)s, when the cohort's enrolment opens.",
+                                                            date=long_date(earliest))),
+        (fields.opens_on <= fields.due_on, "due_on", _("The due date must be on or after the day it opens.")),
+        (fields.due_on <= latest, "due_on", _("Make it due by %(date)s, two months after the programme ends.",
+                                                     date=long_date(latest))),
     ]
     for ok, field, message in rules:
         if not ok:
@@ -100,7 +104,7 @@ def _ensure_unique_title(cohort_id: int, title: str, assignment_id: int | None =
     if assignment_id is not None:
         query = query.where(ReflectionAssignment.id != assignment_id)
     if db.session.scalar(query) is not None:
-        raise InvalidInput(f"This cohort already has a reflection called “{title}”.", field="title")
+        raise InvalidInput(_("This cohort already has a reflection called “%(title)s”.", title=title), field="title")
 
 
 def _apply(assignment: ReflectionAssignment, fields: AssignmentFields) -> None:
@@ -128,7 +132,7 @@ def update_assignment(assignment: ReflectionAssignment, fields: AssignmentFields
     _ensure_unique_title(assignment.cohort_id, " ".join(fields.title.split()), assignment.id)
     marking_changes = fields.points != assignment.points or [c.to_dict() for c in fields.rubric] != (assignment.rubric or [])
     if marking_changes and count_submissions([assignment.id])[assignment.id].graded:
-        raise InvalidInput("Reflections are already graded against these points and this rubric, so they stay as they are.",
+        raise InvalidInput(_("Reflections are already graded against these points and this rubric, so they stay as they are."),
                            field="points")
     _apply(assignment, fields)
     db.session.flush()
@@ -153,7 +157,7 @@ def assignment_in_course(course_id: int, assignment_id: int) -> ReflectionAssign
     """The assignment ``assignment_id`` of one of the course's cohorts; NotFound otherwise."""
     assignment = db.session.get(ReflectionAssignment, assignment_id)
     if assignment is None or assignment.cohort.course_id != course_id:
-        raise NotFound("There is no such reflection in this course.")
+        raise NotFound(_("There is no such reflection in this course."))
     return assignment
 
 
@@ -161,7 +165,7 @@ def assignment_in_cohort(cohort: Cohort, assignment_id: int) -> ReflectionAssign
     """The assignment ``assignment_id`` of the cohort; NotFound otherwise."""
     assignment = assignment_in_course(cohort.course_id, assignment_id)
     if assignment.cohort_id != cohort.id:
-        raise NotFound("There is no such reflection in this cohort.")
+        raise NotFound(_("There is no such reflection in this cohort."))
     return assignment
 
 
@@ -287,8 +291,8 @@ def assigned_to(course_id: int, assignment_id: int, person_id: int) -> Assigned:
     for assigned in assignments_for_participant(course_id, person_id):
         if assigned.assignment.id == assignment_id:
             return assigned
-    raise NotFound("There is no such reflection for you to write. Reflections are set for the participants of a "
-                   "cohort: if you expected this one, check that you are enrolled in its cohort.")
+    raise NotFound(_("There is no such reflection for you to write. Reflections are set for the participants of a "
+                   "cohort: if you expected this one, check that you are enrolled in its cohort."))
 
 
 def submission_of(assignment_id: int, enrolment_id: int) -> Submission | None:

@@ -17,6 +17,7 @@ from lti_app.mentoring.models.cohort import Cohort
 from lti_app.mentoring.models.pairing import Pair, PairStatus
 from lti_app.mentoring.services.matching.guards import check_no_busy_run, lock_cohort
 from lti_app.mentoring.services import mail_notices
+from lti_app.mentoring.domain.texts import _
 
 PUBLISHED = (PairStatus.ACTIVE, PairStatus.ENDED)
 ROTATING = (CohortState.MATCHED, CohortState.RUNNING)
@@ -58,15 +59,17 @@ def publish_round(cohort: Cohort, round_no: int) -> list[Pair]:
     """
     locked = lock_cohort(cohort)
     if locked.state not in ROTATING:
-        raise IllegalTransition("Only a matched or running cohort publishes a new round; this one is "
-                                f"“{locked.state.label.lower()}”.")
+        raise IllegalTransition(_("Only a matched or running cohort publishes a new round; this one is “%(state)s”.",
+                                  state=locked.state.in_sentence))
     check_no_busy_run(locked)
     current = published_round(locked)
     if round_no <= current:
-        raise IllegalTransition(f"Round {round_no} is already published (perhaps by a colleague just now).")
+        raise IllegalTransition(_("Round %(round)d is already published (perhaps by a colleague just now).",
+                                  round=round_no))
     draft = _pairs(locked, PairStatus.PROPOSED)
     if round_no != current + 1 or not draft:
-        raise InvalidInput(f"There is no draft of round {current + 1} to publish: start a new round first.")
+        raise InvalidInput(_("There is no draft of round %(round)d to publish: start a new round first.",
+                             round=current + 1))
     now = utcnow()
     for pair in _pairs(locked, PairStatus.ACTIVE):
         pair.status, pair.ended_at = PairStatus.ENDED, now

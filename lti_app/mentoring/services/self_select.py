@@ -35,6 +35,7 @@ from lti_app.mentoring.models.matching_choice import MESSAGE_LENGTH, MentorReque
 from lti_app.mentoring.services.matching.pairing import Sides, pinned_keys, settings_of, sides_of
 from lti_app.mentoring.services.matching.modes import check_choosing, check_side
 from lti_app.mentoring.services.paging import Page, clamp_page
+from lti_app.mentoring.domain.texts import _
 
 OFFERS_PER_PAGE = 10  # mentors a mentee reads at once, each with why they fit
 
@@ -134,14 +135,14 @@ def _check_new_request(cohort: Cohort, sides: Sides, mentee: Enrolment, mentor_i
     """InvalidInput when the mentee may not ask this mentor now."""
     is_open = MentorRequest.status == RequestStatus.REQUESTED
     if waiting := requests_where(MentorRequest.mentee_enrolment_id == mentee.id, is_open):
-        raise InvalidInput(f"You already asked {waiting[0].mentor.person.display_name}: wait for their answer, "
-                           "or withdraw that request first.")
+        raise InvalidInput(_("You already asked %(name)s: wait for their answer, or withdraw that request first.",
+                             name=waiting[0].mentor.person.display_name))
     draft = Draft.of(cohort)
     if not mentee_places(cohort, mentee, draft):
-        raise InvalidInput("You already have as many mentors as this cohort allows.")
+        raise InvalidInput(_("You already have as many mentors as this cohort allows."))
     if mentor_id not in {r.mentor_id for r in _offers(cohort, sides, mentee, draft, explain=slice(0, 0))}:
-        raise InvalidInput("This mentor is not available to you: their places are taken, or the pair does not fit "
-                           "the cohort's rules.")
+        raise InvalidInput(_("This mentor is not available to you: their places are taken, or the pair does not fit "
+                           "the cohort's rules."))
 
 
 def request_mentor(cohort: Cohort, mentee: Enrolment, mentor_id: int, message: str = "") -> MentorRequest:
@@ -151,12 +152,13 @@ def request_mentor(cohort: Cohort, mentee: Enrolment, mentor_id: int, message: s
     check_side(sides, mentee, Role.MENTEE)
     message = (message or "").strip()
     if len(message) > MESSAGE_LENGTH:
-        raise InvalidInput(f"Keep the message under {MESSAGE_LENGTH} characters.", field="message")
+        raise InvalidInput(_("Keep the message under %(max)d characters.", max=MESSAGE_LENGTH), field="message")
     existing = _between(mentee.id, mentor_id)
     if existing is not None and existing.status in (RequestStatus.REQUESTED, RequestStatus.ACCEPTED):
         return existing
     if existing is not None and existing.status is RequestStatus.DECLINED:
-        raise InvalidInput(f"{existing.mentor.person.display_name} declined your request; choose another mentor.")
+        raise InvalidInput(_("%(name)s declined your request; choose another mentor.",
+                             name=existing.mentor.person.display_name))
     _check_new_request(cohort, sides, mentee, mentor_id)
     return _open(existing, cohort_id=cohort.id, mentee_enrolment_id=mentee.id, mentor_enrolment_id=mentor_id,
                  message=message)
@@ -177,7 +179,7 @@ def _open(request: MentorRequest | None, **fields) -> MentorRequest:
         winner = _between(fields["mentee_enrolment_id"], fields["mentor_enrolment_id"])
         if winner is not None and winner.status in (RequestStatus.REQUESTED, RequestStatus.ACCEPTED):
             return winner
-        raise InvalidInput("You already have an open request: wait for its answer, or withdraw it first.") from None
+        raise InvalidInput(_("You already have an open request: wait for its answer, or withdraw it first.")) from None
     return request
 
 
@@ -186,7 +188,7 @@ def request_of(cohort: Cohort, request_id: int, **who: Enrolment) -> MentorReque
     found = db.session.get(MentorRequest, request_id)
     if found is None or found.cohort_id != cohort.id or any(
             getattr(found, f"{role}_enrolment_id") != e.id for role, e in who.items()):
-        raise NotFound("There is no such request of yours in this cohort.")
+        raise NotFound(_("There is no such request of yours in this cohort."))
     return found
 
 
@@ -197,8 +199,11 @@ def withdraw_request(cohort: Cohort, mentee: Enrolment, request_id: int) -> Ment
     if found.status is RequestStatus.WITHDRAWN:
         return found
     if not found.is_open:
-        raise InvalidInput(f"{found.mentor.person.display_name} already answered this request "
-                           f"({found.status.value}); it can no longer be withdrawn.")
+        if found.status is RequestStatus.ACCEPTED:
+            raise InvalidInput(_("%(name)s already answered this request (accepted); it can no longer be withdrawn.",
+                                 name=found.mentor.person.display_name))
+        raise InvalidInput(_("%(name)s already answered this request (declined); it can no longer be withdrawn.",
+                             name=found.mentor.person.display_name))
     found.status = RequestStatus.WITHDRAWN
     flush_or_refuse()
     return found
@@ -209,8 +214,8 @@ def flush_or_refuse() -> None:
     try:
         db.session.flush()
     except StaleDataError:
-        raise InvalidInput("This request changed at the same moment (an answer or a withdrawal): "
-                           "look at it again.") from None
+        raise InvalidInput(_("This request changed at the same moment (an answer or a withdrawal): "
+                           "look at it again.")) from None
 
 
 def cohortrequests_where(cohort: Cohort) -> list[MentorRequest]:

@@ -21,8 +21,9 @@ from lti_app.mentoring.services.matching.pairing import settings_of, sides_of
 from lti_app.mentoring.services.matching.edits import pair_by_hand
 from lti_app.mentoring.services.matching.modes import check_choosing, check_side
 from lti_app.mentoring.services.self_select import Draft, flush_or_refuse, mentee_places, request_of, requests_where
+from lti_app.mentoring.domain.texts import N_, _
 
-FULL_NOTE = "The mentor's places filled up before they answered."
+FULL_NOTE = N_("The mentor's places filled up before they answered.")  # kept in the row: English, translated when shown
 
 
 @dataclass(frozen=True)
@@ -73,11 +74,14 @@ def _answerable(cohort: Cohort, mentor: Enrolment, request_id: int, version: int
     if found.status is answered:
         return found
     if found.status is RequestStatus.WITHDRAWN:
-        raise InvalidInput(f"{name} withdrew this request before you answered; nothing was changed.")
+        raise InvalidInput(_("%(name)s withdrew this request before you answered; nothing was changed.", name=name))
     if not found.is_open:
-        raise InvalidInput(f"You already {found.status.value} this request; nothing was changed.")
+        if found.status is RequestStatus.ACCEPTED:
+            raise InvalidInput(_("You already accepted this request; nothing was changed."))
+        raise InvalidInput(_("You already declined this request; nothing was changed."))
     if version is not None and found.version != version:
-        raise InvalidInput(f"{name}'s request changed since you opened the page: look at it again, then answer.")
+        raise InvalidInput(_("%(name)s's request changed since you opened the page: look at it again, then answer.",
+                             name=name))
     return found
 
 
@@ -91,11 +95,12 @@ def accept_request(cohort: Cohort, mentor: Enrolment, request_id: int, version: 
     check_side(sides, mentor, Role.MENTOR)
     capacity = sides.profiles[mentor.id].capacity
     if draft.per_mentor[mentor.id] >= capacity:
-        raise InvalidInput("All your places are taken, so you cannot accept more mentees.")
+        raise InvalidInput(_("All your places are taken, so you cannot accept more mentees."))
     if mentee.id not in sides.profiles or not mentee_places(cohort, mentee, draft):
-        raise InvalidInput(f"{mentee.person.display_name} no longer needs a mentor here; this request cannot be accepted.")
+        raise InvalidInput(_("%(name)s no longer needs a mentor here; this request cannot be accepted.",
+                             name=mentee.person.display_name))
     if not score_matrix([sides.profiles[mentor.id]], [sides.profiles[mentee.id]], settings_of(cohort)).eligible[0, 0]:
-        raise InvalidInput("This pair no longer fits the cohort's rules; your instructor can tell you more.")
+        raise InvalidInput(_("This pair no longer fits the cohort's rules; your instructor can tell you more."))
     found.status, found.answered_at = RequestStatus.ACCEPTED, utcnow()
     flush_or_refuse()  # before the pair: a request withdrawn meanwhile makes none
     pair_by_hand(cohort, mentor, mentee)

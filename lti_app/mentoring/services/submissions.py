@@ -27,6 +27,8 @@ from lti_app.mentoring.models.enrolment import Enrolment
 from lti_app.mentoring.models.reflection import ReflectionAssignment, Submission
 from lti_app.mentoring.services.grade_outbox import record_score
 from lti_app.mentoring.services.reflections import submission_of
+from lti_app.mentoring.domain import texts
+from lti_app.mentoring.domain.texts import N_, _
 
 
 class StaleSubmission(InvalidInput):
@@ -59,14 +61,15 @@ def writing_refusal(assignment: ReflectionAssignment, enrolment: Enrolment, subm
 def _clean(body: str) -> str:
     clean = sanitise(as_html(body))
     if len(clean) > MAX_BODY_LENGTH:
-        raise InvalidInput(f"Keep your reflection under {MAX_BODY_LENGTH:,} characters.", field="body")
+        raise InvalidInput(_("Keep your reflection under %(max)s characters.", max=texts.number(MAX_BODY_LENGTH)),
+                           field="body")
     return clean
 
 
 def check_version(submission: Submission | None, expected_version: int, message: str, field: str | None = "body") -> None:
     """StaleSubmission with ``message`` unless the page was read at the reflection's current version."""
     if (submission.version if submission is not None else 0) != expected_version:
-        raise StaleSubmission(message, field=field)
+        raise StaleSubmission(_(message), field=field)
 
 
 def flush_or_stale(message: str, field: str | None = "body") -> None:
@@ -74,10 +77,10 @@ def flush_or_stale(message: str, field: str | None = "body") -> None:
     try:
         db.session.flush()
     except StaleDataError:
-        raise StaleSubmission(message, field=field) from None
+        raise StaleSubmission(_(message), field=field) from None
 
 
-STALE_WRITER = ("Your reflection changed in another window (or was graded) after you opened this page, so this "
+STALE_WRITER = N_("Your reflection changed in another window (or was graded) after you opened this page, so this "
                 "version was not saved. Copy anything you want to keep, then reload the page.")
 
 
@@ -94,7 +97,7 @@ def _write(assignment: ReflectionAssignment, enrolment: Enrolment, submission: S
     try:  # no savepoint: on SQLite (pysqlite) releasing one that opened the transaction would commit it early
         db.session.flush()
     except IntegrityError:  # the caller rolls the whole request back, as for every refusal
-        raise StaleSubmission(STALE_WRITER, field="body") from None
+        raise StaleSubmission(_(STALE_WRITER), field="body") from None
     return submission
 
 
@@ -114,7 +117,7 @@ def save_draft(assignment: ReflectionAssignment, enrolment: Enrolment, body: str
         return Saved(submission)  # the same draft again: nothing to change
     check_version(submission, expected_version, STALE_WRITER)
     if submission is not None and submission.is_submitted:
-        raise InvalidInput("Your reflection is already submitted: submit your changes as a revision.", field="body")
+        raise InvalidInput(_("Your reflection is already submitted: submit your changes as a revision."), field="body")
     _refuse_if_closed(assignment, enrolment, submission, now)
     return Saved(_write(assignment, enrolment, submission, {"body": clean, "status": SubmissionStatus.DRAFT}))
 
@@ -125,7 +128,7 @@ def submit_reflection(assignment: ReflectionAssignment, enrolment: Enrolment, bo
     now = now or utcnow()
     clean, submission = _clean(body), submission_of(assignment.id, enrolment.id)
     if is_blank(clean):
-        raise InvalidInput("Write your reflection before you submit it.", field="body")
+        raise InvalidInput(_("Write your reflection before you submit it."), field="body")
     if submission is not None and submission.is_submitted and submission.body == clean:
         return Saved(submission)  # submitted twice (a double click, a reload): one submission, one outbox row
     check_version(submission, expected_version, STALE_WRITER)
@@ -146,5 +149,5 @@ def submission_of_writer(course_id: int, submission_id: int, person_id: int) -> 
     submission = db.session.get(Submission, submission_id)
     if (submission is None or submission.enrolment.person_id != person_id
             or submission.assignment.cohort.course_id != course_id):
-        raise NotFound("There is no such reflection of yours in this course.")
+        raise NotFound(_("There is no such reflection of yours in this course."))
     return submission

@@ -27,6 +27,7 @@ from lti_app.mentoring.models.pairing import Pair, PairStatus
 from lti_app.mentoring.models.survey import (
     Survey, SurveyAnswer, SurveyQuestion, SurveyRound, SurveySettings, SurveyVersion,
 )
+from lti_app.mentoring.domain.texts import N_, _
 
 
 def settings_of(cohort_id: int) -> SurveySettings:
@@ -203,13 +204,16 @@ def due_for(enrolment: Enrolment, now: datetime) -> list[DueSurvey]:
     return [d for d in found if d.can_answer or d.answer is not None and d.is_open]
 
 
+ANSWER_SURVEY = {"pulse": N_("Answer the pulse survey (%(cohort)s)"), "exit": N_("Answer the exit survey (%(cohort)s)")}
+
+
 def whats_next_items(course_id: int, person_id: int, now: datetime) -> list[Item]:
     """The survey rounds the person has not answered yet in the course's cohorts, as lines of the learner's
     "What's next" (a closed round that still takes a late answer is shown as overdue since it closed)."""
     enrolments = db.session.scalars(select(Enrolment).join(Cohort, Cohort.id == Enrolment.cohort_id).where(
         Cohort.course_id == course_id, Enrolment.person_id == person_id,
         Enrolment.status == EnrolmentStatus.ENROLLED).options(joinedload(Enrolment.cohort))).all()
-    return [Item("survey", f"Answer the {due.kind.label.lower()} ({enrolment.cohort.name})", "survey",
+    return [Item("survey", _(ANSWER_SURVEY[due.kind.value], cohort=enrolment.cohort.name), "survey",
                  {"cohort_id": enrolment.cohort_id, "round_id": due.round.id}, due.round.closes_at.date(),
                  overdue=not due.is_open)
             for enrolment in enrolments for due in due_for(enrolment, now) if due.answer is None]
@@ -220,7 +224,7 @@ def round_for(enrolment: Enrolment, round_id: int, now: datetime) -> DueSurvey:
     for due in due_for(enrolment, now):
         if due.round.id == round_id:
             return due
-    raise NotFound("There is no such survey for you.")
+    raise NotFound(_("There is no such survey for you."))
 
 
 def questions_for(survey_id: int, role: str) -> tuple[SurveyVersion, list[SurveyQuestion]]:
@@ -235,9 +239,9 @@ def _values(questions: list[SurveyQuestion], raw: dict[str, str]) -> dict[str, o
     for question in questions:
         value = domain.valid_answer(question.kind, raw.get(question.code, ""), tuple(question.choices))
         if value is None and (raw.get(question.code) or "").strip():
-            raise InvalidInput("This answer is not one of the choices.", field=question.code)
+            raise InvalidInput(_("This answer is not one of the choices."), field=question.code)
         if value is None and question.required:
-            raise InvalidInput("Please answer this question.", field=question.code)
+            raise InvalidInput(_("Please answer this question."), field=question.code)
         if value is not None:
             values[question.code] = value
     return values
@@ -248,7 +252,7 @@ def answer_round(enrolment: Enrolment, due: DueSurvey, raw: dict[str, str], now:
     double click, another tab) changes the one answer. Refused once the round closed and the answer was given,
     or when late answers are not accepted. Flushes."""
     if not due.can_answer:
-        raise InvalidInput("This round has closed; your answer can no longer be changed.")
+        raise InvalidInput(_("This round has closed; your answer can no longer be changed."))
     role = role_of(enrolment)
     version, questions = questions_for(due.round.survey_id, role)
     values = _values(questions, raw)

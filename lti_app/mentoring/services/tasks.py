@@ -19,6 +19,7 @@ from lti_app.mentoring.services.pairs import PairSeat
 from lti_app.mentoring.services.workspace_rules import (
     add_once, check_in_programme, check_open, clean_text, flush_fresh, partner_enrolment,
 )
+from lti_app.mentoring.domain.texts import N_, _
 
 TITLE_LIMIT = 300
 
@@ -44,19 +45,20 @@ def task_in_pair(pair: Pair, task_id: int) -> Task:
     """One task of this pair; NotFound for any other id."""
     task = db.session.scalar(select(Task).where(Task.id == task_id, Task.pair_id == pair.id))
     if task is None:
-        raise NotFound("There is no such task in your pair.")
+        raise NotFound(_("There is no such task in your pair."))
     return task
 
 
 def checked_task(seat: PairSeat, fields: TaskFields, *, field_prefix: str = "") -> dict:
     """A task's columns from ``fields``, every rule checked (InvalidInput names the field)."""
     owner = partner_enrolment(seat, fields.owner_enrolment_id, f"{field_prefix}owner_enrolment_id")
-    title = clean_text(fields.title, f"{field_prefix}title", "what is to be done", limit=TITLE_LIMIT)
+    title = clean_text(fields.title, f"{field_prefix}title", N_("Write what is to be done."),
+                       N_("Keep what is to be done under %(max)d characters."), limit=TITLE_LIMIT)
     check_in_programme(seat.pair, fields.due_on, f"{field_prefix}due_on", "The due date")
     if fields.goal_id is not None:
         goal = db.session.scalar(select(Goal.id).where(Goal.id == fields.goal_id, Goal.pair_id == seat.pair.id))
         if goal is None:
-            raise InvalidInput("Choose one of your pair's goals, or none.", field=f"{field_prefix}goal_id")
+            raise InvalidInput(_("Choose one of your pair's goals, or none."), field=f"{field_prefix}goal_id")
     return {"pair_id": seat.pair.id, "title": title, "owner_enrolment_id": owner.id, "due_on": fields.due_on,
             "goal_id": fields.goal_id}
 

@@ -17,9 +17,26 @@ from lti_app.mentoring.errors import InvalidInput
 from lti_app.mentoring.models.enrolment import Enrolment
 from lti_app.mentoring.models.pairing import Pair, PairStatus
 from lti_app.mentoring.services.pairs import PairSeat
+from lti_app.mentoring.domain.texts import N_, _
 
 T = TypeVar("T")
-STALE = "{what} changed since you opened this page (perhaps your partner saved it just now): nothing was saved. Read it again and redo your change."
+# what went stale → the refusal (``what`` as callers name it: the agreement, a goal, a task)
+STALE = {
+    "The agreement": N_("The agreement changed since you opened this page (perhaps your partner saved it just now): "
+                        "nothing was saved. Read it again and redo your change."),
+    "This goal": N_("This goal changed since you opened this page (perhaps your partner saved it just now): "
+                    "nothing was saved. Read it again and redo your change."),
+    "This task": N_("This task changed since you opened this page (perhaps your partner saved it just now): "
+                    "nothing was saved. Read it again and redo your change."),
+}
+STALE_ANYTHING = N_("This changed since you opened this page (perhaps your partner saved it just now): nothing was "
+                    "saved. Read it again and redo your change.")
+# whose it is → the refusal of someone outside the pair
+NOT_OURS = {
+    "A task": N_("A task belongs to you or your partner: choose one of you."),
+    "A goal": N_("A goal belongs to you or your partner: choose one of you."),
+    "An action item": N_("An action item belongs to you or your partner: choose one of you."),
+}
 MAX_TEXT = 4000
 MAX_RICH_TEXT = 20000
 
@@ -27,13 +44,18 @@ MAX_RICH_TEXT = 20000
 def check_open(pair: Pair) -> None:
     """Refuse changes to a pair that is not running any more."""
     if pair.status is not PairStatus.ACTIVE:
-        raise InvalidInput("This pair has ended: its workspace can be read but no longer changed.")
+        raise InvalidInput(_("This pair has ended: its workspace can be read but no longer changed."))
 
 
 def check_fresh(row: Any, version: int | None, what: str) -> None:
     """Refuse an edit made on a version of ``row`` that is not the current one."""
     if version is None or int(version) != row.version:
-        raise InvalidInput(STALE.format(what=what))
+        raise InvalidInput(stale_refusal(what))
+
+
+def stale_refusal(what: str) -> str:
+    """The refusal of an edit made on an old version of ``what`` (a key of STALE), in the reader's language."""
+    return _(STALE.get(what, STALE_ANYTHING))
 
 
 def flush_fresh(what: str) -> None:
@@ -41,7 +63,7 @@ def flush_fresh(what: str) -> None:
     try:
         db.session.flush()
     except StaleDataError as stale:
-        raise InvalidInput(STALE.format(what=what)) from stale
+        raise InvalidInput(stale_refusal(what)) from stale
 
 
 def check_in_programme(pair: Pair, day: date | None, field: str, what: str) -> None:
@@ -58,23 +80,25 @@ def partner_enrolment(seat: PairSeat, enrolment_id: int | None, field: str, what
     for enrolment in (seat.me, seat.partner):
         if enrolment.id == enrolment_id:
             return enrolment
-    raise InvalidInput(f"{what} belongs to you or your partner: choose one of you.", field=field)
+    raise InvalidInput(_(NOT_OURS.get(what, NOT_OURS["A task"])), field=field)
 
 
-def clean_text(value: str | None, field: str, label: str, *, required: bool = True, limit: int = MAX_TEXT) -> str:
-    """Plain text stripped; refused when required and blank, or longer than ``limit``."""
+def clean_text(value: str | None, field: str, missing: str, too_long: str, *, required: bool = True,
+               limit: int = MAX_TEXT) -> str:
+    """Plain text stripped; refused when required and blank (``missing``), or longer than ``limit`` (``too_long``,
+    a msgid with ``%(max)d``). Both messages are msgids, translated here."""
     text = (value or "").strip()
     if required and not text:
-        raise InvalidInput(f"Write {label}.", field=field)
+        raise InvalidInput(_(missing), field=field)
     if len(text) > limit:
-        raise InvalidInput(f"Keep {label} under {limit} characters.", field=field)
+        raise InvalidInput(_(too_long, max=limit), field=field)
     return text
 
 
-def check_rating(value: int | None, field: str, label: str) -> int:
-    """A rating from 1 to 5."""
+def check_rating(value: int | None, field: str, refusal: str) -> int:
+    """A rating from 1 to 5; else ``refusal`` (a msgid, translated here)."""
     if value is None or not progress.RATING_MIN <= int(value) <= progress.RATING_MAX:
-        raise InvalidInput(f"Rate {label} from 1 to 5.", field=field)
+        raise InvalidInput(_(refusal), field=field)
     return int(value)
 
 

@@ -189,5 +189,5 @@ def _sent_words(sent: enrol_reminders.SentReminder) -> str:
 def _move_form(cohort) -> MoveForm:
     form = MoveForm()
     others = [c for c in cohorts.cohorts_of(cohort.course_id) if c.id != cohort.id and c.state.profiles_editable]
-    form.target.choices = choice_list((c.id, _("%(cohort)s (%(state)s)", cohort=c.name, state=c.state.label.lower())) for c in others)
+    form.target.choices = choice_list((c.id, _("%(cohort)s (%(state)s)", cohort=c.name, state=c.state.in_sentence)) for c in others)
     return form

@@ -87,7 +87,7 @@ def copy_cohort(course_id: int, cohort_id: int):
     if saved is not None:
         return saved
     return render_page("instructor/cohort_form.html", form_status(form), form=form, cohort=None, copy_of=source,
-                       copied=cohort_copies.COPIED)
+                       copied=_(cohort_copies.COPIED))
 
 
 @bp.get("/cohorts/<id:cohort_id>")

@@ -95,7 +95,7 @@ def number_text(value: float, decimals: int | None = 0) -> str:
     """5,000 · 55 · 61.5, the reader's way when the application has installed a translator that knows numbers."""
     write = getattr(texts._translator, "number", None)
     if write is not None:
-        return write(value, decimals)
+        return write(value, decimals=decimals) if decimals is not None else write(value)
     if decimals is None:
         return f"{value:g}"
     return f"{value:,.{decimals}f}"
