@@ -13,7 +13,7 @@ from tests.e2e.test_enrolment import fill_the_enrolment_form
 pytestmark = pytest.mark.e2e
 
 COHORT = "Spring round"
-MENTEE, MENTOR = "Siobhán O'Brien", "Mateo García"
+MENTEE, MENTOR = "Siobhán O'Brien", "Wei Chen"  # both launch in English (Mateo García's LMS speaks Spanish)
 
 
 def shows(page, text: str) -> None:
