@@ -85,6 +85,13 @@ def day_month(day: date) -> str:
     return format_skeleton("MMMMd", day, locale=_formats())
 
 
+def in_sentence(label: Any) -> str:
+    """A label as it reads inside a sentence: "Every 2 weeks" -> "every 2 weeks", but German keeps its nouns
+    capitalised ("alle 2 Wochen", "Ihr Rollenwunsch: Mentee")."""
+    text = str(label)
+    return text if current_language() == "de" else text[:1].lower() + text[1:]
+
+
 class BabelTexts:
     """The programme layer's translator (``lti_app.mentoring.domain.texts``), backed by Flask-Babel."""
 
@@ -133,7 +140,7 @@ def page_language() -> dict[str, Any]:
 def init_i18n(app: Flask) -> None:
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))
     babel.init_app(app, locale_selector=select_locale)
-    app.jinja_env.filters.update(long_date=long_date, day_month=day_month)
+    app.jinja_env.filters.update(long_date=long_date, day_month=day_month, in_sentence=in_sentence)
     app.context_processor(page_language)
 
     @app.before_request

@@ -143,3 +143,13 @@ def test_the_demo_lms_launches_a_german_speaking_learner_and_an_instructor_in_sp
     assert '<html lang="en-GB"' in english.get_data(as_text=True)
     assert client.get("/demo/launch/u-1001?locale=<x>").status_code == 400
     assert "locale=es-ES" in client.get("/demo/course/u-1001?locale=es-ES").get_data(as_text=True)
+
+
+def test_a_label_inside_a_sentence_loses_its_capital_except_in_german(app):
+    from lti_app.i18n import in_sentence
+
+    for language, label, shown in (("en", "Every 2 weeks", "every 2 weeks"), ("fr", "Toutes les 2 semaines", "toutes les 2 semaines"),
+                                   ("de", "Alle 2 Wochen", "Alle 2 Wochen")):
+        flask_babel.refresh()
+        with app.test_request_context(headers={"Accept-Language": language}):
+            assert in_sentence(label) == shown

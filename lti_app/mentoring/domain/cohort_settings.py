@@ -62,14 +62,15 @@ PRIVACY_TEXT = {
     ),
 }
 
-DEFAULT_GROUND_RULES = """\
+# the rules a new cohort starts with, written in the instructor's language when the form offers them (a msgid)
+DEFAULT_GROUND_RULES = N_("""\
 Confidentiality: what we share in our conversations stays between us unless we both agree otherwise.
 No role switching: the mentor stays the mentor and the mentee the mentee for the whole programme.
 Channel: we agree at our first meeting how we talk (video, in person, chat, e-mail or phone) and keep to it.
 Meeting frequency: we meet at the cohort's cadence and tell each other early when a meeting must move.
 Time commitment: we keep the time we promised for the length of the programme.
 Professional etiquette: we are on time, prepared, respectful and open to learning from each other.
-Feedback: we say regularly what is working and what is not, and raise unmet objectives openly."""
+Feedback: we say regularly what is working and what is not, and raise unmet objectives openly.""")
 
 # (days, label) offered for the meeting cadence; the labels are msgids, translated where they are shown
 CADENCE_CHOICES: tuple[tuple[int, str], ...] = (

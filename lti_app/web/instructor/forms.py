@@ -4,6 +4,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
@@ -62,7 +63,7 @@ class CohortForm(FlaskForm):
     skill_codes = MultiCheckboxField(_l("Skills from the catalogue"), choices=choice_list((s.code, s.label) for s in DEFAULT_CATALOGUE))
     custom_skills = TextAreaField(_l("Your own skills, one per line"), validators=[Optional(), Length(max=4000)])
     ground_rules = TextAreaField(
-        _l("Ground rules"), default=DEFAULT_GROUND_RULES,
+        _l("Ground rules"), default=lambda: _(DEFAULT_GROUND_RULES),  # in the instructor's language
         validators=[InputRequired(_l("Write the ground rules participants accept.")), Length(max=8000)],
     )
     privacy = RadioField(

@@ -16,7 +16,7 @@ from wtforms import RadioField
 from wtforms.validators import InputRequired
 
 from lti_app.extensions import db, utcnow
-from lti_app.i18n import speak_to
+from lti_app.i18n import in_sentence, speak_to
 from lti_app.lti.launch import restore_launch
 from lti_app.lti.services.deep_linking import ContentItem, build_response
 from lti_app.mentoring.domain.cohort_state import long_date
@@ -55,7 +55,7 @@ def _reflection_item(assignment: ReflectionAssignment) -> ContentItem:
     return ContentItem(
         title=assignment.title,
         text=_("Reflection for %(audience)s of %(cohort)s: due %(due)s, %(points)s points.",
-               audience=assignment.audience.label.lower(), cohort=assignment.cohort.name,
+               audience=in_sentence(assignment.audience.label), cohort=assignment.cohort.name,
                due=long_date(assignment.due_on), points=points_label(assignment.points)),
         url=url_for("launch.launch", _external=True),
         custom={TARGET: REFLECTION_TAG, ASSIGNMENT: str(assignment.id)},
