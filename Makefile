@@ -36,9 +36,9 @@ bench: $(VENV)/.test-deps
 # Extract the marked strings, bring every catalogue up to date and compile it (the .po and .mo files are kept in
 # the repository, so a fresh clone and an installed wheel need neither this target nor pybabel)
 translations: $(VENV)/.test-deps
-	$(BIN)/pybabel extract --quiet -F babel.cfg -k _l -k N_ -k lazy_gettext --no-location --sort-output --omit-header -o lti_app/translations/messages.pot .
-	$(BIN)/pybabel update --quiet -i lti_app/translations/messages.pot -d lti_app/translations --no-fuzzy-matching --ignore-obsolete
-	$(BIN)/pybabel compile --quiet -d lti_app/translations --statistics
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ -k lazy_gettext --no-location --sort-output --omit-header -o lti_app/translations/messages.pot .
+	$(BIN)/pybabel update -i lti_app/translations/messages.pot -d lti_app/translations --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/pybabel compile -d lti_app/translations --statistics
 
 clean:
 	rm -rf $(VENV) .pytest_cache rementor.egg-info
