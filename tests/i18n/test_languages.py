@@ -153,3 +153,19 @@ def test_a_label_inside_a_sentence_loses_its_capital_except_in_german(app):
         flask_babel.refresh()
         with app.test_request_context(headers={"Accept-Language": language}):
             assert in_sentence(label) == shown
+
+
+def test_a_stored_default_survey_question_reads_in_the_reader_s_language_a_written_one_as_written(app):
+    from lti_app.mentoring.domain.surveys import DEFAULT_QUESTIONS, LIKERT_LABELS
+    from lti_app.mentoring.models.survey import SurveyQuestion
+
+    default = SurveyQuestion(text=DEFAULT_QUESTIONS[0].text, labels=list(LIKERT_LABELS))
+    written = SurveyQuestion(text="How is the weather in your team?", labels=["Grey", "Sunny"])
+    flask_babel.refresh()
+    with app.test_request_context(headers={"Accept-Language": "de"}):
+        assert default.text_shown != default.text and default.text_shown.endswith("?")
+        assert default.labels_shown != list(LIKERT_LABELS) and len(default.labels_shown) == len(LIKERT_LABELS)
+        assert written.text_shown == "How is the weather in your team?" and written.labels_shown == ["Grey", "Sunny"]
+    flask_babel.refresh()
+    with app.test_request_context():
+        assert default.text_shown == DEFAULT_QUESTIONS[0].text

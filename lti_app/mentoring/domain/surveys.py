@@ -114,6 +114,12 @@ def default_questions() -> tuple[QuestionSpec, ...]:
     return DEFAULT_QUESTIONS
 
 
+def shown_text(text: str) -> str:
+    """A stored question or label in the reader's language when it is one of the defaults (kept as English msgids);
+    a text a coordinator wrote stays as they wrote it."""
+    return _(text) if text in _DEFAULT_TEXTS else text
+
+
 def default_questions_shown() -> list[QuestionSpec]:
     """The default questions in the reader's language, to show before a cohort's survey saves them (in English)."""
     return [replace(q, text=_(q.text), labels=tuple(_(label) for label in q.labels)) for q in DEFAULT_QUESTIONS]
@@ -258,3 +264,7 @@ def headline(answers: list[tuple[int, dict[str, object]]], threshold: int) -> He
         detractors = sum(v <= DETRACTOR_UP_TO for v in recommend)
         score = round(100 * (promoters - detractors) / len(recommend))
     return Headline(len(answers), len({who for who, _ in answers}), mean, score, threshold)
+
+
+_DEFAULT_TEXTS = frozenset(
+    [q.text for q in DEFAULT_QUESTIONS] + [label for q in DEFAULT_QUESTIONS for label in q.labels])

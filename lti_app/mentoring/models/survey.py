@@ -15,6 +15,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from lti_app.extensions import db, utcnow
 from lti_app.mentoring.domain.surveys import (
     DEFAULT_ANONYMITY_THRESHOLD, DEFAULT_EVERY_DAYS, DEFAULT_FIRST_AFTER_DAYS, Audience, QuestionKind, SurveyKind,
+    shown_text,
 )
 from lti_app.mentoring.models.cohort import enum_column
 
@@ -101,6 +102,15 @@ class SurveyQuestion(db.Model):
     choices: Mapped[list[str]] = mapped_column(JSON, default=list)
 
     version: Mapped[SurveyVersion] = relationship(back_populates="questions")
+
+    @property
+    def text_shown(self) -> str:
+        """The question in the reader's language if it is a default one, else as the coordinator wrote it."""
+        return shown_text(self.text)
+
+    @property
+    def labels_shown(self) -> list[str]:
+        return [shown_text(label) for label in self.labels or []]
 
     def __repr__(self) -> str:
         return f"<SurveyQuestion {self.id} {self.code}>"
