@@ -27,23 +27,14 @@ if TYPE_CHECKING:
 
 TRANSLATIONS = Path(__file__).resolve().parent / "translations"
 LANGUAGES = texts.LANGUAGES
+language_of = texts.language_of  # the pages' and the mail's rule is one
 ENGLISH_FORMATS = "en_GB"  # the tool's English: 1 March 2026, 24-hour times
 babel = flask_babel.Babel()
 
 
-def language_of(tag: str | None) -> str | None:
-    """The tool's language for an LMS or browser language tag (``de-DE``, ``es_mx``, ``fr``), or None."""
-    if not tag:
-        return None
-    language = tag.replace("_", "-").split("-", 1)[0].strip().lower()
-    return language if language in LANGUAGES else None
-
-
 def language_of_person(person: Person | None) -> str:
     """The language to write to ``person`` in, away from their browser (a mail): their choice, their LMS's, English."""
-    if person is None:
-        return "en"
-    return language_of(person.language) or language_of(person.locale) or "en"
+    return "en" if person is None else texts.reader_language(person.language, person.locale)
 
 
 def speak_to(person: Person | None = None, *, locale: str | None = None) -> None:

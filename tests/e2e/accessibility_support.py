@@ -3,14 +3,11 @@ headless Chromium, launches from the demo LMS, and axe-core (vendored, never fro
 from __future__ import annotations
 
 import json
-import threading
 from datetime import timedelta
 from pathlib import Path
 from typing import Any, Iterator
 
-from werkzeug.serving import make_server
-
-from tests.e2e.conftest import CHROMIUM_FLAGS, _free_port
+from tests.e2e.conftest import CHROMIUM_FLAGS, _free_port, serving
 
 AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
@@ -68,17 +65,8 @@ def serve_demo(tmp: Path, *, open_cohort: bool = True) -> Iterator[tuple[str, An
         create_operator(OPERATOR_EMAIL, OPERATOR_PASSWORD)
         db.session.commit()
         db.session.remove()
-    server = make_server("127.0.0.1", port, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving(app, port):
         yield base, app
-    finally:
-        server.shutdown()
-        thread.join(timeout=5)
-        server.server_close()
-        with app.app_context():
-            db.engine.dispose()
 
 
 def chromium(chromium_path: str) -> Iterator[Any]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import socket
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -58,11 +59,20 @@ def live_server(tmp_path):
         db.create_all()
         registration.seed()
         db.session.remove()
+    with serving(app, port):
+        yield base
+
+
+@contextmanager
+def serving(app, port: int):
+    """``app`` served on 127.0.0.1:``port`` in a thread while the block runs; then stopped, its database let go."""
+    from lti_app.extensions import db
+
     server = make_server("127.0.0.1", port, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield base
+        yield
     finally:
         server.shutdown()
         thread.join(timeout=5)

@@ -6,9 +6,8 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import select
 
 from lti_app.extensions import db
-from lti_app.mentoring.domain.mail_notices import (
-    LEARNER_DIGEST_LIMIT, HeldNotice, MailChoice, MailState, Notice, held_digest_notices, week_start,
-)
+from lti_app.mentoring.domain.mail_notices import MailChoice, MailState, Notice
+from lti_app.mentoring.domain.scheduled_notices import LEARNER_DIGEST_LIMIT, HeldNotice, held_digest_notices, week_start
 from lti_app.mentoring.models.mail_outbox import MailOutbox
 from lti_app.mentoring.services import mail_notices, mail_outbox
 from tests.factories import make_person, make_platform

@@ -102,9 +102,8 @@ def test_the_unsubscribe_page_speaks_the_person_s_language(app_de, client):
 def test_dates_and_roles_are_written_the_reader_s_way(app_de):
     from datetime import date
 
-    from lti_app.mentoring.domain.mail_notices import (
-        PairSide, PublishedPair, QuietPair, pairs_published_notices, quiet_warning_notices,
-    )
+    from lti_app.mentoring.domain.mail_notices import PairSide, PublishedPair, pairs_published_notices
+    from lti_app.mentoring.domain.scheduled_notices import QuietPair, quiet_warning_notices
     from lti_app.mentoring.domain.quiet_pairs import Quiet, QuietVerdict
 
     ada, grace = PairSide(1, "Ada", "mentor"), PairSide(2, "Grace", "mentee")

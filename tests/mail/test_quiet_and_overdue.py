@@ -10,7 +10,8 @@ from sqlalchemy import select
 
 from lti_app.extensions import db
 from lti_app.lti.models import Platform
-from lti_app.mentoring.domain.mail_notices import PairSide, QuietPair, meeting_overdue_notices, quiet_pair_notices
+from lti_app.mentoring.domain.mail_notices import PairSide
+from lti_app.mentoring.domain.scheduled_notices import QuietPair, meeting_overdue_notices, quiet_pair_notices
 from lti_app.mentoring.domain.profile_fields import EnrolmentStatus
 from lti_app.mentoring.models.course import CourseRole
 from lti_app.mentoring.models.mail_outbox import MailOutbox
@@ -107,7 +108,7 @@ def test_cron_leaves_a_withdrawn_partner_alone(app):
 
 
 def test_the_instructors_weekly_digest_once_per_week_and_course():
-    from lti_app.mentoring.domain.mail_notices import instructor_digest_notices
+    from lti_app.mentoring.domain.scheduled_notices import instructor_digest_notices
 
     pairs = [_quiet(), _quiet(pair_id=5, since=SINCE + timedelta(days=20), overdue=True, instructor_ids=(9, 10))]
     monday = datetime(2027, 3, 29, 6, 0, tzinfo=timezone.utc)  # the Monday after the change to summer time

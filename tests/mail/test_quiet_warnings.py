@@ -6,7 +6,8 @@ from datetime import date, datetime, time, timedelta, timezone
 
 from lti_app.extensions import db, utcnow
 from lti_app.mentoring.domain.cohort_state import CohortState
-from lti_app.mentoring.domain.mail_notices import PairSide, QuietPair, quiet_warning_notices
+from lti_app.mentoring.domain.mail_notices import PairSide
+from lti_app.mentoring.domain.scheduled_notices import QuietPair, quiet_warning_notices
 from lti_app.mentoring.domain.profile_fields import EnrolmentStatus
 from lti_app.mentoring.domain.quiet_pairs import PairQuiet, QuietRule, verdict
 from lti_app.mentoring.services import mail_notices

@@ -7,7 +7,8 @@ from datetime import datetime, time, timedelta, timezone
 import pytest
 
 from lti_app.extensions import db, utcnow
-from lti_app.mentoring.domain.mail_notices import PairSide, QuietPair, instructor_digest_notices, quiet_pair_notices
+from lti_app.mentoring.domain.mail_notices import PairSide
+from lti_app.mentoring.domain.scheduled_notices import QuietPair, instructor_digest_notices, quiet_pair_notices
 from lti_app.mentoring.models.cohort import Cohort
 from lti_app.mentoring.services import mail_notices
 from lti_app.mentoring.services.cohort_copies import next_round_fields

@@ -18,6 +18,20 @@ from typing import Any, Protocol
 LANGUAGES = {"en": "English", "de": "Deutsch", "es": "Español", "fr": "Français"}
 
 
+def language_of(tag: str | None) -> str | None:
+    """The tool's language for an LMS or browser language tag (``de-DE``, ``es_mx``, ``fr``), or None."""
+    if not tag:
+        return None
+    language = tag.replace("_", "-").split("-", 1)[0].strip().lower()
+    return language if language in LANGUAGES else None
+
+
+def reader_language(chosen: str | None, locale: str | None) -> str:
+    """The language to write to a person in, away from their browser (a mail): the one they chose
+    (``Person.language``), else their LMS's (``Person.locale``, from the launch), else English."""
+    return language_of(chosen) or language_of(locale) or "en"
+
+
 class Translator(Protocol):
     def gettext(self, message: str) -> str: ...
 

@@ -15,12 +15,14 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
+from lti_app.mentoring.domain import texts
 from lti_app.mentoring.domain.cohort_state import CohortState
 from lti_app.mentoring.domain.mail_notices import (
-    PairSide, PublishedPair, QuietPair, agreement_waits_notice, grade_posted_notice, held_digest_notices,
-    instructor_digest_notices,
-    meeting_overdue_notices,
-    pairs_published_notices, quiet_pair_notices, quiet_warning_notices,
+    PairSide, PublishedPair, agreement_waits_notice, grade_posted_notice, pairs_published_notices,
+)
+from lti_app.mentoring.domain.scheduled_notices import (
+    QuietPair, held_digest_notices, instructor_digest_notices, meeting_overdue_notices, quiet_pair_notices,
+    quiet_warning_notices,
 )
 from lti_app.extensions import db
 from lti_app.mentoring.models.cohort import Cohort
@@ -60,7 +62,7 @@ def note_pairs_published(pairs: Sequence[Pair]) -> list[MailOutbox]:
                                  if part.get("phrase") or part.get("sentence")),
                            programme_over=cohort.state is CohortState.FINISHED)
              for pair, cohort, m, mp, e, ep in rows]
-    languages = {person.id: mail_outbox.reader_language(person.language, person.locale)
+    languages = {person.id: texts.reader_language(person.language, person.locale)
                  for *_, mp, _e, ep in rows for person in (mp, ep)}
     return mail_outbox.note_notices(pairs_published_notices(facts, languages))
 
@@ -77,7 +79,7 @@ def note_agreement_signed(seat: PairSeat, agreement: Agreement) -> list[MailOutb
         signer_name=seat.me.person.display_name,
         partner=PairSide(seat.partner.person_id, reader.display_name, partner_role, active=seat.partner.is_active),
         partner_signed=agreement.signed_at(partner_role) is not None, signed_at=signed_at,
-        language=mail_outbox.reader_language(reader.language, reader.locale))
+        language=texts.reader_language(reader.language, reader.locale))
     return mail_outbox.note_notices([notice] if notice else [])
 
 
@@ -91,7 +93,7 @@ def note_grade_posted(submission: Submission) -> list[MailOutbox]:
                                  course_id=assignment.cohort.course_id, title=assignment.title,
                                  score=submission.score, points=assignment.points, graded_at=submission.graded_at,
                                  active=submission.enrolment.is_active,
-                                 language=mail_outbox.reader_language(writer.language, writer.locale))
+                                 language=texts.reader_language(writer.language, writer.locale))
     return mail_outbox.note_notices([notice] if notice else [])
 
 

@@ -16,9 +16,9 @@ from sqlalchemy.exc import IntegrityError
 from lti_app.extensions import db, utcnow
 from lti_app.mentoring.domain import texts
 from lti_app.mentoring.domain.mail_notices import (
-    DIGEST_KINDS, HeldNotice, MailChoice, MailState, NOT_WANTED, Notice, backoff_seconds, earliest_send, goes_now,
-    week_start,
+    DIGEST_KINDS, NOT_WANTED, MailChoice, MailState, Notice, backoff_seconds, earliest_send, goes_now,
 )
+from lti_app.mentoring.domain.scheduled_notices import HeldNotice, week_start
 from lti_app.mentoring.errors import InvalidInput
 from lti_app.mentoring.models.mail_outbox import MailOutbox, MailPreference
 from lti_app.mentoring.models.person import Person
@@ -26,22 +26,12 @@ from lti_app.mentoring.models.person import Person
 RECORDED_KEY = "mail_outbox_ids"  # key in ``db.session.info``: rows to send after the commit
 
 
-def reader_language(language: str | None, locale: str | None) -> str:
-    """The language to write a mail in to a person with this choice (``Person.language``) and launch locale
-    (``Person.locale``): their choice, else their LMS's, else English (as ``lti_app.i18n.language_of_person``)."""
-    for tag in (language, locale):
-        code = (tag or "").replace("_", "-").split("-", 1)[0].strip().lower()
-        if code in texts.LANGUAGES:
-            return code
-    return "en"
-
-
 def languages_of(person_ids: Iterable[int]) -> dict[int, str]:
     """The language to write to each of these people in (one query; none for nobody)."""
     ids = sorted(set(person_ids))
     if not ids:
         return {}
-    return {pid: reader_language(language, locale) for pid, language, locale in db.session.execute(
+    return {pid: texts.reader_language(language, locale) for pid, language, locale in db.session.execute(
         select(Person.id, Person.language, Person.locale).where(Person.id.in_(ids)))}
 
 
