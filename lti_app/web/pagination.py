@@ -23,9 +23,9 @@ def page_url(number: int, **overrides: Any) -> str:
     return url_for(request.endpoint, **(request.view_args or {}), **args)
 
 
-def _sentences(noun_many: str, total: int, numbers: dict[str, str]) -> tuple[str, str, str] | None:
+def _sentences(noun_many: str, total: int, numbers: dict[str, str]) -> tuple[str, str, str]:
     """A list's count as whole sentences (no rows; all on one page; one page of several), by the noun a template
-    names its rows by; None for a noun without sentences of its own."""
+    names its rows by. A list of anything else needs its own sentences here (gluing a noun would not translate)."""
     one_page = {"count": numbers["total"]}  # ngettext's own num is the bare number
     if noun_many == "people":
         return (_("No people."), ngettext("%(count)s person.", "%(count)s people.", total, **one_page),
@@ -42,16 +42,12 @@ def _sentences(noun_many: str, total: int, numbers: dict[str, str]) -> tuple[str
     if noun_many == "mentors fit you":
         return (_("No mentors fit you."), ngettext("%(count)s mentor fits you.", "%(count)s mentors fit you.", total, **one_page),
                 _("%(first)s–%(last)s of %(total)s mentors fit you.", **numbers))
-    return None
+    raise ValueError(f"page_summary has no sentences for a list of {noun_many!r}: add them to _sentences")
 
 
 def page_summary(page: Page[Any], noun_one: str, noun_many: str) -> str:
-    """"No people." · "1 person." · "51–100 of 5,000 people.": in the page's language, numbers in its format."""
+    """"No people." · "1 person." · "51–100 of 5,000 people.": in the page's language, numbers in its format.
+    (``noun_one`` is the macro's English name for one row; the sentences themselves come from ``_sentences``.)"""
     numbers = {"first": format_number(page.first), "last": format_number(page.last), "total": format_number(page.total)}
-    sentences = _sentences(noun_many, page.total, numbers)
-    if sentences is None:  # a list without sentences of its own: its English nouns, local numbers
-        noun = noun_one if page.total == 1 else noun_many
-        sentences = (f"No {noun_many}.", f"{numbers['total']} {noun}.",
-                     f"{numbers['first']}–{numbers['last']} of {numbers['total']} {noun_many}.")
-    none, one_page, several = sentences
+    none, one_page, several = _sentences(noun_many, page.total, numbers)
     return none if page.total == 0 else one_page if page.pages == 1 else several

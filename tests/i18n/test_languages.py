@@ -169,3 +169,23 @@ def test_a_stored_default_survey_question_reads_in_the_reader_s_language_a_writt
     flask_babel.refresh()
     with app.test_request_context():
         assert default.text_shown == DEFAULT_QUESTIONS[0].text
+
+
+def test_every_list_a_template_counts_has_whole_sentences(app):
+    import re
+    from pathlib import Path
+
+    from lti_app.mentoring.services.paging import Page
+    from lti_app.web.pagination import page_summary
+
+    nouns = set()
+    for template in Path("templates").rglob("*.html"):
+        nouns |= set(re.findall(r"page_summary\([^,]+, '[^']+'(?: if \w+ else '[^']+')?, '([^']+)'", template.read_text()))
+        nouns |= set(re.findall(r"else '([^']+)'\)", " ".join(re.findall(r"page_summary\([^)]*\)", template.read_text()))))
+    assert {"people", "pairs", "participants", "requests", "mentors fit you"} <= nouns
+    page = Page(items=[], total=0, number=1, size=50)
+    with app.test_request_context():
+        for noun in nouns:
+            assert page_summary(page, "x", noun).startswith("No ")
+        with pytest.raises(ValueError):
+            page_summary(page, "thing", "things")
