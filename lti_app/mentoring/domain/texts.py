@@ -41,6 +41,10 @@ class Translator(Protocol):
 
     def day_month(self, day: date) -> str: ...
 
+    def day_month_short(self, day: date) -> str: ...
+
+    def number(self, value: float, grouping: bool = True, *, decimals: int | None = None) -> str: ...
+
     def join_list(self, items: list[str]) -> str: ...
 
     def in_language(self, language: str) -> AbstractContextManager[None]: ...
@@ -60,6 +64,13 @@ class English:
 
     def day_month(self, day: date) -> str:
         return f"{day.day} {day:%B}"
+
+    def day_month_short(self, day: date) -> str:
+        return f"{day.day} {day:%b}"
+
+    def number(self, value: float, grouping: bool = True, *, decimals: int | None = None) -> str:
+        shape = ("," if grouping else "") + ("g" if decimals is None else f".{decimals}f")
+        return format(value, shape)
 
     def join_list(self, items: list[str]) -> str:
         return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}" if items else ""
@@ -107,16 +118,13 @@ def day_month(day: date) -> str:
 
 def day_month_short(day: date) -> str:
     """21 Nov, or the reader's way of writing it (21. Nov.)."""
-    write = getattr(_translator, "day_month_short", None)
-    return write(day) if write is not None else f"{day.day} {day:%b}"
+    return _translator.day_month_short(day)
 
 
-def number(value: float, grouping: bool = True) -> str:
-    """10,000 (10000 without ``grouping``), 7.5, or the reader's way of writing them (10.000, 7,5)."""
-    write = getattr(_translator, "number", None)
-    if write is not None:
-        return write(value, grouping)
-    return f"{value:,g}" if grouping else f"{value:g}"
+def number(value: float, grouping: bool = True, *, decimals: int | None = None) -> str:
+    """10,000 (10000 without ``grouping``), 7.5, or the reader's way of writing them (10.000, 7,5); ``decimals``
+    fixes the digits after the point (None: as many as the number has)."""
+    return _translator.number(value, grouping, decimals=decimals)
 
 
 def join_list(items: Iterable[str]) -> str:

@@ -53,7 +53,7 @@ class Phrase:
         if self.plural is not None:
             num = int(self.num or 0)
             values.setdefault("num", number_text(num, 0))  # %(num)s: written the reader's way
-            said = texts._translator.ngettext(self.msgid, self.plural, num) % values
+            said = texts._translator.ngettext(self.msgid, self.plural, num) % values  # num: already written
         else:
             said = texts._(self.msgid, **values)
         return said[:1].upper() + said[1:] if self.capital else said
@@ -93,12 +93,7 @@ def shown(value: Value) -> str:
 
 def number_text(value: float, decimals: int | None = 0) -> str:
     """5,000 · 55 · 61.5, the reader's way when the application has installed a translator that knows numbers."""
-    write = getattr(texts._translator, "number", None)
-    if write is not None:
-        return write(value, decimals=decimals) if decimals is not None else write(value)
-    if decimals is None:
-        return f"{value:g}"
-    return f"{value:,.{decimals}f}"
+    return texts.number(value, decimals=decimals)
 
 
 def listed(items: Iterable[Value]) -> Listed:
