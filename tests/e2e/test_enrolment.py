@@ -54,6 +54,7 @@ def test_an_instructor_opens_a_cohort_and_a_learner_reads_the_orientation_and_en
     page.wait_for_url("**/learner/")
     assert "Pilot 2026" in page.content()
     page.get_by_role("link", name="Read about it and enrol in Pilot 2026").click()
+    page.wait_for_url(re.compile(r".*/learner/cohorts/\d+$"))  # the click starts the navigation; read the page it ends on
 
     body = page.content()
     assert "As a mentor" in body and "As a mentee" in body and "Ground rules" in body and "Activity and status only" in body
