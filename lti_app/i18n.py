@@ -17,7 +17,7 @@ import flask_babel
 from babel import Locale
 from babel.dates import format_date, format_skeleton
 from babel.lists import format_list
-from babel.numbers import format_decimal
+from babel.numbers import format_decimal, format_percent
 from flask import Flask, g, has_request_context, request
 
 from lti_app.mentoring.domain import texts
@@ -76,6 +76,26 @@ def day_month(day: date) -> str:
     return format_skeleton("MMMMd", day, locale=_formats())
 
 
+def number(value: float, decimals: int | None = None) -> str:
+    """A number on a page, the reader's way: 5,000 · 5.000 · 3.5 · 3,5 (``decimals`` digits after the point)."""
+    return texts.number(value, decimals=decimals)
+
+
+def figure(value: Any) -> Any:
+    """One cell of a table of figures as the reader writes it: counts and means by the locale (5.000, 3,5),
+    shares as percentages (25 %), days as short dates; a value that knows its own shown form (``shown()``) gives
+    it; words as they are."""
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return value
+    if hasattr(value, "shown"):
+        return value.shown()
+    if isinstance(value, (int, float)):
+        return texts.number(value)
+    if isinstance(value, date):
+        return format_date(value, format="medium", locale=_formats())
+    return value
+
+
 def in_sentence(label: Any) -> str:
     """A label as it reads inside a sentence: "Every 2 weeks" -> "every 2 weeks", but German keeps its nouns
     capitalised ("alle 2 Wochen", "Ihr Rollenwunsch: Mentee")."""
@@ -112,6 +132,10 @@ class BabelTexts:
         pattern = ("#,##0" if grouping else "0") + ("." + "0" * decimals if decimals else "")
         return format_decimal(value, format=pattern, locale=_formats())
 
+    def percent(self, share: float) -> str:
+        """25% · 25 %: a whole percentage."""
+        return format_percent(share, locale=_formats())
+
     @contextmanager
     def in_language(self, language: str) -> Iterator[None]:
         with flask_babel.force_locale(babel_locale(language_of(language) or "en")):
@@ -131,7 +155,8 @@ def page_language() -> dict[str, Any]:
 def init_i18n(app: Flask) -> None:
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))
     babel.init_app(app, locale_selector=select_locale)
-    app.jinja_env.filters.update(long_date=long_date, day_month=day_month, in_sentence=in_sentence)
+    app.jinja_env.filters.update(long_date=long_date, day_month=day_month, in_sentence=in_sentence, number=number,
+                                  figure=figure, percent=texts.percent)
     app.context_processor(page_language)
 
     @app.before_request

@@ -140,11 +140,11 @@ def test_an_empty_date_range_is_open():
 
 
 def test_the_tables_carry_the_figures():
-    from lti_app.mentoring.domain.programme_tables import tables
+    from lti_app.mentoring.domain.programme_tables import Share, tables
     found = tables(programme_metrics(busy()))
     assert list(found) == ["funnel", "matching", "scores", "activity", "at_risk", "skills", "outcomes"]
-    assert found["funnel"].rows[1] == ("Enrolled", 1, 3, 5, "100%")
-    assert ("Completion rate (of those enrolled)", "25%") in found["outcomes"].rows
+    assert found["funnel"].rows[1] == ("Enrolled", 1, 3, 5, Share(1.0)) and str(Share(1.0)) == "100%"
+    assert ("Completion rate (of those enrolled)", Share(0.25)) in found["outcomes"].rows
     assert found["at_risk"].rows == [(11, "No meeting for 54 days", 54)]
     empty = tables(programme_metrics(facts()))
     assert empty["funnel"].rows[0] == ("Course roster", None, None, None, "") and all(r[1] == 0 for r in empty["activity"].rows)

@@ -35,6 +35,15 @@ class Progress(str, enum.Enum):
     SUBMITTED = "Submitted"
     COMPLETED = "Completed"
 
+    @property
+    def label(self) -> str:
+        """The state in the reader's words (a page lists a score not yet given by it)."""
+        return _(PROGRESS_LABELS[self])
+
+
+PROGRESS_LABELS = {Progress.STARTED: N_("Started"), Progress.SUBMITTED: N_("Submitted"),
+                   Progress.COMPLETED: N_("Completed")}
+
 
 class Marking(str, enum.Enum):
     """Whether the score's grade is given (final) or still to come from an instructor (pending)."""

@@ -185,7 +185,7 @@ def grade_posted_notice(*, person_id: int, submission_id: int, course_id: int, t
         return None
     stamp = graded_at.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%S")
     with texts.in_language(language):
-        score_shown, points_shown = f"{score:g}", f"{points:g}"
+        score_shown, points_shown = texts.number(score, grouping=False), texts.number(points, grouping=False)
         shown = _("%(score)s of %(points)s", score=score_shown, points=points_shown)
         text = _(GRADED, title=title, grade=shown)
         html = "<p>" + _html_sentence(_(GRADED), title=escape(title), grade=_strong(shown)) + "</p>"

@@ -1,7 +1,8 @@
 """The dashboard's tables, shown beside the charts and downloaded as CSV, from the figures of ``programme_metrics``.
 
 Pure: a table is a name, a title, a header and rows of plain values (``web/csv_stream`` writes them, the
-templates show them). The survey table reads ``survey_results.summary``'s dataclasses by their attributes.
+templates show them, each cell the reader's way: 5.000, 3,5, 25 %). A share and a mean are small values
+(``Share``, ``Mean``, an id is a ``Key``) whose text is what the CSV holds (25%, 3.5) and whose ``shown()`` is what a page shows. The survey table reads ``survey_results.summary``'s dataclasses by their attributes.
 """
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from lti_app.mentoring.domain.programme_metrics import ProgrammeMetrics, Retention
+from lti_app.mentoring.domain import texts
 from lti_app.mentoring.domain.texts import N_, _, ngettext
 
 # a side in words, in a table's cells (the data keeps the codes)
@@ -31,9 +33,42 @@ class Table:
     rows: list[tuple[Any, ...]]
 
 
-def percent(share: float | None) -> str:
+@dataclass(frozen=True)
+class Share:
+    """A share of a whole (0.25): "25%" in a CSV, the reader's way on a page ("25 %" in German)."""
+
+    value: float
+
+    def __str__(self) -> str:
+        return f"{self.value * 100:.0f}%"
+
+    def shown(self) -> str:
+        return texts.percent(self.value)
+
+
+@dataclass(frozen=True)
+class Mean:
+    """A mean answer to one decimal: "3.5" in a CSV, the reader's way on a page ("3,5" in German)."""
+
+    value: float
+
+    def __str__(self) -> str:
+        return f"{self.value:.1f}"
+
+    def shown(self) -> str:
+        return texts.number(self.value, decimals=1)
+
+
+class Key(int):
+    """An id in a table: a number in a CSV, on a page written as it is (never "1.011")."""
+
+    def shown(self) -> str:
+        return str(int(self))
+
+
+def percent(share: float | None) -> Share | str:
     """A share as a whole percentage ("25%"), or blank where there is none."""
-    return "" if share is None else f"{share * 100:.0f}%"
+    return "" if share is None else Share(share)
 
 
 def tables(metrics: ProgrammeMetrics) -> dict[str, Table]:
@@ -58,7 +93,7 @@ def tables(metrics: ProgrammeMetrics) -> dict[str, Table]:
                                   "At risk (now): no meeting for %(num)d days, a new partner asked for, or a low pulse",
                                   a.quiet_days),
               (_("pair id"), _("reason"), _("days since the last meeting")),
-              [(r.pair_id, r.reason, _("never met") if r.days_quiet is None else r.days_quiet) for r in a.at_risk]
+              [(Key(r.pair_id), r.reason, _("never met") if r.days_quiet is None else r.days_quiet) for r in a.at_risk]
               + ([] if a.low_pulse_listed or not a.low_pulse_pairs else
                  [(_("not listed"), _("Low pulse, pairs not named (survey answers are anonymous here): %(count)d",
                                       count=a.low_pulse_pairs), "")])),
@@ -99,10 +134,10 @@ def survey_table(summaries: Sequence[Any]) -> Table:
                     continue
                 hidden = r.answered < cohort.threshold
                 means = [fewer_than(cohort.threshold) if hidden or r.means.get(key) is None
-                         else f"{r.means[key]:.1f}" for key, _title in SURVEY_MEANS]
+                         else Mean(r.means[key]) for key, _title in SURVEY_MEANS]
                 label = (_("Pulse survey, round %(number)d", number=r.number) if kind.kind.value == "pulse" else
                          _("Exit survey (a pair ended early)") if r.pair_id else kind.kind.label)
-                rows.append((label, r.opens_at.date().isoformat(), r.answered, r.eligible, r.late, *means))
+                rows.append((label, r.opens_at.date(), r.answered, r.eligible, r.late, *means))
     return Table("surveys", _("Pulse and exit surveys"), (_("Survey"), _("Opened"), _("Answered"), _("Asked"), _("Late"),
                                                            *(_(title) for _key, title in SURVEY_MEANS)), rows)
 

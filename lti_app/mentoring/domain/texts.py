@@ -45,6 +45,8 @@ class Translator(Protocol):
 
     def number(self, value: float, grouping: bool = True, *, decimals: int | None = None) -> str: ...
 
+    def percent(self, share: float) -> str: ...
+
     def join_list(self, items: list[str]) -> str: ...
 
     def in_language(self, language: str) -> AbstractContextManager[None]: ...
@@ -71,6 +73,9 @@ class English:
     def number(self, value: float, grouping: bool = True, *, decimals: int | None = None) -> str:
         shape = ("," if grouping else "") + ("g" if decimals is None else f".{decimals}f")
         return format(value, shape)
+
+    def percent(self, share: float) -> str:
+        return f"{share * 100:.0f}%"
 
     def join_list(self, items: list[str]) -> str:
         return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}" if items else ""
@@ -125,6 +130,11 @@ def number(value: float, grouping: bool = True, *, decimals: int | None = None) 
     """10,000 (10000 without ``grouping``), 7.5, or the reader's way of writing them (10.000, 7,5); ``decimals``
     fixes the digits after the point (None: as many as the number has)."""
     return _translator.number(value, grouping, decimals=decimals)
+
+
+def percent(share: float) -> str:
+    """A share (0.25) as a whole percentage: 25%, or the reader's way of writing it (25 %)."""
+    return _translator.percent(share)
 
 
 def join_list(items: Iterable[str]) -> str:

@@ -67,5 +67,10 @@ class GradeOutbox(db.Model):
         """(person, target, target id): the scores that must go out in order."""
         return (self.person_id, self.target, self.target_id)
 
+    @property
+    def progress(self) -> Progress:
+        """How far the participant is with what the score is about (the stored value, as the programme's state)."""
+        return Progress(self.activity_progress)
+
     def __repr__(self) -> str:
         return f"<GradeOutbox {self.id} {self.target} {self.target_id} person {self.person_id} {self.state.value}>"

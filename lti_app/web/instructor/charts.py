@@ -17,6 +17,8 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 from pygal.style import Style
 
+from lti_app.mentoring.domain import texts
+
 # pygal adds a legacy import hook (for its map plugins, unused here) that makes every later import warn
 # "find_spec() not found": take it out again.
 sys.meta_path[:] = [f for f in sys.meta_path if type(f).__name__ != "PluginImportFixer"]
@@ -50,8 +52,12 @@ def _escape(text: str) -> str:
 
 
 def _config() -> dict:
-    """pygal's settings, with the words it may show in the reader's language."""
-    return _CONFIG | {"no_data_text": _("No data yet")}
+    """pygal's settings, with the words and numbers it shows (values, axis) in the reader's language."""
+    return _CONFIG | {"no_data_text": _("No data yet"), "value_formatter": _number}
+
+
+def _number(value: float | None) -> str:
+    return "" if value is None else texts.number(value)
 
 
 def bar_chart(title: str, description: str, labels: Sequence[str], series: Sequence[tuple[str, Sequence[float | None]]],
@@ -77,7 +83,7 @@ def line_chart(title: str, description: str, labels: Sequence[str],
 def chart_css() -> str:
     """pygal's stylesheet for our style, scoped to ``.pygal-chart`` (to write static/css/charts.css again)."""
     chart = pygal.Bar(**_CONFIG)
-    for i, _ in enumerate(OKABE_ITO):  # one series per colour, so each colour's class is written
+    for i in range(len(OKABE_ITO)):  # one series per colour, so each colour's class is written
         chart.add(f"s{i}", [1])
     svg = chart.render(is_unicode=True)
     css = html.unescape("".join(re.findall(r"<style[^>]*>(.*?)</style>", svg, re.S)))  # the SVG escapes ">"

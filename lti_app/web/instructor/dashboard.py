@@ -16,7 +16,8 @@ from markupsafe import Markup
 
 from lti_app.extensions import cache, utcnow
 from lti_app.mentoring.domain.programme_metrics import ROLES, SELF_SELECTION, BadPeriod, Period, ProgrammeMetrics
-from lti_app.mentoring.domain.programme_tables import fewer_than, percent, retention_table, role_word, survey_table, tables
+from lti_app.mentoring.domain.programme_tables import (Mean, fewer_than, percent, retention_table, role_word, survey_table,
+                                                       tables)
 from lti_app.mentoring.models.cohort import Cohort
 from lti_app.mentoring.models.course import CourseRole
 from lti_app.mentoring.services import cohorts, programme_dashboard, roster_snapshots, survey_admin, survey_results
@@ -188,7 +189,7 @@ def _survey_cells(headline) -> tuple:
     if headline is None:
         return 0, "", ""
     hidden = fewer_than(headline.threshold)
-    return (headline.responses, hidden if headline.satisfaction is None else f"{headline.satisfaction:.1f}",
+    return (headline.responses, hidden if headline.satisfaction is None else Mean(headline.satisfaction),
             hidden if headline.recommend is None else headline.recommend)
 
 

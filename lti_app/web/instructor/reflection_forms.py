@@ -20,7 +20,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from lti_app.extensions import utcnow
 from lti_app.mentoring.domain.reflections import (
     MAX_COMMENT_LENGTH, MAX_CRITERIA, MAX_POINTS, MAX_PROMPT_LENGTH, MAX_TITLE_LENGTH, Audience, Criterion, RevisePolicy,
-    points_label,
+    points_label, points_words,
 )
 from lti_app.mentoring.models.cohort import Cohort
 from lti_app.mentoring.models.reflection import ReflectionAssignment, Submission
@@ -157,9 +157,9 @@ def grade_form(submission: Submission) -> GradeFormBase:
 
     for n, criterion in enumerate(criteria):
         setattr(GradeForm, f"criterion_{n}", FloatField(
-            _("%(criterion)s (out of %(points)s)", criterion=criterion.title, points=points_label(criterion.points)),
+            _("%(criterion)s (out of %(points)s)", criterion=criterion.title, points=points_words(criterion.points)),
             validators=[Optional(), NumberRange(0, criterion.points,
-                                                _("From 0 to %(points)s.", points=points_label(criterion.points)))]))
+                                                _("From 0 to %(points)s.", points=points_words(criterion.points)))]))
     data: dict[str, Any] = {"score": submission.score, "comment": submission.comment or "", "version": submission.version}
     for n, given in enumerate(submission.rubric_scores or []):
         data[f"criterion_{n}"] = given

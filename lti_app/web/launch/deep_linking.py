@@ -21,7 +21,7 @@ from lti_app.lti.launch import restore_launch
 from lti_app.lti.services.deep_linking import ContentItem, build_response
 from lti_app.mentoring.domain.cohort_state import long_date
 from lti_app.mentoring.domain.grade_states import GradeTarget
-from lti_app.mentoring.domain.reflections import points_label
+from lti_app.mentoring.domain.reflections import points_words
 from lti_app.mentoring.models.reflection import REFLECTION_TAG, ReflectionAssignment
 from lti_app.mentoring.services import reflections
 from lti_app.mentoring.services.reflections import course_assignments
@@ -56,7 +56,7 @@ def _reflection_item(assignment: ReflectionAssignment) -> ContentItem:
         title=assignment.title,
         text=_("Reflection for %(audience)s of %(cohort)s: due %(due)s, %(points)s points.",
                audience=in_sentence(assignment.audience.label), cohort=assignment.cohort.name,
-               due=long_date(assignment.due_on), points=points_label(assignment.points)),
+               due=long_date(assignment.due_on), points=points_words(assignment.points)),
         url=url_for("launch.launch", _external=True),
         custom={TARGET: REFLECTION_TAG, ASSIGNMENT: str(assignment.id)},
         line_item_label=assignment.title,
