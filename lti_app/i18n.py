@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import flask_babel
 from babel import Locale
-from babel.dates import format_date, format_skeleton
+from babel.dates import format_date, format_skeleton, format_time, get_datetime_format
 from babel.lists import format_list
 from babel.numbers import format_decimal, format_percent
 from flask import Flask, g, has_request_context, request
@@ -74,6 +74,15 @@ def long_date(day: date) -> str:
 def day_month(day: date) -> str:
     """1 March · 1. März · 1 de marzo · 1 mars."""
     return format_skeleton("MMMMd", day, locale=_formats())
+
+
+def utc_moment(moment: datetime) -> str:
+    """A moment on the tool's clock, the reader's way and saying so: 7 Dec 2026, 14:08 UTC · 07.12.2026, 14:08 UTC
+    (pages for instructors, whose own zone the LMS does not send; naive values are UTC, as stored)."""
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    locale = _formats()
+    day, clock = format_date(moment, "medium", locale=locale), format_time(moment, "short", tzinfo=timezone.utc, locale=locale)
+    return get_datetime_format("medium", locale=locale).replace("{1}", day).replace("{0}", clock) + " UTC"
 
 
 def number(value: float, decimals: int | None = None) -> str:
@@ -156,7 +165,7 @@ def init_i18n(app: Flask) -> None:
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.filters.update(long_date=long_date, day_month=day_month, in_sentence=in_sentence, number=number,
-                                  figure=figure, percent=texts.percent)
+                                  figure=figure, percent=texts.percent, utc_moment=utc_moment)
     app.context_processor(page_language)
 
     @app.before_request

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
@@ -82,3 +82,41 @@ def test_a_grade_mail_writes_half_points_the_german_way(app):
                                       graded_at=datetime(2027, 3, 1, tzinfo=timezone.utc), language="en")
     assert "7,5 von 10" in notice.body_text and "7.5" not in notice.body_text
     assert "7.5 of 10" in english.body_text
+
+
+@pytest.mark.parametrize(("language", "shown"), [
+    ("en", "7 Dec 2026, 14:08 UTC"), ("de", "07.12.2026, 14:08 UTC"), ("fr", "7 déc. 2026, 14:08 UTC"),
+])
+def test_a_moment_on_the_tool_s_clock_is_written_the_reader_s_way_and_says_utc(app, language, shown):
+    from lti_app.i18n import utc_moment
+
+    with app.test_request_context(headers={"Accept-Language": language}):
+        assert utc_moment(datetime(2026, 12, 7, 14, 8, 59)) == shown  # naive: UTC, as stored
+        assert utc_moment(datetime(2026, 12, 7, 15, 8, tzinfo=timezone(timedelta(hours=1)))) == shown
+
+
+def test_the_log_of_who_opened_a_pair_s_notes_writes_its_moments_the_german_way(app):
+    from types import SimpleNamespace
+
+    from flask import render_template_string
+
+    access = SimpleNamespace(opened_at=datetime(2026, 12, 7, 14, 8), viewer_name="Ada",
+                             content=SimpleNamespace(label="Notizen"), reason="Sorge")
+    with app.test_request_context(headers={"Accept-Language": "de"}):
+        html = render_template_string('{% from "macros/pair_privacy.html" import access_log %}'
+                                      '{{ access_log([access], "") }}', access=access)
+    assert "<td>07.12.2026, 14:08 UTC</td>" in html and "<th scope=\"col\">Wann</th>" in html
+
+
+def test_the_roster_says_when_it_was_fetched_the_german_way(app, platform):
+    from lti_app.extensions import utcnow
+    from tests.factories import make_cohort
+
+    teacher = launch(app, platform, platform.instructor.sub, locale="de-DE")
+    cohort = make_cohort(teacher.course)
+    commit()
+    before = utcnow()
+    html = teacher.get(f"instructor/cohorts/{cohort.id}/roster").get_data(as_text=True)
+    shown = re.search(r"abgerufen am (\d\d\.\d\d\.\d{4}, \d\d:\d\d) UTC", html)  # English: "7 Dec 2026, 14:08 UTC"
+    assert shown, html[:2000]
+    assert datetime.strptime(shown.group(1), "%d.%m.%Y, %H:%M") >= before.replace(second=0, microsecond=0, tzinfo=None)
