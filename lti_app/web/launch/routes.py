@@ -10,9 +10,10 @@ from lti_app.extensions import cache, csrf, db
 from lti_app.i18n import speak_to
 from lti_app.lti import errors, keys, platform_storage
 from lti_app.lti.claims import LaunchContext
-from lti_app.lti.launch import ToolMessageLaunch, ToolOIDCLogin
+from lti_app.lti.launch import ToolMessageLaunch
 from lti_app.lti.launch_stats import note_launch
 from lti_app.lti.models import Platform
+from lti_app.lti.oidc_login import ToolOIDCLogin
 from lti_app.lti.registrations import note_context_services, note_launch_origins
 from lti_app.lti.tool_config import DatabaseToolConf
 from lti_app.mentoring.services.launches import KnownMembership, known_launch, record_launch, remember_launch
