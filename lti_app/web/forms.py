@@ -32,6 +32,12 @@ def choice_list(pairs: Iterable[tuple[Any, str]], optgroup: str | None = None) -
             for value, label in pairs]
 
 
+def skill_choices(skills: Iterable[Any]) -> list[SelectChoice]:
+    """Skills (a cohort's rows or the catalogue's) as choices by code, each label as the reader reads it
+    (``label_shown``) and not looked up in the catalogue again: a skill an instructor added reads as typed."""
+    return [SelectChoice(s.code, ShownLabel(str, s.label_shown)) for s in skills]
+
+
 class DayField(DateField):
     """A date input (the browser's date picker shows it in the person's own format, so no example date is given)
     saying "Choose a date." when it is missing (if required) or unreadable; the error summary names the field:

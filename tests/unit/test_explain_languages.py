@@ -8,6 +8,8 @@ import flask_babel
 
 from lti_app.mentoring.domain.matching import words
 from lti_app.mentoring.domain.matching.engine import explain_pair, propose_pairs
+from lti_app.mentoring.domain.matching.explain import skill_label
+from lti_app.mentoring.domain.skills import SkillCategory
 from lti_app.mentoring.services.matching import cache as matching_cache
 from lti_app.mentoring.services.matching.pairing import as_json, shown_explanation
 from tests.unit.test_explain import ALEX, NAMES, SAM
@@ -65,3 +67,31 @@ def test_the_same_cached_reasons_read_in_english_then_spanish(fragment_translati
         assert kept[0].message == ("Ningún mentorizado cumple las normas del programa; el obstáculo más frecuente: la "
                                    "misma línea jerárquica (1 de 1 mentorizado).")
         assert kept[1].message.startswith("Ningún mentor cumple las normas del programa")
+
+
+def test_a_cached_explanation_names_a_default_skill_in_each_reader_s_language_and_an_own_skill_as_typed(
+        fragment_translations):
+    app = fragment_translations("i18n-matching")
+    labels = {"social_media_strategy": skill_label("social_media_strategy", SkillCategory.SOCIAL_MEDIA,
+                                                   "Social media strategy"),
+              "budgeting": skill_label("budgeting", SkillCategory.CUSTOM, "Budgeting")}
+    with reading(app, "en"):  # made by an English-speaking instructor's run...
+        _, explanation = explain_pair(SAM, ALEX, viewer="mentee", names=NAMES, labels=labels)
+        stored = as_json(explanation)
+        assert stored[0]["sentence"] == ("Sam offers Social media strategy, which you want to learn; in return you offer "
+                                         "Budgeting, which Sam wants to learn.")
+    with reading(app, "de"):  # ...read by a German-speaking one: no English label left in the German sentence
+        assert shown_explanation(stored)[0]["sentence"] == (
+            "Sam bietet Social-Media-Strategie an, was Sie lernen möchten; im Gegenzug bieten Sie Budgeting an, was "
+            "Sam lernen möchte.")
+    with reading(app, "es"):
+        assert "Estrategia en redes sociales" in shown_explanation(stored)[0]["sentence"]
+
+
+def test_a_reworded_default_skill_is_kept_as_typed_in_an_explanation(fragment_translations):
+    app = fragment_translations("i18n-matching")
+    labels = {"social_media_strategy": skill_label("social_media_strategy", SkillCategory.SOCIAL_MEDIA,
+                                                   "Our channels strategy")}
+    with reading(app, "de"):
+        _, explanation = explain_pair(SAM, ALEX, viewer="mentee", names=NAMES, labels=labels)
+        assert explanation[0].sentence.startswith("Sam bietet Our channels strategy an, was Sie lernen möchten")

@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from lti_app.mentoring.domain.skills import (
-    DEFAULT_CATALOGUE, DEFAULT_CODES, SkillCategory, custom_skills, default_skill, slugify,
+    DEFAULT_CATALOGUE, DEFAULT_CODES, SkillCategory, custom_skills, default_skill, is_default_label, shown_label, slugify,
 )
+from tests.unit.test_explain_languages import reading
 
 
 def test_the_default_catalogue_has_unique_codes_in_every_group_but_custom():
@@ -40,3 +41,23 @@ def test_blank_and_symbol_only_labels_are_handled():
 def test_a_long_label_keeps_a_code_within_the_column():
     (skill,) = custom_skills(["x" * 300])
     assert len(skill.code) <= 60 and len(skill.label) <= 120
+
+
+def test_only_a_default_skill_as_the_catalogue_words_it_counts_as_default():
+    assert is_default_label("ai_tools", SkillCategory.DIGITAL, "Generative AI and AI tools")
+    assert not is_default_label("ai_tools", SkillCategory.DIGITAL, "AI for our faculty")  # reworded
+    assert not is_default_label("accessibility", SkillCategory.CUSTOM, "Accessibility")  # added by the instructor
+    assert not is_default_label("accessibility_2", SkillCategory.CUSTOM, "Accessibility")
+    assert not is_default_label("podcasting", SkillCategory.DIGITAL, "Podcasting")
+
+
+def test_a_default_label_reads_in_the_reader_s_language_and_the_instructor_s_words_as_typed(fragment_translations):
+    app = fragment_translations("i18n-skills")
+    (custom,) = custom_skills(["Accessibility"], taken=DEFAULT_CODES)
+    with reading(app, "de"):
+        assert default_skill("ai_tools").label_shown == "Generative KI und KI-Werkzeuge"
+        assert shown_label("accessibility", SkillCategory.INCLUSION, "Accessibility") == "Barrierefreiheit"
+        assert custom.label_shown == "Accessibility"
+        assert shown_label("ai_tools", SkillCategory.DIGITAL, "AI for our faculty") == "AI for our faculty"
+    with reading(app, "en"):
+        assert default_skill("ai_tools").label_shown == "Generative AI and AI tools"

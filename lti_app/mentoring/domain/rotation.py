@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 
-from lti_app.mentoring.domain.matching.explain import Viewer
+from lti_app.mentoring.domain.matching.explain import Labels, Viewer
 from lti_app.mentoring.domain.matching.engine import propose_pairs
 from lti_app.mentoring.domain.matching.settings import MatchSettings
 from lti_app.mentoring.domain.matching.types import Profile, Proposal
@@ -31,7 +31,7 @@ def with_history(mentors: Sequence[Profile], mentees: Sequence[Profile],
 
 def next_round(mentors: Sequence[Profile], mentees: Sequence[Profile], past_pairs: Iterable[tuple[int, int]],
                settings: MatchSettings | None = None, *, names: Mapping[int, str] | None = None,
-               labels: Mapping[str, str] | None = None, viewer: Viewer = "mentee") -> Proposal:
+               labels: Labels | None = None, viewer: Viewer = "mentee") -> Proposal:
     """The best pairs of the next round, none of them a pair of an earlier round (explained to ``viewer``)."""
     settings = settings or MatchSettings()
     settings = replace(settings, rules=replace(settings.rules, past_partners=True))

@@ -59,45 +59,52 @@ class Skill:
     label: str
     category: SkillCategory
 
+    @property
+    def label_shown(self) -> str:
+        """The label in the reader's language if it is a default one, else as the instructor wrote it."""
+        return shown_label(self.code, self.category, self.label)
+
 
 def _group(category: SkillCategory, *pairs: tuple[str, str]) -> tuple[Skill, ...]:
     return tuple(Skill(code, label, category) for code, label in pairs)
 
 
+# The labels are msgids, stored with each cohort's skills in English as written here and translated where they are
+# shown (``shown_label``), so that an instructor's rewording is kept as typed.
 DEFAULT_CATALOGUE: tuple[Skill, ...] = (
     *_group(
         SkillCategory.DIGITAL,
-        ("ai_tools", "Generative AI and AI tools"),
-        ("data_literacy", "Data literacy"),
-        ("collaboration_tools", "Collaboration tools (shared documents, chat, video)"),
-        ("digital_security", "Online security and privacy"),
-        ("productivity_apps", "Mobile and productivity apps"),
-        ("digital_content", "Video and digital content creation"),
+        ("ai_tools", N_("Generative AI and AI tools")),
+        ("data_literacy", N_("Data literacy")),
+        ("collaboration_tools", N_("Collaboration tools (shared documents, chat, video)")),
+        ("digital_security", N_("Online security and privacy")),
+        ("productivity_apps", N_("Mobile and productivity apps")),
+        ("digital_content", N_("Video and digital content creation")),
     ),
     *_group(
         SkillCategory.SOCIAL_MEDIA,
-        ("social_media_strategy", "Social media strategy"),
-        ("personal_branding", "Professional presence online"),
-        ("online_communities", "Online communities and new platforms"),
-        ("digital_culture", "Digital culture and trends"),
+        ("social_media_strategy", N_("Social media strategy")),
+        ("personal_branding", N_("Professional presence online")),
+        ("online_communities", N_("Online communities and new platforms")),
+        ("digital_culture", N_("Digital culture and trends")),
     ),
     *_group(
         SkillCategory.INCLUSION,
-        ("inclusive_language", "Inclusive language"),
-        ("accessibility", "Accessibility"),
-        ("generational_perspectives", "Generational perspectives and values"),
-        ("diversity_equity_inclusion", "Diversity, equity and inclusion"),
-        ("wellbeing", "Wellbeing at work"),
+        ("inclusive_language", N_("Inclusive language")),
+        ("accessibility", N_("Accessibility")),
+        ("generational_perspectives", N_("Generational perspectives and values")),
+        ("diversity_equity_inclusion", N_("Diversity, equity and inclusion")),
+        ("wellbeing", N_("Wellbeing at work")),
     ),
     *_group(
         SkillCategory.LEADERSHIP,
-        ("strategic_thinking", "Strategic thinking"),
-        ("stakeholder_management", "Stakeholder management"),
-        ("career_navigation", "Career navigation"),
-        ("business_acumen", "Business acumen"),
-        ("decision_making", "Decision making"),
-        ("presenting", "Presenting and public speaking"),
-        ("professional_networking", "Professional networking"),
+        ("strategic_thinking", N_("Strategic thinking")),
+        ("stakeholder_management", N_("Stakeholder management")),
+        ("career_navigation", N_("Career navigation")),
+        ("business_acumen", N_("Business acumen")),
+        ("decision_making", N_("Decision making")),
+        ("presenting", N_("Presenting and public speaking")),
+        ("professional_networking", N_("Professional networking")),
     ),
 )
 DEFAULT_CODES: frozenset[str] = frozenset(skill.code for skill in DEFAULT_CATALOGUE)
@@ -107,6 +114,19 @@ _BY_CODE = {skill.code: skill for skill in DEFAULT_CATALOGUE}
 def default_skill(code: str) -> Skill | None:
     """The default catalogue's skill with ``code``, if any."""
     return _BY_CODE.get(code)
+
+
+def is_default_label(code: str, category: SkillCategory, label: str) -> bool:
+    """Whether a stored skill is a default one as the catalogue words it: a default code (never given to a skill an
+    instructor added), not a custom category, and the default's English label, not reworded."""
+    default = _BY_CODE.get(code)
+    return default is not None and category is not SkillCategory.CUSTOM and label == default.label
+
+
+def shown_label(code: str, category: SkillCategory, label: str) -> str:
+    """A stored skill's label for a reader: a default label in the reader's language; a skill an instructor added
+    or a default label they reworded exactly as typed."""
+    return _(label) if is_default_label(code, category, label) else label
 
 
 def slugify(label: str) -> str:

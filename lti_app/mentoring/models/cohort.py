@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from lti_app.extensions import db, utcnow
 from lti_app.mentoring.domain.cohort_settings import PrivacySetting, cadence_label, default_matching_settings
 from lti_app.mentoring.domain.cohort_state import CohortState, enrolment_refusal
-from lti_app.mentoring.domain.skills import SkillCategory
+from lti_app.mentoring.domain.skills import SkillCategory, shown_label
 from lti_app.mentoring.models.course import Course
 
 
@@ -101,6 +101,11 @@ class CohortSkill(db.Model):
     position: Mapped[int] = mapped_column(default=0)
 
     cohort: Mapped[Cohort] = relationship(back_populates="skills")
+
+    @property
+    def label_shown(self) -> str:
+        """The label in the reader's language if it is a default one, else as the instructor wrote it."""
+        return shown_label(self.code, self.category, self.label)
 
     def __repr__(self) -> str:
         return f"<CohortSkill {self.code!r} of cohort {self.cohort_id}>"

@@ -108,7 +108,7 @@ def _refuse_removing_chosen_skills(cohort: Cohort, removed: list[CohortSkill]) -
         return
     in_use = db.session.scalars(select(EnrolmentSkill.skill_id).where(EnrolmentSkill.skill_id.in_(ids)).distinct()).all()
     if in_use:
-        labels = ", ".join(s.label for s in removed if s.id in set(in_use))
+        labels = ", ".join(s.label_shown for s in removed if s.id in set(in_use))
         raise InvalidInput(_("Participants have chosen these skills, so they stay in the catalogue: %(skills)s.",
                              skills=labels), field="skill_codes")
 

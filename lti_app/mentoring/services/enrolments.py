@@ -239,7 +239,7 @@ def move_participant(enrolment: Enrolment, target: Cohort) -> MoveResult:
     for row in list(enrolment.skills):
         match = target.skill(row.skill.code)
         if match is None:
-            dropped.append(row.skill.label)
+            dropped.append(row.skill.label_shown)
             enrolment.skills.remove(row)
         else:
             row.skill = match

@@ -7,11 +7,12 @@ from sqlalchemy import or_, select
 
 from lti_app.extensions import db
 from lti_app.mentoring.domain.matching.engine import explain_pair
+from lti_app.mentoring.domain.matching.explain import Labels
 from lti_app.mentoring.domain.matching.settings import MatchSettings
 from lti_app.mentoring.models.enrolment import Enrolment
 from lti_app.mentoring.models.pairing import Pair, PairStatus
 from lti_app.mentoring.services.matching.pairing import settings_of
-from lti_app.mentoring.services.matching.profiles import profile_of, spellings
+from lti_app.mentoring.services.matching.profiles import profile_of, skill_words, spellings
 
 
 @dataclass(frozen=True)
@@ -35,11 +36,11 @@ def partners_of(enrolment: Enrolment) -> list[Partner]:
 
 
 def partner_in(pair: Pair, enrolment: Enrolment, settings: MatchSettings | None = None,
-               labels: dict[str, str] | None = None) -> Partner:
+               labels: Labels | None = None) -> Partner:
     """``enrolment``'s partner in ``pair`` and why they were matched, worded for ``enrolment``."""
     settings = settings or settings_of(enrolment.cohort)
     if labels is None:
-        labels = spellings([pair.mentor, pair.mentee]) | {s.code: s.label for s in enrolment.cohort.skills}
+        labels = spellings([pair.mentor, pair.mentee]) | skill_words(enrolment.cohort.skills)
     viewer = "mentor" if pair.mentor_enrolment_id == enrolment.id else "mentee"
     other = pair.mentee if viewer == "mentor" else pair.mentor
     _, explanation = explain_pair(profile_of(pair.mentor), profile_of(pair.mentee), settings, viewer=viewer,

@@ -23,6 +23,7 @@ from lti_app.mentoring.domain.programme_metrics import (
     programme_metrics, role_of,
 )
 from lti_app.mentoring.domain.reflections import Audience, SubmissionStatus
+from lti_app.mentoring.domain.skills import shown_label
 from lti_app.mentoring.models.cohort import Cohort, CohortSkill
 from lti_app.mentoring.models.completion import Completion
 from lti_app.mentoring.models.enrolment import Enrolment
@@ -95,10 +96,13 @@ def facts_of_cohorts(cohorts: Sequence[Cohort], today: date, roster_sizes: dict[
             select(FitCheck.pair_id).join(Pair).where(Pair.cohort_id.in_(ids), FitCheck.answer == FitAnswer.WANT_NEW_PARTNER,
                                                       FitCheck.handled_at.is_(None))):
         asked[cohort_of_pair.get(p_id, 0)].add(p_id)
+    # the labels as the reader reads them: the dashboard's tables and their CSV downloads translate their headers
+    # and words (roles, stages), so a default skill's label is translated there too
     labels: dict[int, dict[str, str]] = defaultdict(dict)
-    for cohort_id, code, label in _rows(
-            select(CohortSkill.cohort_id, CohortSkill.code, CohortSkill.label).where(CohortSkill.cohort_id.in_(ids))):
-        labels[cohort_id][code] = label
+    for cohort_id, code, category, label in _rows(select(
+            CohortSkill.cohort_id, CohortSkill.code, CohortSkill.category, CohortSkill.label
+    ).where(CohortSkill.cohort_id.in_(ids))):
+        labels[cohort_id][code] = shown_label(code, category, label)
     sizes = roster_sizes or {}
     pulse = survey_results.latest_pulse(ids)
     return {c.id: ProgrammeFacts(

@@ -47,7 +47,7 @@ class Overview:
 def view_of_goal(pair: Pair, goal: Goal) -> GoalView:
     """A goal's progress (its tasks loaded) and skill labels."""
     done = sum(t.is_done for t in goal.tasks)
-    labels = tuple(skill.label if (skill := pair.cohort.skill(code)) else code for code in goal.skill_codes)
+    labels = tuple(skill.label_shown if (skill := pair.cohort.skill(code)) else code for code in goal.skill_codes)
     return GoalView(goal, goal_percent(goal, done, len(goal.tasks)), done, len(goal.tasks), labels)
 
 

@@ -20,7 +20,7 @@ from lti_app.mentoring.services.completion import StandingFilter
 from lti_app.mentoring.services.grading import SUBMISSION_STATES, SubmissionFilter
 from lti_app.mentoring.services.pair_health import ATTENTION, PAIR_STATES, PairFilter
 from lti_app.mentoring.services.participants import ParticipantFilter, clean_search
-from lti_app.web.forms import DayField, MultiCheckboxField, choice_list
+from lti_app.web.forms import DayField, MultiCheckboxField, choice_list, skill_choices
 
 def _date(label) -> DayField:
     return DayField(label)
@@ -109,7 +109,10 @@ class CohortForm(FlaskForm):
         data["privacy"] = cohort.privacy.value
         data["skill_codes"] = [s.code for s in cohort.skills if s.category is not SkillCategory.CUSTOM]
         data["custom_skills"] = "\n".join(s.label for s in cohort.skills if s.category is SkillCategory.CUSTOM)
-        return cls(data=data)
+        form = cls(data=data)
+        kept = {s.code: s for s in cohort.skills if s.category is not SkillCategory.CUSTOM}
+        form.skill_codes.choices = skill_choices(kept.get(s.code, s) for s in DEFAULT_CATALOGUE)  # as this cohort words them
+        return form
 
     @classmethod
     def from_fields(cls, fields: CohortFields) -> CohortForm:

@@ -18,7 +18,7 @@ from lti_app.mentoring.models.cohort import Cohort
 from lti_app.mentoring.services import cohorts, enrol_reminders, enrolments
 from lti_app.mentoring.services.participants import count_participants, enrolled_subjects, participants_page
 from lti_app.web.course_pages import render_page
-from lti_app.web.forms import ConfirmForm, attach_error, choice_list
+from lti_app.web.forms import ConfirmForm, attach_error, choice_list, skill_choices
 from lti_app.web.instructor.forms import MoveForm, ParticipantFilterForm, ReminderForm
 from lti_app.web.instructor.roster import CourseRoster, RosterUnavailable, course_roster, not_enrolled
 from lti_app.web.pagination import requested_page
@@ -32,7 +32,7 @@ def participants(course_id: int, cohort_id: int):
     """One page of the cohort's enrolments, filtered by role, status, skill and name, with the cohort's counts."""
     cohort = cohorts.cohort_in_course(course_id, cohort_id)
     form = ParticipantFilterForm(request.args)
-    form.skill.choices = choice_list([("", _("Any skill")), *((s.code, s.label) for s in cohort.skills)])
+    form.skill.choices = [*choice_list([("", _("Any skill"))]), *skill_choices(cohort.skills)]
     found = participants_page(cohort, form.to_filter(), requested_page())
     counts = count_participants([cohort.id])[cohort.id]
     return render_page("instructor/participants.html", cohort=cohort, form=form, page=found, counts=counts)

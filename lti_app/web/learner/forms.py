@@ -183,7 +183,7 @@ def enrolment_form(cohort: Cohort, enrolment: Enrolment | None = None) -> Enrolm
     """The form for ``cohort``, filled from ``enrolment`` when editing (submitted values win on POST)."""
     names = tuple((skill, f"skill_{skill.code}") for skill in cohort.skills)
     form_class = type("EnrolmentForm", (EnrolmentFormBase,), {
-        "skill_fields": names, **{name: FormField(SkillRow, label=skill.label) for skill, name in names},
+        "skill_fields": names, **{name: FormField(SkillRow, label=skill.label_shown) for skill, name in names},
     })
     form = form_class(data=_data_of(enrolment) if enrolment else {"capacity": cohort.mentor_capacity})
     form.capacity.validators = [Optional(), NumberRange(1, cohort.mentor_capacity, _("Choose from 1 to %(max)s.", max=cohort.mentor_capacity))]

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from lti_app.mentoring.domain.matching.explain import Explainer
+from lti_app.mentoring.domain.matching.explain import Explainer, Labels
 from lti_app.mentoring.domain.matching.engine import explained_pairs, rank_mentors_for, score_matrix
 from lti_app.mentoring.domain.matching.settings import MatchSettings
 from lti_app.mentoring.domain.matching.types import Profile, Role
@@ -28,7 +28,7 @@ class Candidate:
 
 def rank_mentees_for(mentor: Profile, mentees: Sequence[Profile], settings: MatchSettings, *,
                      names: Mapping[int, str] | None = None,
-                     labels: Mapping[str, str] | None = None) -> tuple[Candidate, ...]:
+                     labels: Labels | None = None) -> tuple[Candidate, ...]:
     """Mentees passing every hard rule with this mentor, best score first (ties: lower id), explained to the mentor."""
     matrix = score_matrix([mentor], mentees, settings)
     cols = np.flatnonzero(matrix.eligible[0])
@@ -40,7 +40,7 @@ def rank_mentees_for(mentor: Profile, mentees: Sequence[Profile], settings: Matc
 
 def candidates_for(role: Role, me: Profile, others: Sequence[Profile], settings: MatchSettings, *,
                    names: Mapping[int, str] | None = None,
-                   labels: Mapping[str, str] | None = None) -> tuple[Candidate, ...]:
+                   labels: Labels | None = None) -> tuple[Candidate, ...]:
     """Whom ``me`` (on side ``role``) may rank: everyone of the other side passing the hard rules, best fit first."""
     if role is Role.MENTOR:
         return rank_mentees_for(me, others, settings, names=names, labels=labels)

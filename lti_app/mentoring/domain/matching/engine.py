@@ -22,7 +22,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 
 import numpy as np
 
-from lti_app.mentoring.domain.matching.explain import Explainer, PairsView, Viewer
+from lti_app.mentoring.domain.matching.explain import Explainer, Labels, PairsView, Viewer
 from lti_app.mentoring.domain.matching.cohort import Cohort, Counts, ScoreMatrix, fill, full_matrix, score_matrix
 from lti_app.mentoring.domain.matching.quiet import quiet_engine
 from lti_app.mentoring.domain.matching.reasons import reasons_for, rule_words
@@ -130,7 +130,7 @@ def totals_of(pairs: Sequence[ProposedPair], n_mentors: int, n_mentees: int) -> 
 
 
 def propose_pairs(mentors: Sequence[Profile], mentees: Sequence[Profile], settings: MatchSettings | None = None, *,
-                  names: Mapping[int, str] | None = None, labels: Mapping[str, str] | None = None,
+                  names: Mapping[int, str] | None = None, labels: Labels | None = None,
                   viewer: Viewer = "mentee") -> Proposal:
     """The best pairs for the whole cohort under the settings, each explained to ``viewer`` (default: the mentee)."""
     with quiet_engine():  # one BLAS thread, no garbage collection: see matching_quiet
@@ -138,7 +138,7 @@ def propose_pairs(mentors: Sequence[Profile], mentees: Sequence[Profile], settin
 
 
 def _propose(mentors: Sequence[Profile], mentees: Sequence[Profile], settings: MatchSettings,
-             names: Mapping[int, str] | None, labels: Mapping[str, str] | None, viewer: Viewer) -> Proposal:
+             names: Mapping[int, str] | None, labels: Labels | None, viewer: Viewer) -> Proposal:
     """`propose_pairs`, once quiet."""
     with ThreadPoolExecutor(max_workers=1) as pool:
         buffer = _cost_buffer(mentors, mentees, settings, pool)
@@ -174,7 +174,7 @@ def unmatched_of(mentors: Sequence[Profile], mentees: Sequence[Profile], setting
 
 def rank_mentors_for(mentee: Profile, mentors: Sequence[Profile], settings: MatchSettings | None = None, *,
                      taken: Mapping[int, int] | None = None, names: Mapping[int, str] | None = None,
-                     labels: Mapping[str, str] | None = None, exclude: Collection[int] = (),
+                     labels: Labels | None = None, exclude: Collection[int] = (),
                      explain: slice | None = None) -> tuple[RankedMentor, ...]:
     """Mentors this mentee may choose: those passing every rule with room left, best score first.
 
@@ -204,7 +204,7 @@ def rank_mentors_for(mentee: Profile, mentors: Sequence[Profile], settings: Matc
 
 def explain_pair(mentor: Profile, mentee: Profile, settings: MatchSettings | None = None, *,
                  viewer: Viewer = "mentee", names: Mapping[int, str] | None = None,
-                 labels: Mapping[str, str] | None = None) -> tuple[float, tuple[Contribution, ...]]:
+                 labels: Labels | None = None) -> tuple[float, tuple[Contribution, ...]]:
     """(score, explanation) of any one pair, worded for the mentee, the mentor or the instructor."""
     settings = settings or MatchSettings()
     cohort = Cohort.prepare([mentor], [mentee], settings)

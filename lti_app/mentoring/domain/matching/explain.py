@@ -23,15 +23,23 @@ from lti_app.mentoring.domain.matching.arrays import goal_keyword_list, keyword_
 from lti_app.mentoring.domain.matching.settings import Direction, MatchSettings
 from lti_app.mentoring.domain.matching.types import Contribution, Profile
 from lti_app.mentoring.domain.matching.words import Listed, Phrase, Value
+from lti_app.mentoring.domain.skills import SkillCategory, is_default_label
 from lti_app.mentoring.domain.texts import N_, _
 from lti_app.mentoring.domain.voice import Viewer, Voice
 
-__all__ = ["CHANNEL_WORDS", "Explainer", "PairsView", "Viewer", "Voice", "summary", "taught"]
+__all__ = ["CHANNEL_WORDS", "Explainer", "Labels", "PairsView", "Viewer", "Voice", "skill_label", "summary", "taught"]
 
 CHANNEL_WORDS = {"video": N_("video calls"), "in_person": N_("meeting in person"), "chat": N_("chat"),
                  "email": N_("e-mail"), "phone": N_("phone calls")}  # msgids: translated where shown
 MAX_LISTED = 3
 SHARE_SHOWN = 1e-9  # points: criteria below this added nothing
+Labels = Mapping[str, Value]  # a skill code or a case-folded word → its words: as somebody wrote it, or a phrase
+
+
+def skill_label(code: str, category: SkillCategory, label: str) -> Value:
+    """A stored skill's words in a sentence: a default label as a phrase (its English msgid), so that a kept
+    explanation names it in the language of whoever reads it; a label an instructor wrote or reworded as typed."""
+    return w.phrase(label) if is_default_label(code, category, label) else label
 
 
 @dataclass(frozen=True)
@@ -69,7 +77,7 @@ class Explainer:
     settings: MatchSettings
     viewer: Viewer = "mentee"
     names: Mapping[int, str] | None = None
-    labels: Mapping[str, str] | None = None
+    labels: Labels | None = None
     _texts: dict[str, Value] = field(default_factory=dict, init=False, repr=False)
     _lists: dict[tuple[str, ...], Listed] = field(default_factory=dict, init=False, repr=False)
 

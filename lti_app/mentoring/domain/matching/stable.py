@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from lti_app.mentoring.domain.matching.explain import Explainer
+from lti_app.mentoring.domain.matching.explain import Explainer, Labels
 from lti_app.mentoring.domain.matching.engine import explained_pairs, totals_of
 from lti_app.mentoring.domain.matching.cohort import Cohort, full_matrix
 from lti_app.mentoring.domain.matching.settings import MatchSettings
@@ -102,7 +102,7 @@ def blocking_pairs(match: StableMatch, mentee_prefs: Rankings, mentor_prefs: Ran
 
 def mutual_match(mentors: Sequence[Profile], mentees: Sequence[Profile], mentee_rankings: Rankings,
                  mentor_rankings: Rankings, settings: MatchSettings | None = None, *,
-                 names: Mapping[int, str] | None = None, labels: Mapping[str, str] | None = None) -> Proposal:
+                 names: Mapping[int, str] | None = None, labels: Labels | None = None) -> Proposal:
     """The stable matching of the rankings, among pairs that pass the hard rules, explained to the mentee."""
     settings = settings or MatchSettings()
     matrix = full_matrix(Cohort.prepare(mentors, mentees, settings), 0.0)

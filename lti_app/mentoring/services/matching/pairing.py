@@ -26,7 +26,7 @@ from lti_app.mentoring.domain.matching.types import (
     Contribution, PinnedPairError, Profile, Proposal, ProposedPair, UnmatchedReason,
 )
 from lti_app.mentoring.domain.matching import words
-from lti_app.mentoring.domain.matching.words import Phrase
+from lti_app.mentoring.domain.matching.words import Phrase, Value
 from lti_app.mentoring.domain.profile_fields import RoleWanted
 from lti_app.mentoring.domain.texts import N_, _
 from lti_app.mentoring.domain.rotation import next_round
@@ -39,7 +39,9 @@ from lti_app.mentoring.models.person import Person
 from lti_app.mentoring.services.surveys import sync_rounds
 from lti_app.mentoring.services.matching import cache as matching_cache
 from lti_app.mentoring.services.matching.guards import check_no_busy_run, lock_cohort
-from lti_app.mentoring.services.matching.profiles import participants, profile_from, skill_levels, spellings
+from lti_app.mentoring.services.matching.profiles import (
+    participants, profile_from, skill_levels, skill_words, spellings,
+)
 from lti_app.mentoring.services.rotation import forget_pins, past_pairs_of, published_round
 from lti_app.mentoring.services import mail_notices
 
@@ -58,7 +60,8 @@ class Sides:
     mentees: list[Row]
     profiles: dict[int, Profile]  # enrolment id → profile
     names: dict[int, str]  # enrolment id → display name
-    labels: dict[str, str]  # skill code → label; a department's or interest's case-folded form → as written
+    labels: dict[str, Value]  # skill code → its words (``profiles.skill_words``); a department's or interest's
+    # case-folded form → as written
     mentor_ids: tuple[int, ...] = ()  # the ids of ``mentors``, readable after a commit has expired the enrolments
     mentee_ids: tuple[int, ...] = ()
 
@@ -145,7 +148,7 @@ def sides_of(cohort: Cohort) -> Sides:
     past, levels, week = past_partners(cohort, people), skill_levels(cohort.id), cohort.starts_on
     return Sides(mentors, mentees, {e.id: profile_from(e, e.email, past[e.id], week, levels[e.id]) for e in people},
                  {e.id: Person.display_name.fget(e) for e in people},
-                 spellings(people) | {s.code: s.label for s in cohort.skills},
+                 spellings(people) | skill_words(cohort.skills),
                  tuple(e.id for e in mentors), tuple(e.id for e in mentees))
 
 

@@ -15,7 +15,9 @@ from sqlalchemy import Row, String, select, type_coerce
 
 from lti_app.extensions import db
 from lti_app.mentoring.domain.availability import to_utc_hours
+from lti_app.mentoring.domain.matching.explain import skill_label
 from lti_app.mentoring.domain.matching.types import Profile
+from lti_app.mentoring.domain.matching.words import Value
 from lti_app.mentoring.domain.profile_fields import EnrolmentStatus, SkillKind
 from lti_app.mentoring.models.cohort import CohortSkill
 from lti_app.mentoring.models.enrolment import Enrolment, EnrolmentSkill
@@ -110,6 +112,11 @@ def profile_from(enrolment: Enrolment | Row, email: str | None, past_partners: f
         capacity=enrolment.capacity or 1,
         past_partners=past_partners,
     )
+
+
+def skill_words(skills: Iterable[CohortSkill]) -> dict[str, Value]:
+    """A cohort's skills by code, as the sentences that explain a match name them (``explain.skill_label``)."""
+    return {s.code: skill_label(s.code, s.category, s.label) for s in skills}
 
 
 def spellings(enrolments: Iterable[Enrolment | Row]) -> dict[str, str]:

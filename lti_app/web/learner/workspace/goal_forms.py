@@ -11,7 +11,7 @@ from wtforms.validators import Length
 from lti_app.mentoring.models.workspace import Goal, ProgressFrom
 from lti_app.mentoring.services.goals import GoalFields
 from lti_app.mentoring.services.pairs import PairSeat
-from lti_app.web.forms import MultiCheckboxField, choice_list
+from lti_app.web.forms import MultiCheckboxField, choice_list, skill_choices
 from lti_app.web.forms import DayField
 from lti_app.web.learner.workspace.forms import RATINGS, as_int, new_token, people_choices
 
@@ -48,7 +48,7 @@ class GoalForm(FlaskForm):
                     "progress_from": goal.progress_from.value, "version": goal.version}
         form = cls(data=data)
         form.owner_enrolment_id.choices = people_choices(seat)
-        form.skill_codes.choices = choice_list((s.code, s.label) for s in seat.pair.cohort.skills)
+        form.skill_codes.choices = skill_choices(seat.pair.cohort.skills)
         return form
 
     def to_fields(self) -> GoalFields:
