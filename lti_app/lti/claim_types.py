@@ -156,8 +156,11 @@ def _described(value: Any, expect: Expect) -> LazyString:
     """What a refused value is, in one sentence (never the value itself: it may be megabytes)."""
     if isinstance(value, str):
         if len(value) > expect.max_length:
-            return _l("It is a string of %(length)s characters (at most %(max)s).", length=len(value), max=expect.max_length)
-        return _l("It is a string that is not an http(s) URL.") if expect.kind == "url" else _l("It is a string the tool cannot store.")
+            return _l("It is a string of %(length)s characters (at most %(max)s).", length=len(value),
+                      max=expect.max_length)
+        if expect.kind == "url":
+            return _l("It is a string that is not an http(s) URL.")
+        return _l("It is a string the tool cannot store.")
     if isinstance(value, bool):
         return _l("It is true or false.")
     if isinstance(value, (int, float)):

@@ -41,18 +41,17 @@ from lti_app.lti import errors
 log = logging.getLogger(__name__)
 
 
-
 class Refusal(enum.StrEnum):
-    """Why the tool may not call a URL. Its value is the English reason that logs and the command line append to
-    the URL; pages say each reason in whole translated sentences of their own (``dynamic_registration``,
-    ``platform_keys``), never by gluing these words."""
+    """Why the tool may not call a URL. Its value is the English reason, for the texts that stay English after a
+    URL (the guard's own exception, the service connector's messages); pages say each reason in whole translated
+    sentences of their own (``dynamic_registration``, ``platform_keys``, ``management``), never by gluing these words."""
 
     NOT_A_URL = "is not a URL"
     NOT_HTTPS = "is not an HTTPS URL"
     REFUSED = "points to an address the tool may not call (private, reserved or unknown)"
 
 
-REFUSED = Refusal.REFUSED  # what every refusal by address says in logs, whichever check made it
+REFUSED = Refusal.REFUSED  # the English words of a refusal by address, whichever check made it
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 

@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 import pytest
 import requests_mock
+import urllib3.util.connection
 from flask_babel import force_locale
 
 from lti_app.lti import claim_types, errors, outbound, platform_keys
@@ -56,6 +57,19 @@ def app(request):
 def mocker():
     with requests_mock.Mocker() as m:
         yield m
+
+
+@pytest.fixture
+def connections(monkeypatch):
+    """Every address urllib3 tries to connect to; each attempt fails at once (nothing here may reach the network)."""
+    seen: list[tuple] = []
+
+    def refuse(address, *args, **kwargs):
+        seen.append(address)
+        raise ConnectionRefusedError(111, "refused by the test")
+
+    monkeypatch.setattr(urllib3.util.connection, "create_connection", refuse)
+    return seen
 
 
 def moodle_registration(mocker: requests_mock.Mocker, answer: dict | None = None, **configuration: str) -> str:
@@ -144,7 +158,8 @@ def test_a_refused_registration_says_title_advice_and_detail_in_the_browser_s_la
         assert detail["en"] not in text and advice["en"] not in text
 
 
-def test_a_name_that_resolves_to_a_private_address_is_refused_in_german_and_logged_in_english(app, monkeypatch, caplog):
+def test_a_name_that_resolves_to_a_private_address_is_refused_in_german_and_logged_in_english(
+        app, monkeypatch, connections, caplog):
     """Refused when the connection is made (not by the URL alone): the page speaks German, the log English."""
     monkeypatch.setattr("socket.getaddrinfo", Resolver({"intranet.test": [["127.0.0.1"]]}))
     with caplog.at_level(logging.WARNING):
@@ -155,9 +170,10 @@ def test_a_name_that_resolves_to_a_private_address_is_refused_in_german_and_logg
             "(privat, reserviert oder unbekannt).</dd>") in text
     assert f"RegistrationAddressRefused: The configuration URL '{INTRANET}' points to an address" in caplog.text
     assert "Konfigurations-URL" not in caplog.text
+    assert connections == []
 
 
-def test_a_registration_endpoint_that_resolves_to_a_private_address_is_refused_in_french(app, monkeypatch):
+def test_a_registration_endpoint_that_resolves_to_a_private_address_is_refused_in_french(app, monkeypatch, connections):
     """The configuration passes; the POST to its registration endpoint is refused by the address it resolves to."""
     endpoint = "https://register.internal.test/register"
     monkeypatch.setattr("socket.getaddrinfo", Resolver({"register.internal.test": [["10.9.8.7"]]}))
@@ -168,12 +184,13 @@ def test_a_registration_endpoint_that_resolves_to_a_private_address_is_refused_i
         text = refusal_page(app.test_client(), moodle.register_url(moodle.issue_token()), "fr", "InvalidPlatformConfiguration")
     assert (f"<dd>La valeur '{endpoint}' du champ registration_endpoint de la configuration pointe vers une adresse "
             "que l’outil n’a pas le droit de contacter (privée, réservée ou inconnue).</dd>") in text
+    assert connections == []
 
 
-def test_the_command_line_and_logs_keep_the_english_reasons():
-    """``outbound.refusal`` answers a reason whose text is the English words appended to a URL in logs."""
+def test_a_refusal_reason_keeps_its_english_words_for_the_texts_that_stay_english():
+    """``outbound.refusal`` answers a reason whose value is the English words the guard's own exception uses."""
     assert outbound.refusal(PLAIN_HTTP, frozenset()) == "is not an HTTPS URL"
-    assert f"{outbound.refusal(PRIVATE, frozenset())}" == outbound.REFUSED.value
+    assert f"{outbound.refusal(PRIVATE, frozenset())}" == "points to an address the tool may not call (private, reserved or unknown)"
     assert outbound.refusal("https://[::1/x", frozenset()) is outbound.Refusal.NOT_A_URL
     assert outbound.refusal("https://moodle.example.edu/x", frozenset()) is None
 
