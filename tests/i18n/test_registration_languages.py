@@ -11,14 +11,13 @@ from collections.abc import Callable
 
 import pytest
 import requests_mock
-import urllib3.util.connection
 from flask_babel import force_locale
 
 from lti_app.lti import claim_types, errors, outbound, platform_keys
 from lti_app.lti.http import make_session
 from tests.conftest import fresh_app
 from tests.lti import simulated_lms
-from tests.lti.local_servers import Resolver
+from tests.lti.local_servers import Resolver, refuse_connections
 
 PLAIN_HTTP = "http://moodle.test/mod/lti/openid-configuration.php"
 PRIVATE = "https://10.0.0.8/openid-configuration"
@@ -54,22 +53,9 @@ def app(request):
 
 
 @pytest.fixture
-def mocker():
-    with requests_mock.Mocker() as m:
-        yield m
-
-
-@pytest.fixture
 def connections(monkeypatch):
     """Every address urllib3 tries to connect to; each attempt fails at once (nothing here may reach the network)."""
-    seen: list[tuple] = []
-
-    def refuse(address, *args, **kwargs):
-        seen.append(address)
-        raise ConnectionRefusedError(111, "refused by the test")
-
-    monkeypatch.setattr(urllib3.util.connection, "create_connection", refuse)
-    return seen
+    return refuse_connections(monkeypatch)
 
 
 def moodle_registration(mocker: requests_mock.Mocker, answer: dict | None = None, **configuration: str) -> str:
@@ -148,9 +134,10 @@ def refusal_page(client, url: str, language: str, code: str) -> str:
 
 @pytest.mark.parametrize("language", ALL_LANGUAGES)
 @pytest.mark.parametrize("case", list(CASES))
-def test_a_refused_registration_says_title_advice_and_detail_in_the_browser_s_language(app, mocker, case, language):
+def test_a_refused_registration_says_title_advice_and_detail_in_the_browser_s_language(app, case, language):
     start, code, title, advice, detail = CASES[case]
-    text = refusal_page(app.test_client(), start(mocker), language, code)
+    with requests_mock.Mocker() as mocker:
+        text = refusal_page(app.test_client(), start(mocker), language, code)
     assert f"<h1>{title[language]}</h1>" in text
     assert advice[language] in text
     assert f"<dd>{detail[language]}</dd>" in text
