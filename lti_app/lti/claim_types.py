@@ -18,6 +18,9 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
+
 from lti_app.lti import claims as c
 from lti_app.lti import errors
 
@@ -64,16 +67,27 @@ def _is_scalar(value: Any, max_length: int) -> bool:
     return is_text(value, max_length) or _is_number(value, max_length) or isinstance(value, bool)
 
 
-_KINDS: dict[str, tuple[Callable[[Any, int], bool], str]] = {
-    "string": (is_text, "a string"),
-    "url": (is_http_url, "an http(s) URL"),
-    "strings": (_is_texts, "a list of strings"),
-    "audience": (_is_audience, "a string or a list of strings"),
-    "number": (_is_number, "a number"),
-    "flag": (lambda v, _: isinstance(v, bool) or v in ("true", "false"), "true or false"),
-    "scalar": (_is_scalar, "a string, a number or true/false"),
-    "object": (lambda v, _: isinstance(v, dict), "an object"),
-    "any": (lambda v, _: True, "any value"),
+_FITS: dict[str, Callable[[Any, int], bool]] = {
+    "string": is_text,
+    "url": is_http_url,
+    "strings": _is_texts,
+    "audience": _is_audience,
+    "number": _is_number,
+    "flag": lambda v, _: isinstance(v, bool) or v in ("true", "false"),
+    "scalar": _is_scalar,
+    "object": lambda v, _: isinstance(v, dict),
+    "any": lambda v, _: True,
+}
+# What a refusal says a claim of each kind must be (the claim's short name as %(claim)s); "any" is never refused.
+_MUST_BE: dict[str, Callable[[str], LazyString]] = {
+    "string": lambda claim: _l("The launch's %(claim)s must be a string.", claim=claim),
+    "url": lambda claim: _l("The launch's %(claim)s must be an http(s) URL.", claim=claim),
+    "strings": lambda claim: _l("The launch's %(claim)s must be a list of strings.", claim=claim),
+    "audience": lambda claim: _l("The launch's %(claim)s must be a string or a list of strings.", claim=claim),
+    "number": lambda claim: _l("The launch's %(claim)s must be a number.", claim=claim),
+    "flag": lambda claim: _l("The launch's %(claim)s must be true or false.", claim=claim),
+    "scalar": lambda claim: _l("The launch's %(claim)s must be a string, a number or true/false.", claim=claim),
+    "object": lambda claim: _l("The launch's %(claim)s must be an object.", claim=claim),
 }
 
 
@@ -138,25 +152,34 @@ def label(name: str) -> str:
     return name.rsplit("/", 1)[-1] if name.startswith("https://") else name
 
 
-def _described(value: Any, expect: Expect) -> str:
-    """What a refused value is, in a few words (never the value itself: it may be megabytes)."""
+def _described(value: Any, expect: Expect) -> LazyString:
+    """What a refused value is, in one sentence (never the value itself: it may be megabytes)."""
     if isinstance(value, str):
         if len(value) > expect.max_length:
-            return f"a string of {len(value)} characters (at most {expect.max_length})"
-        return "a string that is not such a URL" if expect.kind == "url" else "a string it cannot store"
+            return _l("It is a string of %(length)s characters (at most %(max)s).", length=len(value),
+                      max=expect.max_length)
+        if expect.kind == "url":
+            return _l("It is a string that is not an http(s) URL.")
+        return _l("It is a string the tool cannot store.")
     if isinstance(value, bool):
-        return "true or false"
-    names = {int: "a number", float: "a number", list: "a list", dict: "an object"}
-    return next((n for t, n in names.items() if isinstance(value, t)), type(value).__name__)
+        return _l("It is true or false.")
+    if isinstance(value, (int, float)):
+        return _l("It is a number.")
+    return _l("It is a list.") if isinstance(value, list) else _l("It is an object.")
+
+
+def refused_claim(name: str, value: Any, expect: Expect) -> LazyString:
+    """The refusal's two whole sentences: what the claim must be, then what it is."""
+    must_be = _MUST_BE[expect.kind](name)
+    return LazyString(lambda: f"{must_be} {_described(value, expect)}")
 
 
 def _checked(value: Any, expect: Expect, name: str) -> Any:
     """``value`` checked (members too), or _DROP for an ignored wrong value; InvalidClaim for a refused one."""
-    fits, wanted = _KINDS[expect.kind]
-    if not fits(value, expect.max_length):
+    if not _FITS[expect.kind](value, expect.max_length):
         if expect.wrong == IGNORE:
             return _DROP
-        raise errors.InvalidClaim(f"The launch's {name} must be {wanted}, not {_described(value, expect)}.")
+        raise errors.InvalidClaim(refused_claim(name, value, expect))
     if expect.kind != "object":
         return value
     members = dict.fromkeys(value, expect.each) if expect.each else expect.members

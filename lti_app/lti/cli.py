@@ -82,7 +82,7 @@ def platform_add(name, issuer, client_id, auth_login_url, token_url, key_set_url
     else:
         _url(key_set_url, "--key-set-url")
     try:
-        check_called_urls(token_URL=token_url, key_set_URL=key_set_url)
+        check_called_urls(token_url=token_url, key_set_url=key_set_url)
     except ValueError as refused:
         raise click.ClickException(str(refused)) from refused
     if db.session.scalar(select(Platform).where(Platform.issuer == issuer, Platform.client_id == client_id)):

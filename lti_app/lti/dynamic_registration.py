@@ -46,6 +46,7 @@ from urllib.parse import urlsplit
 import jwt
 import requests
 from flask import current_app
+from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from requests_hardened.ip_filter import InvalidIPAddress
 
@@ -104,14 +105,36 @@ def shown(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}{parts.path}"
 
 
-def check_url(url: Any, what: str, error: type[errors.RegistrationError], private_hosts: frozenset[str]) -> str:
-    """``url`` if the tool may call it (``outbound.refusal``: HTTPS on a public address, or a listed private host)."""
-    if not isinstance(url, str):
-        raise error(f"The {what} is not a URL.")
+def configuration_url_refused(url: str, reason: outbound.Refusal) -> LazyString:
+    """The page's sentence for a configuration URL the tool may not call, one whole sentence per reason."""
+    if reason is outbound.Refusal.NOT_HTTPS:
+        return _l("The configuration URL %(url)s is not an HTTPS URL.", url=repr(shown(url)))
+    if reason is outbound.Refusal.REFUSED:
+        return _l("The configuration URL %(url)s points to an address the tool may not call (private, reserved or "
+                  "unknown).", url=repr(shown(url)))
+    return _l("The configuration URL %(url)s is not a URL.", url=repr(shown(url)))
+
+
+def field_refused(field: str, url: str, reason: outbound.Refusal) -> LazyString:
+    """The page's sentence for a URL in the configuration's ``field`` (a JSON name such as ``token_endpoint``,
+    shown as it is) that the tool may not call, one whole sentence per reason."""
+    if reason is outbound.Refusal.NOT_HTTPS:
+        return _l("The configuration's %(field)s %(url)s is not an HTTPS URL.", field=field, url=repr(shown(url)))
+    if reason is outbound.Refusal.REFUSED:
+        return _l("The configuration's %(field)s %(url)s points to an address the tool may not call (private, "
+                  "reserved or unknown).", field=field, url=repr(shown(url)))
+    return _l("The configuration's %(field)s %(url)s is not a URL.", field=field, url=repr(shown(url)))
+
+
+def check_url(url: str, error: type[errors.RegistrationError], private_hosts: frozenset[str], field: str | None = None) -> str:
+    """``url`` if the tool may call it (``outbound.refusal``: HTTPS on a public address, or a listed private host).
+
+    ``field``: the configuration's field that holds ``url``; None for the configuration URL itself.
+    """
     reason = outbound.refusal(url, private_hosts)
-    if reason is not None:
-        raise error(f"The {what} {shown(url)!r} {reason}.")
-    return url
+    if reason is None:
+        return url
+    raise error(configuration_url_refused(url, reason) if field is None else field_refused(field, url, reason))
 
 
 def check_request(openid_configuration: str | None, registration_token: str | None, private_hosts: frozenset[str]) -> None:
@@ -120,7 +143,7 @@ def check_request(openid_configuration: str | None, registration_token: str | No
         raise errors.RegistrationRequestInvalid(_l("The request has no openid_configuration parameter."))
     if not registration_token:
         raise errors.RegistrationRequestInvalid(_l("The request has no registration_token parameter."))
-    check_url(openid_configuration, "configuration URL", outbound.RegistrationAddressRefused, private_hosts)
+    check_url(openid_configuration, outbound.RegistrationAddressRefused, private_hosts)
     try:  # Tokens are opaque by the spec, but Moodle's and Canvas' are JWTs: refuse an expired one early.
         expires = jwt.decode(registration_token, options={"verify_signature": False}).get("exp")
     except jwt.PyJWTError:
@@ -129,16 +152,18 @@ def check_request(openid_configuration: str | None, registration_token: str | No
         raise errors.RegistrationTokenRejected(_l("The registration token has expired."))
 
 
-def _json_document(response: requests.Response, what: str, error: type[errors.RegistrationError]) -> Any:
+def _configuration_document(response: requests.Response) -> Any:
+    """The configuration's JSON, read no further than ``MAX_DOCUMENT_BYTES``."""
     body = b""
     for chunk in response.iter_content(64 * 1024):
         body += chunk
         if len(body) > MAX_DOCUMENT_BYTES:
-            raise error(f"The {what} is larger than {MAX_DOCUMENT_BYTES // 1024} KiB.")
+            raise errors.InvalidPlatformConfiguration(
+                _l("The configuration is larger than %(size)s KiB.", size=MAX_DOCUMENT_BYTES // 1024))
     try:
         return json.loads(body)
     except ValueError as exc:
-        raise error(f"The {what} is not JSON.") from exc
+        raise errors.InvalidPlatformConfiguration(_l("The configuration is not JSON.")) from exc
 
 
 def fetch_configuration(url: str, token: str, session: TimeoutSession) -> PlatformConfiguration:
@@ -153,9 +178,9 @@ def fetch_configuration(url: str, token: str, session: TimeoutSession) -> Platfo
             if response.status_code != 200:
                 raise errors.PlatformConfigurationUnavailable(
                     _l("%(url)s answered HTTP %(status)s.", url=shown(url), status=response.status_code))
-            document = _json_document(response, "configuration", errors.InvalidPlatformConfiguration)
+            document = _configuration_document(response)
     except InvalidIPAddress as exc:
-        raise outbound.RegistrationAddressRefused(f"The configuration URL {shown(url)!r} {outbound.REFUSED}.") from exc
+        raise outbound.RegistrationAddressRefused(configuration_url_refused(url, outbound.Refusal.REFUSED)) from exc
     except requests.RequestException as exc:
         raise errors.PlatformConfigurationUnavailable(_l("%(url)s could not be reached.", url=shown(url))) from exc
     return parse_configuration(url, document, session.private_hosts)
@@ -173,7 +198,7 @@ def parse_configuration(url: str, document: Any, private_hosts: frozenset[str]) 
         raise errors.InvalidPlatformConfiguration(_l("The configuration is not an LTI platform configuration."))
     check_issuer(url, document["issuer"])
     for name in REQUIRED_FIELDS:
-        check_url(document[name], name, errors.InvalidPlatformConfiguration, private_hosts)
+        check_url(document[name], errors.InvalidPlatformConfiguration, private_hosts, field=name)
     return PlatformConfiguration(
         url=url,
         **{name: document[name] for name in REQUIRED_FIELDS},
@@ -201,7 +226,8 @@ def register_client(configuration: PlatformConfiguration, token: str, body: dict
     try:
         response = session.post(endpoint, json=body, headers=headers, allow_redirects=False)
     except InvalidIPAddress as exc:
-        raise errors.InvalidPlatformConfiguration(f"The registration_endpoint {shown(endpoint)!r} {outbound.REFUSED}.") from exc
+        raise errors.InvalidPlatformConfiguration(
+            field_refused("registration_endpoint", endpoint, outbound.Refusal.REFUSED)) from exc
     except requests.RequestException as exc:
         raise errors.RegistrationRefused(_l("%(url)s could not be reached.", url=shown(endpoint))) from exc
     said = response.text.strip()[:300]

@@ -12,10 +12,17 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from flask import current_app
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
 
 from lti_app.extensions import db
 from lti_app.lti import outbound, sessions
 from lti_app.lti.models import Deployment, Platform
+from lti_app.lti.platform_keys import key_set_url_refused
+
+
+PRIVATE_HOSTS_ADVICE = _l("A test LMS on a private network or over plain HTTP must be listed in the LTI_PRIVATE_HOSTS "
+                          "setting.")
 
 
 class RegistrationConflict(ValueError):
@@ -35,14 +42,27 @@ class PlatformFields:
     key_set_url: str | None = None
 
 
-def check_called_urls(**urls: str | None) -> None:
+def check_called_urls(*, token_url: str | None, key_set_url: str | None) -> None:
     """The URLs the tool itself calls (token, key set), by the outbound rule an operator's entry must meet too:
-    ValueError naming the first one it refuses, at once rather than at the next launch or grade."""
+    ValueError naming the first one it refuses, at once rather than at the next launch or grade. Its message is two
+    whole sentences in the operator's language (English on the command line): what is wrong, and the way out."""
     private_hosts = outbound.host_names(current_app.config["LTI_PRIVATE_HOSTS"])
-    for what, url in urls.items():
-        if url and (why := outbound.refusal(url, private_hosts)):
-            raise ValueError(f"The {what.replace('_', ' ')} {url!r} {why}. A test LMS on a private network or over "
-                             "plain HTTP must be listed in the LTI_PRIVATE_HOSTS setting.")
+    for refused, url in ((_token_url_refused, token_url), (key_set_url_refused, key_set_url)):
+        why = outbound.refusal(url, private_hosts) if url else None
+        if why is not None:
+            sentence = refused(url, why)
+            raise ValueError(LazyString(lambda: f"{sentence} {PRIVATE_HOSTS_ADVICE}"))
+
+
+def _token_url_refused(url: str, reason: outbound.Refusal) -> LazyString:
+    """An operator's token URL that the tool may not call, one whole sentence per reason (the key set URL's are
+    ``platform_keys.key_set_url_refused``, which a launch says too)."""
+    if reason is outbound.Refusal.NOT_HTTPS:
+        return _l("The platform's token URL %(url)s is not an HTTPS URL.", url=url)
+    if reason is outbound.Refusal.REFUSED:
+        return _l("The platform's token URL %(url)s points to an address the tool may not call (private, reserved or "
+                  "unknown).", url=url)
+    return _l("The platform's token URL %(url)s is not a URL.", url=url)
 
 
 def all_platforms() -> list[Platform]:
@@ -51,7 +71,7 @@ def all_platforms() -> list[Platform]:
     return list(db.session.scalars(query))
 
 
-def _flush(conflict: str) -> None:
+def _flush(conflict: LazyString) -> None:
     try:
         with db.session.begin_nested():
             db.session.flush()
@@ -66,12 +86,13 @@ def update_platform(platform: Platform, fields: PlatformFields) -> Platform:
             Platform.issuer == fields.issuer, Platform.client_id == fields.client_id, Platform.id != platform.id
         )
     )
-    conflict = f"Issuer {fields.issuer!r} with client ID {fields.client_id!r} is already registered."
+    conflict = _l("Issuer %(issuer)s with client ID %(client_id)s is already registered.", issuer=repr(fields.issuer),
+                  client_id=repr(fields.client_id))
     if taken:
         raise RegistrationConflict(conflict)
     if not fields.key_set_url and not platform.key_set:
-        raise ValueError("A key set URL is needed: this registration has no inline key set.")
-    check_called_urls(token_URL=fields.auth_token_url, key_set_URL=fields.key_set_url)
+        raise ValueError(_l("A key set URL is needed: this registration has no inline key set."))
+    check_called_urls(token_url=fields.auth_token_url, key_set_url=fields.key_set_url)
     platform.name, platform.issuer, platform.client_id = fields.name, fields.issuer, fields.client_id
     platform.auth_login_url, platform.auth_token_url = fields.auth_login_url, fields.auth_token_url
     platform.auth_audience = fields.auth_audience or None
@@ -92,7 +113,7 @@ def set_platform_active(platform: Platform, active: bool) -> Platform:
 
 def add_deployment(platform: Platform, deployment_id: str, name: str | None = None) -> Deployment:
     """Register a deployment ID for a platform; added by an operator, it is approved and active. Flushes."""
-    conflict = f"Deployment {deployment_id!r} is already registered for this platform."
+    conflict = _l("Deployment %(deployment)s is already registered for this platform.", deployment=repr(deployment_id))
     if any(d.deployment_id == deployment_id for d in platform.deployments):
         raise RegistrationConflict(conflict)
     deployment = Deployment(platform=platform, deployment_id=deployment_id, name=name or None)

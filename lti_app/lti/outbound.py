@@ -22,6 +22,7 @@ the name, but plain HTTP is only allowed for listed hosts.
 """
 from __future__ import annotations
 
+import enum
 import ipaddress
 import logging
 import socket
@@ -30,6 +31,7 @@ from typing import Any
 from urllib.parse import SplitResult, urlsplit
 
 import requests
+from flask_babel import lazy_gettext as _l
 from requests.adapters import HTTPAdapter
 from requests_hardened.ip_filter import EXTRA_BLOCKED_NET_RANGES, InvalidIPAddress
 from requests_hardened.ip_filter_adapter import IPFilterAdapter
@@ -38,8 +40,18 @@ from lti_app.lti import errors
 
 log = logging.getLogger(__name__)
 
-REFUSED = "points to an address the tool may not call (private, reserved or unknown)"
-NOT_HTTPS = "is not an HTTPS URL"
+
+class Refusal(enum.StrEnum):
+    """Why the tool may not call a URL. Its value is the English reason, for the texts that stay English after a
+    URL (the guard's own exception, the service connector's messages); pages say each reason in whole translated
+    sentences of their own (``dynamic_registration``, ``platform_keys``, ``management``), never by gluing these words."""
+
+    NOT_A_URL = "is not a URL"
+    NOT_HTTPS = "is not an HTTPS URL"
+    REFUSED = "points to an address the tool may not call (private, reserved or unknown)"
+
+
+REFUSED = Refusal.REFUSED  # the English words of a refusal by address, whichever check made it
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 
@@ -50,8 +62,8 @@ class AddressRefused(InvalidIPAddress):
 class RegistrationAddressRefused(errors.RegistrationRequestInvalid):
     """A registration's configuration URL that the tool may not call."""
 
-    title = "ReMentor may not call your LMS at this address"
-    advice = (
+    title = _l("ReMentor may not call your LMS at this address")
+    advice = _l(
         "ReMentor calls an LMS only over HTTPS on a public address. A test LMS on a private network or over plain "
         "HTTP must be listed by ReMentor's operator in the LTI_PRIVATE_HOSTS setting, under the host name it has in "
         "this address."
@@ -61,8 +73,8 @@ class RegistrationAddressRefused(errors.RegistrationRequestInvalid):
 class PlatformAddressRefused(errors.PlatformUnavailable):
     """A platform URL (key set, token, service) that the tool may not call."""
 
-    title = "ReMentor may not call this LMS address"
-    advice = (
+    title = _l("ReMentor may not call this LMS address")
+    advice = _l(
         "The LMS's registration names a URL on a private or reserved address, or over plain HTTP. Tell ReMentor's "
         "operator: a test LMS on a private network must be listed in the LTI_PRIVATE_HOSTS setting."
     )
@@ -119,22 +131,22 @@ def literal_address(host: str) -> Address | None:
         return None
 
 
-def refusal(url: Any, private_hosts: frozenset[str]) -> str | None:
+def refusal(url: Any, private_hosts: frozenset[str]) -> Refusal | None:
     """Why the tool may not call ``url`` without resolving it (scheme, numeric and ``localhost`` hosts), or None.
 
     Host names are judged by their addresses when a connection is made (``GuardedAdapter``).
     """
     parts = _split(url) if isinstance(url, str) else None
     if parts is None:
-        return "is not a URL"
+        return Refusal.NOT_A_URL
     if listed(url, private_hosts):
-        return None if parts.scheme in {"https", "http"} else NOT_HTTPS
+        return None if parts.scheme in {"https", "http"} else Refusal.NOT_HTTPS
     if parts.scheme != "https" or not parts.hostname:
-        return NOT_HTTPS
+        return Refusal.NOT_HTTPS
     host = _name(parts.hostname)
     address = literal_address(host)
     if host == "localhost" or host.endswith(".localhost") or (address is not None and not public(address)):
-        return REFUSED
+        return Refusal.REFUSED
     return None
 
 

@@ -14,13 +14,14 @@ from typing import Any
 
 import requests
 from flask import current_app
+from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from requests_hardened.ip_filter import InvalidIPAddress
 
 from lti_app.extensions import cache
 from lti_app.lti import errors
 from lti_app.lti.http import TimeoutSession, make_session
-from lti_app.lti.outbound import REFUSED, PlatformAddressRefused, host_names, refusal
+from lti_app.lti.outbound import PlatformAddressRefused, Refusal, host_names, refusal
 
 _sessions = threading.local()
 
@@ -53,6 +54,16 @@ def may_refetch(url: str) -> bool:
     return bool(cache.add(_keyset_cache_key(url) + ":refetch", 1, timeout=interval))
 
 
+def key_set_url_refused(url: str, reason: Refusal) -> LazyString:
+    """The launch page's sentence for a key set URL the tool may not call, one whole sentence per reason."""
+    if reason is Refusal.NOT_HTTPS:
+        return _l("The platform's key set URL %(url)s is not an HTTPS URL.", url=url)
+    if reason is Refusal.REFUSED:
+        return _l("The platform's key set URL %(url)s points to an address the tool may not call (private, reserved "
+                  "or unknown).", url=url)
+    return _l("The platform's key set URL %(url)s is not a URL.", url=url)
+
+
 def key_set(url: str, session: requests.Session, refresh: bool = False) -> dict[str, Any]:
     """The platform's JWKS from the shared cache, fetched (with a timeout) when absent or on ``refresh``.
 
@@ -60,7 +71,7 @@ def key_set(url: str, session: requests.Session, refresh: bool = False) -> dict[
     """
     reason = refusal(url, getattr(session, "private_hosts", frozenset()))
     if reason is not None:
-        raise PlatformAddressRefused(f"The platform's key set URL {url} {reason}.")
+        raise PlatformAddressRefused(key_set_url_refused(url, reason))
     key = _keyset_cache_key(url)
     if not refresh:
         cached = cache.get(key)
@@ -78,7 +89,7 @@ def _fetch(url: str, session: requests.Session) -> Any:
         response = session.get(url)
         body = response.content
     except InvalidIPAddress as exc:
-        raise PlatformAddressRefused(f"The platform's key set URL {url} {REFUSED}.") from exc
+        raise PlatformAddressRefused(key_set_url_refused(url, Refusal.REFUSED)) from exc
     except requests.RequestException as exc:
         raise errors.PlatformUnavailable(_l("The platform's key set at %(url)s could not be reached.", url=url)) from exc
     if response.status_code != 200:

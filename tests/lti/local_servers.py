@@ -3,7 +3,7 @@
 ``Listener`` accepts TCP connections and counts them (it answers nothing; it keeps what each sent first): a test that must make no connection
 asserts ``listener.accepted == 0``. ``PlatformServer`` serves a ``SimulatedPlatform`` (Moodle-shaped) over plain
 HTTP, or a fixed redirect. ``Resolver`` replaces ``socket.getaddrinfo`` for chosen names and passes every other
-name and every numeric address to the real one.
+name and every numeric address to the real one. ``refuse_connections`` makes every connection attempt fail at once.
 """
 from __future__ import annotations
 
@@ -17,7 +17,22 @@ from types import SimpleNamespace
 from typing import Any
 from urllib.parse import urlsplit
 
+import urllib3.util.connection
+
 from tests.lti import simulated_lms
+
+
+def refuse_connections(monkeypatch: Any) -> list[tuple]:
+    """Every address urllib3 connects to from now on (the list returned); each attempt fails at once, so that
+    nothing reaches the network even when the guard under test lets a call through."""
+    seen: list[tuple] = []
+
+    def refuse(address: tuple, *args: Any, **kwargs: Any) -> Any:
+        seen.append(address)
+        raise ConnectionRefusedError(111, "refused by the test")
+
+    monkeypatch.setattr(urllib3.util.connection, "create_connection", refuse)
+    return seen
 
 
 class _Counting(socketserver.BaseRequestHandler):

@@ -7,7 +7,6 @@ import logging
 import pytest
 import requests
 import requests_mock
-import urllib3.util.connection
 from sqlalchemy import select
 
 from lti_app.extensions import db
@@ -16,7 +15,7 @@ from lti_app.lti.models import Deployment, LtiContext, Platform
 from lti_app.lti.outbound import REFUSED, AddressRefused, public
 from tests.conftest import fresh_app
 from tests.factories import make_cohort
-from tests.lti.local_servers import Listener, PlatformServer, Resolver, closed_port, moodle_at, serve
+from tests.lti.local_servers import Listener, PlatformServer, Resolver, closed_port, moodle_at, refuse_connections, serve
 from tests.lti_platform import LMS, LmsBrowser, register_test_lms, route_to
 from tests.web.course_pages import commit, launch
 
@@ -49,14 +48,7 @@ def listener():
 @pytest.fixture
 def connections(monkeypatch):
     """Every address urllib3 connects to; each attempt fails at once (nothing here may reach the network)."""
-    seen: list[tuple] = []
-
-    def refuse(address, *args, **kwargs):
-        seen.append(address)
-        raise ConnectionRefusedError(111, "refused by the test")
-
-    monkeypatch.setattr(urllib3.util.connection, "create_connection", refuse)
-    return seen
+    return refuse_connections(monkeypatch)
 
 
 def resolve(monkeypatch, **names) -> Resolver:

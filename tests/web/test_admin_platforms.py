@@ -1,6 +1,8 @@
 """Operators see every platform with its launches and refusals, and approve, switch and edit registrations."""
 from __future__ import annotations
 
+import html
+
 import pytest
 from sqlalchemy import func, select
 
@@ -132,6 +134,43 @@ def test_bad_endpoints_and_a_taken_issuer_and_client_id_are_refused(operator_cli
     answer = admin_post(operator_client, f"/admin/platforms/{platform.registration_id}/edit", **endpoint_form(**changes))
     assert answer.status_code == 400 and message in answer.get_data(as_text=True)
     assert registration().auth_login_url == f"{LMS}/auth" and registration().key_set_url == f"{LMS}/jwks"
+
+
+PRIVATE_HOSTS_DE = ("Ein Test-LMS in einem privaten Netz oder über unverschlüsseltes HTTP muss in der Einstellung "
+                    "LTI_PRIVATE_HOSTS eingetragen sein.")
+
+
+@pytest.mark.parametrize(
+    "changes, german",
+    [
+        ({"auth_token_url": "http://lms.test/token"},
+         f"Die Token-URL http://lms.test/token der Plattform ist keine HTTPS-URL. {PRIVATE_HOSTS_DE}"),
+        ({"key_set_url": "https://10.0.0.7/jwks"},
+         "Die Schlüsselsatz-URL https://10.0.0.7/jwks der Plattform verweist auf eine Adresse, die das Tool nicht "
+         f"aufrufen darf (privat, reserviert oder unbekannt). {PRIVATE_HOSTS_DE}"),
+        ({"issuer": "https://taken.test", "client_id": "taken"},
+         "Der Issuer 'https://taken.test' mit der Client-ID 'taken' ist bereits registriert."),
+        ({"key_set_url": ""}, "Eine Schlüsselsatz-URL ist nötig: Diese Registrierung hat keinen hinterlegten Schlüsselsatz."),
+    ],
+    ids=["http-token-url", "private-key-set-url", "taken-issuer", "no-key-set"],
+)
+def test_an_operator_reading_german_is_told_in_german_why_an_edit_is_refused(operator_client, platform, changes, german):
+    make_platform(issuer="https://taken.test", client_id="taken")
+    db.session.commit()
+    operator_client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "de-DE,de;q=0.9"
+    answer = admin_post(operator_client, f"/admin/platforms/{platform.registration_id}/edit", **endpoint_form(**changes))
+    page = html.unescape(answer.get_data(as_text=True))
+    assert answer.status_code == 400 and '<html lang="de"' in page
+    assert german in page
+
+
+def test_a_deployment_registered_twice_is_refused_in_the_operator_s_language(operator_client, platform):
+    path = f"/admin/platforms/{platform.registration_id}"
+    operator_client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "fr-FR,fr;q=0.9"
+    admin_post(operator_client, path + "/deployments", deployment_id="site-2")
+    admin_post(operator_client, path + "/deployments", deployment_id="site-2")
+    page = html.unescape(operator_client.get(path).get_data(as_text=True))
+    assert "Le déploiement 'site-2' est déjà enregistré pour cette plateforme." in page
 
 
 def test_an_unknown_platform_or_deployment_is_404(operator_client):
