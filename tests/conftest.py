@@ -127,39 +127,3 @@ def cli(app):
         return result
 
     return run
-
-
-@pytest.fixture
-def fragment_translations(request, tmp_path):
-    """``fragment_translations(name)``: the app also reads the catalogues being written under ``/work/wt/po/<name>``
-    (a developer's work in progress), compiled into a temporary folder. Where there are none, as in CI, the
-    tool's own catalogues (``lti_app/translations``) answer alone."""
-    from pathlib import Path
-
-    from babel.messages.mofile import write_mo
-    from babel.messages.pofile import read_po
-
-    from lti_app.i18n import babel
-
-    added: list[tuple[list, str]] = []
-
-    def use(name: str):
-        app = request.getfixturevalue("app")
-        drafts = Path("/work/wt/po") / name
-        if drafts.is_dir():
-            folder = tmp_path / f"translations-{name}"
-            for po in drafts.glob("*.po"):
-                target = folder / po.stem / "LC_MESSAGES" / "messages.mo"
-                target.parent.mkdir(parents=True, exist_ok=True)
-                with open(po, "rb") as source, open(target, "wb") as out:
-                    write_mo(out, read_po(source, locale=po.stem))
-            directories = app.extensions["babel"].translation_directories
-            directories.append(str(folder))  # the last folder wins: work in progress over the catalogue
-            added.append((directories, str(folder)))
-        babel.domain_instance.cache.clear()
-        return app
-
-    yield use
-    for directories, folder in added:
-        directories.remove(folder)
-    babel.domain_instance.cache.clear()

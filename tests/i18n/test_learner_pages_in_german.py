@@ -14,8 +14,7 @@ def person_of(sub: str) -> Person:
     return db.session.scalar(select(Person).where(Person.subject == sub))
 
 
-def test_a_learner_launched_in_german_sees_home_and_workspace_in_german(fragment_translations, platform):
-    app = fragment_translations("i18n-learner")
+def test_a_learner_launched_in_german_sees_home_and_workspace_in_german(app, platform):
     mentor_sub, mentee_sub = platform.learners[0].sub, platform.learners[1].sub
     mentor = launch(app, platform, mentor_sub, locale="de-DE")
     launch(app, platform, mentee_sub)
@@ -39,8 +38,7 @@ def test_a_learner_launched_in_german_sees_home_and_workspace_in_german(fragment
     assert "Your agreement" not in workspace and "Set a goal" not in workspace and "Your pair with" not in workspace
 
 
-def test_the_profile_says_1_year_and_writes_half_years_the_german_way(fragment_translations, platform):
-    app = fragment_translations("i18n-learner")
+def test_the_profile_says_1_year_and_writes_half_years_the_german_way(app, platform):
     english = launch(app, platform, platform.learners[0].sub, locale="en")
     cohort = make_running_cohort(english.course, name="Pilot")
     enrolment = make_enrolment(cohort, person_of(platform.learners[0].sub), experience_years=1.0, capacity=1)

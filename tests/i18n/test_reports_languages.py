@@ -11,9 +11,8 @@ from tests.web.course_pages import commit, launch
 
 
 @pytest.fixture
-def german(fragment_translations, platform):
+def german(app, platform):
     """The course's instructor, launched from a German LMS, and a running cohort with one pair."""
-    app = fragment_translations("i18n-reports")
     teacher = launch(app, platform, platform.instructor.sub, locale="de-DE")
     cohort = make_running_cohort(teacher.course, name="Pilot")
     pair = make_pair(cohort)

@@ -4,8 +4,7 @@ from __future__ import annotations
 FRENCH = {"Accept-Language": "fr-FR,fr;q=0.9,en;q=0.5"}
 
 
-def test_a_refused_launch_is_explained_in_the_browser_s_language(fragment_translations):
-    app = fragment_translations("i18n-shell")
+def test_a_refused_launch_is_explained_in_the_browser_s_language(app):
     page = app.test_client().post("/lti/launch", headers=FRENCH)
     assert page.status_code == 400
     html = page.get_data(as_text=True)
@@ -17,8 +16,7 @@ def test_a_refused_launch_is_explained_in_the_browser_s_language(fragment_transl
     assert "Communiquez le code d’erreur à l’administrateur de votre LMS" in html
 
 
-def test_the_404_page_is_in_the_browser_s_language(fragment_translations):
-    app = fragment_translations("i18n-shell")
+def test_the_404_page_is_in_the_browser_s_language(app):
     page = app.test_client().get("/no/such/page", headers=FRENCH)
     assert page.status_code == 404
     html = page.get_data(as_text=True)
@@ -26,14 +24,12 @@ def test_the_404_page_is_in_the_browser_s_language(fragment_translations):
     assert "Cette page n’existe pas, ou elle ne vous est pas destinée." in html
 
 
-def test_without_a_language_the_pages_stay_english(fragment_translations):
-    app = fragment_translations("i18n-shell")
+def test_without_a_language_the_pages_stay_english(app):
     english = app.test_client().get("/no/such/page").get_data(as_text=True)
     assert "<h1>Not found</h1>" in english and "This page does not exist, or it is not yours to see." in english
 
 
-def test_a_refusal_s_details_are_in_french_on_the_page_and_in_english_in_the_log(fragment_translations, caplog):
-    app = fragment_translations("i18n-shell")
+def test_a_refusal_s_details_are_in_french_on_the_page_and_in_english_in_the_log(app, caplog):
     login = {"iss": "https://unknown-lms.example/<b>", "client_id": "c-1", "login_hint": "u", "lti1p3_new_window": "1"}
     page = app.test_client().get("/lti/login", query_string=login, headers=FRENCH)
     assert page.status_code == 403

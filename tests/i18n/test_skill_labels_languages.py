@@ -2,7 +2,6 @@
 added, or a default one they reworded, reads exactly as they typed it."""
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import select
 
 from lti_app.extensions import db
@@ -24,11 +23,6 @@ REWORDED = "Strategy for our faculty"  # the instructor's own words for strategi
 CUSTOM = "Accessibility"  # added by the instructor: a catalogue msgid ("Barrierefreiheit"), yet shown as typed
 
 
-@pytest.fixture
-def app_de(fragment_translations):
-    return fragment_translations("i18n-skills")
-
-
 def person_of(sub: str) -> Person:
     return db.session.scalar(select(Person).where(Person.subject == sub))
 
@@ -39,8 +33,8 @@ def with_own_words(cohort):
     return cohort
 
 
-def test_the_enrolment_form_names_default_skills_in_german_and_the_instructor_s_own_as_typed(app_de, platform):
-    learner = launch(app_de, platform, platform.learners[0].sub, locale="de-DE")
+def test_the_enrolment_form_names_default_skills_in_german_and_the_instructor_s_own_as_typed(app, platform):
+    learner = launch(app, platform, platform.learners[0].sub, locale="de-DE")
     cohort = with_own_words(make_cohort(learner.course, skills=("ai_tools", "social_media_strategy", "strategic_thinking"),
                                         custom_skills=(CUSTOM,)))
     commit()
@@ -50,15 +44,15 @@ def test_the_enrolment_form_names_default_skills_in_german_and_the_instructor_s_
     assert f">{REWORDED}</th>" in html and "Strategisches Denken" not in html
     assert f">{CUSTOM}</th>" in html and "Barrierefreiheit" not in html
 
-    english = launch(app_de, platform, platform.learners[1].sub, locale="en")
+    english = launch(app, platform, platform.learners[1].sub, locale="en")
     html = english.get(f"learner/cohorts/{cohort.id}/enrol").get_data(as_text=True)
     assert f">{AI_EN}</th>" in html and f"{AI_EN}: offer or learn" in html and AI_DE not in html
 
 
-def test_the_profile_and_the_workspace_name_skills_in_german_and_the_match_in_each_reader_s_language(app_de, platform):
+def test_the_profile_and_the_workspace_name_skills_in_german_and_the_match_in_each_reader_s_language(app, platform):
     mentor_sub, mentee_sub = platform.learners[0].sub, platform.learners[1].sub
-    german = launch(app_de, platform, mentee_sub, locale="de-DE")
-    english = launch(app_de, platform, mentor_sub, locale="en")
+    german = launch(app, platform, mentee_sub, locale="de-DE")
+    english = launch(app, platform, mentor_sub, locale="en")
     cohort = make_running_cohort(german.course, skills=("ai_tools", "social_media_strategy"), custom_skills=(CUSTOM,))
     mentor = make_enrolment(cohort, person_of(mentor_sub), role_wanted=RoleWanted.MENTOR,
                             offered={"ai_tools": 4, CUSTOM.lower(): 4}, wanted={"social_media_strategy": 1})
@@ -95,8 +89,8 @@ def _enrol(cohort, role, language):
 
 
 def test_a_stored_explanation_reads_in_the_instructor_s_language_and_the_published_mail_in_the_recipient_s(
-        app_de, platform):
-    teacher = launch(app_de, platform, platform.instructor.sub, locale="de-DE")
+        app, platform):
+    teacher = launch(app, platform, platform.instructor.sub, locale="de-DE")
     cohort = with_own_words(make_cohort(teacher.course, state=CohortState.ENROLMENT_CLOSED, mentor_capacity=1,
                                         skills=("ai_tools", "social_media_strategy", "strategic_thinking")))
     mentor, mentee = _enrol(cohort, "mentor", "de"), _enrol(cohort, "mentee", "en")
@@ -108,7 +102,7 @@ def test_a_stored_explanation_reads_in_the_instructor_s_language_and_the_publish
 
     page = teacher.get(f"instructor/cohorts/{cohort.id}/matching/").get_data(as_text=True)
     assert f"{AI_DE} und {REWORDED}" in page and AI_EN not in page and "Strategisches Denken" not in page
-    english = launch(app_de, platform, platform.instructor.sub, locale="en")
+    english = launch(app, platform, platform.instructor.sub, locale="en")
     page = english.get(f"instructor/cohorts/{cohort.id}/matching/").get_data(as_text=True)
     assert f"{AI_EN} and {REWORDED}" in page and AI_DE not in page
 
@@ -120,8 +114,8 @@ def test_a_stored_explanation_reads_in_the_instructor_s_language_and_the_publish
     assert f"{AI_EN} and {REWORDED}" in to_mentee.body_text and AI_DE not in to_mentee.body_text
 
 
-def test_the_instructor_s_pages_name_default_skills_in_german(app_de, platform):
-    teacher = launch(app_de, platform, platform.instructor.sub, locale="de-DE")
+def test_the_instructor_s_pages_name_default_skills_in_german(app, platform):
+    teacher = launch(app, platform, platform.instructor.sub, locale="de-DE")
     cohort = with_own_words(make_running_cohort(teacher.course, skills=("ai_tools", "social_media_strategy",
                                                                         "strategic_thinking"), custom_skills=(CUSTOM,)))
     pair = make_pair(cohort)  # each partner offers ai_tools and wants social_media_strategy
@@ -148,8 +142,8 @@ def test_the_instructor_s_pages_name_default_skills_in_german(app_de, platform):
     assert AI_DE in dashboard and AI_EN not in dashboard
 
 
-def test_saving_the_cohort_form_in_german_keeps_the_stored_labels_as_they_were(app_de, platform):
-    teacher = launch(app_de, platform, platform.instructor.sub, locale="de-DE")
+def test_saving_the_cohort_form_in_german_keeps_the_stored_labels_as_they_were(app, platform):
+    teacher = launch(app, platform, platform.instructor.sub, locale="de-DE")
     cohort = with_own_words(make_cohort(teacher.course, name="Pilot", skills=("ai_tools", "strategic_thinking")))
     commit()
     saved = teacher.post(f"instructor/cohorts/{cohort.id}/edit", cohort_form(

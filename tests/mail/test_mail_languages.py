@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta, timezone
 
-import pytest
 from sqlalchemy import select
 
 from lti_app.extensions import db
@@ -22,18 +21,13 @@ WEDNESDAY = datetime(2027, 3, 24, 10, 0, tzinfo=timezone.utc)  # ISO week 2027-W
 MONDAY = datetime(2027, 3, 29, 7, 0, tzinfo=timezone.utc)  # 2027-W13
 
 
-@pytest.fixture
-def app_de(fragment_translations):
-    return fragment_translations("i18n-mail")
-
-
 def _held(people, when):
     mail_outbox.note_notices([Notice(p.id, "grade_posted", f"submission:{p.id}", "Graded: Essay", "The comment.",
                                      "<p>The comment.</p>") for p in people], now=when)
     db.session.commit()
 
 
-def test_one_digest_run_mails_a_german_learner_in_german_and_another_in_english(app_de, smtp, cli):
+def test_one_digest_run_mails_a_german_learner_in_german_and_another_in_english(app, smtp, cli):
     platform = make_platform()
     german = make_person(platform, email="de@example.test", locale="de-DE")
     english = make_person(platform, email="en@example.test")
@@ -56,7 +50,7 @@ def test_one_digest_run_mails_a_german_learner_in_german_and_another_in_english(
     assert "No more mail from ReMentor: " in english_text and to_english["Content-Language"] == "en"
 
 
-def test_a_saved_language_wins_over_the_launch_locale_and_instructors_read_their_own(app_de):
+def test_a_saved_language_wins_over_the_launch_locale_and_instructors_read_their_own(app):
     pair = make_pair()
     mentor, mentee = pair.mentor.person, pair.mentee.person
     mentor.language, mentor.locale = "fr", "de-DE"
@@ -78,7 +72,7 @@ def test_a_saved_language_wins_over_the_launch_locale_and_instructors_read_their
     assert digest.body_text.startswith("Your reverse mentoring programme this week:")
 
 
-def test_an_announcement_keeps_the_instructor_s_words_and_frames_them_in_each_reader_s_language(app_de):
+def test_an_announcement_keeps_the_instructor_s_words_and_frames_them_in_each_reader_s_language(app):
     pair = make_pair()
     pair.mentee.person.locale = "es-ES"
     db.session.commit()
@@ -90,7 +84,7 @@ def test_an_announcement_keeps_the_instructor_s_words_and_frames_them_in_each_re
     assert english.subject == f"{pair.cohort.name}: announcement"
 
 
-def test_the_unsubscribe_page_speaks_the_person_s_language(app_de, client):
+def test_the_unsubscribe_page_speaks_the_person_s_language(app, client):
     person = make_person(make_platform(), email="x@example.test", locale="de-DE")
     db.session.commit()
     page = client.get(f"/mail/unsubscribe/{mail.unsubscribe_token(person.id)}").get_data(as_text=True)
@@ -99,7 +93,7 @@ def test_the_unsubscribe_page_speaks_the_person_s_language(app_de, client):
     assert "Ce lien de désinscription n&#39;est pas valide." in refused
 
 
-def test_dates_and_roles_are_written_the_reader_s_way(app_de):
+def test_dates_and_roles_are_written_the_reader_s_way(app):
     from datetime import date
 
     from lti_app.mentoring.domain.mail_notices import PairSide, PublishedPair, pairs_published_notices
@@ -109,7 +103,7 @@ def test_dates_and_roles_are_written_the_reader_s_way(app_de):
     ada, grace = PairSide(1, "Ada", "mentor"), PairSide(2, "Grace", "mentee")
     warning = QuietVerdict(4, Quiet.WARNED, date(2027, 3, 1), date(2027, 5, 23), date(2027, 5, 30))
     quiet = QuietPair(4, 2, "Spring", date(2027, 2, 1), date(2027, 6, 30), WEDNESDAY, ada, grace, warning=warning)
-    with app_de.app_context():
+    with app.app_context():
         to_ada, to_grace = quiet_warning_notices([quiet], date(2027, 5, 24), {1: "de"})
         assert to_ada.subject == "Ihr Tandem mit Grace wird möglicherweise am 30. Mai 2027 geschlossen"
         assert "seit dem 1. März 2027" in to_ada.body_text

@@ -29,8 +29,7 @@ SKILLS_ES = ("Sam ofrece social media strategy, algo que usted quiere aprender; 
              "que Sam quiere aprender.")
 
 
-def test_a_pair_is_explained_in_spanish_and_its_stored_explanation_is_read_again_in_english(fragment_translations):
-    app = fragment_translations("i18n-matching")
+def test_a_pair_is_explained_in_spanish_and_its_stored_explanation_is_read_again_in_english(app):
     with reading(app, "es"):
         _, explanation = explain_pair(SAM, ALEX, viewer="mentee", names=NAMES)
         said = {c.criterion: c.sentence for c in explanation}
@@ -49,8 +48,7 @@ def test_a_pair_is_explained_in_spanish_and_its_stored_explanation_is_read_again
         assert unnamed[0].sentence.startswith("Su pareja de mentoría ofrece skill a, skill b, skill c y 2 más, ")
 
 
-def test_the_same_cached_reasons_read_in_english_then_spanish(fragment_translations):
-    app = fragment_translations("i18n-matching")
+def test_the_same_cached_reasons_read_in_english_then_spanish(app):
     mentor = replace(SAM, manager_key="person:101")  # the mentee is the mentor's manager: the reporting-line rule
     with reading(app, "de"):  # made in one language...
         proposal = propose_pairs([mentor], [ALEX])
@@ -70,8 +68,7 @@ def test_the_same_cached_reasons_read_in_english_then_spanish(fragment_translati
 
 
 def test_a_cached_explanation_names_a_default_skill_in_each_reader_s_language_and_an_own_skill_as_typed(
-        fragment_translations):
-    app = fragment_translations("i18n-matching")
+        app):
     labels = {"social_media_strategy": skill_label("social_media_strategy", SkillCategory.SOCIAL_MEDIA,
                                                    "Social media strategy"),
               "budgeting": skill_label("budgeting", SkillCategory.CUSTOM, "Budgeting")}
@@ -88,8 +85,7 @@ def test_a_cached_explanation_names_a_default_skill_in_each_reader_s_language_an
         assert "Estrategia en redes sociales" in shown_explanation(stored)[0]["sentence"]
 
 
-def test_a_reworded_default_skill_is_kept_as_typed_in_an_explanation(fragment_translations):
-    app = fragment_translations("i18n-matching")
+def test_a_reworded_default_skill_is_kept_as_typed_in_an_explanation(app):
     labels = {"social_media_strategy": skill_label("social_media_strategy", SkillCategory.SOCIAL_MEDIA,
                                                    "Our channels strategy")}
     with reading(app, "de"):

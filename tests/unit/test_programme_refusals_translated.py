@@ -17,8 +17,7 @@ def _refusal_opening_on_1_march() -> str:
     return refused.value.message
 
 
-def test_a_refusal_raised_in_a_german_request_is_german(fragment_translations):
-    app = fragment_translations("i18n-programme")
+def test_a_refusal_raised_in_a_german_request_is_german(app):
     with app.test_request_context("/", headers={"Accept-Language": "de-DE"}):
         assert _refusal_opening_on_1_march() == "Die Anmeldung für diese Kohorte öffnet am 1. März 2026."
         with pytest.raises(IllegalTransition) as illegal:
@@ -32,8 +31,7 @@ def test_a_refusal_raised_in_a_german_request_is_german(fragment_translations):
         assert CohortState.ENROLMENT_OPEN.label == "Anmeldung offen"
 
 
-def test_the_same_refusal_outside_any_request_is_english(fragment_translations):
-    fragment_translations("i18n-programme")
+def test_the_same_refusal_outside_any_request_is_english(app):
     assert _refusal_opening_on_1_march() == "Enrolment in this cohort opens on 1 March 2026."
     with pytest.raises(IllegalTransition) as illegal:
         CohortState.DRAFT.finish()
@@ -46,7 +44,6 @@ def test_the_same_refusal_outside_any_request_is_english(fragment_translations):
     assert isinstance(NotFound().message, str) and CohortState.ENROLMENT_OPEN.label == "Enrolment open"
 
 
-def test_an_english_request_reads_as_before(fragment_translations):
-    app = fragment_translations("i18n-programme")
+def test_an_english_request_reads_as_before(app):
     with app.test_request_context("/", headers={"Accept-Language": "en"}):
         assert _refusal_opening_on_1_march() == "Enrolment in this cohort opens on 1 March 2026."

@@ -51,8 +51,7 @@ def test_only_a_default_skill_as_the_catalogue_words_it_counts_as_default():
     assert not is_default_label("podcasting", SkillCategory.DIGITAL, "Podcasting")
 
 
-def test_a_default_label_reads_in_the_reader_s_language_and_the_instructor_s_words_as_typed(fragment_translations):
-    app = fragment_translations("i18n-skills")
+def test_a_default_label_reads_in_the_reader_s_language_and_the_instructor_s_words_as_typed(app):
     (custom,) = custom_skills(["Accessibility"], taken=DEFAULT_CODES)
     with reading(app, "de"):
         assert default_skill("ai_tools").label_shown == "Generative KI und KI-Werkzeuge"

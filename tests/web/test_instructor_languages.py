@@ -14,8 +14,7 @@ def _person(session) -> Person:
     return db.session.get(Membership, membership_id).person
 
 
-def test_an_instructor_whose_locale_is_spanish_sees_the_course_home_and_cohort_in_spanish(fragment_translations, platform):
-    app = fragment_translations("i18n-instructor")
+def test_an_instructor_whose_locale_is_spanish_sees_the_course_home_and_cohort_in_spanish(app, platform):
     teacher = launch(app, platform, platform.instructor.sub, locale="es-ES")
     assert _person(teacher).locale == "es-ES"
     cohort = make_cohort(teacher.course, name="Piloto")
@@ -35,8 +34,7 @@ def test_an_instructor_whose_locale_is_spanish_sees_the_course_home_and_cohort_i
     assert "La inscripción está cerrada." in flashed and "Reabrir la inscripción" in flashed
 
 
-def test_every_instructor_page_of_a_cohort_renders_in_spanish(fragment_translations, platform):
-    app = fragment_translations("i18n-instructor")
+def test_every_instructor_page_of_a_cohort_renders_in_spanish(app, platform):
     teacher = launch(app, platform, platform.instructor.sub, locale="es-ES")
     cohort = make_cohort(teacher.course, name="Piloto")
     commit()
