@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from lti_app.extensions import db
 from lti_app.mentoring.domain.profile_fields import EnrolmentStatus
-from lti_app.mentoring.domain.programme_metrics import retention
+from lti_app.mentoring.domain.programme_retention import retention
 from lti_app.mentoring.models.person import Person
 from lti_app.mentoring.models.roster_snapshot import RosterSnapshot
 from lti_app.mentoring.services.roster_snapshots import cohort_retention, cohorts_retention, record_snapshot

@@ -5,10 +5,10 @@ from datetime import date
 
 import pytest
 
-from lti_app.mentoring.domain.programme_metrics import (
+from lti_app.mentoring.domain.programme_facts import (
     BadPeriod, GoalFact, MeetingFact, PairFact, ParticipantFact, Period, ProgrammeFacts, ReflectionFact,
-    programme_metrics,
 )
+from lti_app.mentoring.domain.programme_metrics import programme_metrics
 
 TODAY = date(2026, 4, 15)
 

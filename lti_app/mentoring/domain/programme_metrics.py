@@ -1,22 +1,23 @@
 """A programme's figures for its dashboard: funnel, matching health, activity and outcomes, over plain data.
 
-Pure functions: the facts come in as dataclasses (``services/programme_dashboard`` reads them from the database
-in a fixed number of queries) and the figures go out as dataclasses. A ``Period`` narrows the *event* figures
-(meetings held, minutes spent) to a date range; *state* figures (who is matched, active pairs, capacity left,
-the at-risk list) always describe "now". Survey figures are built elsewhere: ``programme_metrics`` passes them
+Pure functions: the facts come in as dataclasses (``programme_facts``; ``services/programme_dashboard`` reads
+them from the database in a fixed number of queries) and the figures go out as dataclasses. A ``Period`` narrows
+the *event* figures (meetings held, minutes spent) to a date range; *state* figures (who is matched, active pairs,
+capacity left, the at-risk list) always describe "now". Survey figures are built elsewhere: ``programme_metrics`` passes them
 through (``surveys=``) so the dashboard can show them beside the rest. The tables the dashboard shows and
-downloads are built from these figures in ``programme_tables``.
+downloads are built from these figures in ``programme_tables``; who is still in the course at the end, in
+``programme_retention``.
 """
 from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import cached_property
 from typing import Any
 
-from lti_app.mentoring.domain.surveys import DEFAULT_ANONYMITY_THRESHOLD, below_threshold
+from lti_app.mentoring.domain.programme_facts import GoalFact, Period, ProgrammeFacts, ratio
+from lti_app.mentoring.domain.surveys import below_threshold
 from lti_app.mentoring.domain.texts import N_, _, ngettext
 
 ROLES = ("mentor", "mentee")
@@ -28,120 +29,6 @@ STAGE_LABELS = {  # translated where a funnel is made (``funnel``)
 SCORE_BANDS = ((0.0, 0.25, "0–25"), (0.25, 0.5, "25–50"), (0.5, 0.75, "50–75"), (0.75, 1.01, "75–100"))
 DEFAULT_QUIET_DAYS = 30  # an active pair with no meeting for this many days is at risk
 LOW_PULSE_REASON = N_("Low pulse")
-
-
-def ratio(part: float | None, whole: float | None) -> float | None:
-    """``part`` of ``whole`` as a share, or None where either is missing or the whole is nothing."""
-    return None if part is None or not whole else part / whole
-
-
-class BadPeriod(ValueError):
-    """A date range that cannot be read or ends before it starts."""
-
-
-@dataclass(frozen=True)
-class Period:
-    """The date range event figures are counted over (both ends included); None at an end: open."""
-
-    start: date | None = None
-    end: date | None = None
-
-    def __post_init__(self) -> None:
-        if self.start is not None and self.end is not None and self.end < self.start:
-            raise BadPeriod(_("The end of the date range is before its start."))
-
-    def holds(self, day: date) -> bool:
-        return (self.start is None or day >= self.start) and (self.end is None or day <= self.end)
-
-    @property
-    def is_open(self) -> bool:
-        return self.start is None and self.end is None
-
-    @classmethod
-    def parse(cls, start: str | None, end: str | None) -> Period:
-        """From ISO dates as typed in a form (empty: open); ``BadPeriod`` for anything else."""
-        def one(text: str | None) -> date | None:
-            text = (text or "").strip()
-            if not text:
-                return None
-            try:
-                return date.fromisoformat(text)
-            except ValueError as error:
-                raise BadPeriod(_("“%(text)s” is not a date such as 2026-03-01.", text=text[:40])) from error
-        return cls(one(start), one(end))
-
-
-# ---- facts in ---------------------------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class ParticipantFact:
-    enrolment_id: int
-    role_wanted: str  # "mentor", "mentee" or "either"
-    withdrawn: bool = False
-    capacity: int | None = None  # mentees this person can take as a mentor
-
-
-@dataclass(frozen=True)
-class PairFact:
-    id: int
-    mentor_id: int
-    mentee_id: int
-    active: bool  # published and not ended (ended pairs count for the funnel, not for "now")
-    score: float = 0.0  # the matching's score, 0-1
-    by_hand: bool = False  # pinned or made by the instructor
-    published_on: date | None = None
-    cadence_days: int = 14
-
-
-@dataclass(frozen=True)
-class MeetingFact:
-    pair_id: int
-    held_on: date
-    minutes: int = 0
-
-
-@dataclass(frozen=True)
-class GoalFact:
-    owner_id: int
-    baseline: int
-    target: int
-    end: int | None = None  # the owner's end rating, else the latest rating, else None
-    skills: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class ReflectionFact:
-    """One reflection a participant was asked for: submitted or not, and its grade if graded."""
-
-    enrolment_id: int
-    submitted: bool
-    score: float | None = None
-    points: float = 0.0
-
-
-@dataclass(frozen=True)
-class ProgrammeFacts:
-    today: date
-    starts_on: date
-    ends_on: date
-    cadence_days: int
-    participants: Sequence[ParticipantFact] = ()
-    pairs: Sequence[PairFact] = ()
-    meetings: Sequence[MeetingFact] = ()
-    goals: Sequence[GoalFact] = ()
-    reflections: Sequence[ReflectionFact] = ()
-    completed: frozenset[int] = frozenset()  # enrolment ids
-    new_partner_asked: frozenset[int] = frozenset()  # pair ids with an open fit check asking for a new partner
-    roster_size: int | None = None  # learners on the course roster; None: the LMS shares no roster
-    skill_labels: dict[str, str] = field(default_factory=dict)
-    low_pulse: frozenset[int] = frozenset()  # enrolment ids whose latest pulse answer is low (surveys.is_low_pulse)
-    pulse_answered: int = 0  # people who answered the pulse at all
-    anonymity_threshold: int = DEFAULT_ANONYMITY_THRESHOLD
-
-    @cached_property
-    def roles(self) -> dict[int, str]:
-        """Enrolment id → the side the person takes (``role_of``), worked out once for all the figures."""
-        return role_of(self.participants, self.pairs)
 
 
 # ---- figures out ------------------------------------------------------------------------------------------------
@@ -247,14 +134,6 @@ class ProgrammeMetrics:
 
 
 # ---- the figures ------------------------------------------------------------------------------------------------
-
-def role_of(people: Sequence[ParticipantFact], pairs: Sequence[PairFact]) -> dict[int, str]:
-    """Enrolment id → the side the person takes: their side in a pair, else the role they asked for."""
-    found = {p.enrolment_id: p.role_wanted for p in people}
-    for pair in pairs:
-        found[pair.mentor_id], found[pair.mentee_id] = "mentor", "mentee"
-    return found
-
 
 def _by_role(ids: Iterable[int], roles: dict[int, str]) -> tuple[int, int, int]:
     counts = Counter(roles.get(i) for i in set(ids))
@@ -394,44 +273,3 @@ def programme_metrics(facts: ProgrammeFacts, period: Period | None = None, *, qu
         matching=matching_health(facts), activity=activity(facts, period, quiet_days, names_allowed=names_allowed), outcomes=outcomes(facts),
         surveys=tuple(surveys),
     )
-
-
-# ---- participants against non-participants --------------------------------------------------------------------
-
-SELF_SELECTION = N_("People chose to take part: those who did may have been more engaged with the course from the "
-                  "start, so a difference here shows what went with taking part, not what taking part caused.")
-
-
-@dataclass(frozen=True)
-class RetentionGroup:
-    label: str
-    people: int
-    still_active: int
-
-    @property
-    def share(self) -> float | None:
-        return ratio(self.still_active, self.people)
-
-
-@dataclass(frozen=True)
-class Retention:
-    """Who is still an active member of the course at the programme's end, by group."""
-
-    groups: list[RetentionGroup]
-    measured_on: date  # the day of the roster snapshot read as "the end"
-    final: bool  # the snapshot is from the programme's end or later (else: the latest so far)
-    caveat: str = SELF_SELECTION
-
-
-def retention(participants: Iterable[str], withdrawn: Iterable[str], roster_learners: Iterable[str],
-              active_at_end: Iterable[str], measured_on: date, ends_on: date) -> Retention:
-    """Shares still active at the end: participants, withdrawn participants, the course's other learners.
-
-    All are LMS user ids; ``roster_learners`` are the learners the roster ever listed over the programme.
-    """
-    taking, left = set(participants), set(withdrawn) - set(participants)
-    others = set(roster_learners) - taking - left
-    active = set(active_at_end)
-    groups = [RetentionGroup(label, len(ids), len(ids & active)) for label, ids in (
-        (_("Participants"), taking), (_("Withdrawn participants"), left), (_("Non-participants"), others))]
-    return Retention(groups, measured_on, measured_on >= ends_on, _(SELF_SELECTION))

@@ -10,7 +10,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from lti_app.mentoring.domain.programme_metrics import ProgrammeMetrics, Retention
+from lti_app.mentoring.domain.programme_metrics import ProgrammeMetrics
+from lti_app.mentoring.domain.programme_retention import Retention
 from lti_app.mentoring.domain import texts
 from lti_app.mentoring.domain.texts import N_, _, ngettext
 

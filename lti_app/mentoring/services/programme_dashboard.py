@@ -18,10 +18,10 @@ from sqlalchemy import String, select, type_coerce
 from lti_app.extensions import db
 from lti_app.mentoring.domain.pair_feedback import FitAnswer
 from lti_app.mentoring.domain.profile_fields import EnrolmentStatus
-from lti_app.mentoring.domain.programme_metrics import (
-    DEFAULT_QUIET_DAYS, GoalFact, MeetingFact, PairFact, ParticipantFact, Period, ProgrammeFacts, ProgrammeMetrics, ReflectionFact,
-    programme_metrics, role_of,
+from lti_app.mentoring.domain.programme_facts import (
+    GoalFact, MeetingFact, PairFact, ParticipantFact, Period, ProgrammeFacts, ReflectionFact, role_of,
 )
+from lti_app.mentoring.domain.programme_metrics import DEFAULT_QUIET_DAYS, ProgrammeMetrics, programme_metrics
 from lti_app.mentoring.domain.reflections import Audience, SubmissionStatus
 from lti_app.mentoring.domain.skills import shown_label
 from lti_app.mentoring.models.cohort import Cohort, CohortSkill

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from lti_app.extensions import db
 from lti_app.mentoring.domain.profile_fields import EnrolmentStatus
-from lti_app.mentoring.domain.programme_metrics import Retention, retention
+from lti_app.mentoring.domain.programme_retention import Retention, retention
 from lti_app.mentoring.models.cohort import Cohort
 from lti_app.mentoring.models.enrolment import Enrolment
 from lti_app.mentoring.models.person import Person

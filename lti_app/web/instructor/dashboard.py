@@ -15,7 +15,9 @@ from flask_babel import gettext as _, lazy_gettext as _l
 from markupsafe import Markup
 
 from lti_app.extensions import cache, utcnow
-from lti_app.mentoring.domain.programme_metrics import ROLES, SELF_SELECTION, BadPeriod, Period, ProgrammeMetrics
+from lti_app.mentoring.domain.programme_facts import BadPeriod, Period
+from lti_app.mentoring.domain.programme_metrics import ROLES, ProgrammeMetrics
+from lti_app.mentoring.domain.programme_retention import SELF_SELECTION
 from lti_app.mentoring.domain.programme_tables import (Mean, fewer_than, percent, retention_table, role_word, survey_table,
                                                        tables)
 from lti_app.mentoring.models.cohort import Cohort
