@@ -130,6 +130,9 @@ class BabelTexts:
     def day_month_short(self, day: date) -> str:
         return format_skeleton("MMMd", day, locale=_formats())
 
+    def month_year(self, day: date) -> str:
+        return format_skeleton("yMMM", day, locale=_formats())
+
     def join_list(self, items: list[str]) -> str:
         return format_list(items, locale=_formats()) if items else ""
 

@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 
 from lti_app.i18n import figure
-from lti_app.mentoring.domain.programme_tables import Key, Mean, Share
+from lti_app.mentoring.domain.programme_tables import Key, Mean, Month, Share
 from tests.factories_workspace import make_meeting, make_pair, make_running_cohort
 from tests.web.course_pages import commit, launch
 
@@ -18,19 +18,21 @@ NBSP = "\u00a0"
 
 
 @pytest.mark.parametrize(("language", "shown"), [
-    ("en", ["5,000", "3.5", "25%", "1 Mar 2026", "0.67", "1011", "words", None]),
-    ("de", ["5.000", "3,5", f"25{NBSP}%", "01.03.2026", "0,67", "1011", "words", None]),
-    ("fr", [f"5{chr(0x202f)}000", "3,5", f"25{NBSP}%", "1 mars 2026", "0,67", "1011", "words", None]),
+    ("en", ["5,000", "3.5", "25%", "1 Mar 2026", "0.67", "1011", "Nov 2026", "words", None]),
+    ("de", ["5.000", "3,5", f"25{NBSP}%", "01.03.2026", "0,67", "1011", "Nov. 2026", "words", None]),
+    ("fr", [f"5{chr(0x202f)}000", "3,5", f"25{NBSP}%", "1 mars 2026", "0,67", "1011", "nov. 2026", "words", None]),
 ])
 def test_a_table_cell_is_written_the_reader_s_way(app, language, shown):
     with app.test_request_context(headers={"Accept-Language": language}):
-        assert [figure(v) for v in (5000, Mean(3.5), Share(0.25), date(2026, 3, 1), 0.67, Key(1011), "words", None)] == shown
+        assert [figure(v) for v in (5000, Mean(3.5), Share(0.25), date(2026, 3, 1), 0.67, Key(1011), Month("2026-11"),
+                                  "words", None)] == shown
 
 
 def test_the_csv_form_of_a_share_a_mean_and_an_id_stays_the_machine_s():
     from lti_app.web.csv_stream import cell
 
-    assert [cell(v) for v in (Share(0.25), Mean(3.45), Mean(4.0), Key(1011))] == ["25%", "3.5", "4.0", 1011]
+    assert [cell(v) for v in (Share(0.25), Mean(3.45), Mean(4.0), Key(1011), Month("2026-11"))] == [
+        "25%", "3.5", "4.0", 1011, "2026-11"]
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ def person(pid: int, **overrides) -> Profile:
 
 SAM = person(1, skills_offered={"social_media_strategy": 5}, skills_wanted={"budgeting": 2},
              goals="Learn how leaders think about AI and strategy")
-ALEX = person(101, career_stage=4, seniority_years=25.0, department="finance", generation="baby_boomers",
+ALEX = person(101, career_stage=4, seniority_years=25.0, department="finance", generation="baby_boomer",
               channels=frozenset({"video", "phone"}), interests=frozenset({"chess"}),
               skills_wanted={"social_media_strategy": 1},
               skills_offered={"budgeting": 5}, goals="Understand social media, TikTok and AI for our brand")
@@ -41,7 +41,7 @@ def test_the_mentee_reads_what_the_mentor_offers_and_what_they_share():
     assert said["goals"] == "Your goals both mention AI."
     assert said["department"] == ("You and Sam work in different departments (marketing and finance): "
                                   "a window on another part of the organisation.")
-    assert "different generations (gen z and baby boomers)" in said["generation"]
+    assert "different generations (Generation Z and baby boomers)" in said["generation"]
     assert "interests" not in said  # nothing in common: no points, no sentence
 
 

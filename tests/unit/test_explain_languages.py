@@ -35,6 +35,7 @@ def test_a_pair_is_explained_in_spanish_and_its_stored_explanation_is_read_again
         said = {c.criterion: c.sentence for c in explanation}
         assert said["skills"] == SKILLS_ES
         assert said["channels"] == "Comparten la preferencia por videollamadas."
+        assert "(generación Z y baby boomers)" in said["generation"]  # generations by name, not by code
         stored = as_json(explanation)
     with reading(app, "en"):
         assert shown_explanation(stored)[0]["sentence"] == SKILLS_EN

@@ -1,13 +1,16 @@
 """The dashboard's tables, shown beside the charts and downloaded as CSV, from the figures of ``programme_metrics``.
 
 Pure: a table is a name, a title, a header and rows of plain values (``web/csv_stream`` writes them, the
-templates show them, each cell the reader's way: 5.000, 3,5, 25 %). A share and a mean are small values
-(``Share``, ``Mean``, an id is a ``Key``) whose text is what the CSV holds (25%, 3.5) and whose ``shown()`` is what a page shows. The survey table reads ``survey_results.summary``'s dataclasses by their attributes.
+templates show them, each cell the reader's way: 5.000, 3,5, 25 %). A share, a mean, a month and an id are small
+values (``Share``, ``Mean``, ``Month``, ``Key``) whose text is what the CSV holds (25%, 3.5, 2026-03, 1011) and
+whose ``shown()`` is what a page shows. The survey table reads ``survey_results.summary``'s dataclasses by their
+attributes.
 """
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from lti_app.mentoring.domain.programme_metrics import ProgrammeMetrics
@@ -60,6 +63,19 @@ class Mean:
         return texts.number(self.value, decimals=1)
 
 
+@dataclass(frozen=True)
+class Month:
+    """A month of the activity table: "2026-03" in a CSV, "Mar 2026" on a page ("März 2026" in German)."""
+
+    key: str
+
+    def __str__(self) -> str:
+        return self.key
+
+    def shown(self) -> str:
+        return texts.month_year(date.fromisoformat(self.key + "-01"))
+
+
 class Key(int):
     """An id in a table: a number in a CSV, on a page written as it is (never "1.011")."""
 
@@ -89,7 +105,7 @@ def tables(metrics: ProgrammeMetrics) -> dict[str, Table]:
         Table("scores", _("Match scores of the active pairs (now)"), (_("score band"), _("pairs")), list(m.score_bands)),
         Table("activity", _("Meetings per pair per month"),
               (_("month"), _("meetings"), _("pairs"), _("per pair"), _("cadence asks")),
-              [(x.month, x.meetings, x.pairs, round(x.per_pair, 2), x.expected_per_pair) for x in a.months]),
+              [(Month(x.month), x.meetings, x.pairs, round(x.per_pair, 2), x.expected_per_pair) for x in a.months]),
         Table("at_risk", ngettext("At risk (now): no meeting for %(num)d day, a new partner asked for, or a low pulse",
                                   "At risk (now): no meeting for %(num)d days, a new partner asked for, or a low pulse",
                                   a.quiet_days),

@@ -43,6 +43,8 @@ class Translator(Protocol):
 
     def day_month_short(self, day: date) -> str: ...
 
+    def month_year(self, day: date) -> str: ...
+
     def number(self, value: float, grouping: bool = True, *, decimals: int | None = None) -> str: ...
 
     def percent(self, share: float) -> str: ...
@@ -69,6 +71,9 @@ class English:
 
     def day_month_short(self, day: date) -> str:
         return f"{day.day} {day:%b}"
+
+    def month_year(self, day: date) -> str:
+        return f"{day:%b %Y}"
 
     def number(self, value: float, grouping: bool = True, *, decimals: int | None = None) -> str:
         shape = ("," if grouping else "") + ("g" if decimals is None else f".{decimals}f")
@@ -124,6 +129,11 @@ def day_month(day: date) -> str:
 def day_month_short(day: date) -> str:
     """21 Nov, or the reader's way of writing it (21. Nov.)."""
     return _translator.day_month_short(day)
+
+
+def month_year(day: date) -> str:
+    """Nov 2026 (the month of ``day``), or the reader's way of writing it (Nov. 2026)."""
+    return _translator.month_year(day)
 
 
 def number(value: float, grouping: bool = True, *, decimals: int | None = None) -> str:

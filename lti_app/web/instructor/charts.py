@@ -73,7 +73,7 @@ def bar_chart(title: str, description: str, labels: Sequence[str], series: Seque
 def line_chart(title: str, description: str, labels: Sequence[str],
                series: Sequence[tuple[str, Sequence[float | None]]], *, y_title: str = "") -> Markup:
     """Lines over months (e.g. meetings per pair against the cadence)."""
-    chart = pygal.Line(title=title, y_title=y_title, **_config())
+    chart = pygal.Line(title=title, y_title=y_title, **_config(), margin_right=48)  # room for the last value
     chart.x_labels = list(labels)
     for name, values in series:
         chart.add(name, list(values))

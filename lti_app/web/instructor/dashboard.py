@@ -18,8 +18,9 @@ from lti_app.extensions import cache, utcnow
 from lti_app.mentoring.domain.programme_facts import BadPeriod, Period
 from lti_app.mentoring.domain.programme_metrics import ROLES, ProgrammeMetrics
 from lti_app.mentoring.domain.programme_retention import SELF_SELECTION
-from lti_app.mentoring.domain.programme_tables import (Mean, fewer_than, percent, retention_table, role_word, survey_table,
-                                                       tables)
+from lti_app.mentoring.domain.programme_tables import (
+    Mean, Month, fewer_than, percent, retention_table, role_word, survey_table, tables,
+)
 from lti_app.mentoring.models.cohort import Cohort
 from lti_app.mentoring.models.course import CourseRole
 from lti_app.mentoring.services import cohorts, programme_dashboard, roster_snapshots, survey_admin, survey_results
@@ -74,7 +75,7 @@ def charts_of(metrics: ProgrammeMetrics) -> dict[str, Markup]:
                             [label for label, _n in metrics.matching.score_bands],
                             [(_("Pairs"), [n for _label, n in metrics.matching.score_bands])]),
         "activity": line_chart(_("Meetings per pair per month"), _("Meetings held per active pair each month, against "
-                               "what the cadence asks."), [x.month for x in months],
+                               "what the cadence asks."), [Month(x.month).shown() for x in months],
                                [(_("Held"), [round(x.per_pair, 2) for x in months]),
                                 (_("Cadence asks"), [x.expected_per_pair for x in months])]),
         "skills": bar_chart(_("Goal ratings, baseline and end"), _("Mean self-rating (1-5) at the start and at the end, "

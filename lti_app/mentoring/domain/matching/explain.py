@@ -23,6 +23,7 @@ from lti_app.mentoring.domain.matching.arrays import goal_keyword_list, keyword_
 from lti_app.mentoring.domain.matching.settings import Direction, MatchSettings
 from lti_app.mentoring.domain.matching.types import Contribution, Profile
 from lti_app.mentoring.domain.matching.words import Listed, Phrase, Value
+from lti_app.mentoring.domain.profile_fields import Generation
 from lti_app.mentoring.domain.skills import SkillCategory, is_default_label
 from lti_app.mentoring.domain.texts import N_, _
 from lti_app.mentoring.domain.voice import Viewer, Voice
@@ -31,6 +32,10 @@ __all__ = ["CHANNEL_WORDS", "Explainer", "Labels", "PairsView", "Viewer", "Voice
 
 CHANNEL_WORDS = {"video": N_("video calls"), "in_person": N_("meeting in person"), "chat": N_("chat"),
                  "email": N_("e-mail"), "phone": N_("phone calls")}  # msgids: translated where shown
+# a generation inside a sentence ("different generations (Generation Z and baby boomers)"), by its profile code
+GENERATION_WORDS = {Generation.TRADITIONALIST: N_("traditionalists"), Generation.BABY_BOOMER: N_("baby boomers"),
+                    Generation.GEN_X: N_("Generation X"), Generation.MILLENNIAL: N_("millennials"),
+                    Generation.GEN_Z: N_("Generation Z")}
 MAX_LISTED = 3
 SHARE_SHOWN = 1e-9  # points: criteria below this added nothing
 Labels = Mapping[str, Value]  # a skill code or a case-folded word → its words: as somebody wrote it, or a phrase
@@ -91,11 +96,11 @@ class Explainer:
         return Voice(mentor_name, mentee_name, viewer)  # type: ignore[arg-type]  # a name or a phrase
 
     def text(self, item: str) -> Value:
-        """Readable text of a code: its label, channel words, or the code with spaces."""
+        """Readable text of a code: its label, channel or generation words, or the code with spaces."""
         if (found := self._texts.get(item)) is None:
             label = (self.labels or {}).get(item)
-            found = label or (w.phrase(CHANNEL_WORDS[item]) if item in CHANNEL_WORDS
-                              else item.replace("_", " ").replace("-", " "))
+            words = CHANNEL_WORDS.get(item) or GENERATION_WORDS.get(item)
+            found = label or (w.phrase(words) if words else item.replace("_", " ").replace("-", " "))
             self._texts[item] = found
         return found
 
