@@ -31,6 +31,7 @@ from pylti1p3.exception import LtiException
 
 from lti_app.extensions import cache
 from lti_app.lti import claim_types, claims, errors, messages, platform_keys
+from lti_app.lti.library_refusals import in_our_words
 from lti_app.lti.oidc_login import CookielessLaunchStorage, LaunchStorage
 from lti_app.lti.services.connector import ToolServiceConnector
 from lti_app.lti.tool_config import DatabaseToolConf
@@ -57,8 +58,8 @@ class ToolMessageLaunch(FlaskMessageLaunch):
                 requests_session=platform_keys.http_session(),
                 service_connector_cls=ToolServiceConnector,
             )
-        except LtiException as exc:  # "Missing cookie lti1p3-session-id": the login cookie did not come back
-            raise errors.StateMismatch(str(exc)) from exc
+        except LtiException as exc:  # "Missing cookie session-id": the login cookie did not come back
+            raise errors.StateMismatch(in_our_words(exc)) from exc
         self.tool_config = tool_config
 
     @classmethod
@@ -80,7 +81,7 @@ class ToolMessageLaunch(FlaskMessageLaunch):
             raise
         except LtiException as exc:
             self._validated = False
-            raise errors.InvalidToken(str(exc)) from exc
+            raise errors.InvalidToken(in_our_words(exc)) from exc
         self.save_launch_data()
         return self
 
@@ -102,7 +103,7 @@ class ToolMessageLaunch(FlaskMessageLaunch):
         try:
             super().validate_jwt_format()
         except LtiException as exc:
-            raise errors.InvalidToken(str(exc)) from exc
+            raise errors.InvalidToken(in_our_words(exc)) from exc
         header, body = self._jwt.get("header"), self._jwt.get("body")
         if not isinstance(header, dict) or not isinstance(body, dict):
             raise errors.InvalidToken(_l("The launch token's header or payload is not a JSON object."))

@@ -1,8 +1,9 @@
-"""The LMS service connector's refusals, read in the reader's language.
+"""The LMS service connector's refusals and pylti1p3's own refusals, read in the reader's language.
 
 An instructor whose LMS speaks German (or French) reads why the roster could not be fetched as whole sentences in
 that language; the grade outbox row that keeps why a score was not sent stays English, whoever's request sent it,
-and the logs stay English.
+and the logs stay English. A login or launch that pylti1p3 itself refused reads a sentence of ours, not the
+library's English.
 """
 from __future__ import annotations
 
@@ -11,10 +12,13 @@ import logging
 
 import pytest
 import requests
+from flask_babel import force_locale
+from pylti1p3.exception import LtiException
 from sqlalchemy import select
 
 from lti_app.demo import HttpResponse
 from lti_app.extensions import db
+from lti_app.lti.library_refusals import in_our_words
 from lti_app.lti.models import LtiContext
 from lti_app.mentoring.models.grade_outbox import GradeOutbox
 from lti_app.mentoring.services import grade_outbox as outbox
@@ -22,9 +26,10 @@ from tests.factories import make_cohort
 from tests.factories_grades import FlakyScores, lms_person
 from tests.factories_reflections import make_assignment
 from tests.factories_workspace import make_pair, make_running_cohort
-from tests.lti_platform import LMS
+from tests.lti_platform import LMS, path_of
 from tests.web.course_pages import commit, launch
 
+GERMAN = {"Accept-Language": "de-DE,de;q=0.9"}
 ROSTER_PREFIX = {
     "en": "Your LMS did not give the course roster just now: ",
     "de": "Ihr LMS hat die Teilnehmerliste des Kurses gerade nicht geliefert: ",
@@ -143,3 +148,53 @@ def test_a_score_the_lms_could_not_take_keeps_its_reason_in_english_under_a_germ
 
     page = html.unescape(teacher.get(f"instructor/cohorts/{cohort.id}/completion/").get_data(as_text=True))
     assert "wartet auf Versand (Versuch 2, nächster am " in page and f": {stored}" in page
+
+
+def test_a_launch_without_the_login_s_cookie_reads_in_german_and_logs_the_library_s_words(client, platform, caplog):
+    with caplog.at_level(logging.WARNING):
+        page = client.post("/lti/launch", headers=GERMAN)
+    text = html.unescape(page.get_data(as_text=True))
+    assert page.status_code == 400 and "<code>StateMismatch</code>" in text
+    assert "Der Start kam ohne das Cookie der Anmeldung, die ihn begonnen hat (lti1p3-session-id)." in text
+    assert "Missing cookie" not in text
+    messages = [r.getMessage() for r in caplog.records]
+    assert "pylti1p3 refused the launch: Missing cookie session-id" in messages
+    assert ("launch rejected: StateMismatch: The launch came without the cookie of the login that started it "
+            "(lti1p3-session-id).") in messages
+
+
+@pytest.mark.parametrize("query, german, library", [
+    ({"iss": LMS}, "Die Anmeldeanfrage des LMS hat keinen Login-Hinweis (login_hint).", "Could not find login hint"),
+    ({"login_hint": "u"}, "Die Anmeldeanfrage des LMS nennt keinen Issuer (iss).", "Could not find issuer"),
+])
+def test_a_login_the_library_refuses_reads_in_german(client, platform, query, german, library):
+    page = client.get("/lti/login", query_string={**query, "lti1p3_new_window": "1"}, headers=GERMAN)
+    text = html.unescape(page.get_data(as_text=True))
+    assert page.status_code == 400 and "<code>InvalidLogin</code>" in text
+    assert german in text and library not in text
+
+
+@pytest.mark.parametrize("login, german", [
+    (False, "Der Start aus dem LMS konnte nicht gelesen werden. Technisches Detail (auf Englisch): A new refusal"),
+    (True, "Die Anmeldeanfrage des LMS konnte nicht gelesen werden. Technisches Detail (auf Englisch): A new refusal"),
+])
+def test_a_library_refusal_we_do_not_know_reads_as_a_generic_sentence_with_its_words_as_detail(app, login, german):
+    with app.test_request_context():
+        sentence = in_our_words(LtiException("A new refusal"), login=login)
+        with force_locale("de"):
+            assert str(sentence) == german
+        with force_locale("en_GB"):
+            assert str(sentence).endswith("could not be read. Technical detail (in English): A new refusal")
+
+
+@pytest.mark.parametrize("id_token, french", [
+    ("not-a-jwt", "Le jeton de lancement (id_token) n’est pas un JSON Web Token : il ne comporte pas trois parties."),
+    ("a.b.c", "L’en-tête ou le contenu du jeton de lancement ne peut pas être décodé."),
+])
+def test_a_launch_token_the_library_cannot_read_reads_in_french(browser, platform, id_token, french):
+    assert browser.launch(platform.learners[0].sub, follow=False).status_code == 303  # the login's state cookie is set
+    fields = {**browser.flow.form["fields"], "id_token": id_token}
+    page = browser.client.post(path_of(browser.flow.form["action"]), data=fields, headers={"Accept-Language": "fr-FR"})
+    text = html.unescape(page.get_data(as_text=True))
+    assert page.status_code == 401 and "<code>InvalidToken</code>" in text
+    assert french in text and "JWT must contain" not in text and "can't be decoded" not in text
