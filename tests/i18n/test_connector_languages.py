@@ -1,9 +1,9 @@
-"""The LMS service connector's refusals and pylti1p3's own refusals, read in the reader's language.
+"""The LMS service connector's refusals and the launch libraries' own refusals, read in the reader's language.
 
 An instructor whose LMS speaks German (or French) reads why the roster could not be fetched as whole sentences in
 that language; the grade outbox row that keeps why a score was not sent stays English, whoever's request sent it,
-and the logs stay English. A login or launch that pylti1p3 itself refused reads a sentence of ours, not the
-library's English.
+and the logs stay English. A login or launch that pylti1p3 or PyJWT refused reads a sentence of ours, not the
+libraries' English.
 """
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ from tests.factories import make_cohort
 from tests.factories_grades import FlakyScores, lms_person
 from tests.factories_reflections import make_assignment
 from tests.factories_workspace import make_pair, make_running_cohort
-from tests.lti_platform import LMS, path_of
+from tests.lti_platform import LMS, cached_pem, path_of
 from tests.web.course_pages import commit, launch
 
 GERMAN = {"Accept-Language": "de-DE,de;q=0.9"}
@@ -198,3 +198,17 @@ def test_a_launch_token_the_library_cannot_read_reads_in_french(browser, platfor
     text = html.unescape(page.get_data(as_text=True))
     assert page.status_code == 401 and "<code>InvalidToken</code>" in text
     assert french in text and "JWT must contain" not in text and "can't be decoded" not in text
+
+
+@pytest.mark.parametrize("overrides, german, pyjwt", [
+    ({"key": cached_pem("intruder")}, "Die Signatur des Start-Tokens passt nicht zum Schlüssel der Plattform.",
+     "Signature verification failed"),
+    ({"aud": "someone-else"}, "Das Start-Token ist nicht an die Client-ID von ReMentor gerichtet (aud).",
+     "Invalid audience"),
+], ids=["signed-by-another-key", "another-audience"])
+def test_a_launch_token_pyjwt_refuses_reads_in_german(browser, platform, overrides, german, pyjwt):
+    browser.client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "de-DE"
+    page = browser.launch(platform.learners[0].sub, **overrides)
+    text = html.unescape(page.get_data(as_text=True))
+    assert page.status_code == 401 and "<code>InvalidToken</code>" in text
+    assert german in text and pyjwt not in text
