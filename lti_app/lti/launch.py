@@ -24,13 +24,14 @@ import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 from flask import current_app
-from flask_babel import lazy_gettext as _l
+from flask_babel import LazyString, lazy_gettext as _l
 from jwcrypto.jwk import JWK
 from pylti1p3.contrib.flask import FlaskMessageLaunch, FlaskRequest
 from pylti1p3.exception import LtiException
 
 from lti_app.extensions import cache
 from lti_app.lti import claim_types, claims, errors, messages, platform_keys
+from lti_app.lti.library_refusals import in_our_words
 from lti_app.lti.oidc_login import CookielessLaunchStorage, LaunchStorage
 from lti_app.lti.services.connector import ToolServiceConnector
 from lti_app.lti.tool_config import DatabaseToolConf
@@ -57,8 +58,8 @@ class ToolMessageLaunch(FlaskMessageLaunch):
                 requests_session=platform_keys.http_session(),
                 service_connector_cls=ToolServiceConnector,
             )
-        except LtiException as exc:  # "Missing cookie lti1p3-session-id": the login cookie did not come back
-            raise errors.StateMismatch(str(exc)) from exc
+        except LtiException as exc:  # "Missing cookie session-id": the login cookie did not come back
+            raise errors.StateMismatch(in_our_words(exc)) from exc
         self.tool_config = tool_config
 
     @classmethod
@@ -80,7 +81,7 @@ class ToolMessageLaunch(FlaskMessageLaunch):
             raise
         except LtiException as exc:
             self._validated = False
-            raise errors.InvalidToken(str(exc)) from exc
+            raise errors.InvalidToken(in_our_words(exc)) from exc
         self.save_launch_data()
         return self
 
@@ -102,7 +103,7 @@ class ToolMessageLaunch(FlaskMessageLaunch):
         try:
             super().validate_jwt_format()
         except LtiException as exc:
-            raise errors.InvalidToken(str(exc)) from exc
+            raise errors.InvalidToken(in_our_words(exc)) from exc
         header, body = self._jwt.get("header"), self._jwt.get("body")
         if not isinstance(header, dict) or not isinstance(body, dict):
             raise errors.InvalidToken(_l("The launch token's header or payload is not a JSON object."))
@@ -172,7 +173,7 @@ class ToolMessageLaunch(FlaskMessageLaunch):
         except jwt.ImmatureSignatureError as exc:
             raise errors.InvalidToken(_l("The launch token is not valid yet (%(reason)s); check the platform's clock.", reason=str(exc))) from exc
         except jwt.InvalidTokenError as exc:
-            raise errors.InvalidToken(_l("The launch token was rejected: %(reason)s", reason=str(exc))) from exc
+            raise errors.InvalidToken(_token_rejected(exc)) from exc
         aud = body.get("aud")
         audiences = aud if isinstance(aud, list) else [aud]
         if len(audiences) > 1 and "azp" not in body:
@@ -232,6 +233,20 @@ class ToolMessageLaunch(FlaskMessageLaunch):
     def context(self) -> claims.LaunchContext:
         """The validated launch as a LaunchContext."""
         return claims.build_context(self._launch_id, self._get_jwt_body())
+
+
+def _token_rejected(exc: jwt.InvalidTokenError) -> LazyString:
+    """PyJWT's refusal of a signed token in a sentence of ours: the signature, audience, issuer and a missing
+    required claim by name; any other with PyJWT's English words as the reason."""
+    if isinstance(exc, jwt.InvalidSignatureError):
+        return _l("The launch token's signature does not match the platform's key.")
+    if isinstance(exc, jwt.InvalidAudienceError):
+        return _l("The launch token is not addressed to ReMentor's client ID (aud).")
+    if isinstance(exc, jwt.InvalidIssuerError):
+        return _l("The launch token's issuer (iss) is not the registered one.")
+    if isinstance(exc, jwt.MissingRequiredClaimError):
+        return _l("The launch token has no %(claim)s claim.", claim=exc.claim)
+    return _l("The launch token was rejected: %(reason)s", reason=str(exc))
 
 
 @lru_cache(maxsize=64)

@@ -18,6 +18,7 @@ from pylti1p3.exception import OIDCException
 
 from lti_app.extensions import cache
 from lti_app.lti import claim_types, errors, messages, platform_storage
+from lti_app.lti.library_refusals import in_our_words
 from lti_app.lti.models import origin_of
 from lti_app.lti.tool_config import DatabaseToolConf
 
@@ -67,7 +68,7 @@ class ToolOIDCLogin(FlaskOIDCLogin):
             # The redirect_uri is always our own launch URL, never a value taken from the request.
             return self.redirect(launch_url)
         except OIDCException as exc:
-            raise errors.InvalidLogin(str(exc)) from exc
+            raise errors.InvalidLogin(in_our_words(exc, login=True)) from exc
 
     def storage_target(self) -> str | None:
         """The platform's storage frame (``lti_storage_target``), when it offers one and the login may use it."""
@@ -85,7 +86,7 @@ class ToolOIDCLogin(FlaskOIDCLogin):
         try:
             auth_url = self._prepare_redirect_url(launch_url)
         except OIDCException as exc:
-            raise errors.InvalidLogin(str(exc)) from exc
+            raise errors.InvalidLogin(in_our_words(exc, login=True)) from exc
         query = dict(parse_qsl(urlsplit(auth_url).query))
         origin = origin_of(auth_url)
         if origin is None:

@@ -42,9 +42,10 @@ log = logging.getLogger(__name__)
 
 
 class Refusal(enum.StrEnum):
-    """Why the tool may not call a URL. Its value is the English reason, for the texts that stay English after a
-    URL (the guard's own exception, the service connector's messages); pages say each reason in whole translated
-    sentences of their own (``dynamic_registration``, ``platform_keys``, ``management``), never by gluing these words."""
+    """Why the tool may not call a URL. Its value is the English reason, for the one text that stays English after
+    a host (the guard's own exception, read in logs); pages say each reason in whole translated sentences of their
+    own (``dynamic_registration``, ``platform_keys``, ``management``, ``services.connector``), never by gluing
+    these words."""
 
     NOT_A_URL = "is not a URL"
     NOT_HTTPS = "is not an HTTPS URL"

@@ -25,6 +25,7 @@ from lti_app.lti.registrations import ags_endpoint
 from lti_app.lti.services.ags import AgsClient, Score, next_timestamps
 from lti_app.lti.services.connector import ServiceError, ToolServiceConnector
 from lti_app.lti.services.platform_client import connector_for
+from lti_app.mentoring.domain import texts
 from lti_app.mentoring.domain.grade_states import Marking, Progress, backoff_seconds
 from lti_app.mentoring.models.course import CourseRole
 from lti_app.mentoring.models.grade_outbox import GradeOutbox
@@ -90,11 +91,18 @@ def _not_learner_reason(claimed: Claimed) -> str | None:
 
 
 def _failure(exc: Exception, entry: GradeOutbox) -> Outcome:
-    """What a failure to send means for the row."""
+    """What a failure to send means for the row. Its reason is written in English whoever's request sends the
+    score: the row's ``last_error`` is one language for the log and the operator, and the instructor reads it as
+    the technical detail after a translated status (``grade_states.status_label``)."""
+    with texts.in_language("en"):
+        return _outcome(exc, entry)
+
+
+def _outcome(exc: Exception, entry: GradeOutbox) -> Outcome:
     if isinstance(exc, PlatformUnavailable):
-        return Outcome("retry", exc.detail)
+        return Outcome("retry", str(exc.detail))
     if isinstance(exc, ServiceError):
-        return Outcome("retry" if exc.status_code in RETRYABLE_STATUS else "failed", exc.message, exc.status_code)
+        return Outcome("retry" if exc.status_code in RETRYABLE_STATUS else "failed", str(exc.message), exc.status_code)
     if isinstance(exc, (ColumnUnavailable, PermissionError, ValueError, LaunchError)):
         return Outcome("failed", str(exc))
     # an unknown failure must not lose the score: keep it pending, loudly

@@ -5,6 +5,9 @@ process under a key without the client id (so two Canvas clients sharing an issu
 Ours caches in the shared cache under (issuer, client_id, token URL, scopes), expiring a minute early,
 and parses ``Link`` headers leniently: unquoted ``rel=next`` (valid per RFC 8288) and the typographic
 quotes Moodle 4.5 sends on line-item containers are followed too.
+
+Each refusal is one whole sentence, translated where it is read (``_l``): an instructor's page shows it in the
+instructor's language; what is stored or logged is written in English (``tasks.grade_sending``, the roster's log).
 """
 from __future__ import annotations
 
@@ -15,13 +18,14 @@ import time
 from typing import Any, Sequence
 
 import requests
+from flask_babel import LazyString, lazy_gettext as _l
 from pylti1p3.exception import LtiServiceException
 from pylti1p3.service_connector import ServiceConnector, TServiceConnectorResponse
 from requests_hardened.ip_filter import InvalidIPAddress
 
 from lti_app.extensions import cache
 from lti_app.lti import errors
-from lti_app.lti.outbound import REFUSED, PlatformAddressRefused, host_of
+from lti_app.lti.outbound import PlatformAddressRefused, host_of
 
 TOKEN_EXPIRY_MARGIN_SECONDS = 60
 # A token read from the shared cache has at least the margin left, so a connector may keep it for less than that.
@@ -41,16 +45,17 @@ class ServiceError(errors.LaunchError):
     """A platform service answered with an error (4xx): the message is the platform's."""
 
     status = 502
-    title = "The LMS refused a request from ReMentor"
+    title = _l("The LMS refused a request from ReMentor")
 
-    def __init__(self, detail: str, status_code: int | None = None, body: str = "") -> None:
+    def __init__(self, detail: str | LazyString, status_code: int | None = None, body: str = "") -> None:
         super().__init__(detail)
         self.status_code = status_code
         self.body = body[:2000]
 
     @property
-    def message(self) -> str:
-        """The platform's reason in one short line (from its error body), else our description of the failure."""
+    def message(self) -> str | LazyString:
+        """The platform's reason in one short line (from its error body, in the platform's words), else our
+        sentence for the failure (translated where it is shown)."""
         return refusal_message(self.body) or self.detail
 
 
@@ -75,8 +80,8 @@ class ForeignServiceUrl(errors.LaunchError):
     """A service URL on a host that is not the platform's (see registrations.platform_hosts)."""
 
     status = 502
-    title = "The LMS named a service address that is not its own"
-    advice = "Launch ReMentor again from the course so that the LMS tells it its service addresses again."
+    title = _l("The LMS named a service address that is not its own")
+    advice = _l("Launch ReMentor again from the course so that the LMS tells it its service addresses again.")
 
 
 class ToolServiceConnector(ServiceConnector):
@@ -130,13 +135,15 @@ class ToolServiceConnector(ServiceConnector):
         try:
             return super().get_access_token(scopes)
         except InvalidIPAddress as exc:
-            raise PlatformAddressRefused(f"The platform's token URL {REFUSED}.") from exc
+            raise PlatformAddressRefused(_l("The platform's token URL points to an address the tool may not call "
+                                            "(private, reserved or unknown).")) from exc
         except requests.RequestException as exc:
-            raise errors.PlatformUnavailable("The platform's token endpoint could not be reached.") from exc
+            raise errors.PlatformUnavailable(_l("The platform's token endpoint could not be reached.")) from exc
         except LtiServiceException as exc:
-            raise _service_error("The platform refused an access token", exc) from exc
+            raise _token_refused(exc.response) from exc
         except (KeyError, TypeError) as exc:
-            raise errors.PlatformUnavailable("The platform's token endpoint answered without an access token.") from exc
+            raise errors.PlatformUnavailable(
+                _l("The platform's token endpoint answered without an access token.")) from exc
 
     def make_service_request(
         self,
@@ -154,7 +161,8 @@ class ToolServiceConnector(ServiceConnector):
         on another host than the platform's ForeignServiceUrl (all before any connection)."""
         host = host_of(url)
         if host not in self._allowed_hosts():
-            raise ForeignServiceUrl(f"The service URL on {host or url!r} is not on one of the platform's hosts.")
+            raise ForeignServiceUrl(_l("The service URL on %(host)s is not on one of the platform's hosts.",
+                                       host=repr(host or url)))
         headers = {"Authorization": "Bearer " + self.get_access_token(scopes), "Accept": accept}
         verb = method or ("POST" if is_post else "GET")
         if verb in {"POST", "PUT"}:
@@ -162,15 +170,16 @@ class ToolServiceConnector(ServiceConnector):
         try:
             response = self._requests_session.request(verb, url, data=data or None, headers=headers)
         except InvalidIPAddress as exc:
-            raise PlatformAddressRefused(f"The service URL {url} {REFUSED}.") from exc
+            raise PlatformAddressRefused(_l("The service URL %(url)s points to an address the tool may not call "
+                                            "(private, reserved or unknown).", url=url)) from exc
         except requests.RequestException as exc:
-            raise errors.PlatformUnavailable(f"The platform could not be reached at {url}.") from exc
-        if response.status_code >= 500:
-            raise errors.PlatformUnavailable(f"The platform answered {response.status_code} at {url}.")
-        if not response.ok or response.status_code >= 300:
-            raise ServiceError(
-                f"The platform answered {response.status_code} at {url}", response.status_code, response.text
-            )
+            raise errors.PlatformUnavailable(_l("The platform could not be reached at %(url)s.", url=url)) from exc
+        status = response.status_code
+        if status >= 500:
+            raise errors.PlatformUnavailable(_l("The platform answered %(status)s at %(url)s.", status=status, url=url))
+        if not response.ok or status >= 300:
+            raise ServiceError(_l("The platform answered %(status)s at %(url)s.", status=status, url=url), status,
+                               response.text)
         return {
             "headers": response.headers if case_insensitive_headers else dict(response.headers),
             "body": _json_or_none(response),
@@ -184,12 +193,17 @@ def _json_or_none(response: requests.Response) -> Any:
     try:
         return response.json()
     except ValueError as exc:
-        raise errors.PlatformUnavailable(f"The platform answered with something other than JSON at {response.url}.") from exc
+        raise errors.PlatformUnavailable(
+            _l("The platform answered with something other than JSON at %(url)s.", url=response.url)) from exc
 
 
-def _service_error(prefix: str, exc: LtiServiceException) -> errors.LaunchError:
-    response = getattr(exc, "response", None)
-    status = getattr(response, "status_code", None)
-    if status is not None and status >= 500:
-        return errors.PlatformUnavailable(f"{prefix}: the platform answered {status}.")
-    return ServiceError(f"{prefix}: {status}", status, getattr(response, "text", "") or "")
+def _token_refused(response: requests.Response) -> errors.LaunchError:
+    """What the token endpoint's answer without a token means: a 5xx or an answer that is not JSON, an unavailable
+    platform; any other status, a refusal that keeps the platform's own reason (``ServiceError.message``)."""
+    status = response.status_code
+    if response.ok:
+        return errors.PlatformUnavailable(_l("The platform's token endpoint did not answer with JSON."))
+    if status >= 500:
+        return errors.PlatformUnavailable(_l("The platform's token endpoint answered HTTP %(status)s.", status=status))
+    return ServiceError(_l("The platform refused an access token (HTTP %(status)s).", status=status), status,
+                        response.text or "")

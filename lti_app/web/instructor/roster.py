@@ -18,6 +18,7 @@ from lti_app.lti.services.platform_client import connector_for
 from lti_app.mentoring.models.course import Course, CourseRole
 from lti_app.mentoring.services import roster_snapshots
 from lti_app.tasks.course_contexts import course_context
+from lti_app.web.errors import in_english
 from lti_app.web.unit_of_work import act
 
 ROSTER_SECONDS = 600
@@ -72,7 +73,7 @@ def course_roster(course: Course, *, refresh: bool = False) -> CourseRoster:
         with outside_write_lock():  # up to LTI_NRPS_MAX_PAGES answers of the LMS: nobody waits for them
             roster = fetch_roster(connector, url, current_app.config["LTI_NRPS_MAX_PAGES"])
     except LaunchError as error:
-        current_app.logger.warning("roster of course %s failed: %s", course.id, error.detail)
+        current_app.logger.warning("roster of course %s failed: %s", course.id, in_english(error.detail))
         raise RosterUnavailable(_("Your LMS did not give the course roster just now: %(detail)s",
                                   detail=error.detail)) from error
     result = CourseRoster(tuple(sorted((_person(m) for m in roster.members), key=lambda p: p.name.lower())),
