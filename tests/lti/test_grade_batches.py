@@ -201,9 +201,9 @@ def test_queued_jobs_of_one_score_each_are_drained_by_the_first_in_one_batch(
         app, platform, course, learners, assignments, cli, monkeypatch):
     app.config.update(JOBS_ASYNC=True, REDIS_URL=REDIS_URL, JOBS_QUEUE=f"rementor-test-{uuid.uuid4().hex[:8]}")
     for person in learners:  # ten pages, each grading one reflection
-        entry = record(course, person, assignments[0])
-        db.session.commit()
-        grade_sync.dispatch([entry.id])
+        entry_id = record(course, person, assignments[0]).id  # as a page does: reading it after the commit would
+        db.session.commit()  # begin a transaction that, outside a request, holds SQLite's write lock against the worker
+        grade_sync.dispatch([entry_id])
     queue = jobs.queue(app)
     assert queue.count == 10
     sessions = []
