@@ -84,9 +84,11 @@ class Senders:
 
 
 def _not_learner_reason(claimed: Claimed) -> str | None:
+    """Why a score is not for the LMS, in English like every stored reason (``_failure``): the role's name too."""
     if claimed.role is CourseRole.LEARNER:
         return None
-    who = f"a {claimed.role.label.lower()} in" if claimed.role else "not a member of"
+    with texts.in_language("en"):
+        who = f"a {claimed.role.label.lower()} in" if claimed.role else "not a member of"
     return f"{claimed.person.display_name} is {who} the course; the LMS takes grades for learners only"
 
 

@@ -197,6 +197,15 @@ def test_only_learners_are_sent_and_the_others_say_why(platform, course, assignm
     assert label == f"not sent: {assistant.display_name} is a teaching assistant in the course; the LMS takes grades for learners only"
 
 
+def test_the_stored_reason_stays_english_when_a_german_page_grades_an_assistant(app, platform, course, assignment):
+    assistant = lms_person(platform, course, platform.teaching_assistant.sub, CourseRole.TEACHING_ASSISTANT)
+    with app.test_request_context(headers={"Accept-Language": "de"}):
+        entry_id, = commit_and_dispatch(graded(course, assistant, assignment))
+        label = outbox.sync_statuses("reflection", assignment.id, [assistant.id])[assistant.id].label
+    assert row(entry_id).last_error.endswith("is a teaching assistant in the course; the LMS takes grades for learners only")
+    assert label.startswith("nicht gesendet: ") and "teaching assistant" in label  # the detail as stored, in English
+
+
 def test_a_newer_score_waits_behind_an_older_one_and_both_go_out_in_order(platform, learner, course, assignment, monkeypatch):
     clock = Clock(monkeypatch)
     flaky = FlakyScores(platform, monkeypatch, [503, 503])
