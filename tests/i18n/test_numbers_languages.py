@@ -11,7 +11,6 @@ import pytest
 
 from lti_app.i18n import figure
 from lti_app.mentoring.domain.programme_tables import Key, Mean, Month, Share
-from tests.factories_workspace import make_meeting, make_pair, make_running_cohort
 from tests.web.course_pages import commit, launch
 
 NBSP = "\u00a0"
@@ -33,17 +32,6 @@ def test_the_csv_form_of_a_share_a_mean_and_an_id_stays_the_machine_s():
 
     assert [cell(v) for v in (Share(0.25), Mean(3.45), Mean(4.0), Key(1011), Month("2026-11"))] == [
         "25%", "3.5", "4.0", 1011, "2026-11"]
-
-
-@pytest.fixture
-def german(app, platform):
-    """The course's instructor, launched from a German LMS, and a running cohort with one pair that met."""
-    teacher = launch(app, platform, platform.instructor.sub, locale="de-DE")
-    cohort = make_running_cohort(teacher.course, name="Pilot")
-    pair = make_pair(cohort)
-    make_meeting(pair)
-    commit()
-    return teacher, cohort
 
 
 def test_the_dashboard_writes_shares_the_german_way_and_its_csv_keeps_the_machine_s(german):
